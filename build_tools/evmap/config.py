@@ -1,0 +1,123 @@
+"""Project settings: where content, library and templates live, and check severities.
+
+The MkDocs plugin builds :class:`Settings` from its own configuration; the CLI
+reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Check, Severity, default_severity
+
+
+class ConfigError(Exception):
+    """The project configuration (mkdocs.yml, plugin options) is unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where a project's inputs are, resolved to absolute paths.
+
+    Attributes:
+        root: The project root (the folder of mkdocs.yml); messages name files
+            relative to it.
+        content_dir: Folder holding ``compounds/``, ``pathways/`` and ``claims/``.
+        bibtex_file: The BibTeX library.
+        templates_dir: Jinja templates of the generated pages.
+        severities: Severity of each check where it differs from the default.
+    """
+
+    root: Path
+    content_dir: Path
+    bibtex_file: Path
+    templates_dir: Path
+    severities: Mapping[Check, Severity] = field(default_factory=dict)
+
+    def severity(self, check: Check) -> Severity:
+        """The configured severity of ``check``."""
+        return self.severities.get(check, default_severity(check))
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the project root, with ``/`` separators."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+DEFAULTS = {"content_dir": "content", "bibtex_file": "references.bib", "templates_dir": "templates"}
+
+
+def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
+    """Turn ``{"missing-doi": "error"}`` into typed severities.
+
+    Raises:
+        ConfigError: for an unknown check or level, naming the accepted ones.
+    """
+    result: dict[Check, Severity] = {}
+    for name, level in (raw or {}).items():
+        try:
+            check = Check(name)
+        except ValueError:
+            known = ", ".join(sorted(c.value for c in Check))
+            raise ConfigError(f"validation: unknown check '{name}'; known checks: {known}") from None
+        try:
+            result[check] = Severity(level)
+        except ValueError:
+            raise ConfigError(
+                f"validation: '{name}' has level '{level}'; expected error, warning or ignore"
+            ) from None
+    return result
+
+
+def settings_from_options(root: Path, options: Mapping[str, Any]) -> Settings:
+    """Build settings from plugin options (paths relative to ``root``)."""
+    values = {**DEFAULTS, **{k: v for k, v in options.items() if k in DEFAULTS and v}}
+    return Settings(
+        root=root,
+        content_dir=(root / values["content_dir"]).resolve(),
+        bibtex_file=(root / values["bibtex_file"]).resolve(),
+        templates_dir=(root / values["templates_dir"]).resolve(),
+        severities=parse_severities(options.get("validation")),
+    )
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring the Python tags some themes use (``!!python/name``)."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def load_settings(config_file: Path) -> Settings:
+    """Read the ``evmap`` plugin options from an ``mkdocs.yml``.
+
+    Raises:
+        ConfigError: when the file is missing, unreadable or has no evmap plugin.
+    """
+    try:
+        data = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader)  # noqa: S506
+    except FileNotFoundError:
+        raise ConfigError(f"{config_file}: no such file; run from the project root or pass -f") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
+    plugins = data.get("plugins", []) if isinstance(data, dict) else []
+    for plugin in plugins:
+        if plugin == "evmap":
+            return settings_from_options(config_file.parent.resolve(), {})
+        if isinstance(plugin, dict) and "evmap" in plugin:
+            return settings_from_options(config_file.parent.resolve(), plugin["evmap"] or {})
+    if isinstance(plugins, dict) and "evmap" in plugins:
+        return settings_from_options(config_file.parent.resolve(), plugins["evmap"] or {})
+    raise ConfigError(f"{config_file}: the 'evmap' plugin is not listed under 'plugins:'")

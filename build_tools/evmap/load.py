@@ -1,0 +1,194 @@
+"""Load the content folder and the BibTeX library into model objects.
+
+Everything is read and checked before anything is built: each file is parsed
+with line numbers, each entry checked against its JSON Schema, and only entries
+that pass become model objects. Problems are collected, never raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bibtex import Library, load_library
+from .config import Settings
+from .model import (
+    CertaintyOverride,
+    Claim,
+    Compound,
+    Evidence,
+    EvidenceType,
+    Grade,
+    ModelSystem,
+    Pathway,
+    Reference,
+    Source,
+    Stance,
+)
+from .problems import Check, Problem
+from .schema import check_entry
+from .yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
+
+# content/<folder>/ holds the entries of each kind.
+FOLDERS = {"compound": "compounds", "pathway": "pathways", "claim": "claims"}
+SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass
+class Content:
+    """Everything loaded from a project, valid entries only, plus the problems met."""
+
+    compounds: list[Compound] = field(default_factory=list)
+    pathways: list[Pathway] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def content_files(settings: Settings, kind: str) -> list[Path]:
+    """YAML files of ``kind`` under the content folder, in a stable order."""
+    folder = settings.content_dir / FOLDERS[kind]
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+
+
+def _lines(data: LineList | LineDict, key: str) -> tuple[int, ...]:
+    value = data.get(key) if isinstance(data, LineDict) else None
+    return tuple(value.item_lines) if isinstance(value, LineList) else ()
+
+
+def _compound(data: LineDict, source: Source) -> Compound:
+    return Compound(
+        id=data["id"],
+        name=data["name"],
+        kind=data["kind"],
+        source=source,
+        synonyms=tuple(data.get("synonyms", ())),
+        parent=data.get("parent"),
+        identifiers=dict(data.get("identifiers", {})),
+        summary=data.get("summary", ""),
+        parent_line=data.line_of("parent"),
+    )
+
+
+def _pathway(data: LineDict, source: Source) -> Pathway:
+    return Pathway(
+        id=data["id"],
+        name=data["name"],
+        category=data["category"],
+        source=source,
+        related=tuple(data.get("related", ())),
+        summary=data.get("summary", ""),
+        related_lines=_lines(data, "related"),
+    )
+
+
+def _evidence(data: LineDict, path: str) -> Evidence:
+    model = data["model"]
+    return Evidence(
+        stance=Stance(data["stance"]),
+        finding=data["finding"],
+        model=ModelSystem(species=model["species"], paradigm=model.get("paradigm", "")),
+        type=EvidenceType(data["type"]),
+        citations=tuple(data["citations"]),
+        source=Source(path, data.line),
+        locator=data.get("locator", ""),
+        citation_lines=_lines(data, "citations"),
+    )
+
+
+def _claim(data: LineDict, source: Source) -> Claim:
+    certainty = data.get("certainty")
+    return Claim(
+        id=data["id"],
+        statement=data["statement"],
+        compounds=tuple(data.get("compounds", ())),
+        pathways=tuple(data["pathways"]),
+        evidence=tuple(_evidence(item, source.path) for item in data["evidence"]),
+        source=source,
+        certainty=(
+            CertaintyOverride(Grade(certainty["grade"]), certainty["reason"]) if certainty else None
+        ),
+        compound_lines=_lines(data, "compounds"),
+        pathway_lines=_lines(data, "pathways"),
+    )
+
+
+_BUILDERS: dict[str, Any] = {"compound": _compound, "pathway": _pathway, "claim": _claim}
+
+
+def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
+    """Parse one YAML file of ``kind``: its valid entries and its problems."""
+    try:
+        document = load_yaml(data)
+    except YamlError as exc:
+        check = Check.FILE_ENCODING if "UTF-8" in exc.message else Check.YAML_SYNTAX
+        return [], [Problem(path, exc.line, exc.message, check)]
+    if document is None:
+        return [], [
+            Problem(path, 0, f"file is empty; write a {kind} or delete the file", Check.FILE_SHAPE)
+        ]
+    if isinstance(document, LineDict):
+        items: list[tuple[Any, int]] = [(document, document.line)]
+    elif isinstance(document, LineList):
+        items = list(zip(document, document.item_lines, strict=True))
+        if not items:
+            return [], [Problem(path, 1, f"file holds an empty list; add a {kind}", Check.FILE_SHAPE)]
+    else:
+        return [], [
+            Problem(
+                path,
+                1,
+                f"expected a {kind} (a mapping of fields) or a list of them, "
+                f"got a single value {document!r}",
+                Check.FILE_SHAPE,
+            )
+        ]
+    entries, problems = [], []
+    for item, line in items:
+        found = check_entry(kind, item, path)
+        problems.extend(found)
+        if not found:
+            entries.append(_BUILDERS[kind](item, Source(path, line)))
+    return entries, problems
+
+
+def load_content(settings: Settings) -> Content:
+    """Read every content file and the BibTeX library of a project.
+
+    Returns:
+        The valid entries and all problems found; nothing is raised for bad input.
+    """
+    content = Content()
+    targets = {"compound": content.compounds, "pathway": content.pathways, "claim": content.claims}
+    for kind, target in targets.items():
+        for file in content_files(settings, kind):
+            path = settings.relative(file)
+            content.files.append(path)
+            entries, problems = load_file(kind, file.read_bytes(), path)
+            target.extend(entries)
+            content.problems.extend(problems)
+    library = _load_library(settings)
+    content.references.extend(library.references)
+    content.problems.extend(library.problems)
+    return content
+
+
+def _load_library(settings: Settings) -> Library:
+    path = settings.relative(settings.bibtex_file)
+    try:
+        raw = settings.bibtex_file.read_bytes()
+    except FileNotFoundError:
+        return Library(
+            problems=[
+                Problem(path, 0, "BibTeX library not found; create it or set 'bibtex_file'", Check.BIBTEX_SYNTAX)
+            ]
+        )
+    try:
+        text = decode_text(raw)
+    except YamlError as exc:
+        return Library(problems=[Problem(path, exc.line, exc.message, Check.FILE_ENCODING)])
+    return load_library(text, path)

@@ -1,0 +1,220 @@
+"""The evidence map as immutable data. No I/O happens here.
+
+Every entry keeps its :class:`Source` (file and line) so that any later check or
+page can point back to where a curator wrote it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an entry was written: a project-relative path and a 1-based line."""
+
+    path: str
+    line: int
+
+
+class Stance(enum.StrEnum):
+    """How one evidence item bears on a claim's statement."""
+
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    MIXED = "mixed"
+
+
+class EvidenceType(enum.StrEnum):
+    """What kind of study an evidence item comes from."""
+
+    IN_VITRO = "in-vitro"
+    EX_VIVO = "ex-vivo"
+    IN_VIVO = "in-vivo"
+    CLINICAL = "clinical"
+    REVIEW = "review"
+
+
+class Grade(enum.StrEnum):
+    """Certainty of a claim, GRADE-like, highest first."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very-low"
+
+
+@dataclass(frozen=True, slots=True)
+class Compound:
+    """A compound: a racemate, one of its enantiomers, a metabolite or a tool."""
+
+    id: str
+    name: str
+    kind: str
+    source: Source
+    synonyms: tuple[str, ...] = ()
+    parent: str | None = None
+    identifiers: Mapping[str, str | int] = field(default_factory=dict)
+    summary: str = ""
+    parent_line: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    """A mechanism, axis or circuit through which a compound may act."""
+
+    id: str
+    name: str
+    category: str
+    source: Source
+    related: tuple[str, ...] = ()
+    summary: str = ""
+    related_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSystem:
+    """The experimental model an evidence item rests on."""
+
+    species: str
+    paradigm: str = ""
+
+    def describe(self) -> str:
+        """Human-readable, e.g. ``"mouse, CSDS"``."""
+        return ", ".join(part for part in (self.species, self.paradigm) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One finding for, against or mixed on a claim, resting on citations."""
+
+    stance: Stance
+    finding: str
+    model: ModelSystem
+    type: EvidenceType
+    citations: tuple[str, ...]
+    source: Source
+    locator: str = ""
+    citation_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CertaintyOverride:
+    """A curator's grade that replaces the derived one, with the reason why."""
+
+    grade: Grade
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement about compounds and pathways, with its evidence."""
+
+    id: str
+    statement: str
+    compounds: tuple[str, ...]
+    pathways: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    source: Source
+    certainty: CertaintyOverride | None = None
+    compound_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    pathway_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def home_pathway(self) -> str:
+        """The pathway whose page is the claim's canonical home."""
+        return self.pathways[0]
+
+    def citation_keys(self) -> tuple[str, ...]:
+        """Every citation key of the claim, in order of first use, without repeats."""
+        return tuple(dict.fromkeys(key for ev in self.evidence for key in ev.citations))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A BibTeX entry, formatted once per build.
+
+    Attributes:
+        key: The BibTeX key as written.
+        label: Short in-text label, e.g. ``"Berman et al., 2000"``.
+        html: Full formatted reference as safe HTML (pybtex, escaped).
+        text: The same as plain text (used for hover tooltips).
+        fields: Selected plain-text fields (title, year, journal, doi, pmid, url...).
+    """
+
+    key: str
+    entry_type: str
+    label: str
+    html: str
+    text: str
+    fields: Mapping[str, str]
+    source: Source
+
+    @property
+    def slug(self) -> str:
+        """URL segment of the reference page (keys are compared case-insensitively)."""
+        return self.key.lower()
+
+    @property
+    def doi(self) -> str:
+        """DOI without resolver prefix, or ``""``."""
+        return self.fields.get("doi", "")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceMap:
+    """The whole validated map, with the reverse indexes pages need.
+
+    All mappings iterate in sorted id order, so output is deterministic.
+    """
+
+    compounds: Mapping[str, Compound]
+    pathways: Mapping[str, Pathway]
+    claims: Mapping[str, Claim]
+    references: Mapping[str, Reference]
+    claims_by_pathway: Mapping[str, tuple[str, ...]]
+    claims_by_compound: Mapping[str, tuple[str, ...]]
+    claims_by_reference: Mapping[str, tuple[str, ...]]
+    children: Mapping[str, tuple[str, ...]]
+
+
+def build_map(
+    compounds: list[Compound],
+    pathways: list[Pathway],
+    claims: list[Claim],
+    references: list[Reference],
+) -> EvidenceMap:
+    """Assemble an :class:`EvidenceMap` with its reverse indexes.
+
+    Entries are expected to have passed validation; dangling ids are skipped in
+    the indexes rather than raising, so a partial map can still be inspected.
+    """
+    by_pathway: dict[str, list[str]] = {p.id: [] for p in pathways}
+    by_compound: dict[str, list[str]] = {c.id: [] for c in compounds}
+    by_reference: dict[str, list[str]] = {r.key: [] for r in references}
+    for claim in sorted(claims, key=lambda c: c.id):
+        for pid in claim.pathways:
+            if pid in by_pathway:
+                by_pathway[pid].append(claim.id)
+        for cid in claim.compounds:
+            if cid in by_compound:
+                by_compound[cid].append(claim.id)
+        for key in claim.citation_keys():
+            if key in by_reference:
+                by_reference[key].append(claim.id)
+    children: dict[str, list[str]] = {c.id: [] for c in compounds}
+    for compound in sorted(compounds, key=lambda c: c.id):
+        if compound.parent in children:
+            children[compound.parent].append(compound.id)
+    return EvidenceMap(
+        compounds={c.id: c for c in sorted(compounds, key=lambda c: c.id)},
+        pathways={p.id: p for p in sorted(pathways, key=lambda p: p.id)},
+        claims={c.id: c for c in sorted(claims, key=lambda c: c.id)},
+        references={r.key: r for r in sorted(references, key=lambda r: r.key.lower())},
+        claims_by_pathway={k: tuple(v) for k, v in sorted(by_pathway.items())},
+        claims_by_compound={k: tuple(v) for k, v in sorted(by_compound.items())},
+        claims_by_reference={k: tuple(v) for k, v in sorted(by_reference.items())},
+        children={k: tuple(v) for k, v in sorted(children.items())},
+    )

@@ -1,0 +1,143 @@
+"""The MkDocs plugin: wiring only. Every step calls the core.
+
+``on_config`` loads and validates (nothing is written if that fails),
+``on_files`` adds one virtual page per pathway, compound and reference plus the
+home and index pages, ``on_page_content`` puts the core's rendered HTML in
+place, and ``on_serve`` watches the content, library and templates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .config import ConfigError, Settings, settings_from_options
+from .pipeline import checked_map
+from .problems import EvmapError, Severity
+from .render import PageSpec, Renderer, Urls, make_environment
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("assets/evmap.css",)
+
+
+class EvidenceMapConfig(base.Config):
+    """Options of the ``evmap`` plugin in ``mkdocs.yml``."""
+
+    content_dir = opt.Type(str, default="content")
+    """Folder with ``compounds/``, ``pathways/`` and ``claims/``, relative to mkdocs.yml."""
+    bibtex_file = opt.Type(str, default="references.bib")
+    """The BibTeX library, relative to mkdocs.yml."""
+    templates_dir = opt.Type(str, default="templates")
+    """Jinja templates of generated pages, relative to mkdocs.yml."""
+    validation = opt.Type(dict, default={})
+    """Severity per check, e.g. ``{missing-doi: error, uncited-reference: ignore}``."""
+
+
+class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
+    """Generates the evidence-map pages of a MkDocs site."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, PageSpec] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and validate everything before MkDocs writes anything."""
+        root = Path(config.config_file_path).parent.resolve()
+        try:
+            self.settings = settings_from_options(root, dict(self.config))
+            result = checked_map(self.settings, strict=bool(config.strict))
+        except ConfigError as exc:
+            raise PluginError(f"evmap: {exc}") from None
+        except EvmapError as exc:
+            raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
+        for problem in result.problems:
+            if problem.severity is Severity.WARNING:
+                log.warning(problem.format())
+        env = make_environment(self.settings.templates_dir)
+        self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
+        for asset in ASSETS:
+            if asset not in config.extra_css:
+                config.extra_css.append(asset)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages and assets as virtual files."""
+        assert self.renderer is not None and self.settings is not None
+        self.pages = {}
+        clashes = []
+        for spec in self.renderer.plan():
+            if files.get_file_from_path(spec.src) is not None:
+                clashes.append(spec.src)
+                continue
+            inclusion = InclusionLevel.NOT_IN_NAV if spec.subject else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, spec.src, content="", inclusion=inclusion))
+            self.pages[spec.src] = spec
+        if clashes:
+            raise PluginError(
+                "evmap: these pages are generated from the content and must not exist in "
+                f"{config.docs_dir}: " + ", ".join(sorted(clashes))
+            )
+        for asset in ASSETS:
+            source = self.settings.templates_dir / asset
+            files.append(File.generated(config, asset, abs_src_path=str(source)))
+        if config.nav is None:
+            config.nav = default_nav(files, self.pages)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Give generated pages their title; their body comes in ``on_page_content``."""
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            page.meta["title"] = spec.title
+        return markdown
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Replace a generated page's body with the core's rendering."""
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None or self.renderer is None:
+            return html
+        page.toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
+        return self.renderer.render(spec)
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild when content, the library or the templates change."""
+        if self.settings is not None:
+            for path in (self.settings.content_dir, self.settings.bibtex_file, self.settings.templates_dir):
+                if path.exists():
+                    server.watch(str(path))
+        return server
+
+
+def default_nav(files: Files, generated: dict[str, PageSpec]) -> list[Any]:
+    """A nav for sites that do not set one: home, the three indexes, then hand-written pages.
+
+    Entity pages stay out of the nav so that its size does not grow with the map.
+    """
+    nav: list[Any] = [
+        {spec.title: src} for src, spec in generated.items() if not spec.subject
+    ]
+    for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
+        if file.src_uri not in generated:
+            nav.append(file.src_uri)
+    return nav

@@ -1,0 +1,110 @@
+"""Problems found in the inputs, and the exception that carries them.
+
+Every check in evmap reports a :class:`Problem` instead of raising at the first
+one, so a curator sees every mistake of a change in a single run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    """How serious a problem is; ``--strict`` turns warnings into errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    IGNORE = "ignore"
+
+
+class Check(enum.StrEnum):
+    """Kinds of problem. The values read as sentences and name the check in config."""
+
+    YAML_SYNTAX = "yaml-syntax"
+    FILE_ENCODING = "file-encoding"
+    FILE_SHAPE = "file-shape"
+    SCHEMA = "schema"
+    UNKNOWN_FIELD = "unknown-field"
+    DUPLICATE_ID = "duplicate-id"
+    UNKNOWN_COMPOUND = "unknown-compound"
+    UNKNOWN_PATHWAY = "unknown-pathway"
+    UNKNOWN_REFERENCE = "unknown-reference"
+    PARENT_CYCLE = "parent-cycle"
+    BIBTEX_SYNTAX = "bibtex-syntax"
+    BIBTEX_FIELD = "bibtex-field"
+    EMPTY_CONTENT = "empty-content"
+    MISSING_DOI = "missing-doi"
+    DUPLICATE_DOI = "duplicate-doi"
+    UNCITED_REFERENCE = "uncited-reference"
+
+
+# Checks that are warnings unless configured otherwise; all others are errors.
+DEFAULT_WARNINGS = frozenset({Check.MISSING_DOI, Check.DUPLICATE_DOI, Check.UNCITED_REFERENCE})
+
+
+def default_severity(check: Check) -> Severity:
+    """Return the severity a check has when the configuration says nothing."""
+    return Severity.WARNING if check in DEFAULT_WARNINGS else Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with the inputs, located at ``path:line``.
+
+    Attributes:
+        path: File path, relative to the project root, with ``/`` separators.
+        line: 1-based line number (0 when the whole file is concerned).
+        message: What is wrong, what was expected and how to fix it.
+        check: The kind of problem.
+        severity: Error or warning, after configuration was applied.
+    """
+
+    path: str
+    line: int
+    message: str
+    check: Check
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """Render as ``path:line: message`` (warnings say so)."""
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Return problems sorted by file, line and message, without duplicates."""
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message, p.check))
+
+
+class EvmapError(Exception):
+    """Raised by the core when inputs have errors; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one per line, followed by a count."""
+        lines = [p.format() for p in self.problems]
+        errors = sum(p.severity is Severity.ERROR for p in self.problems)
+        warnings = sum(p.severity is Severity.WARNING for p in self.problems)
+        lines.append(summary_line(errors, warnings))
+        return "\n".join(lines)
+
+
+def summary_line(errors: int, warnings: int) -> str:
+    """Say how many errors and warnings were found, in words."""
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+    return f"evmap: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` when a choice is close to ``value``, else ``""``."""
+    matches = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""

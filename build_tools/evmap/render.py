@@ -1,0 +1,477 @@
+"""Pages of the site, rendered from the model through Jinja templates.
+
+Each page kind has a typed context built here; templates only present it
+(loops, conditionals on presence, escaping). All hrefs are computed here,
+relative to the page, so the same pages work hosted and from ``file://``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .model import Claim, Compound, EvidenceMap, Pathway, Reference, Stance
+
+PAGE_KINDS = ("home", "pathway-index", "compound-index", "reference-index", "pathway", "compound", "reference")
+
+STANCE_LABELS = {
+    Stance.SUPPORTS: "Supports",
+    Stance.CONTRADICTS: "Contradicts",
+    Stance.MIXED: "Mixed",
+}
+CATEGORY_LABELS = {
+    "receptor": "Receptors",
+    "ion-channel": "Ion channels",
+    "neurotrophic": "Neurotrophic signalling",
+    "translation": "Protein translation",
+    "signalling": "Intracellular signalling",
+    "immune": "Immune and inflammatory",
+    "circuit": "Circuits and cell types",
+    "plasticity": "Synaptic and structural plasticity",
+    "glia": "Glia and myelin",
+    "periphery": "Body-brain axes",
+    "endocrine": "Hormones",
+    "other": "Other",
+}
+KIND_LABELS = {
+    "racemate": "Racemate",
+    "enantiomer": "Enantiomer",
+    "metabolite": "Metabolite",
+    "drug": "Drug",
+    "tool-compound": "Tool compound",
+    "endogenous": "Endogenous factor",
+}
+SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One generated page: its source path (as MkDocs sees it), kind and subject."""
+
+    src: str
+    kind: str
+    title: str
+    subject: str = ""
+    source_path: str = ""
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where pages live, for ``use_directory_urls`` on (hosted) or off (file://)."""
+
+    directory_urls: bool = True
+
+    def src(self, kind: str, subject: str = "") -> str:
+        """Source path of a page, e.g. ``pathways/bdnf-trkb.md``."""
+        if kind == "home":
+            return "index.md"
+        if kind.endswith("-index"):
+            return f"{SECTION[kind.removesuffix('-index')]}/index.md"
+        return f"{SECTION[kind]}/{subject}.md"
+
+    def url(self, src: str) -> str:
+        """Site-relative URL of a source path, as MkDocs computes it."""
+        stem = src.removesuffix(".md")
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return stem + "/"
+
+    def root(self, src: str) -> str:
+        """Relative prefix from the page of ``src`` back to the site root."""
+        directory = posixpath.dirname(self.url(src)) if not self.directory_urls else self.url(src)
+        depth = directory.rstrip("/").count("/") + 1 if directory.strip("/") else 0
+        return "../" * depth
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled href."""
+
+    label: str
+    href: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """An in-text citation: links to the reference page, formatted text on hover."""
+
+    key: str
+    label: str
+    href: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One evidence item as shown in a claim's table."""
+
+    stance: str
+    stance_label: str
+    finding: str
+    model: str
+    type: str
+    locator: str
+    citations: Sequence[CitationView]
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A claim with its evidence grouped by stance, ready for any page."""
+
+    id: str
+    anchor: str
+    statement: str
+    href: str
+    compounds: Sequence[Link]
+    pathways: Sequence[Link]
+    evidence: Sequence[EvidenceView]
+    supports: int
+    contradicts: int
+    mixed: int
+    source_path: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every template receives: the page's subject in ``page`` plus shared fields.
+
+    Attributes:
+        title: Page title (also the ``<h1>``).
+        root: Relative prefix back to the site root.
+        kind: One of :data:`PAGE_KINDS`.
+        data: The kind-specific context (see the ``*Page`` dataclasses).
+    """
+
+    title: str
+    root: str
+    kind: str
+    data: Any
+
+
+@dataclass(frozen=True)
+class PathwayPage:
+    """Context of ``pathway.html``."""
+
+    pathway: Pathway
+    category: Link
+    related: Sequence[Link]
+    compounds: Sequence[Link]
+    claims: Sequence[ClaimView]
+
+
+@dataclass(frozen=True)
+class CompoundPage:
+    """Context of ``compound.html``."""
+
+    compound: Compound
+    kind_label: str
+    parent: Link | None
+    children: Sequence[Link]
+    identifiers: Sequence[Link]
+    pathways: Sequence[Link]
+    claims: Sequence[ClaimView]
+
+
+@dataclass(frozen=True)
+class ReferencePage:
+    """Context of ``reference.html``."""
+
+    reference: Reference
+    formatted: Markup
+    links: Sequence[Link]
+    claims: Sequence[ClaimView]
+
+
+@dataclass(frozen=True)
+class CategoryGroup:
+    """Pathways of one category, for the index and home pages."""
+
+    id: str
+    label: str
+    pathways: Sequence[Link]
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """A compound in the parent/child tree of the compound index."""
+
+    link: Link
+    depth: int
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """Context of the home page and of the three index pages."""
+
+    counts: dict[str, int]
+    categories: Sequence[CategoryGroup] = ()
+    compounds: Sequence[TreeRow] = ()
+    references: Sequence[Link] = ()
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """The Jinja environment of generated pages: autoescape on, strict undefined."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Renders every generated page of one map; caches shared views per page depth."""
+
+    def __init__(self, evidence_map: EvidenceMap, env: jinja2.Environment, urls: Urls) -> None:
+        self.map = evidence_map
+        self.env = env
+        self.urls = urls
+        self._claim_views: dict[tuple[str, str], ClaimView] = {}
+
+    # -- planning ---------------------------------------------------------
+
+    def plan(self) -> list[PageSpec]:
+        """Every page to generate, in a stable order (home, indexes, then entities)."""
+        m, u = self.map, self.urls
+        pages = [
+            PageSpec(u.src("home"), "home", "Evidence map"),
+            PageSpec(u.src("pathway-index"), "pathway-index", "Pathways"),
+            PageSpec(u.src("compound-index"), "compound-index", "Compounds"),
+            PageSpec(u.src("reference-index"), "reference-index", "References"),
+        ]
+        pages += [
+            PageSpec(u.src("pathway", p.id), "pathway", p.name, p.id, p.source.path)
+            for p in m.pathways.values()
+        ]
+        pages += [
+            PageSpec(u.src("compound", c.id), "compound", c.name, c.id, c.source.path)
+            for c in m.compounds.values()
+        ]
+        pages += [
+            PageSpec(u.src("reference", r.slug), "reference", r.label, r.key, r.source.path)
+            for r in m.references.values()
+        ]
+        return pages
+
+    # -- links ------------------------------------------------------------
+
+    def href(self, root: str, kind: str, subject: str = "") -> str:
+        """Relative href from a page with prefix ``root`` to a page of ``kind``."""
+        return root + self.urls.url(self.urls.src(kind, subject)) or "./"
+
+    def _pathway_link(self, root: str, pid: str) -> Link:
+        return Link(self.map.pathways[pid].name, self.href(root, "pathway", pid))
+
+    def _compound_link(self, root: str, cid: str) -> Link:
+        return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
+
+    def citation(self, root: str, key: str) -> CitationView:
+        """The in-text citation of ``key`` from a page with prefix ``root``."""
+        ref = self.map.references[key]
+        return CitationView(key, ref.label, self.href(root, "reference", ref.slug), ref.text)
+
+    def claim_view(self, root: str, claim: Claim) -> ClaimView:
+        """The view of ``claim`` for pages with prefix ``root`` (cached)."""
+        cache_key = (root, claim.id)
+        view = self._claim_views.get(cache_key)
+        if view is not None:
+            return view
+        evidence = [
+            EvidenceView(
+                stance=ev.stance.value,
+                stance_label=STANCE_LABELS[ev.stance],
+                finding=ev.finding,
+                model=ev.model.describe(),
+                type=ev.type.value,
+                locator=ev.locator,
+                citations=[self.citation(root, k) for k in ev.citations],
+            )
+            for ev in claim.evidence
+        ]
+        anchor = f"claim-{claim.id}"
+        view = ClaimView(
+            id=claim.id,
+            anchor=anchor,
+            statement=claim.statement,
+            href=f"{self.href(root, 'pathway', claim.home_pathway)}#{anchor}",
+            compounds=[self._compound_link(root, c) for c in claim.compounds],
+            pathways=[self._pathway_link(root, p) for p in claim.pathways],
+            evidence=evidence,
+            supports=sum(ev.stance is Stance.SUPPORTS for ev in claim.evidence),
+            contradicts=sum(ev.stance is Stance.CONTRADICTS for ev in claim.evidence),
+            mixed=sum(ev.stance is Stance.MIXED for ev in claim.evidence),
+            source_path=claim.source.path,
+        )
+        self._claim_views[cache_key] = view
+        return view
+
+    def _claims(self, root: str, ids: Iterable[str]) -> list[ClaimView]:
+        return [self.claim_view(root, self.map.claims[i]) for i in ids]
+
+    # -- contexts ---------------------------------------------------------
+
+    def _categories(self, root: str) -> list[CategoryGroup]:
+        groups: dict[str, list[Link]] = {}
+        for p in sorted(self.map.pathways.values(), key=lambda p: p.name.lower()):
+            count = len(self.map.claims_by_pathway[p.id])
+            groups.setdefault(p.category, []).append(
+                Link(p.name, self.href(root, "pathway", p.id), f"{count} claims" if count != 1 else "1 claim")
+            )
+        order = list(CATEGORY_LABELS)
+        return [
+            CategoryGroup(cat, CATEGORY_LABELS.get(cat, cat), links)
+            for cat, links in sorted(groups.items(), key=lambda kv: order.index(kv[0]))
+        ]
+
+    def _compound_tree(self, root: str) -> list[TreeRow]:
+        rows: list[TreeRow] = []
+        compounds = self.map.compounds
+
+        def walk(cid: str, depth: int, seen: frozenset[str]) -> None:
+            c = compounds[cid]
+            count = len(self.map.claims_by_compound[cid])
+            rows.append(
+                TreeRow(
+                    Link(c.name, self.href(root, "compound", cid), f"{count} claims" if count != 1 else "1 claim"),
+                    depth,
+                    KIND_LABELS.get(c.kind, c.kind),
+                )
+            )
+            for child in sorted(self.map.children[cid], key=lambda i: compounds[i].name.lower()):
+                if child not in seen:
+                    walk(child, depth + 1, seen | {child})
+
+        tops = [c for c in compounds.values() if c.parent not in compounds]
+        for c in sorted(tops, key=lambda c: c.name.lower()):
+            walk(c.id, 0, frozenset({c.id}))
+        return rows
+
+    def _counts(self) -> dict[str, int]:
+        m = self.map
+        return {
+            "claims": len(m.claims),
+            "evidence": sum(len(c.evidence) for c in m.claims.values()),
+            "compounds": len(m.compounds),
+            "pathways": len(m.pathways),
+            "references": len(m.references),
+        }
+
+    def context(self, spec: PageSpec) -> PageContext:
+        """The typed context of one page."""
+        root = self.urls.root(spec.src)
+        m = self.map
+        data: Any
+        if spec.kind == "pathway":
+            p = m.pathways[spec.subject]
+            claim_ids = m.claims_by_pathway[p.id]
+            compound_ids = sorted({c for i in claim_ids for c in m.claims[i].compounds if c in m.compounds})
+            data = PathwayPage(
+                pathway=p,
+                category=Link(CATEGORY_LABELS.get(p.category, p.category), self.href(root, "pathway-index") + f"#{p.category}"),
+                related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
+                compounds=[self._compound_link(root, c) for c in compound_ids],
+                claims=self._claims(root, claim_ids),
+            )
+        elif spec.kind == "compound":
+            c = m.compounds[spec.subject]
+            claim_ids = m.claims_by_compound[c.id]
+            pathway_ids = sorted({p for i in claim_ids for p in m.claims[i].pathways if p in m.pathways})
+            data = CompoundPage(
+                compound=c,
+                kind_label=KIND_LABELS.get(c.kind, c.kind),
+                parent=self._compound_link(root, c.parent) if c.parent in m.compounds else None,
+                children=[self._compound_link(root, k) for k in m.children[c.id]],
+                identifiers=identifier_links(c),
+                pathways=[self._pathway_link(root, p) for p in pathway_ids],
+                claims=self._claims(root, claim_ids),
+            )
+        elif spec.kind == "reference":
+            r = m.references[spec.subject]
+            data = ReferencePage(
+                reference=r,
+                formatted=Markup(r.html),  # pybtex escapes field text; URLs were validated
+                links=reference_links(r),
+                claims=self._claims(root, m.claims_by_reference[r.key]),
+            )
+        else:
+            data = IndexPage(
+                counts=self._counts(),
+                categories=self._categories(root) if spec.kind in ("home", "pathway-index") else (),
+                compounds=self._compound_tree(root) if spec.kind in ("home", "compound-index") else (),
+                references=[
+                    Link(r.label, self.href(root, "reference", r.slug), r.text)
+                    for r in m.references.values()
+                ]
+                if spec.kind == "reference-index"
+                else (),
+                links={
+                    "pathways": self.href(root, "pathway-index"),
+                    "compounds": self.href(root, "compound-index"),
+                    "references": self.href(root, "reference-index"),
+                },
+            )
+        return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
+
+    def render(self, spec: PageSpec) -> str:
+        """The HTML fragment of one page (the theme adds the surrounding page)."""
+        template = self.env.get_template(f"{spec.kind}.html")
+        return template.render(page=self.context(spec))
+
+    def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
+        """Table-of-contents entries (MkDocs toc tokens) of a page."""
+        def entry(anchor: str, name: str, level: int = 2, children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+            return {"level": level, "id": anchor, "name": name, "children": children or []}
+
+        if spec.kind in ("pathway", "compound", "reference"):
+            ids = {
+                "pathway": self.map.claims_by_pathway,
+                "compound": self.map.claims_by_compound,
+                "reference": self.map.claims_by_reference,
+            }[spec.kind][spec.subject]
+            claims = [entry(f"claim-{i}", i, 3) for i in ids]
+            return [entry("about", "About"), entry("claims", f"Claims ({len(ids)})", 2, claims)]
+        return []
+
+
+def identifier_links(compound: Compound) -> list[Link]:
+    """Links to PubChem and ChEBI for a compound's identifiers."""
+    links = []
+    cid = compound.identifiers.get("pubchem_cid")
+    if cid:
+        links.append(Link(f"PubChem CID {cid}", f"https://pubchem.ncbi.nlm.nih.gov/compound/{cid}"))
+    chebi = compound.identifiers.get("chebi")
+    if chebi:
+        links.append(Link(str(chebi), f"https://www.ebi.ac.uk/chebi/searchId.do?chebiId={chebi}"))
+    return links
+
+
+def reference_links(reference: Reference) -> list[Link]:
+    """DOI, PubMed and URL links of a reference, where known."""
+    links = []
+    if reference.doi:
+        links.append(Link(f"doi:{reference.doi}", f"https://doi.org/{reference.doi}"))
+    pmid = reference.fields.get("pmid")
+    if pmid:
+        links.append(Link(f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    url = reference.fields.get("url")
+    if url:
+        links.append(Link(url, url))
+    return links
+
+
+RenderHook = Callable[[PageSpec, str], None]

@@ -1,0 +1,227 @@
+"""JSON Schema checks of YAML entries, with messages a curator can act on.
+
+The schemas in ``schema/*.schema.json`` are the single source of truth: editors
+use them through the ``yaml-language-server`` comment at the top of each file,
+and this module validates every entry against the same files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .problems import Check, Problem, did_you_mean
+from .yamlio import LineDict, LineList
+
+KINDS = ("compound", "pathway", "claim")
+SCHEMA_DIR = "schema"
+
+
+def schema_path(kind: str) -> str:
+    """File name of the schema of ``kind`` inside the package."""
+    return f"{SCHEMA_DIR}/{kind}.schema.json"
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """The published JSON Schema of a file of ``kind`` (one entry or a list)."""
+    text = resources.files("evmap").joinpath(schema_path(kind)).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def entry_validator(kind: str) -> Draft202012Validator:
+    """A validator for a single entry of ``kind`` (the schema's ``$defs/<kind>``)."""
+    schema = dict(load_schema(kind))
+    schema.pop("oneOf", None)
+    schema["$ref"] = f"#/$defs/{kind}"
+    return Draft202012Validator(schema)
+
+
+def line_at(data: Any, path: Sequence[str | int]) -> int:
+    """Line of the value at ``path`` inside loaded YAML, or of its nearest parent."""
+    line = getattr(data, "line", 0)
+    node = data
+    for step in path:
+        if isinstance(node, LineDict) and isinstance(step, str) and step in node:
+            line = node.line_of(step)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
+            line = node.line_of(step)
+            node = node[step]
+        else:
+            break
+    return line
+
+
+def describe_path(path: Sequence[str | int]) -> str:
+    """``['evidence', 0, 'model', 'species']`` -> ``"evidence item 1: 'model.species'"``."""
+    parts: list[str] = []
+    names: list[str] = []
+    for i, step in enumerate(path):
+        if isinstance(step, int):
+            owner = path[i - 1] if i else "list"
+            if owner == "evidence":
+                names.pop() if names else None
+                parts.append(f"evidence item {step + 1}")
+            else:
+                names.append(f"[{step + 1}]")
+        else:
+            names.append(step)
+    if names:
+        dotted = ".".join(names).replace(".[", "[")
+        parts.append(f"'{dotted}'")
+    return ": ".join(parts)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"a {type(value).__name__} ({value!s})"
+
+
+_EXPECTED_TYPE = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Check]]:
+    """Yield (path, message, check) for one jsonschema error."""
+    path = list(error.absolute_path)
+    where = describe_path(path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for extra in sorted(set(value) - set(allowed)):
+            prefix = f"{where}: " if where else ""
+            yield (
+                [*path, extra],
+                f"{prefix}unknown field '{extra}'; expected one of: {', '.join(allowed)}"
+                + did_you_mean(extra, allowed),
+                Check.UNKNOWN_FIELD,
+            )
+        return
+    if keyword == "required":
+        missing = [name for name in error.validator_value if name not in value]
+        for name in missing:
+            hint = {
+                "evidence": "; add at least one evidence item under 'evidence'",
+                "citations": "; list at least one key of references.bib under 'citations'",
+            }.get(name, "")
+            prefix = f"{where}: " if where else ""
+            yield path, f"{prefix}missing required field '{name}'{hint}", Check.SCHEMA
+        return
+    if keyword == "minItems" and path and path[-1] == "evidence":
+        yield path, "has no evidence; add at least one item under 'evidence'", Check.SCHEMA
+        return
+    if keyword == "minItems" and path and path[-1] == "citations":
+        yield (
+            path,
+            f"{describe_path(path[:-1])}: has no citation; "
+            "list at least one key of references.bib under 'citations'",
+            Check.SCHEMA,
+        )
+        return
+    if keyword == "enum":
+        options = [str(o) for o in error.validator_value]
+        yield (
+            path,
+            f"{where} is {_type_name(value)}; expected one of: {', '.join(options)}"
+            + (did_you_mean(value, options) if isinstance(value, str) else ""),
+            Check.SCHEMA,
+        )
+        return
+    if keyword == "type":
+        expected = error.validator_value
+        wanted = (
+            " or ".join(_EXPECTED_TYPE.get(t, t) for t in expected)
+            if isinstance(expected, list)
+            else _EXPECTED_TYPE.get(expected, expected)
+        )
+        yield path, f"{where} must be {wanted}, got {_type_name(value)}", Check.SCHEMA
+        return
+    if keyword == "pattern":
+        if "a-z0-9" in error.validator_value and "A-Z" not in error.validator_value:
+            expected = "a lowercase id of letters, digits and single hyphens, e.g. 'bdnf-trkb'"
+        elif "CHEBI" in error.validator_value:
+            expected = "a ChEBI id such as 'CHEBI:6121'"
+        else:
+            expected = "letters, digits, '-' and '_' only (a BibTeX key)"
+        yield path, f"{where} is {value!r}; expected {expected}", Check.SCHEMA
+        return
+    if keyword == "maxLength":
+        yield (
+            path,
+            f"{where} is {len(value)} characters long; the limit is {error.validator_value}",
+            Check.SCHEMA,
+        )
+        return
+    if keyword == "minLength":
+        yield path, f"{where} is empty; write a value or remove the field", Check.SCHEMA
+        return
+    if keyword == "minItems":
+        yield path, f"{where} is an empty list; add at least one item", Check.SCHEMA
+        return
+    if keyword == "uniqueItems":
+        yield path, f"{where} lists the same value twice; keep one", Check.SCHEMA
+        return
+    if keyword == "minimum":
+        yield path, f"{where} is {value!r}; expected at least {error.validator_value}", Check.SCHEMA
+        return
+    yield path, f"{where}: {error.message}", Check.SCHEMA  # pragma: no cover - keyword not used
+
+
+def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
+    """Validate one loaded entry of ``kind`` against its schema.
+
+    Args:
+        kind: ``compound``, ``pathway`` or ``claim``.
+        data: The entry as loaded by :func:`evmap.yamlio.load_yaml`.
+        path: Project-relative file path, used in messages.
+
+    Returns:
+        One problem per violation, located at the line of the offending value.
+    """
+    label = kind
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        label = f"{kind} '{data['id']}'"
+    if not isinstance(data, dict):
+        return [
+            Problem(
+                path,
+                getattr(data, "line", 0) or 1,
+                f"a {kind} must be a mapping of fields (id: ..., ...), got {_type_name(data)}",
+                Check.FILE_SHAPE,
+            )
+        ]
+    problems = []
+    for error in entry_validator(kind).iter_errors(data):
+        for where, message, check in _explain(error):
+            separator = " " if message.startswith("has no") else ": "
+            problems.append(
+                Problem(path, line_at(data, where), f"{label}{separator}{message}", check)
+            )
+    return problems

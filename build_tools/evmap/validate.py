@@ -1,0 +1,221 @@
+"""Cross-entry checks: ids, references between entries, citations, the library.
+
+Input is the loaded :class:`~evmap.load.Content` (entries that passed their
+schema); output is a list of problems. Nothing stops at the first problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .config import Settings
+from .load import Content, load_content
+from .model import Claim, Compound, EvidenceMap, Pathway, Reference, build_map
+from .problems import Check, Problem, Severity, did_you_mean, sort_problems
+
+
+def _line(lines: Sequence[int], index: int, fallback: int) -> int:
+    return lines[index] if index < len(lines) else fallback
+
+
+def check_duplicate_ids(kind: str, entries: Iterable[Compound | Pathway | Claim]) -> Iterator[Problem]:
+    """An id may be used once per kind, across all files."""
+    first: dict[str, Compound | Pathway | Claim] = {}
+    for entry in entries:
+        seen = first.setdefault(entry.id, entry)
+        if seen is not entry:
+            yield Problem(
+                entry.source.path,
+                entry.source.line,
+                f"{kind} id '{entry.id}' is already used at {seen.source.path}:{seen.source.line}; "
+                "ids must be unique, rename one of them",
+                Check.DUPLICATE_ID,
+            )
+
+
+def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+    return f"unknown {kind} '{value}'" + did_you_mean(value, known)
+
+
+def check_compounds(compounds: Sequence[Compound]) -> Iterator[Problem]:
+    """Parents exist and the parent relation has no cycle."""
+    ids = {c.id: c for c in compounds}
+    for compound in compounds:
+        if compound.parent is not None and compound.parent not in ids:
+            yield Problem(
+                compound.source.path,
+                compound.parent_line or compound.source.line,
+                f"compound '{compound.id}': parent: {_unknown('compound', compound.parent, ids)}; "
+                "add it under content/compounds/ or fix the id",
+                Check.UNKNOWN_COMPOUND,
+            )
+    for compound in compounds:
+        seen = [compound.id]
+        current = compound
+        while current.parent in ids:
+            current = ids[current.parent]
+            if current.id == compound.id:
+                cycle = " -> ".join([*seen, compound.id])
+                yield Problem(
+                    compound.source.path,
+                    compound.parent_line or compound.source.line,
+                    f"compound '{compound.id}': parents form a cycle ({cycle}); "
+                    "a compound cannot descend from itself",
+                    Check.PARENT_CYCLE,
+                )
+                break
+            if current.id in seen:
+                break  # a cycle not through this compound; reported on its members
+            seen.append(current.id)
+
+
+def check_pathways(pathways: Sequence[Pathway]) -> Iterator[Problem]:
+    """Related pathways exist."""
+    ids = {p.id for p in pathways}
+    for pathway in pathways:
+        for i, rel in enumerate(pathway.related):
+            if rel not in ids:
+                yield Problem(
+                    pathway.source.path,
+                    _line(pathway.related_lines, i, pathway.source.line),
+                    f"pathway '{pathway.id}': related: {_unknown('pathway', rel, ids)}",
+                    Check.UNKNOWN_PATHWAY,
+                )
+
+
+def check_claims(
+    claims: Sequence[Claim],
+    compounds: Iterable[str],
+    pathways: Iterable[str],
+    references: Iterable[str],
+) -> Iterator[Problem]:
+    """Every compound, pathway and citation key a claim names exists."""
+    compound_ids, pathway_ids, keys = set(compounds), set(pathways), set(references)
+    for claim in claims:
+        where = claim.source
+        for i, cid in enumerate(claim.compounds):
+            if cid not in compound_ids:
+                yield Problem(
+                    where.path,
+                    _line(claim.compound_lines, i, where.line),
+                    f"claim '{claim.id}': {_unknown('compound', cid, compound_ids)}; "
+                    "add it under content/compounds/ or fix the id",
+                    Check.UNKNOWN_COMPOUND,
+                )
+        for i, pid in enumerate(claim.pathways):
+            if pid not in pathway_ids:
+                yield Problem(
+                    where.path,
+                    _line(claim.pathway_lines, i, where.line),
+                    f"claim '{claim.id}': {_unknown('pathway', pid, pathway_ids)}; "
+                    "add it under content/pathways/ or fix the id",
+                    Check.UNKNOWN_PATHWAY,
+                )
+        for n, evidence in enumerate(claim.evidence, start=1):
+            for i, key in enumerate(evidence.citations):
+                if key not in keys:
+                    yield Problem(
+                        where.path,
+                        _line(evidence.citation_lines, i, evidence.source.line),
+                        f"claim '{claim.id}': evidence item {n}: citation key '{key}' "
+                        "is not in the BibTeX library" + did_you_mean(key, keys)
+                        + ("" if did_you_mean(key, keys) else "; add the entry to the library"),
+                        Check.UNKNOWN_REFERENCE,
+                    )
+
+
+def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
+    """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites."""
+    by_doi: dict[str, Reference] = {}
+    for ref in references:
+        path, line = ref.source.path, ref.source.line
+        if not ref.doi:
+            yield Problem(
+                path, line, f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
+                Check.MISSING_DOI,
+            )
+        else:
+            first = by_doi.setdefault(ref.doi.lower(), ref)
+            if first is not ref:
+                yield Problem(
+                    path,
+                    line,
+                    f"reference '{ref.key}' has the same DOI ({ref.doi}) as '{first.key}' "
+                    f"(line {first.source.line}); if they are one work, keep one entry and cite it",
+                    Check.DUPLICATE_DOI,
+                )
+        if ref.key not in cited:
+            yield Problem(
+                path, line, f"reference '{ref.key}' is not cited by any claim",
+                Check.UNCITED_REFERENCE,
+            )
+
+
+def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
+    """A project with no claims or an empty library is a mistake, not a site."""
+    if not content.claims and not any(p.path.startswith(settings.relative(settings.content_dir)) for p in content.problems):
+        yield Problem(
+            settings.relative(settings.content_dir / "claims"),
+            0,
+            "no claims found; add at least one .yml file under claims/",
+            Check.EMPTY_CONTENT,
+        )
+    bib = settings.relative(settings.bibtex_file)
+    if not content.references and not any(p.path == bib for p in content.problems):
+        yield Problem(bib, 0, "the BibTeX library has no entries", Check.EMPTY_CONTENT)
+
+
+def validate_content(content: Content, settings: Settings) -> list[Problem]:
+    """Run every cross-entry check and apply configured severities.
+
+    Returns:
+        Sorted problems, including those met while loading; ignored checks dropped.
+    """
+    cited = {key for claim in content.claims for key in claim.citation_keys()}
+    found: list[Problem] = [
+        *content.problems,
+        *check_not_empty(content, settings),
+        *check_duplicate_ids("compound", content.compounds),
+        *check_duplicate_ids("pathway", content.pathways),
+        *check_duplicate_ids("claim", content.claims),
+        *check_compounds(content.compounds),
+        *check_pathways(content.pathways),
+        *check_claims(
+            content.claims,
+            (c.id for c in content.compounds),
+            (p.id for p in content.pathways),
+            (r.key for r in content.references),
+        ),
+        *check_references(content.references, cited),
+    ]
+    adjusted = []
+    for problem in found:
+        severity = settings.severity(problem.check)
+        if severity is Severity.IGNORE:
+            continue
+        adjusted.append(
+            Problem(problem.path, problem.line, problem.message, problem.check, severity)
+        )
+    return sort_problems(adjusted)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of loading and validating a project."""
+
+    map: EvidenceMap
+    problems: list[Problem]
+    files: int
+
+    def errors(self, strict: bool = False) -> list[Problem]:
+        """Problems that fail the build (warnings too when ``strict``)."""
+        return [p for p in self.problems if strict or p.severity is Severity.ERROR]
+
+
+def check_project(settings: Settings) -> CheckResult:
+    """Load and validate a whole project: the one entry point of every shell."""
+    content = load_content(settings)
+    problems = validate_content(content, settings)
+    evidence_map = build_map(content.compounds, content.pathways, content.claims, content.references)
+    return CheckResult(evidence_map, problems, len(content.files) + 1)
