@@ -57,6 +57,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     handler = _CountWarnings()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
+    console = _console_handler(mkdocs_log)
     try:
         build(config)
         if strict and handler.records:
@@ -72,8 +73,21 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
         raise
     finally:
         mkdocs_log.removeHandler(handler)
+        if console is not None:
+            mkdocs_log.removeHandler(console)
     _swap(staging, target)
     return target
+
+
+def _console_handler(logger: logging.Logger) -> logging.Handler | None:
+    """Show MkDocs' warnings on stderr, as ``mkdocs build`` would, unless already shown."""
+    if logger.handlers and any(not isinstance(h, _CountWarnings) for h in logger.handlers):
+        return None
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger.addHandler(console)
+    return console
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -50,7 +50,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then build the site into a temporary folder and swap it in."""
     try:
-        site = build_site(Path(args.config_file), Path(args.site_dir) if args.site_dir else None, strict=args.strict)
+        site = build_site(
+            Path(args.config_file),
+            Path(args.site_dir) if args.site_dir else None,
+            strict=args.strict,
+        )
     except BuildFailed as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -60,17 +64,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``evmap``."""
-    parser = argparse.ArgumentParser(prog="evmap", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="evmap", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--version", action="version", version=f"evmap {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+        p.add_argument(
+            "-f",
+            "--config-file",
+            default="mkdocs.yml",
+            help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+        )
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     p_check = sub.add_parser("check", help="validate content/ and the BibTeX library")
     common(p_check)
-    p_check.add_argument("--format", choices=("text", "github"), default="text", help="text: path:line: message; github: workflow annotations")
+    p_check.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: path:line: message; github: workflow annotations",
+    )
     p_check.set_defaults(func=cmd_check)
 
     p_build = sub.add_parser("build", help="check, then build the site atomically")

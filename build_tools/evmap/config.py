@@ -66,7 +66,9 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
             check = Check(name)
         except ValueError:
             known = ", ".join(sorted(c.value for c in Check))
-            raise ConfigError(f"validation: unknown check '{name}'; known checks: {known}") from None
+            raise ConfigError(
+                f"validation: unknown check '{name}'; known checks: {known}"
+            ) from None
         try:
             result[check] = Severity(level)
         except ValueError:
@@ -107,9 +109,11 @@ def load_settings(config_file: Path) -> Settings:
         ConfigError: when the file is missing, unreadable or has no evmap plugin.
     """
     try:
-        data = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader)  # noqa: S506
+        data = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader)
     except FileNotFoundError:
-        raise ConfigError(f"{config_file}: no such file; run from the project root or pass -f") from None
+        raise ConfigError(
+            f"{config_file}: no such file; run from the project root or pass -f"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
     plugins = data.get("plugins", []) if isinstance(data, dict) else []

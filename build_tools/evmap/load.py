@@ -7,6 +7,7 @@ that pass become model objects. Problems are collected, never raised.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,8 +121,21 @@ def _claim(data: LineDict, source: Source) -> Claim:
 _BUILDERS: dict[str, Any] = {"compound": _compound, "pathway": _pathway, "claim": _claim}
 
 
+# Parsed files by (kind, path, content digest): `mkdocs serve` and `evmap build`
+# (which checks before MkDocs checks again) re-parse only files that changed.
+_FILE_CACHE: dict[tuple[str, str, bytes], tuple[list[Any], list[Problem]]] = {}
+
+
 def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
-    """Parse one YAML file of ``kind``: its valid entries and its problems."""
+    """Parse one YAML file of ``kind``: its valid entries and its problems (cached by content)."""
+    key = (kind, path, hashlib.blake2b(data, digest_size=16).digest())
+    cached = _FILE_CACHE.get(key)
+    if cached is None:
+        cached = _FILE_CACHE[key] = _parse_file(kind, data, path)
+    return list(cached[0]), list(cached[1])
+
+
+def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
     try:
         document = load_yaml(data)
     except YamlError as exc:
@@ -136,7 +150,9 @@ def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Proble
     elif isinstance(document, LineList):
         items = list(zip(document, document.item_lines, strict=True))
         if not items:
-            return [], [Problem(path, 1, f"file holds an empty list; add a {kind}", Check.FILE_SHAPE)]
+            return [], [
+                Problem(path, 1, f"file holds an empty list; add a {kind}", Check.FILE_SHAPE)
+            ]
     else:
         return [], [
             Problem(
@@ -163,7 +179,11 @@ def load_content(settings: Settings) -> Content:
         The valid entries and all problems found; nothing is raised for bad input.
     """
     content = Content()
-    targets = {"compound": content.compounds, "pathway": content.pathways, "claim": content.claims}
+    targets: dict[str, list[Any]] = {
+        "compound": content.compounds,
+        "pathway": content.pathways,
+        "claim": content.claims,
+    }
     for kind, target in targets.items():
         for file in content_files(settings, kind):
             path = settings.relative(file)
@@ -184,7 +204,12 @@ def _load_library(settings: Settings) -> Library:
     except FileNotFoundError:
         return Library(
             problems=[
-                Problem(path, 0, "BibTeX library not found; create it or set 'bibtex_file'", Check.BIBTEX_SYNTAX)
+                Problem(
+                    path,
+                    0,
+                    "BibTeX library not found; create it or set 'bibtex_file'",
+                    Check.BIBTEX_SYNTAX,
+                )
             ]
         )
     try:

@@ -67,7 +67,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
-                log.warning(problem.format())
+                log.warning(f"{problem.path}:{problem.line}: {problem.message}")
         env = make_environment(self.settings.templates_dir)
         self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
         for asset in ASSETS:
@@ -108,9 +108,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.meta["title"] = spec.title
         return markdown
 
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a generated page's body with the core's rendering."""
         spec = self.pages.get(page.file.src_uri)
         if spec is None or self.renderer is None:
@@ -123,7 +121,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     ) -> LiveReloadServer:
         """Rebuild when content, the library or the templates change."""
         if self.settings is not None:
-            for path in (self.settings.content_dir, self.settings.bibtex_file, self.settings.templates_dir):
+            for path in (
+                self.settings.content_dir,
+                self.settings.bibtex_file,
+                self.settings.templates_dir,
+            ):
                 if path.exists():
                     server.watch(str(path))
         return server
@@ -134,9 +136,7 @@ def default_nav(files: Files, generated: dict[str, PageSpec]) -> list[Any]:
 
     Entity pages stay out of the nav so that its size does not grow with the map.
     """
-    nav: list[Any] = [
-        {spec.title: src} for src, spec in generated.items() if not spec.subject
-    ]
+    nav: list[Any] = [{spec.title: src} for src, spec in generated.items() if not spec.subject]
     for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
         if file.src_uri not in generated:
             nav.append(file.src_uri)

@@ -18,7 +18,15 @@ from markupsafe import Markup
 
 from .model import Claim, Compound, EvidenceMap, Pathway, Reference, Stance
 
-PAGE_KINDS = ("home", "pathway-index", "compound-index", "reference-index", "pathway", "compound", "reference")
+PAGE_KINDS = (
+    "home",
+    "pathway-index",
+    "compound-index",
+    "reference-index",
+    "pathway",
+    "compound",
+    "reference",
+)
 
 STANCE_LABELS = {
     Stance.SUPPORTS: "Supports",
@@ -330,7 +338,11 @@ class Renderer:
         for p in sorted(self.map.pathways.values(), key=lambda p: p.name.lower()):
             count = len(self.map.claims_by_pathway[p.id])
             groups.setdefault(p.category, []).append(
-                Link(p.name, self.href(root, "pathway", p.id), f"{count} claims" if count != 1 else "1 claim")
+                Link(
+                    p.name,
+                    self.href(root, "pathway", p.id),
+                    f"{count} claims" if count != 1 else "1 claim",
+                )
             )
         order = list(CATEGORY_LABELS)
         return [
@@ -347,7 +359,11 @@ class Renderer:
             count = len(self.map.claims_by_compound[cid])
             rows.append(
                 TreeRow(
-                    Link(c.name, self.href(root, "compound", cid), f"{count} claims" if count != 1 else "1 claim"),
+                    Link(
+                        c.name,
+                        self.href(root, "compound", cid),
+                        f"{count} claims" if count != 1 else "1 claim",
+                    ),
                     depth,
                     KIND_LABELS.get(c.kind, c.kind),
                 )
@@ -379,10 +395,15 @@ class Renderer:
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
             claim_ids = m.claims_by_pathway[p.id]
-            compound_ids = sorted({c for i in claim_ids for c in m.claims[i].compounds if c in m.compounds})
+            compound_ids = sorted(
+                {c for i in claim_ids for c in m.claims[i].compounds if c in m.compounds}
+            )
             data = PathwayPage(
                 pathway=p,
-                category=Link(CATEGORY_LABELS.get(p.category, p.category), self.href(root, "pathway-index") + f"#{p.category}"),
+                category=Link(
+                    CATEGORY_LABELS.get(p.category, p.category),
+                    self.href(root, "pathway-index") + f"#{p.category}",
+                ),
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
                 claims=self._claims(root, claim_ids),
@@ -390,11 +411,17 @@ class Renderer:
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
             claim_ids = m.claims_by_compound[c.id]
-            pathway_ids = sorted({p for i in claim_ids for p in m.claims[i].pathways if p in m.pathways})
+            pathway_ids = sorted(
+                {p for i in claim_ids for p in m.claims[i].pathways if p in m.pathways}
+            )
             data = CompoundPage(
                 compound=c,
                 kind_label=KIND_LABELS.get(c.kind, c.kind),
-                parent=self._compound_link(root, c.parent) if c.parent in m.compounds else None,
+                parent=(
+                    self._compound_link(root, c.parent)
+                    if c.parent is not None and c.parent in m.compounds
+                    else None
+                ),
                 children=[self._compound_link(root, k) for k in m.children[c.id]],
                 identifiers=identifier_links(c),
                 pathways=[self._pathway_link(root, p) for p in pathway_ids],
@@ -412,7 +439,9 @@ class Renderer:
             data = IndexPage(
                 counts=self._counts(),
                 categories=self._categories(root) if spec.kind in ("home", "pathway-index") else (),
-                compounds=self._compound_tree(root) if spec.kind in ("home", "compound-index") else (),
+                compounds=self._compound_tree(root)
+                if spec.kind in ("home", "compound-index")
+                else (),
                 references=[
                     Link(r.label, self.href(root, "reference", r.slug), r.text)
                     for r in m.references.values()
@@ -434,7 +463,10 @@ class Renderer:
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
         """Table-of-contents entries (MkDocs toc tokens) of a page."""
-        def entry(anchor: str, name: str, level: int = 2, children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+
+        def entry(
+            anchor: str, name: str, level: int = 2, children: list[dict[str, Any]] | None = None
+        ) -> dict[str, Any]:
             return {"level": level, "id": anchor, "name": name, "children": children or []}
 
         if spec.kind in ("pathway", "compound", "reference"):

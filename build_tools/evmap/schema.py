@@ -50,10 +50,9 @@ def line_at(data: Any, path: Sequence[str | int]) -> int:
     line = getattr(data, "line", 0)
     node = data
     for step in path:
-        if isinstance(node, LineDict) and isinstance(step, str) and step in node:
-            line = node.line_of(step)
-            node = node[step]
-        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
+        in_dict = isinstance(node, LineDict) and isinstance(step, str) and step in node
+        in_list = isinstance(node, LineList) and isinstance(step, int) and step < len(node)
+        if in_dict or in_list:
             line = node.line_of(step)
             node = node[step]
         else:
@@ -69,7 +68,8 @@ def describe_path(path: Sequence[str | int]) -> str:
         if isinstance(step, int):
             owner = path[i - 1] if i else "list"
             if owner == "evidence":
-                names.pop() if names else None
+                if names:
+                    names.pop()
                 parts.append(f"evidence item {step + 1}")
             else:
                 names.append(f"[{step + 1}]")
@@ -114,6 +114,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
     keyword = error.validator
     value = error.instance
     if keyword == "additionalProperties":
+        assert isinstance(value, dict)
         allowed = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(allowed)):
             prefix = f"{where}: " if where else ""
@@ -157,7 +158,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
     if keyword == "type":
         expected = error.validator_value
         wanted = (
-            " or ".join(_EXPECTED_TYPE.get(t, t) for t in expected)
+            " or ".join(_EXPECTED_TYPE.get(t, str(t)) for t in expected)
             if isinstance(expected, list)
             else _EXPECTED_TYPE.get(expected, expected)
         )

@@ -19,7 +19,9 @@ def _line(lines: Sequence[int], index: int, fallback: int) -> int:
     return lines[index] if index < len(lines) else fallback
 
 
-def check_duplicate_ids(kind: str, entries: Iterable[Compound | Pathway | Claim]) -> Iterator[Problem]:
+def check_duplicate_ids(
+    kind: str, entries: Iterable[Compound | Pathway | Claim]
+) -> Iterator[Problem]:
     """An id may be used once per kind, across all files."""
     first: dict[str, Compound | Pathway | Claim] = {}
     for entry in entries:
@@ -119,7 +121,8 @@ def check_claims(
                         where.path,
                         _line(evidence.citation_lines, i, evidence.source.line),
                         f"claim '{claim.id}': evidence item {n}: citation key '{key}' "
-                        "is not in the BibTeX library" + did_you_mean(key, keys)
+                        "is not in the BibTeX library"
+                        + did_you_mean(key, keys)
                         + ("" if did_you_mean(key, keys) else "; add the entry to the library"),
                         Check.UNKNOWN_REFERENCE,
                     )
@@ -132,7 +135,9 @@ def check_references(references: Sequence[Reference], cited: set[str]) -> Iterat
         path, line = ref.source.path, ref.source.line
         if not ref.doi:
             yield Problem(
-                path, line, f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
+                path,
+                line,
+                f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
                 Check.MISSING_DOI,
             )
         else:
@@ -147,14 +152,18 @@ def check_references(references: Sequence[Reference], cited: set[str]) -> Iterat
                 )
         if ref.key not in cited:
             yield Problem(
-                path, line, f"reference '{ref.key}' is not cited by any claim",
+                path,
+                line,
+                f"reference '{ref.key}' is not cited by any claim",
                 Check.UNCITED_REFERENCE,
             )
 
 
 def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
     """A project with no claims or an empty library is a mistake, not a site."""
-    if not content.claims and not any(p.path.startswith(settings.relative(settings.content_dir)) for p in content.problems):
+    if not content.claims and not any(
+        p.path.startswith(settings.relative(settings.content_dir)) for p in content.problems
+    ):
         yield Problem(
             settings.relative(settings.content_dir / "claims"),
             0,
@@ -217,5 +226,7 @@ def check_project(settings: Settings) -> CheckResult:
     """Load and validate a whole project: the one entry point of every shell."""
     content = load_content(settings)
     problems = validate_content(content, settings)
-    evidence_map = build_map(content.compounds, content.pathways, content.claims, content.references)
+    evidence_map = build_map(
+        content.compounds, content.pathways, content.claims, content.references
+    )
     return CheckResult(evidence_map, problems, len(content.files) + 1)

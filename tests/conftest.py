@@ -1,0 +1,184 @@
+"""Shared fixtures: tiny real projects written into a temp dir and built with real MkDocs."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from evmap.build import build_site
+from evmap.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "templates"
+
+MKDOCS_YML = """\
+site_name: Tiny map
+site_url: https://example.org/tiny/
+use_directory_urls: {directory_urls}
+theme:
+  name: material
+  font: false
+  features: [navigation.prune, content.tooltips]
+plugins:
+  - search
+  - evmap:
+      templates_dir: {templates}
+  - bibtex:
+      bib_file: references.bib
+"""
+
+# The smallest project that exercises every page kind and both stances.
+TINY: dict[str, str] = {
+    "docs/about.md": "# About\n\nA hand-written page citing [@berman2000].\n",
+    "content/compounds/ketamine.yml": """\
+        id: ketamine
+        name: Ketamine
+        kind: racemate
+        synonyms: ["(R,S)-ketamine"]
+        summary: The racemic mixture.
+        """,
+    "content/compounds/arketamine.yml": """\
+        id: arketamine
+        name: Arketamine
+        kind: enantiomer
+        parent: ketamine
+        """,
+    "content/pathways/nmdar-inhibition.yml": """\
+        id: nmdar-inhibition
+        name: NMDA receptor inhibition
+        category: receptor
+        related: [bdnf-trkb]
+        summary: Blocking NMDA receptors.
+        """,
+    "content/pathways/bdnf-trkb.yml": """\
+        id: bdnf-trkb
+        name: BDNF-TrkB signalling
+        category: neurotrophic
+        """,
+    "content/claims/core.yml": """\
+        - id: nmdar-main-route
+          statement: NMDA receptor block is the main route of ketamine's antidepressant effect.
+          compounds: [ketamine, arketamine]
+          pathways: [nmdar-inhibition]
+          evidence:
+            - stance: supports
+              finding: A single infusion relieved depression within hours.
+              model: {species: human, paradigm: MDD trial}
+              type: clinical
+              citations: [berman2000]
+            - stance: contradicts
+              finding: The R-enantiomer acted without an NMDA-like imaging signature.
+              model: {species: rat, paradigm: fMRI}
+              type: review
+              locator: Fig. 1
+              citations: [wei2021]
+        - id: trkb-needed
+          statement: TrkB signalling is needed for the effect of arketamine.
+          compounds: [arketamine]
+          pathways: [bdnf-trkb, nmdar-inhibition]
+          evidence:
+            - stance: supports
+              finding: A TrkB antagonist blocked the effect in stressed mice.
+              model: {species: mouse, paradigm: CSDS}
+              type: in-vivo
+              citations: [wei2021, berman2000]
+        """,
+    "references.bib": """\
+        @article{berman2000,
+          author = {Berman, Robert M. and Cappiello, Angela and Anand, Amit},
+          title = {Antidepressant effects of ketamine in depressed patients},
+          journal = {Biological Psychiatry},
+          year = {2000},
+          volume = {47},
+          number = {4},
+          pages = {351--354},
+          doi = {10.1016/S0006-3223(99)00230-9},
+          pmid = {10686270},
+        }
+
+        @article{wei2021,
+          author = {Wei, Yan and Chang, Lijia and Hashimoto, Kenji},
+          title = {Molecular mechanisms underlying the antidepressant actions of arketamine: beyond the {NMDA} receptor},
+          journal = {Molecular Psychiatry},
+          year = {2021},
+          doi = {10.1038/s41380-021-01121-1},
+        }
+        """,
+}
+
+
+@dataclass
+class Project:
+    """A project folder on disk with helpers to edit, check and build it."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text("utf-8")
+
+    def check(self, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+        code = main(["check", "-f", str(self.config), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    def build(self, strict: bool = True, site: str = "site") -> Path:
+        return build_site(self.config, self.root / site, strict=strict)
+
+
+def write_project(
+    root: Path, files: Mapping[str, str] = TINY, directory_urls: bool = True
+) -> Project:
+    """Write ``files`` and an mkdocs.yml into ``root``."""
+    project = Project(root)
+    project.write(
+        "mkdocs.yml",
+        MKDOCS_YML.format(templates=TEMPLATES, directory_urls=str(directory_urls).lower()),
+    )
+    for rel, text in files.items():
+        project.write(rel, text)
+    return project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The tiny project, valid as written."""
+    return write_project(tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project built once for all read-only HTML tests."""
+    project = write_project(tmp_path_factory.mktemp("tiny-site"))
+    return project.build()
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse a built HTML page."""
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def article(path: Path) -> BeautifulSoup:
+    """The main content of a built Material page."""
+    found = soup(path).select_one("article.md-content__inner")
+    assert found is not None, f"no article in {path}"
+    return found
+
+
+SoupOf = Callable[[Path], BeautifulSoup]

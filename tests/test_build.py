@@ -1,0 +1,231 @@
+"""Real MkDocs builds of the tiny project, HTML parsed and asserted."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Project, article, soup, write_project
+from evmap.build import BuildFailed
+
+
+def test_build_writes_one_page_per_entity_and_indexes(tiny_site: Path) -> None:
+    for page in [
+        "index.html",
+        "pathways/index.html",
+        "compounds/index.html",
+        "references/index.html",
+        "pathways/nmdar-inhibition/index.html",
+        "pathways/bdnf-trkb/index.html",
+        "compounds/ketamine/index.html",
+        "compounds/arketamine/index.html",
+        "references/berman2000/index.html",
+        "references/wei2021/index.html",
+        "about/index.html",
+        "assets/evmap.css",
+    ]:
+        assert (tiny_site / page).is_file(), page
+
+
+def test_build_claim_appears_on_every_page_it_names(tiny_site: Path) -> None:
+    pages = {
+        "pathways/nmdar-inhibition": {"claim-nmdar-main-route", "claim-trkb-needed"},
+        "pathways/bdnf-trkb": {"claim-trkb-needed"},
+        "compounds/ketamine": {"claim-nmdar-main-route"},
+        "compounds/arketamine": {"claim-nmdar-main-route", "claim-trkb-needed"},
+    }
+    for page, claims in pages.items():
+        found = {
+            s["id"] for s in article(tiny_site / page / "index.html").select("section.evmap-claim")
+        }
+        assert found == claims, page
+
+
+def test_build_evidence_for_and_against_with_model_and_citations(tiny_site: Path) -> None:
+    section = article(tiny_site / "pathways/nmdar-inhibition/index.html").select_one(
+        "#claim-nmdar-main-route"
+    )
+    assert section is not None
+    rows = [
+        {
+            "stance": tr.select("td")[0].get_text(strip=True),
+            "model": tr.select("td")[2].get_text(strip=True),
+            "type": tr.select("td")[3].get_text(strip=True),
+            "cites": [a.get_text(strip=True) for a in tr.select("a.evmap-cite")],
+        }
+        for tr in section.select("tbody tr")
+    ]
+    assert rows == [
+        {
+            "stance": "Supports",
+            "model": "human, MDD trial",
+            "type": "clinical",
+            "cites": ["Berman et al., 2000"],
+        },
+        {
+            "stance": "Contradicts",
+            "model": "rat, fMRI",
+            "type": "review",
+            "cites": ["Wei et al., 2021"],
+        },
+    ]
+    assert "(Fig. 1)" in section.get_text()
+
+
+def test_build_citation_links_to_reference_page_with_hover_text(tiny_site: Path) -> None:
+    cite = article(tiny_site / "compounds/ketamine/index.html").select_one(
+        "a.evmap-cite[data-cite=berman2000]"
+    )
+    assert cite is not None
+    assert cite["href"] == "../../references/berman2000/"
+    assert cite["title"].startswith(
+        "Robert M. Berman, Angela Cappiello, and Amit Anand. Antidepressant effects"
+    )
+    assert (tiny_site / "compounds/ketamine" / cite["href"] / "index.html").resolve().is_file()
+
+
+def test_build_reference_page_lists_citing_claims_and_links(tiny_site: Path) -> None:
+    page = article(tiny_site / "references/berman2000/index.html")
+    citing = [(a.get_text(strip=True)[:19], a["href"]) for a in page.select("ul.evmap-citing a")]
+    assert citing == [
+        ("NMDA receptor block", "../../pathways/nmdar-inhibition/#claim-nmdar-main-route"),
+        ("TrkB signalling is ", "../../pathways/bdnf-trkb/#claim-trkb-needed"),
+    ]
+    links = {a.get_text(strip=True): a["href"] for a in page.select(".evmap-reference-links a")}
+    assert links == {
+        "doi:10.1016/S0006-3223(99)00230-9": "https://doi.org/10.1016/S0006-3223(99)00230-9",
+        "PubMed 10686270": "https://pubmed.ncbi.nlm.nih.gov/10686270/",
+    }
+
+
+def test_build_compound_page_shows_parent_and_children(tiny_site: Path) -> None:
+    arketamine = article(tiny_site / "compounds/arketamine/index.html")
+    assert [a["href"] for a in arketamine.select("dl.evmap-facts a")][:1] == [
+        "../../compounds/ketamine/"
+    ]
+    ketamine = article(tiny_site / "compounds/ketamine/index.html")
+    assert "../../compounds/arketamine/" in [a["href"] for a in ketamine.select("dl.evmap-facts a")]
+    tree = article(tiny_site / "compounds/index.html").select("ul.evmap-tree li")
+    assert [(li["class"][0], li.a.get_text()) for li in tree] == [
+        ("evmap-depth-0", "Ketamine"),
+        ("evmap-depth-1", "Arketamine"),
+    ]
+
+
+def test_build_hand_written_page_cites_through_mkdocs_bibtex(tiny_site: Path) -> None:
+    text = article(tiny_site / "about/index.html").get_text()
+    assert "Antidepressant effects of ketamine in depressed patients" in text
+    assert "[@berman2000]" not in text
+
+
+def test_build_entity_pages_stay_out_of_navigation(tiny_site: Path) -> None:
+    nav_links = {
+        a["href"]
+        for a in soup(tiny_site / "references/wei2021/index.html").select("nav.md-nav--primary a")
+    }
+    assert not any("wei2021" in href or "berman2000" in href for href in nav_links)
+
+
+def test_build_every_internal_link_resolves(tiny_site: Path) -> None:
+    broken = []
+    for page in tiny_site.rglob("*.html"):
+        for a in soup(page).select("article a[href]"):
+            href = a["href"].split("#")[0]
+            if not href or "://" in href or href.startswith("mailto:"):
+                continue
+            target = (page.parent / href).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append((str(page.relative_to(tiny_site)), a["href"]))
+    assert broken == []
+
+
+def test_build_without_directory_urls_links_html_files(tmp_path: Path) -> None:
+    site = write_project(tmp_path / "p", directory_urls=False).build()
+    cite = article(site / "compounds/ketamine.html").select_one("a.evmap-cite")
+    assert cite is not None and cite["href"] == "../references/berman2000.html"
+    assert (site / "compounds" / cite["href"]).resolve().is_file()
+
+
+def _digest(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    cmd = [sys.executable, "-m", "evmap.cli", "build", "-f", str(project.config)]
+    for site in ("a", "b"):
+        subprocess.run([*cmd, "-d", str(tmp_path / site)], check=True, env=env, capture_output=True)
+    first, second = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    assert len(first) > 20
+    assert first == second
+
+
+def test_build_failure_keeps_previous_site_and_sources(project: Project) -> None:
+    site = project.build()
+    before = _digest(site)
+    sources = {
+        p: p.read_bytes() for p in project.root.rglob("*") if p.is_file() and "site" not in p.parts
+    }
+    claims = project.read("content/claims/core.yml").replace(
+        "citations: [berman2000]", "citations: [berman2001]"
+    )
+    project.write("content/claims/core.yml", claims)
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert (
+        "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1: citation key 'berman2001'"
+        in str(failure.value)
+    )
+    assert _digest(site) == before
+    sources[project.root / "content/claims/core.yml"] = claims.encode()
+    assert {p: p.read_bytes() for p in sources} == sources
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_build_plain_mkdocs_fails_with_file_and_line(project: Project) -> None:
+    project.write(
+        "content/claims/core.yml",
+        project.read("content/claims/core.yml").replace(
+            "citations: [wei2021]\n", "citations: [nobody]\n", 1
+        ),
+    )
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "-f", str(project.config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert (
+        "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
+        in result.stderr
+    )
+    assert not (project.root / "site").exists()
+
+
+def test_build_strict_fails_on_warnings(project: Project) -> None:
+    project.write(
+        "references.bib",
+        project.read("references.bib").replace("  doi = {10.1038/s41380-021-01121-1},\n", ""),
+    )
+    project.build(strict=False)
+    with pytest.raises(
+        BuildFailed, match=re.escape("references.bib:13: warning: reference 'wei2021' has no DOI")
+    ):
+        project.build(strict=True, site="site2")
+
+
+def test_build_repository_makefile_site_target_exists() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    assert "\nsite:" in makefile and "evmap build --strict" in makefile

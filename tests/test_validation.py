@@ -1,0 +1,273 @@
+"""Table-driven validation tests: one case per rule, asserting the exact message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TINY, write_project
+
+CLAIM = """\
+- id: c1
+  statement: A statement long enough to read.
+  compounds: [arketamine]
+  pathways: [bdnf-trkb]
+  evidence:
+    - stance: supports
+      finding: Something was found.
+      model: {species: mouse, paradigm: CSDS}
+      type: in-vivo
+      citations: [wei2021]
+"""
+
+
+def run_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], *args: str
+) -> tuple[int, list[str]]:
+    project = write_project(tmp_path / "p", {**TINY, **files})
+    code, out, _ = project.check(*args, capsys=capsys)
+    return code, out.splitlines()
+
+
+ERROR_CASES = [
+    pytest.param(
+        CLAIM.replace(
+            """  evidence:
+    - stance: supports
+      finding: Something was found.
+      model: {species: mouse, paradigm: CSDS}
+      type: in-vivo
+      citations: [wei2021]
+""",
+            "  evidence: []\n",
+        ),
+        "content/claims/new.yml:5: claim 'c1' has no evidence; add at least one item under 'evidence'",
+        id="claim-without-evidence",
+    ),
+    pytest.param(
+        CLAIM.replace("citations: [wei2021]", "citations: []"),
+        "content/claims/new.yml:10: claim 'c1': evidence item 1: has no citation; "
+        "list at least one key of references.bib under 'citations'",
+        id="evidence-without-citation",
+    ),
+    pytest.param(
+        CLAIM.replace("      citations: [wei2021]\n", ""),
+        "content/claims/new.yml:6: claim 'c1': evidence item 1: missing required field "
+        "'citations'; list at least one key of references.bib under 'citations'",
+        id="evidence-missing-citations-field",
+    ),
+    pytest.param(
+        CLAIM.replace("citations: [wei2021]", "citations: [wei2012]"),
+        "content/claims/new.yml:10: claim 'c1': evidence item 1: citation key 'wei2012' "
+        "is not in the BibTeX library; did you mean 'wei2021'?",
+        id="unknown-citation-key",
+    ),
+    pytest.param(
+        CLAIM.replace("citations: [wei2021]", "citations: [nobody1999]"),
+        "content/claims/new.yml:10: claim 'c1': evidence item 1: citation key 'nobody1999' "
+        "is not in the BibTeX library; add the entry to the library",
+        id="unknown-citation-key-no-suggestion",
+    ),
+    pytest.param(
+        CLAIM.replace("compounds: [arketamine]", "compounds: [arketamin]"),
+        "content/claims/new.yml:3: claim 'c1': unknown compound 'arketamin'; did you mean "
+        "'arketamine'?; add it under content/compounds/ or fix the id",
+        id="unknown-compound",
+    ),
+    pytest.param(
+        CLAIM.replace("pathways: [bdnf-trkb]", "pathways: [bdnf-trk]"),
+        "content/claims/new.yml:4: claim 'c1': unknown pathway 'bdnf-trk'; did you mean "
+        "'bdnf-trkb'?; add it under content/pathways/ or fix the id",
+        id="unknown-pathway",
+    ),
+    pytest.param(
+        CLAIM.replace("id: c1", "id: trkb-needed"),
+        "content/claims/new.yml:1: claim id 'trkb-needed' is already used at "
+        "content/claims/core.yml:17; ids must be unique, rename one of them",
+        id="duplicate-id-across-files",
+    ),
+    pytest.param(
+        CLAIM.replace("citations: [wei2021]", "citaton: [wei2021]"),
+        "content/claims/new.yml:6: claim 'c1': evidence item 1: missing required field "
+        "'citations'; list at least one key of references.bib under 'citations'\n"
+        "content/claims/new.yml:10: claim 'c1': evidence item 1: unknown field 'citaton'; "
+        "expected one of: citations, finding, locator, model, stance, type; did you mean 'citations'?",
+        id="unknown-field-typo",
+    ),
+    pytest.param(
+        CLAIM.replace("compounds: [arketamine]", "compounds: arketamine"),
+        "content/claims/new.yml:3: claim 'c1': 'compounds' must be a list, got the text 'arketamine'",
+        id="wrong-type",
+    ),
+    pytest.param(
+        CLAIM.replace("stance: supports", "stance: support"),
+        "content/claims/new.yml:6: claim 'c1': evidence item 1: 'stance' is the text 'support'; "
+        "expected one of: supports, contradicts, mixed; did you mean 'supports'?",
+        id="value-outside-allowed-set",
+    ),
+    pytest.param(
+        CLAIM.replace("type: in-vivo", "type: in vivo"),
+        "content/claims/new.yml:9: claim 'c1': evidence item 1: 'type' is the text 'in vivo'; "
+        "expected one of: in-vitro, ex-vivo, in-vivo, clinical, review; did you mean 'in-vivo'?",
+        id="evidence-type-outside-set",
+    ),
+    pytest.param(
+        CLAIM.replace("id: c1", "id: C 1"),
+        "content/claims/new.yml:1: claim 'C 1': 'id' is 'C 1'; expected a lowercase id of "
+        "letters, digits and single hyphens, e.g. 'bdnf-trkb'",
+        id="id-unfit-for-url",
+    ),
+    pytest.param(
+        CLAIM.replace("  statement: A statement long enough to read.\n", ""),
+        "content/claims/new.yml:1: claim 'c1': missing required field 'statement'",
+        id="missing-required-field",
+    ),
+]
+
+
+@pytest.mark.parametrize(("claims", "expected"), ERROR_CASES)
+def test_validation_error_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], claims: str, expected: str
+) -> None:
+    code, lines = run_check(tmp_path, capsys, {"content/claims/new.yml": claims})
+    assert code == 1
+    assert lines == expected.split("\n")
+
+
+def test_validation_collects_every_problem_sorted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = CLAIM.replace("stance: supports", "stance: nope") + CLAIM.replace("c1", "c2").replace(
+        "pathways: [bdnf-trkb]", "pathways: [x-y]"
+    )
+    code, lines = run_check(
+        tmp_path,
+        capsys,
+        {
+            "content/claims/new.yml": bad,
+            "content/compounds/bad.yml": "id: b\nname: B\nkind: salt\n",
+        },
+    )
+    assert code == 1
+    assert [line.split(":")[0:2] for line in lines] == [
+        ["content/claims/new.yml", "6"],
+        ["content/claims/new.yml", "14"],
+        ["content/compounds/bad.yml", "3"],
+    ]
+
+
+def test_validation_compound_parent_unknown_and_cycle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "content/compounds/a.yml": "id: a\nname: A\nkind: drug\nparent: b\n",
+        "content/compounds/b.yml": "id: b\nname: B\nkind: drug\nparent: a\n",
+        "content/compounds/c.yml": "id: c\nname: C\nkind: drug\nparent: ketamin\n",
+    }
+    code, lines = run_check(tmp_path, capsys, files)
+    assert code == 1
+    assert lines == [
+        "content/compounds/a.yml:4: compound 'a': parents form a cycle (a -> b -> a); "
+        "a compound cannot descend from itself",
+        "content/compounds/b.yml:4: compound 'b': parents form a cycle (b -> a -> b); "
+        "a compound cannot descend from itself",
+        "content/compounds/c.yml:4: compound 'c': parent: unknown compound 'ketamin'; "
+        "did you mean 'ketamine'?; add it under content/compounds/ or fix the id",
+    ]
+
+
+WARNING_CASES = [
+    pytest.param(
+        "@article{lonely2020, author={Lone, A.}, title={T}, journal={J}, year={2020}, doi={10.1000/lonely}}\n",
+        "references.bib:21: warning: reference 'lonely2020' is not cited by any claim",
+        id="uncited-reference",
+    ),
+    pytest.param(
+        "@article{nodoi2020, author={No, D.}, title={T}, journal={J}, year={2020}}\n",
+        "references.bib:21: warning: reference 'nodoi2020' has no DOI; add a 'doi' field if it has one",
+        id="missing-doi",
+    ),
+    pytest.param(
+        "@article{wei2021b, author={Wei, Y.}, title={Same}, journal={J}, year={2021}, "
+        "doi={10.1038/S41380-021-01121-1}}\n",
+        "references.bib:21: warning: reference 'wei2021b' has the same DOI "
+        "(10.1038/S41380-021-01121-1) as 'wei2021' (line 13); if they are one work, keep one "
+        "entry and cite it",
+        id="duplicate-doi",
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra_bib", "expected"), WARNING_CASES)
+def test_validation_warning_message_and_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra_bib: str, expected: str
+) -> None:
+    project = write_project(tmp_path / "p")
+    bib = project.read("references.bib") + "\n" + extra_bib
+    project.write("references.bib", bib)
+    # Cite the new entry (except when testing "uncited") so that only one warning shows.
+    if "lonely" not in extra_bib:
+        key = extra_bib.split("{", 1)[1].split(",", 1)[0]
+        project.write("content/claims/new.yml", CLAIM.replace("[wei2021]", f"[{key}]"))
+    code, out, _ = project.check(capsys=capsys)
+    assert code == 0
+    assert out.splitlines() == [expected]
+    code, out, _ = project.check("--strict", capsys=capsys)
+    assert code == 1
+    assert out.splitlines() == [expected]
+
+
+def test_validation_severity_configurable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = write_project(tmp_path / "p")
+    project.write(
+        "references.bib",
+        project.read("references.bib").replace("  doi = {10.1038/s41380-021-01121-1},\n", ""),
+    )
+    code, out, _ = project.check(capsys=capsys)
+    assert (code, out.count("has no DOI")) == (0, 1)
+    project.write(
+        "mkdocs.yml",
+        project.read("mkdocs.yml").replace(
+            "  - evmap:\n", "  - evmap:\n      validation: {missing-doi: error}\n"
+        ),
+    )
+    code, out, _ = project.check(capsys=capsys)
+    assert code == 1 and "references.bib:13: reference 'wei2021' has no DOI" in out
+    project.write(
+        "mkdocs.yml",
+        project.read("mkdocs.yml").replace("missing-doi: error", "missing-doi: ignore"),
+    )
+    code, out, _ = project.check("--strict", capsys=capsys)
+    assert (code, out) == (0, "")
+
+
+def test_validation_unknown_check_in_config_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = write_project(tmp_path / "p")
+    project.write(
+        "mkdocs.yml",
+        project.read("mkdocs.yml").replace(
+            "  - evmap:\n", "  - evmap:\n      validation: {missing-dio: error}\n"
+        ),
+    )
+    code, _, err = project.check(capsys=capsys)
+    assert code == 2
+    assert "validation: unknown check 'missing-dio'" in err
+
+
+def test_validation_github_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_check(
+        tmp_path,
+        capsys,
+        {"content/claims/new.yml": CLAIM.replace("[wei2021]", "[wei2012]")},
+        "--format",
+        "github",
+    )
+    assert code == 1
+    assert lines == [
+        "::error file=content/claims/new.yml,line=10::claim 'c1': evidence item 1: citation key "
+        "'wei2012' is not in the BibTeX library; did you mean 'wei2021'?"
+    ]
