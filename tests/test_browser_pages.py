@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser import chromium, open_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
