@@ -271,3 +271,46 @@ def test_validation_github_format(tmp_path: Path, capsys: pytest.CaptureFixture[
         "::error file=content/claims/new.yml,line=10::claim 'c1': evidence item 1: citation key "
         "'wei2012' is not in the BibTeX library; did you mean 'wei2021'?"
     ]
+
+
+def test_validation_evmap_ignore_acknowledges_checks_on_one_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = write_project(tmp_path / "p")
+    library = project.read("references.bib")
+    first = library.count("\n") + 2  # line of the first appended entry
+    acknowledged = (
+        "\n@article{nodoi2020, author={No, D.}, title={T}, journal={J}, year={2020},\n"
+        "  evmap-ignore = {Missing-DOI, uncited-reference}}\n"
+    )
+    other = "@article{other2020, author={O, D.}, title={T}, journal={J}, year={2020}}\n"
+    project.write("references.bib", library + acknowledged + other)
+    project.write("content/claims/new.yml", CLAIM.replace("[wei2021]", "[other2020]"))
+    # Only the entry without the field is still reported, strict or not.
+    expected = [
+        f"references.bib:{first + 2}: warning: reference 'other2020' has no DOI; "
+        "add a 'doi' field if it has one"
+    ]
+    code, out, _ = project.check("--strict", capsys=capsys)
+    assert (code, out.splitlines()) == (1, expected)
+    project.write("references.bib", library + acknowledged)
+    project.write("content/claims/new.yml", CLAIM)
+    code, out, _ = project.check("--strict", capsys=capsys)
+    assert (code, out) == (0, "")
+
+    # A name that is not a check (or not one about a single entry) is an error at
+    # the field's line; the valid names of the field still apply.
+    project.write(
+        "references.bib",
+        library + acknowledged.replace("uncited-reference", "uncited-refrence, schema"),
+    )
+    code, out, _ = project.check(capsys=capsys)
+    assert code == 1
+    allowed = "expected a comma-separated list of: duplicate-doi, missing-doi, uncited-reference"
+    assert out.splitlines() == [
+        f"references.bib:{first}: warning: reference 'nodoi2020' is not cited by any claim",
+        f"references.bib:{first + 1}: reference 'nodoi2020': field 'evmap-ignore' names check "
+        f"'schema', which cannot be ignored on one entry; {allowed}",
+        f"references.bib:{first + 1}: reference 'nodoi2020': field 'evmap-ignore' names unknown "
+        f"check 'uncited-refrence'; {allowed}; did you mean 'uncited-reference'?",
+    ]

@@ -25,7 +25,7 @@ from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.formatting.plain import Style
 
 from .model import Reference, Source
-from .problems import Check, Problem
+from .problems import Check, Problem, did_you_mean
 
 # A DOI as registered: "10.<registrant>/<suffix>" with no spaces or markup characters.
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}\\]+$")
@@ -35,6 +35,11 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # Where each entry starts: "@type{key," at the start of a line (comments excluded).
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _NON_ENTRIES = {"comment", "preamble", "string"}
+
+# ``evmap-ignore = {missing-doi, uncited-reference}`` acknowledges known
+# warnings on one entry. Only checks that concern a single entry can be named.
+IGNORE_FIELD = "evmap-ignore"
+ENTRY_CHECKS = frozenset({Check.MISSING_DOI, Check.DUPLICATE_DOI, Check.UNCITED_REFERENCE})
 
 _HTML = HtmlBackend()
 _TEXT = TextBackend()
@@ -58,6 +63,59 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
         line = text.count("\n", 0, match.start()) + 1
         lines.setdefault(match.group(2).lower(), []).append(line)
     return lines
+
+
+def _field_line(text: str, entry_line: int, name: str) -> int:
+    """The line of field ``name`` in the entry starting at ``entry_line`` (else that line)."""
+    if entry_line <= 0:
+        return entry_line
+    lines = text.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[: entry_line - 1])
+    following = _ENTRY_START.search(text, start + 1)
+    end = following.start() if following else len(text)
+    found = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=", re.MULTILINE | re.IGNORECASE).search(
+        text, start, end
+    )
+    return entry_line + text.count("\n", start, found.start()) if found else entry_line
+
+
+def _ignored_checks(
+    key: str, entry: Entry, text: str, where: Source
+) -> tuple[list[str], list[Problem]]:
+    """Check names of the entry's ``evmap-ignore`` field, and problems with them.
+
+    Names are separated by commas and compared without case. A name that is not
+    a check, or a check that does not concern one entry, is an error (the name
+    is then not applied; the entry itself stays usable).
+    """
+    value = entry.fields.get(IGNORE_FIELD)
+    if value is None:
+        return [], []
+    allowed = sorted(c.value for c in ENTRY_CHECKS)
+    names: list[str] = []
+    problems: list[Problem] = []
+    for raw in value.split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name in allowed:
+            if name not in names:
+                names.append(name)
+            continue
+        if name in {c.value for c in Check}:
+            what = f"names check '{name}', which cannot be ignored on one entry"
+        else:
+            what = f"names unknown check '{name}'"
+        problems.append(
+            Problem(
+                where.path,
+                _field_line(text, where.line, IGNORE_FIELD),
+                f"reference '{key}': field '{IGNORE_FIELD}' {what}; expected a comma-separated "
+                f"list of: {', '.join(allowed)}" + did_you_mean(name, allowed),
+                Check.BIBTEX_FIELD,
+            )
+        )
+    return names, problems
 
 
 def _plain(latex: str) -> str:
@@ -201,6 +259,8 @@ def load_library(text: str, path: str) -> Library:
         library.problems.extend(field_problems)
         if field_problems:
             continue
+        ignored, ignore_problems = _ignored_checks(key, entry, text, where)
+        library.problems.extend(ignore_problems)
         html, plain = format_entry(entry)
         fields = {
             name: _plain(entry.fields[name])
@@ -214,6 +274,8 @@ def load_library(text: str, path: str) -> Library:
                 if name in entry.fields
             }
         )
+        if ignored:
+            fields[IGNORE_FIELD] = ",".join(ignored)
         library.references.append(
             Reference(
                 key=key,

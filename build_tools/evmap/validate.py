@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .bibtex import IGNORE_FIELD
 from .config import Settings
 from .load import Content, load_content
 from .model import Claim, Compound, EvidenceMap, Pathway, Reference, build_map
@@ -129,34 +130,47 @@ def check_claims(
 
 
 def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
-    """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites."""
+    """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites.
+
+    An entry's ``evmap-ignore`` field drops the checks it names for that entry only.
+    """
     by_doi: dict[str, Reference] = {}
     for ref in references:
-        path, line = ref.source.path, ref.source.line
-        if not ref.doi:
+        ignored = set(ref.fields.get(IGNORE_FIELD, "").split(","))
+        yield from (
+            p for p in _reference_problems(ref, cited, by_doi) if p.check.value not in ignored
+        )
+
+
+def _reference_problems(
+    ref: Reference, cited: set[str], by_doi: dict[str, Reference]
+) -> Iterator[Problem]:
+    """Every library warning on one entry, before its ``evmap-ignore`` is applied."""
+    path, line = ref.source.path, ref.source.line
+    if not ref.doi:
+        yield Problem(
+            path,
+            line,
+            f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
+            Check.MISSING_DOI,
+        )
+    else:
+        first = by_doi.setdefault(ref.doi.lower(), ref)
+        if first is not ref:
             yield Problem(
                 path,
                 line,
-                f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
-                Check.MISSING_DOI,
+                f"reference '{ref.key}' has the same DOI ({ref.doi}) as '{first.key}' "
+                f"(line {first.source.line}); if they are one work, keep one entry and cite it",
+                Check.DUPLICATE_DOI,
             )
-        else:
-            first = by_doi.setdefault(ref.doi.lower(), ref)
-            if first is not ref:
-                yield Problem(
-                    path,
-                    line,
-                    f"reference '{ref.key}' has the same DOI ({ref.doi}) as '{first.key}' "
-                    f"(line {first.source.line}); if they are one work, keep one entry and cite it",
-                    Check.DUPLICATE_DOI,
-                )
-        if ref.key not in cited:
-            yield Problem(
-                path,
-                line,
-                f"reference '{ref.key}' is not cited by any claim",
-                Check.UNCITED_REFERENCE,
-            )
+    if ref.key not in cited:
+        yield Problem(
+            path,
+            line,
+            f"reference '{ref.key}' is not cited by any claim",
+            Check.UNCITED_REFERENCE,
+        )
 
 
 def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
