@@ -1,0 +1,239 @@
+"""Pins the shipped ketamine evidence map (issue 3): the facts later edits must not lose.
+
+These tests read the repository's own content/, references.bib and docs/, not a
+fixture. The lists below are written out on purpose: the seed documents live
+outside the repository, and a test must not depend on them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import REPO, article, soup
+from evmap.build import build_site
+from evmap.cli import main
+from evmap.config import load_settings
+from evmap.model import EvidenceMap, Stance
+from evmap.validate import CheckResult, check_project
+
+# The 26 distinct DOIs of the seed review's reference list
+# (../shared/seeds/000_5963d38015ba93fe.txt, 27 entries: Donegan & Lodge appear twice).
+SEED_DOIS = [
+    "10.1016/j.bcp.2020.113935",
+    "10.1016/j.bcp.2021.114892",
+    "10.1016/j.neuropharm.2022.109335",
+    "10.1016/j.neuropharm.2022.109345",
+    "10.1016/j.pbb.2018.12.001",
+    "10.1016/j.pbb.2019.172837",
+    "10.1016/j.phrs.2023.106837",
+    "10.1016/j.phrs.2024.107081",
+    "10.1016/j.ynstr.2023.100565",
+    "10.1038/mp.2015.176",
+    "10.1038/npp.2015.233",
+    "10.1038/s41380-023-02288-5",
+    "10.1038/s41392-024-01738-y",
+    "10.1038/s41467-024-48257-6",
+    "10.1073/pnas.1414728112",
+    "10.1093/ijnp/pyw095",
+    "10.1093/ijnp/pyw098",
+    "10.1093/ijnp/pyz025",
+    "10.1096/fasebj.2020.34.s1.04214",
+    "10.1126/science.ado7010",
+    "10.1172/JCI130808",
+    "10.1186/s12866-018-1373-7",
+    "10.1186/s13041-020-00627-z",
+    "10.3389/fphar.2019.01302",
+    "10.3389/fpsyt.2021.797577",
+    "10.3390/biom13010056",
+]
+
+# Compound id -> its parent (None: the top of its family tree).
+COMPOUND_PARENTS = {
+    "ketamine": None,
+    "arketamine": "ketamine",
+    "esketamine": "ketamine",
+    "2r6r-hnk": "arketamine",
+    "2s6s-hnk": "esketamine",
+    "s-norketamine": "esketamine",
+    "mk-801": None,
+    "nbqx": None,
+    "ana-12": None,
+    "rapamycin": None,
+    "mglu2-3-antagonist": None,
+    "hcn-inhibitor": None,
+}
+
+# Every mechanism issue 3 names: those of the Wei/Chang/Hashimoto article, then
+# those in the titles of the seed reference list.
+MECHANISM_PATHWAYS = [
+    # the article
+    "nmdar-inhibition",
+    "ampar-activation",
+    "bdnf-trkb",
+    "tgf-beta1",
+    "mtorc1",
+    "erk",
+    "eef2k",
+    "four-e-bps",
+    "nrg1-pv-interneurons",
+    "gut-brain-axis",
+    "spleen-brain-axis",
+    # the reference list's titles
+    "hcn-channels",
+    "mglur5",
+    "mglu2-3-drn-5ht",
+    "gaba-interneurons",
+    "vhipp-mpfc-circuit",
+    "infralimbic-pfc",
+    "perineuronal-nets",
+    "planar-cell-polarity",
+    "myelin-repair",
+    "stat3-interferon",
+    "kappa-opioid-receptors",
+    "glun2d",
+    "estrogens-neuroinflammation",
+    "region-specific-action",
+    "hippocampal-plasticity",
+    "synaptic-vascular-repair",
+]
+
+# The points on which the sources disagree: each needs evidence on both sides.
+CONTESTED_CLAIMS = [
+    "arketamine-more-potent-than-esketamine",
+    "nmdar-antagonism-main-route",
+    "hnk-metabolites-antidepressant",
+    "rodent-findings-predict-human-response",
+    "mtorc1-required-for-ketamine-effect",
+]
+
+
+@pytest.fixture(scope="module")
+def checked() -> CheckResult:
+    return check_project(load_settings(REPO / "mkdocs.yml"))
+
+
+@pytest.fixture(scope="module")
+def shipped_map(checked: CheckResult) -> EvidenceMap:
+    return checked.map
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once for every HTML test of this module."""
+    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site", strict=True)
+
+
+def test_strict_check_has_no_problems(
+    checked: CheckResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert [p.format() for p in checked.problems] == []
+    code = main(["check", "--strict", "-f", str(REPO / "mkdocs.yml")])
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+
+
+def test_every_seed_doi_is_in_the_library(shipped_map: EvidenceMap) -> None:
+    assert len(set(SEED_DOIS)) == 26
+    library = {ref.doi.lower() for ref in shipped_map.references.values() if ref.doi}
+    assert [doi for doi in SEED_DOIS if doi.lower() not in library] == []
+
+
+def test_donegan_2016a_and_2016b_are_one_entry(shipped_map: EvidenceMap) -> None:
+    same_doi = [
+        key
+        for key, ref in shipped_map.references.items()
+        if ref.doi.lower() == "10.1093/ijnp/pyw095"
+    ]
+    assert same_doi == ["donegan2016"]
+    assert not {"donegan2016a", "donegan2016b"} & {key.lower() for key in shipped_map.references}
+    assert "perineuronal nets" in shipped_map.references["donegan2016"].fields["title"]
+
+
+def test_required_compounds_and_their_parents(shipped_map: EvidenceMap) -> None:
+    found = {
+        cid: shipped_map.compounds[cid].parent
+        for cid in COMPOUND_PARENTS
+        if cid in shipped_map.compounds
+    }
+    assert found == COMPOUND_PARENTS
+
+
+def test_every_mechanism_of_issue_3_has_a_pathway(shipped_map: EvidenceMap) -> None:
+    assert len(set(MECHANISM_PATHWAYS)) == len(MECHANISM_PATHWAYS)
+    assert [pid for pid in MECHANISM_PATHWAYS if pid not in shipped_map.pathways] == []
+
+
+@pytest.mark.parametrize("claim_id", CONTESTED_CLAIMS)
+def test_contested_claim_has_evidence_on_both_sides(
+    shipped_map: EvidenceMap, claim_id: str
+) -> None:
+    stances = {ev.stance for ev in shipped_map.claims[claim_id].evidence}
+    assert {Stance.SUPPORTS, Stance.CONTRADICTS} <= stances
+
+
+def test_citations_resolve_and_every_reference_is_cited(shipped_map: EvidenceMap) -> None:
+    dangling = [
+        (claim.id, key)
+        for claim in shipped_map.claims.values()
+        for key in claim.citation_keys()
+        if key not in shipped_map.references
+    ]
+    assert dangling == []
+    assert [key for key, claims in shipped_map.claims_by_reference.items() if not claims] == []
+
+
+# --- the built site -------------------------------------------------------------
+
+
+def _target(page: Path, href: str) -> Path:
+    """The built file a relative link of ``page`` points to."""
+    target = (page.parent / unquote(urlsplit(href).path)).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
+def test_built_site_has_a_page_per_mechanism(shipped_site: Path) -> None:
+    missing = [
+        pid
+        for pid in MECHANISM_PATHWAYS
+        if not (shipped_site / "pathways" / pid / "index.html").is_file()
+    ]
+    assert missing == []
+
+
+def test_every_citation_link_resolves_to_its_reference_page(shipped_site: Path) -> None:
+    checked_links = 0
+    broken = []
+    for page in sorted(shipped_site.rglob("*.html")):
+        for cite in soup(page).select("a.evmap-cite"):
+            checked_links += 1
+            expected = shipped_site / "references" / cite["data-cite"].lower() / "index.html"
+            target = _target(page, cite["href"])
+            if target != expected.resolve() or not target.is_file():
+                broken.append((str(page.relative_to(shipped_site)), cite["href"]))
+    assert broken == []
+    assert checked_links > 100  # the claims' citations really were rendered
+
+
+def test_every_reference_page_lists_a_citing_claim(
+    shipped_site: Path, shipped_map: EvidenceMap
+) -> None:
+    uncited = []
+    for ref in shipped_map.references.values():
+        page = shipped_site / "references" / ref.slug / "index.html"
+        links = article(page).select("ul.evmap-citing li a[href]")
+        if not links or not all(_target(page, a["href"]).is_file() for a in links):
+            uncited.append(ref.key)
+    assert uncited == []
+
+
+def test_overview_citations_are_resolved(shipped_site: Path) -> None:
+    source = (REPO / "docs/overview.md").read_text("utf-8")
+    keys = set(re.findall(r"@([A-Za-z0-9_-]+)", source))
+    assert len(keys) >= 10
+    page = article(shipped_site / "overview/index.html")
+    assert "[@" not in page.get_text()
+    footnotes = {li["id"].removeprefix("fn:") for li in page.select(".footnote li[id]")}
+    assert sorted(keys - footnotes) == []
