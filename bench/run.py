@@ -1,0 +1,298 @@
+"""Benchmark: our evmap build vs. the plain-MkDocs peer vs. the bare-Jinja floor.
+
+``python bench/run.py --size S|M|L [--seed N] [--only ours,peer,floor] [--repeat N]``
+
+1. Writes a seeded synthetic corpus into ``bench/out/<size>/corpus/`` (see corpus.py) and the
+   peer project into ``bench/out/<size>/peer/`` (see peer.py).  Neither step is timed.
+2. Builds, each in its own subprocess, measured from a fresh wrapper process:
+
+   * ``ours``  -- ``evmap build -f corpus/mkdocs.yml -d site-ours`` and, separately,
+     ``evmap check -f corpus/mkdocs.yml``;
+   * ``peer``  -- ``mkdocs build -f peer/mkdocs.yml -d site-peer``;
+   * ``floor`` -- ``python bench/floor.py corpus site-floor``.
+
+3. Prints a Markdown table (wall s, peak MiB, output MiB) and our ratios to peer and floor,
+   and writes everything to ``bench/out/<size>/results.json``.
+
+A build that fails (e.g. the evmap CLI is missing) is reported with its error line; the
+others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script (make bench): make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import REPO, SIZES, write_corpus
+from bench.peer import write_peer
+
+VENV_BIN = Path(sys.executable).parent
+"""The bin/ directory of the interpreter running us (normally /work/main/.venv/bin)."""
+
+# Runs ``argv[2:]`` as a child and writes wall time and the child tree's peak RSS to argv[1].
+# A fresh wrapper per measurement means RUSAGE_CHILDREN covers exactly one build: its
+# ru_maxrss is the largest resident set of any waited-for descendant (KiB on Linux).
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+error = None
+t0 = time.perf_counter()
+try:
+    rc = subprocess.call(cmd)
+except OSError as exc:
+    rc, error = 127, f"{type(exc).__name__}: {exc}"
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(out, "w") as fh:
+    json.dump({"rc": rc, "wall_s": wall, "maxrss_kib": ru.ru_maxrss,
+               "user_s": ru.ru_utime, "sys_s": ru.ru_stime, "error": error}, fh)
+"""
+
+NAMES = ("ours", "peer", "floor")
+
+
+@dataclass
+class Run:
+    """One measured subprocess (the median of ``repeat`` runs for wall time)."""
+
+    name: str
+    cmd: list[str]
+    rc: int = 0
+    ok: bool = False
+    wall_s: float | None = None
+    wall_all_s: list[float] = field(default_factory=list)
+    cpu_s: float | None = None
+    peak_rss_mib: float | None = None
+    output_bytes: int | None = None
+    output_files: int | None = None
+    error: str | None = None
+    log: str | None = None
+
+
+def dir_size(path: Path) -> tuple[int, int]:
+    """Total bytes (apparent size) and number of regular files under ``path``."""
+    total = files = 0
+    for root, _dirs, names in os.walk(path):
+        for n in names:
+            p = Path(root, n)
+            if p.is_file() and not p.is_symlink():
+                total += p.stat().st_size
+                files += 1
+    return total, files
+
+
+def _error_line(text: str) -> str:
+    """The most telling line of a failed build's output."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in reversed(lines):
+        if "Error" in ln or "error" in ln or ln.startswith(("ERROR", "Aborted")):
+            return ln[:400]
+    return lines[-1][:400] if lines else "(no output)"
+
+
+def measure(
+    name: str, cmd: list[str], logs: Path, output: Path | None, cwd: Path, repeat: int = 1
+) -> Run:
+    """Run ``cmd`` ``repeat`` times under the wrapper; keep median wall and max peak RSS."""
+    run = Run(name=name, cmd=cmd)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    rss: list[int] = []
+    cpu: list[float] = []
+    log = logs / f"{name}.log"
+    run.log = str(log)
+    for _ in range(repeat):
+        result = logs / f"{name}.json"
+        with log.open("w") as fh:
+            subprocess.run(
+                [sys.executable, "-c", WRAPPER, str(result), *cmd],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=env,
+                check=False,
+            )
+        data = json.loads(result.read_text())
+        run.rc = data["rc"]
+        if data["rc"] != 0:
+            run.error = data["error"] or _error_line(log.read_text(errors="replace"))
+            return run
+        run.wall_all_s.append(data["wall_s"])
+        rss.append(data["maxrss_kib"])
+        cpu.append(data["user_s"] + data["sys_s"])
+    run.ok = True
+    run.wall_s = statistics.median(run.wall_all_s)
+    run.cpu_s = statistics.median(cpu)
+    run.peak_rss_mib = max(rss) / 1024
+    if output is not None and output.exists():
+        run.output_bytes, run.output_files = dir_size(output)
+    return run
+
+
+def _ratio(a: float | int | None, b: float | int | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _f(x: float | None, fmt: str = "{:.2f}") -> str:
+    return "n/a" if x is None else fmt.format(x)
+
+
+def table(runs: dict[str, Run], ratios: dict[str, float | None]) -> str:
+    """The results as Markdown."""
+    out = [
+        "| build | wall s | CPU s | peak MiB | output MiB | files | status |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    labels = {
+        "ours": "ours: `evmap build`",
+        "check": "ours: `evmap check`",
+        "peer": "peer: `mkdocs build`",
+        "floor": "floor: bare Jinja",
+    }
+    for key, label in labels.items():
+        if key not in runs:
+            continue
+        r = runs[key]
+        mib = None if r.output_bytes is None else r.output_bytes / 2**20
+        status = "ok" if r.ok else f"FAILED (rc {r.rc}): {r.error}"
+        files = "" if r.output_files is None else str(r.output_files)
+        out.append(
+            f"| {label} | {_f(r.wall_s)} | {_f(r.cpu_s)} | {_f(r.peak_rss_mib, '{:.0f}')} "
+            f"| {_f(mib)} "
+            f"| {files} | {status} |"
+        )
+    out += ["", "| ratio | value |", "|---|---:|"]
+    out += [f"| {k} | {_f(v)} |" for k, v in ratios.items()]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Generate the corpus, run the builds, print and save the results."""
+    ap = argparse.ArgumentParser(description="evmap scale benchmark")
+    ap.add_argument("--size", choices=sorted(SIZES), default="S")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--only", default=",".join(NAMES), help="comma-separated subset of ours,peer,floor"
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="runs per build (median wall time)")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="output root")
+    args = ap.parse_args(argv)
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = sorted(set(only) - set(NAMES))
+    if unknown:
+        ap.error(f"--only: unknown {', '.join(unknown)} (choose from {', '.join(NAMES)})")
+
+    base: Path = args.out.resolve() / args.size
+    corpus_dir, peer_dir, logs = base / "corpus", base / "peer", base / "logs"
+    for d in (base, peer_dir, logs):
+        d.mkdir(parents=True, exist_ok=True)
+
+    t0 = time.perf_counter()
+    stats = write_corpus(corpus_dir, args.size, args.seed)
+    corpus_s = time.perf_counter() - t0
+    print(
+        f"corpus {args.size} (seed {args.seed}): {stats.claims} claims, {stats.references} "
+        f"refs, {stats.pathways} pathways, {stats.compounds} compounds, {stats.evidence} "
+        f"evidence items, {stats.citations} citations; {stats.bytes / 2**20:.2f} MiB "
+        f"in {corpus_s:.1f} s -> {corpus_dir}",
+        flush=True,
+    )
+    peer_s = None
+    if "peer" in only:
+        t0 = time.perf_counter()
+        pstats = write_peer(corpus_dir, peer_dir, f"Peer {args.size}")
+        peer_s = time.perf_counter() - t0
+        print(f"peer project: {pstats.pages} pages, {pstats.bytes / 2**20:.2f} MiB of Markdown")
+
+    evmap = str(VENV_BIN / "evmap")
+    site = {n: base / f"site-{n}" for n in NAMES}
+    jobs: list[tuple[str, list[str], Path | None]] = []
+    if "ours" in only:
+        cfg = str(corpus_dir / "mkdocs.yml")
+        jobs.append(("ours", [evmap, "build", "-f", cfg, "-d", str(site["ours"])], site["ours"]))
+        jobs.append(("check", [evmap, "check", "-f", cfg], None))
+    if "peer" in only:
+        mkdocs = str(VENV_BIN / "mkdocs")
+        cmd = [mkdocs, "build", "-f", str(peer_dir / "mkdocs.yml"), "-d", str(site["peer"])]
+        jobs.append(("peer", cmd, site["peer"]))
+    if "floor" in only:
+        floor = str(REPO / "bench" / "floor.py")
+        cmd = [sys.executable, floor, str(corpus_dir), str(site["floor"])]
+        jobs.append(("floor", cmd, site["floor"]))
+
+    load_before = os.getloadavg()
+    runs: dict[str, Run] = {}
+    for name, cmd, output in jobs:
+        print(f"running {name}: {' '.join(cmd)}", flush=True)
+        r = measure(name, cmd, logs, output, cwd=base, repeat=args.repeat)
+        runs[name] = r
+        if r.ok:
+            print(f"  {r.wall_s:.2f} s, {r.peak_rss_mib:.0f} MiB peak", flush=True)
+        else:
+            print(f"  FAILED (rc {r.rc}): {r.error}  [log: {r.log}]", flush=True)
+
+    def get(name: str, attr: str) -> Any:
+        r = runs.get(name)
+        return getattr(r, attr) if r is not None and r.ok else None
+
+    ratios = {
+        "ours/peer time": _ratio(get("ours", "wall_s"), get("peer", "wall_s")),
+        "ours/floor time": _ratio(get("ours", "wall_s"), get("floor", "wall_s")),
+        "ours/peer CPU": _ratio(get("ours", "cpu_s"), get("peer", "cpu_s")),
+        "ours/floor CPU": _ratio(get("ours", "cpu_s"), get("floor", "cpu_s")),
+        "ours/peer RSS": _ratio(get("ours", "peak_rss_mib"), get("peer", "peak_rss_mib")),
+        "ours/peer size": _ratio(get("ours", "output_bytes"), get("peer", "output_bytes")),
+        "check/build time": _ratio(get("check", "wall_s"), get("ours", "wall_s")),
+    }
+    load_after = os.getloadavg()
+    title = (
+        f"## Bench {args.size} (seed {args.seed}): {stats.claims} claims, "
+        f"{stats.references} refs, {stats.pathways} pathways, {stats.compounds} compounds"
+    )
+    print()
+    print(title)
+    print()
+    print(table(runs, ratios))
+    print(
+        f"\nload average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
+        f"on {os.cpu_count()} CPUs (wall times are only comparable on an idle machine; "
+        "CPU s is less sensitive to contention)"
+    )
+
+    results = {
+        "size": args.size,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "loadavg_before": load_before,
+            "loadavg_after": load_after,
+        },
+        "corpus": stats.summary(),
+        "corpus_gen_s": corpus_s,
+        "peer_gen_s": peer_s,
+        "runs": {k: asdict(v) for k, v in runs.items()},
+        "ratios": ratios,
+    }
+    (base / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {base / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
