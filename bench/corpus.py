@@ -824,7 +824,7 @@ def generate(size: str, seed: int = 0) -> Corpus:
 
 def _dump_yaml(data: Any) -> str:
     """Deterministic block-style YAML (pure-Python dumper, key order kept, UTF-8 kept)."""
-    return yaml.dump(
+    text: str = yaml.dump(
         data,
         Dumper=yaml.SafeDumper,
         sort_keys=False,
@@ -832,6 +832,7 @@ def _dump_yaml(data: Any) -> str:
         width=100,
         default_flow_style=False,
     )
+    return text
 
 
 def mkdocs_yml(site_name: str, templates_dir: Path = TEMPLATES_DIR) -> str:
