@@ -22,13 +22,17 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import ConfigError, Settings, settings_from_options
+from .export import download_files
 from .pipeline import checked_map
 from .problems import EvmapError, Severity
 from .render import PageSpec, Renderer, Urls, make_environment
+from .yamlio import decode_text
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("assets/evmap.css",)
+ASSETS = ("assets/evmap.css", "assets/evmap-views.js")
+STYLESHEETS = ("assets/evmap.css",)
+SCRIPTS = ("assets/evmap-views.js",)
 
 
 class EvidenceMapConfig(base.Config):
@@ -70,14 +74,20 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
         env = make_environment(self.settings.templates_dir)
         self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
-        for asset in ASSETS:
+        for asset in STYLESHEETS:
             if asset not in config.extra_css:
                 config.extra_css.append(asset)
+        for script in SCRIPTS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and assets as virtual files."""
         assert self.renderer is not None and self.settings is not None
+        # Plugins listed after this one (Material's offline plugin) may have turned
+        # directory URLs off in their on_config: read the setting as it ends up.
+        self.renderer.urls = Urls(bool(config.use_directory_urls))
         self.pages = {}
         clashes = []
         for spec in self.renderer.plan():
@@ -95,6 +105,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for asset in ASSETS:
             source = self.settings.templates_dir / asset
             files.append(File.generated(config, asset, abs_src_path=str(source)))
+        bib_text = decode_text(self.settings.bibtex_file.read_bytes())  # as the loader read it
+        bib_name = self.settings.relative(self.settings.bibtex_file)
+        for path, content in download_files(self.renderer.map, bib_text, bib_name).items():
+            files.append(File.generated(config, path, content=content))
+        self.renderer.docs = frozenset(f.src_uri for f in files.documentation_pages())
         if config.nav is None:
             config.nav = default_nav(files, self.pages)
         return files
@@ -106,6 +121,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
             page.meta["title"] = spec.title
+            if spec.hide:
+                page.meta["hide"] = list(spec.hide)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

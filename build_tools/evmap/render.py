@@ -16,6 +16,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import views
+from .export import DOWNLOADS
 from .model import Claim, Compound, EvidenceMap, Pathway, Reference, Stance
 
 PAGE_KINDS = (
@@ -23,6 +25,8 @@ PAGE_KINDS = (
     "pathway-index",
     "compound-index",
     "reference-index",
+    "matrix",
+    "network",
     "pathway",
     "compound",
     "reference",
@@ -56,6 +60,9 @@ KIND_LABELS = {
     "endogenous": "Endogenous factor",
 }
 SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
+# Site-wide views, one page each at <kind>/index.md.
+VIEW_PAGES = ("matrix", "network")
+CERTAINTY_DOC = "certainty.md"
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class PageSpec:
     title: str
     subject: str = ""
     source_path: str = ""
+    hide: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class Urls:
         """Source path of a page, e.g. ``pathways/bdnf-trkb.md``."""
         if kind == "home":
             return "index.md"
+        if kind in VIEW_PAGES:
+            return f"{kind}/index.md"
         if kind.endswith("-index"):
             return f"{SECTION[kind.removesuffix('-index')]}/index.md"
         return f"{SECTION[kind]}/{subject}.md"
@@ -148,6 +158,9 @@ class ClaimView:
     contradicts: int
     mixed: int
     source_path: str
+    certainty: views.CertaintyView | None = None
+    flag: views.FlagView | None = None
+    facets: Sequence[views.FacetChip] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,7 @@ class PathwayPage:
     related: Sequence[Link]
     compounds: Sequence[Link]
     claims: Sequence[ClaimView]
+    contested: Sequence[views.PairFlag] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,7 @@ class CompoundPage:
     identifiers: Sequence[Link]
     pathways: Sequence[Link]
     claims: Sequence[ClaimView]
+    contested: Sequence[views.PairFlag] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +243,7 @@ class IndexPage:
     compounds: Sequence[TreeRow] = ()
     references: Sequence[Link] = ()
     links: dict[str, str] = field(default_factory=dict)
+    downloads: Sequence[Link] = ()
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -250,6 +266,10 @@ class Renderer:
         self.env = env
         self.urls = urls
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
+        self.analysis = views.analyse_map(evidence_map)
+        self.facets = views.facet_index(evidence_map)
+        # Hand-written pages of the site (set by the plugin), to link the certainty rule.
+        self.docs: frozenset[str] = frozenset()
 
     # -- planning ---------------------------------------------------------
 
@@ -261,6 +281,9 @@ class Renderer:
             PageSpec(u.src("pathway-index"), "pathway-index", "Pathways"),
             PageSpec(u.src("compound-index"), "compound-index", "Compounds"),
             PageSpec(u.src("reference-index"), "reference-index", "References"),
+            # Wide views: Material's `hide` meta gives them the full width.
+            PageSpec(u.src("matrix"), "matrix", "Evidence matrix", hide=("navigation", "toc")),
+            PageSpec(u.src("network"), "network", "Evidence network", hide=("navigation", "toc")),
         ]
         pages += [
             PageSpec(u.src("pathway", p.id), "pathway", p.name, p.id, p.source.path)
@@ -281,6 +304,20 @@ class Renderer:
     def href(self, root: str, kind: str, subject: str = "") -> str:
         """Relative href from a page with prefix ``root`` to a page of ``kind``."""
         return root + self.urls.url(self.urls.src(kind, subject)) or "./"
+
+    def linker(self, root: str) -> PageLinker:
+        """Hrefs for the evidence views, relative to a page with prefix ``root``."""
+        return PageLinker(self, root)
+
+    def downloads(self, root: str) -> list[Link]:
+        """Links to the data downloads, from a page with prefix ``root``."""
+        return [Link(d.label, root + d.path, d.description) for d in DOWNLOADS]
+
+    def certainty_href(self, root: str) -> str:
+        """Href of the page explaining the certainty rule ("" when the site has none)."""
+        if CERTAINTY_DOC not in self.docs:
+            return ""
+        return root + self.urls.url(CERTAINTY_DOC)
 
     def _pathway_link(self, root: str, pid: str) -> Link:
         return Link(self.map.pathways[pid].name, self.href(root, "pathway", pid))
@@ -324,6 +361,11 @@ class Renderer:
             contradicts=sum(ev.stance is Stance.CONTRADICTS for ev in claim.evidence),
             mixed=sum(ev.stance is Stance.MIXED for ev in claim.evidence),
             source_path=claim.source.path,
+            certainty=views.certainty_view(
+                self.analysis.certainty[claim.id], self.certainty_href(root)
+            ),
+            flag=views.flag_view(self.analysis.contradictions.get(claim.id)),
+            facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
         )
         self._claim_views[cache_key] = view
         return view
@@ -407,6 +449,7 @@ class Renderer:
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
                 claims=self._claims(root, claim_ids),
+                contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
@@ -426,6 +469,7 @@ class Renderer:
                 identifiers=identifier_links(c),
                 pathways=[self._pathway_link(root, p) for p in pathway_ids],
                 claims=self._claims(root, claim_ids),
+                contested=views.pair_flags(m, self.analysis, self.linker(root), compound=c.id),
             )
         elif spec.kind == "reference":
             r = m.references[spec.subject]
@@ -435,6 +479,18 @@ class Renderer:
                 links=reference_links(r),
                 claims=self._claims(root, m.claims_by_reference[r.key]),
             )
+        elif spec.kind == "matrix":
+            data = views.matrix_page(
+                m,
+                self.analysis,
+                self.facets,
+                self.linker(root),
+                CATEGORY_LABELS,
+                [views.Anchor(d.label, d.href, d.note) for d in self.downloads(root)],
+                self.certainty_href(root),
+            )
+        elif spec.kind == "network":
+            data = views.network_page(m, self.analysis, self.linker(root))
         else:
             data = IndexPage(
                 counts=self._counts(),
@@ -452,7 +508,11 @@ class Renderer:
                     "pathways": self.href(root, "pathway-index"),
                     "compounds": self.href(root, "compound-index"),
                     "references": self.href(root, "reference-index"),
+                    "matrix": self.href(root, "matrix"),
+                    "network": self.href(root, "network"),
+                    "certainty": self.certainty_href(root),
                 },
+                downloads=self.downloads(root) if spec.kind == "home" else (),
             )
         return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
 
@@ -477,7 +537,35 @@ class Renderer:
             }[spec.kind][spec.subject]
             claims = [entry(f"claim-{i}", i, 3) for i in ids]
             return [entry("about", "About"), entry("claims", f"Claims ({len(ids)})", 2, claims)]
+        if spec.kind == "matrix":
+            return [
+                entry("matrix", "Matrix"),
+                entry("cells", "Cells"),
+                entry("facets", "Facets"),
+                entry("downloads", "Downloads"),
+            ]
         return []
+
+
+class PageLinker:
+    """The :class:`evmap.views.Linker` of one page: hrefs relative to its ``root``."""
+
+    def __init__(self, renderer: Renderer, root: str) -> None:
+        self.renderer = renderer
+        self.root = root
+
+    def page(self, kind: str, subject: str = "") -> str:
+        """Href of a generated page."""
+        return self.renderer.href(self.root, kind, subject)
+
+    def claim(self, claim_id: str) -> str:
+        """Href of a claim on its home pathway page."""
+        home = self.renderer.map.claims[claim_id].home_pathway
+        return f"{self.page('pathway', home)}#claim-{claim_id}"
+
+    def file(self, path: str) -> str:
+        """Href of a site file by its site-relative path."""
+        return self.root + path
 
 
 def identifier_links(compound: Compound) -> list[Link]:

@@ -1,0 +1,238 @@
+"""Data downloads built with the site: the map as JSON and CSV, cited references as BibTeX.
+
+Every function returns text with deterministic bytes: entries in id order,
+fixed key order, no timestamps. The JSON items are written in the shape of the
+YAML entries, so each validates against its published schema
+(``schema/<kind>.schema.json``, ``$defs/<kind>``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Claim, Compound, EvidenceMap, Pathway
+from .views import MapAnalysis, analyse_map
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file offered for download: site-relative path, short label and what it holds."""
+
+    path: str
+    label: str
+    description: str
+
+
+JSON_DOWNLOAD = Download(
+    "downloads/evidence-map.json",
+    "JSON",
+    "the whole map: compounds, pathways and claims, each valid against its published schema",
+)
+CSV_DOWNLOAD = Download(
+    "downloads/evidence-map.csv",
+    "CSV",
+    "one row per evidence item, with its claim, model, type, citations and certainty",
+)
+BIBTEX_DOWNLOAD = Download(
+    "downloads/references.bib",
+    "BibTeX",
+    "every reference a claim cites, as written in the library",
+)
+DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
+
+CSV_COLUMNS = (
+    "claim_id",
+    "statement",
+    "compounds",
+    "pathways",
+    "stance",
+    "finding",
+    "species",
+    "paradigm",
+    "type",
+    "locator",
+    "citations",
+    "certainty",
+)
+LIST_SEPARATOR = "; "
+
+
+def compound_record(compound: Compound) -> dict[str, Any]:
+    """A compound as its YAML entry would hold it (optional fields only when set)."""
+    record: dict[str, Any] = {"id": compound.id, "name": compound.name}
+    if compound.synonyms:
+        record["synonyms"] = list(compound.synonyms)
+    record["kind"] = compound.kind
+    if compound.parent is not None:
+        record["parent"] = compound.parent
+    if compound.identifiers:
+        record["identifiers"] = dict(sorted(compound.identifiers.items()))
+    if compound.summary:
+        record["summary"] = compound.summary
+    return record
+
+
+def pathway_record(pathway: Pathway) -> dict[str, Any]:
+    """A pathway as its YAML entry would hold it."""
+    record: dict[str, Any] = {"id": pathway.id, "name": pathway.name, "category": pathway.category}
+    if pathway.related:
+        record["related"] = list(pathway.related)
+    if pathway.summary:
+        record["summary"] = pathway.summary
+    return record
+
+
+def claim_record(claim: Claim) -> dict[str, Any]:
+    """A claim as its YAML entry would hold it, evidence in order, override when set."""
+    evidence = []
+    for ev in claim.evidence:
+        model: dict[str, Any] = {"species": ev.model.species}
+        if ev.model.paradigm:
+            model["paradigm"] = ev.model.paradigm
+        item: dict[str, Any] = {
+            "stance": ev.stance.value,
+            "finding": ev.finding,
+            "model": model,
+            "type": ev.type.value,
+        }
+        if ev.locator:
+            item["locator"] = ev.locator
+        item["citations"] = list(ev.citations)
+        evidence.append(item)
+    record: dict[str, Any] = {
+        "id": claim.id,
+        "statement": claim.statement,
+        "compounds": list(claim.compounds),
+        "pathways": list(claim.pathways),
+        "evidence": evidence,
+    }
+    if claim.certainty is not None:
+        record["certainty"] = {
+            "grade": claim.certainty.grade.value,
+            "reason": claim.certainty.reason,
+        }
+    return record
+
+
+def map_to_json(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
+    """The whole map as JSON.
+
+    ``compounds``, ``pathways`` and ``claims`` hold entries valid against the
+    published schemas; ``derived`` holds what the site computes per claim (the
+    certainty grade shown, whether it is the rule's or the curators', and
+    whether its evidence points both ways), kept apart so the entries stay
+    schema-valid.
+    """
+    analysis = analysis or analyse_map(evidence_map)
+    derived = {
+        cid: {
+            "certainty": analysis.certainty[cid].grade.value,
+            "certainty_from": "curators" if analysis.certainty[cid].overridden else "rule",
+            "contradicted": cid in analysis.contradictions,
+        }
+        for cid in evidence_map.claims
+    }
+    document = {
+        "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
+        "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
+        "claims": [claim_record(c) for c in evidence_map.claims.values()],
+        "derived": {"claims": derived},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def map_to_csv(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
+    """One row per evidence item; lists joined with ``"; "``; certainty is the claim's grade."""
+    analysis = analysis or analyse_map(evidence_map)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for cid, claim in evidence_map.claims.items():
+        grade = analysis.certainty[cid].grade.value
+        for ev in claim.evidence:
+            writer.writerow(
+                (
+                    cid,
+                    claim.statement,
+                    LIST_SEPARATOR.join(claim.compounds),
+                    LIST_SEPARATOR.join(claim.pathways),
+                    ev.stance.value,
+                    ev.finding,
+                    ev.model.species,
+                    ev.model.paradigm,
+                    ev.type.value,
+                    ev.locator,
+                    LIST_SEPARATOR.join(ev.citations),
+                    grade,
+                )
+            )
+    return out.getvalue()
+
+
+_ENTRY_HEAD = re.compile(r"[ \t]*@[ \t]*[A-Za-z]+[ \t]*([{(])")
+
+
+def entry_text(bib_text: str, line: int) -> str | None:
+    """The text of the BibTeX entry starting on ``line`` (1-based), braces balanced.
+
+    Returns None when no entry starts there or it never closes (the library
+    check reports such files before any build).
+    """
+    lines = bib_text.splitlines(keepends=True)
+    if not 1 <= line <= len(lines):
+        return None
+    start = sum(len(text) for text in lines[: line - 1])
+    head = _ENTRY_HEAD.match(bib_text, start)
+    if head is None:
+        return None
+    closer = "}" if head.group(1) == "{" else ")"
+    depth = 0
+    for pos in range(head.end(), len(bib_text)):
+        char = bib_text[pos]
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == closer and depth == 0:
+            return bib_text[head.start() : pos + 1].strip()
+    return None
+
+
+def cited_bibtex(evidence_map: EvidenceMap, bib_text: str, source_name: str = "") -> str:
+    """Every reference a claim cites, sliced verbatim from the library, in key order.
+
+    ``@string`` macros are copied first so entries that use them still parse.
+    """
+    cited = [
+        ref
+        for key, ref in evidence_map.references.items()
+        if evidence_map.claims_by_reference.get(key)
+    ]
+    header = f"% {len(cited)} references cited by the evidence map"
+    parts = [header + (f", taken from {source_name}" if source_name else "") + "."]
+    for match in re.finditer(r"^[ \t]*@[ \t]*string[ \t]*[{(]", bib_text, re.IGNORECASE | re.M):
+        macro = entry_text(bib_text, bib_text.count("\n", 0, match.start()) + 1)
+        if macro:
+            parts.append(macro)
+    for ref in cited:
+        text = entry_text(bib_text, ref.source.line)
+        if text is not None:
+            parts.append(text)
+    return "\n\n".join(parts) + "\n"
+
+
+def download_files(
+    evidence_map: EvidenceMap, bib_text: str, source_name: str = "references.bib"
+) -> dict[str, str]:
+    """Every download, by site-relative path."""
+    analysis = analyse_map(evidence_map)
+    return {
+        JSON_DOWNLOAD.path: map_to_json(evidence_map, analysis),
+        CSV_DOWNLOAD.path: map_to_csv(evidence_map, analysis),
+        BIBTEX_DOWNLOAD.path: cited_bibtex(evidence_map, bib_text, source_name),
+    }

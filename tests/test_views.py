@@ -1,0 +1,779 @@
+"""Evidence views: certainty grades, contradiction flags, matrix, network and downloads.
+
+Two kinds of test: the grading rule and the views on tiny maps built in memory
+(table-driven), and specific cells, flags and grades of the shipped content,
+built once with real MkDocs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from conftest import REPO, TEMPLATES, article, soup, write_project
+from evmap.build import build_site
+from evmap.config import load_settings
+from evmap.export import (
+    CSV_COLUMNS,
+    DOWNLOADS,
+    cited_bibtex,
+    download_files,
+    entry_text,
+    map_to_csv,
+    map_to_json,
+)
+from evmap.model import (
+    CertaintyOverride,
+    Claim,
+    Compound,
+    Evidence,
+    EvidenceMap,
+    EvidenceType,
+    Grade,
+    ModelSystem,
+    Pathway,
+    Reference,
+    Source,
+    Stance,
+    build_map,
+)
+from evmap.pipeline import check
+from evmap.render import PageSpec, Renderer, Urls, make_environment
+from evmap.schema import entry_validator
+from evmap.views import (
+    MIN_INDEPENDENT_SOURCES,
+    NO_COMPOUND,
+    START_GRADE,
+    Consistency,
+    analyse_map,
+    crossings,
+    derive_certainty,
+    find_contradiction,
+    grade_claim,
+    layout_network,
+    order_layers,
+)
+from pybtex.database.input.bibtex import Parser
+
+HERE = Source("content/claims/x.yml", 1)
+
+# -- tiny maps ----------------------------------------------------------------
+
+
+def ev(
+    stance: str = "supports",
+    type: str = "in-vivo",
+    cites: tuple[str, ...] = ("a2020",),
+    species: str = "mouse",
+    paradigm: str = "CSDS",
+) -> Evidence:
+    """One evidence item, short to write in tables."""
+    return Evidence(
+        Stance(stance),
+        "A finding.",
+        ModelSystem(species, paradigm),
+        EvidenceType(type),
+        cites,
+        HERE,
+    )
+
+
+def claim(
+    cid: str,
+    evidence: list[Evidence],
+    compounds: tuple[str, ...] = ("k",),
+    pathways: tuple[str, ...] = ("p",),
+    certainty: CertaintyOverride | None = None,
+) -> Claim:
+    return Claim(cid, f"Statement {cid}.", compounds, pathways, tuple(evidence), HERE, certainty)
+
+
+def tiny_map(
+    claims: list[Claim], compounds: tuple[str, ...] = ("k",), pathways: tuple[str, ...] = ("p",)
+) -> EvidenceMap:
+    keys = sorted({k for c in claims for e in c.evidence for k in e.citations})
+    return build_map(
+        [Compound(c, c.upper(), "drug", HERE) for c in compounds],
+        [Pathway(p, p.upper(), "receptor", HERE) for p in pathways],
+        claims,
+        [Reference(k, "article", k, k, k, {}, Source("references.bib", 1)) for k in keys],
+    )
+
+
+# -- the grading rule ---------------------------------------------------------
+
+GRADING_CASES = [
+    # (evidence, expected grade, expected consistency)
+    ([ev(type="clinical", cites=("a", "b"))], Grade.HIGH, Consistency.CONSISTENT),
+    ([ev(type="clinical", cites=("a",))], Grade.MODERATE, Consistency.CONSISTENT),
+    ([ev(type="clinical"), ev(type="review", cites=("b",))], Grade.HIGH, Consistency.CONSISTENT),
+    ([ev(type="in-vivo", cites=("a", "b"))], Grade.MODERATE, Consistency.CONSISTENT),
+    ([ev(type="in-vivo"), ev(type="in-vivo")], Grade.LOW, Consistency.CONSISTENT),  # same source
+    ([ev(type="ex-vivo", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
+    ([ev(type="in-vitro", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
+    ([ev(type="review", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
+    ([ev(type="review")], Grade.VERY_LOW, Consistency.CONSISTENT),
+    (
+        [ev("supports", "clinical", ("a",)), ev("contradicts", "clinical", ("b",))],
+        Grade.MODERATE,
+        Consistency.BOTH_WAYS,
+    ),
+    (
+        [ev("supports", "clinical", ("a",)), ev("mixed", "in-vivo", ("b",))],
+        Grade.MODERATE,
+        Consistency.MIXED,
+    ),
+    (
+        [ev("contradicts", "clinical", ("a",)), ev("contradicts", "in-vivo", ("b",))],
+        Grade.HIGH,  # consistent against: the grade is about the evidence, not the direction
+        Consistency.CONSISTENT,
+    ),
+    (
+        [ev("supports", "review"), ev("contradicts", "review")],
+        Grade.VERY_LOW,  # low, -1 single source, -1 both ways: never below very low
+        Consistency.BOTH_WAYS,
+    ),
+    (
+        [ev("supports", "in-vivo", ("a",)), ev("contradicts", "in-vitro", ("b",))],
+        Grade.LOW,
+        Consistency.BOTH_WAYS,
+    ),
+    ([ev("mixed", "in-vivo", ("a", "b"))], Grade.LOW, Consistency.MIXED),
+]
+
+
+@pytest.mark.parametrize(("evidence", "grade", "consistency"), GRADING_CASES)
+def test_views_grading_rule(
+    evidence: list[Evidence], grade: Grade, consistency: Consistency
+) -> None:
+    certainty = derive_certainty(evidence)
+    assert (certainty.grade, certainty.consistency) == (grade, consistency)
+    assert certainty.derived is certainty.grade
+    assert not certainty.overridden
+
+
+def test_views_grading_steps_read_as_sentences() -> None:
+    certainty = derive_certainty([ev("supports", "review"), ev("contradicts", "review")])
+    assert certainty.steps == (
+        "starts low: strongest evidence is review",
+        "down one: a single independent source",
+        "down one: evidence points both ways",
+    )
+    assert certainty.sources == 1
+
+
+def test_views_grading_override_keeps_derived_grade_and_reason() -> None:
+    override = CertaintyOverride(Grade.LOW, "Small open-label trials by one group.")
+    certainty = grade_claim(claim("c", [ev(type="clinical", cites=("a", "b"))], certainty=override))
+    assert (certainty.grade, certainty.derived) == (Grade.LOW, Grade.HIGH)
+    assert certainty.overridden
+    assert certainty.reason == "Small open-label trials by one group."
+
+
+def test_views_grading_rule_matches_the_docs() -> None:
+    """docs/certainty.md states the rule; its starting-grade table is the code's table."""
+    text = (REPO / "docs/certainty.md").read_text("utf-8")
+    table = dict(
+        re.findall(r"^\| (clinical|in-vivo|ex-vivo|in-vitro|review) \| ([a-z ]+) \|$", text, re.M)
+    )
+    assert table == {t.value: g.value.replace("-", " ") for t, g in START_GRADE.items()}
+    assert MIN_INDEPENDENT_SOURCES == 2 and "fewer than two" in text
+    assert "Go down one grade for inconsistency" in text
+
+
+# -- contradictions and cells -------------------------------------------------
+
+
+def test_views_contradiction_lists_models_on_each_side_once() -> None:
+    found = find_contradiction(
+        [
+            ev("supports", "in-vivo", species="mouse", paradigm="CSDS"),
+            ev("supports", "in-vivo", species="mouse", paradigm="CSDS"),
+            ev("contradicts", "clinical", species="human", paradigm="MDD trial"),
+            ev("mixed", "review", species="none", paradigm=""),
+        ]
+    )
+    assert found is not None
+    assert found.supports == ("mouse, CSDS (in-vivo)",)
+    assert found.contradicts == ("human, MDD trial (clinical)",)
+    assert (
+        found.describe()
+        == "supports: mouse, CSDS (in-vivo); contradicts: human, MDD trial (clinical)"
+    )
+
+
+@pytest.mark.parametrize(
+    "stances", [["supports"], ["contradicts", "contradicts"], ["mixed", "supports"], ["mixed"]]
+)
+def test_views_no_contradiction_unless_both_ways(stances: list[str]) -> None:
+    assert find_contradiction([ev(s) for s in stances]) is None
+
+
+def test_views_cell_pools_claims_and_flags_pair_though_no_claim_is_flagged() -> None:
+    m = tiny_map(
+        [
+            claim("for", [ev("supports", cites=("a",))]),
+            claim("against", [ev("contradicts", "clinical", ("b",), "human", "MDD trial")]),
+            claim("elsewhere", [ev("supports")], compounds=("j",), pathways=("q",)),
+            claim("no-compound", [ev("supports")], compounds=(), pathways=("q",)),
+        ],
+        compounds=("j", "k"),
+        pathways=("p", "q"),
+    )
+    analysis = analyse_map(m)
+    assert analysis.contradictions == {}
+    cell = analysis.cells["k", "p"]
+    assert cell.claims == ("against", "for")
+    assert cell.balance.value == "mixed"
+    assert cell.contradiction is not None
+    assert cell.contradiction.contradicts == ("human, MDD trial (clinical)",)
+    assert analysis.cells["j", "q"].balance.value == "supports"
+    assert ("k", "q") not in analysis.cells and ("j", "p") not in analysis.cells
+    assert analysis.cells[NO_COMPOUND, "q"].claims == ("no-compound",)
+    assert [item.token() for item in cell.items] == [
+        "c/human/clinical/moderate",
+        "s/mouse/in-vivo/low",
+    ]
+
+
+# -- network layout -----------------------------------------------------------
+
+
+def test_views_barycentre_ordering_removes_crossings() -> None:
+    # a-y, b-x, c-z: one crossing in the given order, none once layer 2 is sorted.
+    layers = [["a", "b", "c"], ["x", "y", "z"]]
+    edges = [{("a", "y"): 1.0, ("b", "x"): 1.0, ("c", "z"): 1.0}]
+    assert crossings(layers, edges) == 1
+    ordered = order_layers(layers, edges)
+    assert crossings(ordered, edges) == 0
+    assert order_layers(layers, edges) == ordered  # deterministic
+
+
+class _Links:
+    """A Linker for tests: hrefs name what they point to."""
+
+    def page(self, kind: str, subject: str = "") -> str:
+        return f"{kind}/{subject}"
+
+    def claim(self, claim_id: str) -> str:
+        return f"claim/{claim_id}"
+
+    def file(self, path: str) -> str:
+        return path
+
+
+def test_views_network_claim_nodes_or_aggregated_pairs() -> None:
+    m = tiny_map(
+        [claim("one", [ev()]), claim("two", [ev("contradicts", cites=("b",))])],
+        compounds=("k",),
+        pathways=("p",),
+    )
+    analysis = analyse_map(m)
+    full = layout_network(m, analysis, _Links())
+    assert not full.aggregated
+    assert sorted(n.href for n in full.nodes) == [
+        "claim/one",
+        "claim/two",
+        "compound/k",
+        "pathway/p",
+    ]
+    assert sorted(e.balance for e in full.edges) == [
+        "contradicts",
+        "contradicts",
+        "supports",
+        "supports",
+    ]
+    small = layout_network(m, analysis, _Links(), claim_node_limit=1)
+    assert small.aggregated
+    assert [n.kind for n in small.nodes] == ["compound", "pathway"]
+    assert [(e.balance, e.href) for e in small.edges] == [("mixed", "matrix/#cell-k--p")]
+    assert "2 evidence items" in small.edges[0].title
+
+
+def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceMap:
+    """A large map with a deterministic spread of claims (no randomness)."""
+    compounds = [
+        Compound(
+            f"c{i}", f"Compound number {i}", "drug", HERE, parent=f"c{i // 10}" if i >= 10 else None
+        )
+        for i in range(n_compounds)
+    ]
+    categories = ("receptor", "signalling", "circuit", "immune", "plasticity")
+    pathways = [
+        Pathway(f"p{j}", f"Pathway number {j} <b>&", categories[j % 5], HERE)
+        for j in range(n_pathways)
+    ]
+    stances = ("supports", "supports", "contradicts", "mixed")
+    claims = []
+    for k in range(n_claims):
+        cs = tuple(dict.fromkeys(f"c{(k * 7 + d * 13) % n_compounds}" for d in range(1 + k % 3)))
+        ps = tuple(dict.fromkeys(f"p{(k * 11 + d * 5) % n_pathways}" for d in range(1 + k % 2)))
+        items = [ev(stances[(k + i) % 4], cites=(f"r{(k + i) % 50}",)) for i in range(1 + k % 4)]
+        claims.append(claim(f"claim-{k}", items, cs, ps))
+    references = [Reference(f"r{i}", "article", f"R{i}", "", "", {}, HERE) for i in range(50)]
+    return build_map(compounds, pathways, claims, references)
+
+
+def test_views_network_at_500_compounds_by_200_pathways_stays_small_and_fast() -> None:
+    m = synthetic_map(500, 200, 3000)
+    start = time.perf_counter()
+    renderer = Renderer(m, make_environment(TEMPLATES), Urls())
+    html = renderer.render(PageSpec("network/index.md", "network", "Evidence network"))
+    seconds = time.perf_counter() - start
+    layout = renderer.context(PageSpec("network/index.md", "network", "N")).data.layout
+    assert layout.aggregated
+    assert layout.stats["compounds"] == 500 and layout.stats["pathways"] == 200
+    assert len(html.encode()) < 4_000_000, len(html.encode())
+    assert seconds < 30, seconds
+    svg = BeautifulSoup(html, "html.parser").select_one("svg.evmap-network")
+    assert svg is not None
+    assert len(svg.select("a.evmap-net-node")) == 700
+    assert "Pathway number 7 &lt;b&gt;&amp;" in html  # names are escaped in the SVG
+    assert "<b>&" not in html
+
+
+# -- rendering on a tiny map -----------------------------------------------------
+
+
+def test_views_network_svg_escapes_every_text() -> None:
+    m = build_map(
+        [Compound("k", 'K <script>alert("x")</script>', "drug", HERE)],
+        [Pathway("p", "P & <i>q</i>", "receptor", HERE)],
+        [Claim("c", "Says <img src=x onerror=1>.", ("k",), ("p",), (ev(),), HERE)],
+        [Reference("a2020", "article", "A", "", "", {}, HERE)],
+    )
+    html = Renderer(m, make_environment(TEMPLATES), Urls()).render(
+        PageSpec("network/index.md", "network", "N")
+    )
+    assert "<script>" not in html and "<img" not in html and "<i>" not in html
+    assert "K &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "P &amp; &lt;i&gt;q&lt;/i&gt;" in html
+
+
+# -- downloads on a tiny map ------------------------------------------------------
+
+BIB = """\
+% a comment before everything
+@string{mp = {Molecular Psychiatry}}
+
+@article{a2020,
+  author = {Doe, Jane},
+  title = {A {NMDA} paper},
+  journal = mp,
+  year = {2020},
+}
+
+@article{unused,
+  title = {Never cited},
+}
+
+@book(b2021,
+  title = {Parens {and} braces},
+  year = 2021
+)
+"""
+
+
+def test_views_bibtex_download_slices_cited_entries_verbatim() -> None:
+    m = tiny_map([claim("c", [ev(cites=("a2020", "b2021"))])])
+    refs = {
+        "a2020": Reference("a2020", "article", "", "", "", {}, Source("references.bib", 4)),
+        "b2021": Reference("b2021", "book", "", "", "", {}, Source("references.bib", 15)),
+    }
+    m = EvidenceMap(
+        m.compounds,
+        m.pathways,
+        m.claims,
+        refs,
+        m.claims_by_pathway,
+        m.claims_by_compound,
+        {"a2020": ("c",), "b2021": ("c",)},
+        m.children,
+    )
+    text = cited_bibtex(m, BIB, "references.bib")
+    assert text == (
+        "% 2 references cited by the evidence map, taken from references.bib.\n\n"
+        "@string{mp = {Molecular Psychiatry}}\n\n"
+        "@article{a2020,\n  author = {Doe, Jane},\n  title = {A {NMDA} paper},\n"
+        "  journal = mp,\n  year = {2020},\n}\n\n"
+        "@book(b2021,\n  title = {Parens {and} braces},\n  year = 2021\n)\n"
+    )
+    parsed = Parser().parse_string(text)
+    assert sorted(parsed.entries) == ["a2020", "b2021"]
+    assert str(parsed.entries["a2020"].fields["journal"]) == "Molecular Psychiatry"
+    assert entry_text(BIB, 1) is None
+
+
+# -- the shipped content, built once ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped site, built with real MkDocs (about 10 s)."""
+    yield build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site")
+
+
+@pytest.fixture(scope="module")
+def shipped_map() -> EvidenceMap:
+    result = check(load_settings(REPO / "mkdocs.yml"))
+    assert result.map is not None
+    return result.map
+
+
+def _claim_section(site: Path, claim_id: str, shipped_map: EvidenceMap) -> Tag:
+    home = shipped_map.claims[claim_id].home_pathway
+    section = article(site / "pathways" / home / "index.html").select_one(f"#claim-{claim_id}")
+    assert section is not None, claim_id
+    return section
+
+
+def _sides(flag: Tag) -> dict[str, list[str]]:
+    sides = {}
+    for dt, dd in zip(flag.select("dt"), flag.select("dd"), strict=True):
+        sides[dt.get_text(" ", strip=True).split()[1].lower()] = [
+            li.get_text(strip=True) for li in dd.select("li")
+        ]
+    return sides
+
+
+CONTESTED = [
+    "nmdar-antagonism-main-route",
+    "mtorc1-required-for-ketamine-effect",
+    "hnk-metabolites-antidepressant",
+    "arketamine-more-potent-than-esketamine",
+    "rodent-findings-predict-human-response",
+]
+
+
+@pytest.mark.parametrize("claim_id", CONTESTED)
+def test_views_shipped_contested_claims_are_flagged_with_models(
+    shipped: Path, shipped_map: EvidenceMap, claim_id: str
+) -> None:
+    section = _claim_section(shipped, claim_id, shipped_map)
+    flag = section.select_one(".evmap-flag")
+    assert flag is not None
+    assert "Evidence points both ways" in flag.get_text()
+    sides = _sides(flag)
+    assert set(sides) == {"supports", "contradicts"}
+    assert sides["supports"] and sides["contradicts"]
+
+
+def test_views_shipped_flag_names_the_models(shipped: Path, shipped_map: EvidenceMap) -> None:
+    sides = _sides(
+        _claim_section(shipped, "mtorc1-required-for-ketamine-effect", shipped_map).select_one(
+            ".evmap-flag"
+        )
+    )
+    assert "rat, prefrontal cortex; mTOR signalling blocked (in-vivo)" in sides["supports"]
+    assert "human, MDD patients given rapamycin (review)" in sides["contradicts"]
+
+
+def test_views_shipped_consistent_claim_has_no_flag(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    section = _claim_section(shipped, "ketamine-blocks-nmdar", shipped_map)
+    assert section.select_one(".evmap-flag") is None
+
+
+def test_views_shipped_contested_claim_is_flagged_on_every_page_naming_it(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    c = shipped_map.claims["nmdar-antagonism-main-route"]
+    pages = [shipped / "pathways" / p for p in c.pathways] + [
+        shipped / "compounds" / k for k in c.compounds
+    ]
+    for page in pages:
+        section = article(page / "index.html").select_one("#claim-nmdar-antagonism-main-route")
+        assert section is not None and section.select_one(".evmap-flag") is not None, page
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "label", "steps"),
+    [
+        (
+            "single-ketamine-infusion-rapid-in-mdd",
+            "Moderate",
+            "starts high: strongest evidence is clinical; down one: a single independent source",
+        ),
+        (
+            "nmdar-antagonism-main-route",
+            "Very low",
+            "starts low: strongest evidence is review; down one: a single independent source; "
+            "down one: evidence points both ways",
+        ),
+    ],
+)
+def test_views_shipped_claim_shows_its_derived_grade(
+    shipped: Path, shipped_map: EvidenceMap, claim_id: str, label: str, steps: str
+) -> None:
+    grade = _claim_section(shipped, claim_id, shipped_map).select_one(".evmap-grade")
+    assert grade is not None
+    assert grade.get_text(" ", strip=True).endswith(label)
+    assert grade["title"] == steps
+    link = grade.select_one("a")
+    assert link is not None and link["href"] == "../../certainty/"
+
+
+def test_views_shipped_claims_show_facet_chips(shipped: Path, shipped_map: EvidenceMap) -> None:
+    section = _claim_section(shipped, "mtorc1-required-for-ketamine-effect", shipped_map)
+    chips = {(a["class"][1], a.get_text()) for a in section.select("a.evmap-chip")}
+    assert {
+        ("evmap-chip--species", "rat"),
+        ("evmap-chip--species", "human"),
+        ("evmap-chip--type", "in vivo"),
+        ("evmap-chip--type", "review"),
+    } <= chips
+    matrix = article(shipped / "matrix/index.html")
+    for a in section.select("a.evmap-chip"):
+        page, anchor = a["href"].split("#")
+        assert page == "../../matrix/"
+        assert matrix.select_one(f"[id='{anchor}']") is not None, a["href"]
+
+
+# -- the shipped matrix -----------------------------------------------------------
+
+
+def _matrix(site: Path) -> tuple[BeautifulSoup, list[str], dict[str, Tag]]:
+    page = article(site / "matrix/index.html")
+    columns = [a["href"].split("/")[-2] for a in page.select("thead th.evmap-col a")]
+    rows = {tr["data-row"]: tr for tr in page.select("tbody tr[data-row]")}
+    return page, columns, rows
+
+
+def _cell(site: Path, compound: str, pathway: str) -> Tag:
+    _, columns, rows = _matrix(site)
+    return rows[compound].select("td")[columns.index(pathway)]
+
+
+def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
+    cell = _cell(shipped, "arketamine", "nmdar-inhibition")
+    assert cell["class"] == ["evmap-cell", "evmap-cell--mixed"]
+    supports = cell.select_one(".evmap-g-s")
+    contradicts = cell.select_one(".evmap-g-c")
+    flag = cell.select_one(".evmap-g-flag")
+    assert supports is not None and contradicts is not None and flag is not None
+    assert not supports.has_attr("hidden") and int(supports.get_text()[1:]) >= 1
+    assert not contradicts.has_attr("hidden") and int(contradicts.get_text()[1:]) >= 1
+    assert not flag.has_attr("hidden")
+    assert "Evidence points both ways" in cell["title"]
+    link = cell.select_one("a")
+    assert link is not None and link["href"] == "../matrix/#cell-arketamine--nmdar-inhibition"
+    detail = article(shipped / "matrix/index.html").select_one("#cell-arketamine--nmdar-inhibition")
+    assert detail is not None
+    sides = _sides(detail.select_one(".evmap-flag"))
+    assert sides["supports"] and sides["contradicts"]
+    claims = [a["href"] for a in detail.select("ul.evmap-cell-claims a")]
+    assert "../pathways/nmdar-inhibition/#claim-nmdar-antagonism-main-route" in claims
+
+
+def test_views_shipped_matrix_counts_are_the_claims_evidence(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    cell = _cell(shipped, "ketamine", "mtorc1")
+    expected = [
+        e
+        for c in shipped_map.claims.values()
+        if "ketamine" in c.compounds and "mtorc1" in c.pathways
+        for e in c.evidence
+    ]
+    n = cell.select_one(".evmap-n")
+    assert n is not None and int(n.get_text()) == len(expected)
+    assert len(cell["data-items"].split()) == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("compound", "pathway"), [("nbqx", "spleen-brain-axis"), ("2r6r-hnk", "hcn-channels")]
+)
+def test_views_shipped_matrix_empty_cell_is_marked_empty(
+    shipped: Path, compound: str, pathway: str
+) -> None:
+    cell = _cell(shipped, compound, pathway)
+    assert cell["class"] == ["evmap-gap"]
+    assert cell.select("a") == [] and not cell.has_attr("data-items")
+
+
+def test_views_shipped_matrix_rows_in_tree_order_and_columns_by_category(shipped: Path) -> None:
+    page, columns, rows = _matrix(shipped)
+    order = list(rows)
+    assert order.index("ketamine") < order.index("arketamine") < order.index("2r6r-hnk")
+    assert order.index("arketamine") + 1 == order.index("2r6r-hnk")
+    depth = {tr["data-row"]: tr.th["class"][1] for tr in rows.values()}
+    assert (depth["ketamine"], depth["arketamine"], depth["2r6r-hnk"]) == (
+        "evmap-depth-0",
+        "evmap-depth-1",
+        "evmap-depth-2",
+    )
+    groups = [th.get_text(strip=True) for th in page.select("thead th.evmap-colgroup")]
+    assert groups[0] == "Receptors"
+    assert len(groups) == len(set(groups))
+    spans = sum(int(th["colspan"]) for th in page.select("thead th.evmap-colgroup"))
+    assert spans == len(columns) == len(set(columns))
+    assert (
+        "nmdar-inhibition" in columns[: int(page.select("thead th.evmap-colgroup")[0]["colspan"])]
+    )
+
+
+def test_views_shipped_matrix_links_resolve(shipped: Path) -> None:
+    page = article(shipped / "matrix/index.html")
+    ids = {tag["id"] for tag in page.select("[id]")}
+    for a in page.select("a[href]"):
+        href = a["href"]
+        path, _, anchor = href.partition("#")
+        if "://" in href:
+            continue
+        if not path:
+            assert anchor in ids, href
+            continue
+        target = (shipped / "matrix" / path).resolve()
+        target = target / "index.html" if target.is_dir() else target
+        assert target.is_file(), href
+
+
+def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
+    page = article(shipped / "matrix/index.html")
+    form = page.select_one("form.evmap-filters")
+    assert form is not None and form.has_attr("hidden")  # the script shows it
+    names = {fs["data-filter"] for fs in form.select("fieldset")}
+    assert names == {"species", "type", "certainty"}
+    species = {i["value"] for i in form.select("input[name=species]")}
+    assert {"human", "mouse", "rat"} <= species
+    assert (shipped / "assets/evmap-views.js").is_file()
+    scripts = [s.get("src", "") for s in soup(shipped / "matrix/index.html").select("script")]
+    assert "../assets/evmap-views.js" in scripts
+    for td in page.select("td[data-items]"):
+        for token in td["data-items"].split():
+            stance, sp, _type, grade = token.split("/")
+            assert (
+                stance in "scm"
+                and sp in species
+                and grade in {"high", "moderate", "low", "very-low"}
+            )
+
+
+def test_views_shipped_pages_flag_contested_pairs(shipped: Path) -> None:
+    pairs = article(shipped / "compounds/arketamine/index.html").select_one("#contested")
+    assert pairs is not None
+    others = [s.a.get_text() for s in pairs.select("details.evmap-pair summary")]
+    assert "NMDA receptor inhibition" in others
+    pathway = article(shipped / "pathways/nmdar-inhibition/index.html").select_one("#contested")
+    assert pathway is not None
+    assert "Arketamine" in [s.a.get_text() for s in pathway.select("summary")]
+
+
+# -- the shipped network --------------------------------------------------------
+
+
+def test_views_shipped_network_links_every_node(shipped: Path, shipped_map: EvidenceMap) -> None:
+    page = article(shipped / "network/index.html")
+    svg = page.select_one("svg.evmap-network")
+    assert svg is not None
+    nodes = svg.select("a.evmap-net-node")
+    keys = {a["data-node"] for a in nodes}
+    assert keys == (
+        {f"c:{c}" for c in shipped_map.compounds}
+        | {f"p:{p}" for p in shipped_map.pathways}
+        | {f"k:{k}" for k in shipped_map.claims}
+    )
+    for a in nodes:
+        path = a["href"].split("#")[0]
+        assert (shipped / "network" / path / "index.html").resolve().is_file(), a["href"]
+    flagged = {
+        a["data-node"] for a in nodes if a.select_one("text").get_text().startswith("\u26a0")
+    }
+    assert flagged == {f"k:{k}" for k in CONTESTED}
+    edges = svg.select("path.evmap-net-edge")
+    expected = sum(len(c.compounds) + len(c.pathways) for c in shipped_map.claims.values())
+    assert len(edges) == expected
+    assert {e["class"][1] for e in edges} >= {"evmap-net-edge--supports", "evmap-net-edge--mixed"}
+
+
+# -- the shipped downloads -------------------------------------------------------
+
+
+def test_views_shipped_downloads_linked_from_home_and_matrix(shipped: Path) -> None:
+    for page, prefix in (("index.html", ""), ("matrix/index.html", "../")):
+        links = [a["href"] for a in article(shipped / page).select("ul.evmap-downloads a")]
+        assert links == [prefix + d.path for d in DOWNLOADS], page
+    for d in DOWNLOADS:
+        assert (shipped / d.path).is_file()
+
+
+def test_views_shipped_json_download_is_valid_against_the_schemas(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    data = json.loads((shipped / "downloads/evidence-map.json").read_text("utf-8"))
+    for kind, items in (("compound", "compounds"), ("pathway", "pathways"), ("claim", "claims")):
+        validator = entry_validator(kind)
+        for item in data[items]:
+            errors = [e.message for e in validator.iter_errors(item)]
+            assert errors == [], (item["id"], errors)
+    assert [c["id"] for c in data["claims"]] == list(shipped_map.claims)
+    assert len(data["compounds"]) == len(shipped_map.compounds)
+    assert data["derived"]["claims"]["nmdar-antagonism-main-route"] == {
+        "certainty": "very-low",
+        "certainty_from": "rule",
+        "contradicted": True,
+    }
+
+
+def test_views_shipped_csv_download_has_one_row_per_evidence_item(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    text = (shipped / "downloads/evidence-map.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == sum(len(c.evidence) for c in shipped_map.claims.values())
+    mtor = [r for r in rows if r["claim_id"] == "mtorc1-required-for-ketamine-effect"]
+    assert [(r["stance"], r["type"], r["citations"]) for r in mtor][1:3] == [
+        ("supports", "in-vivo", "li2010"),
+        ("contradicts", "review", "wei2021"),
+    ]
+    assert {r["certainty"] for r in mtor} == {"low"}
+    assert mtor[0]["compounds"] == "ketamine; rapamycin"
+
+
+def test_views_shipped_bibtex_download_holds_exactly_the_cited_references(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    text = (shipped / "downloads/references.bib").read_text("utf-8")
+    parsed = Parser().parse_string(text)
+    cited = {k for k, ids in shipped_map.claims_by_reference.items() if ids}
+    assert set(parsed.entries) == cited
+    source = (REPO / "references.bib").read_text("utf-8")
+    wei = entry_text(source, shipped_map.references["wei2021"].source.line)
+    assert wei is not None and wei in text
+
+
+def test_views_downloads_are_deterministic_and_match_the_build(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    bib = (REPO / "references.bib").read_text("utf-8")
+    first = download_files(shipped_map, bib)
+    assert first == download_files(shipped_map, bib)
+    for path, content in first.items():
+        assert (shipped / path).read_bytes() == content.encode("utf-8"), path
+    assert map_to_json(shipped_map) == first["downloads/evidence-map.json"]
+    assert map_to_csv(shipped_map) == first["downloads/evidence-map.csv"]
+
+
+def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path: Path) -> None:
+    """Material's offline plugin, listed after evmap, turns directory URLs off in its on_config."""
+    project = write_project(tmp_path / "offline")
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "  - offline\n")
+    site = project.build()
+    detail = article(site / "matrix/index.html").select_one("#cell-ketamine--nmdar-inhibition")
+    assert detail is not None
+    assert [a["href"] for a in detail.select("a")] == [
+        "../compounds/ketamine.html",
+        "../pathways/nmdar-inhibition.html",
+        "../pathways/nmdar-inhibition.html#claim-nmdar-main-route",
+    ]
+    cite = article(site / "compounds/ketamine.html").select_one("a.evmap-cite")
+    assert cite is not None and cite["href"] == "../references/berman2000.html"
