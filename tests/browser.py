@@ -58,16 +58,37 @@ class Recorded:
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
-    """A headless Chromium browser for the whole session (skips when unavailable)."""
+    """A headless Chromium browser for the whole session (skips when unavailable).
+
+    Each test module imports this fixture, which makes one fixture per module;
+    Playwright's sync API allows one running instance per process, so they all
+    share one browser, closed when the last module using it is done.
+    """
     reason = chromium_missing_reason()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        manager = sync_playwright()
+        playwright = manager.start()
+        _SHARED.update(
+            manager=manager,
+            browser=playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS),
+            users=0,
+        )
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["manager"].__exit__(None, None, None)
+            _SHARED.clear()
+
+
+_SHARED: dict[str, Any] = {}
 
 
 def open_page(browser: Any, url: str) -> Recorded:
