@@ -8,7 +8,7 @@ that pass become model objects. Problems are collected, never raised.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from .model import (
     Stance,
 )
 from .problems import Check, Problem
-from .schema import check_entry
+from .schema import check_entry, describe_value
 from .yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
 
 # content/<folder>/ holds the entries of each kind.
@@ -131,8 +131,33 @@ def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Proble
     key = (kind, path, hashlib.blake2b(data, digest_size=16).digest())
     cached = _FILE_CACHE.get(key)
     if cached is None:
-        cached = _FILE_CACHE[key] = _parse_file(kind, data, path)
+        try:
+            cached = _parse_file(kind, data, path)
+        except Exception as exc:  # a bug in evmap, not in the file: still no traceback
+            cached = [], [internal_error(path, exc)]
+        _FILE_CACHE[key] = cached
     return list(cached[0]), list(cached[1])
+
+
+def internal_error(path: str, exc: Exception) -> Problem:
+    """The problem reported when evmap itself fails on a file (always a bug to report)."""
+    what = (str(exc).splitlines() or [""])[0][:200]
+    return Problem(
+        path,
+        0,
+        f"evmap failed while reading this file ({type(exc).__name__}: {what}); "
+        "this is a bug in evmap, please report it with the file",
+        Check.FILE_SHAPE,
+    )
+
+
+def _first_content_line(data: bytes) -> int:
+    """Line of the first line that is not blank, a comment or a directive."""
+    for number, line in enumerate(decode_text(data).split("\n"), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "%", "---")):
+            return number
+    return 1  # pragma: no cover - a document has content somewhere
 
 
 def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
@@ -151,21 +176,25 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
         items = list(zip(document, document.item_lines, strict=True))
         if not items:
             return [], [
-                Problem(path, 1, f"file holds an empty list; add a {kind}", Check.FILE_SHAPE)
+                Problem(
+                    path, document.line, f"file holds an empty list; add a {kind}", Check.FILE_SHAPE
+                )
             ]
     else:
         return [], [
             Problem(
                 path,
-                1,
+                _first_content_line(data),
                 f"expected a {kind} (a mapping of fields) or a list of them, "
-                f"got a single value {document!r}",
+                f"got {describe_value(document)}",
                 Check.FILE_SHAPE,
             )
         ]
     entries, problems = [], []
     for item, line in items:
         found = check_entry(kind, item, path)
+        if not isinstance(item, LineDict):  # a list item that is not a mapping: its own line
+            found = [replace(problem, line=line) for problem in found]
         problems.extend(found)
         if not found:
             entries.append(_BUILDERS[kind](item, Source(path, line)))
@@ -188,7 +217,14 @@ def load_content(settings: Settings) -> Content:
         for file in content_files(settings, kind):
             path = settings.relative(file)
             content.files.append(path)
-            entries, problems = load_file(kind, file.read_bytes(), path)
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                content.problems.append(
+                    Problem(path, 0, f"cannot read the file: {exc.strerror}", Check.FILE_ENCODING)
+                )
+                continue
+            entries, problems = load_file(kind, data, path)
             target.extend(entries)
             content.problems.extend(problems)
     library = _load_library(settings)
@@ -209,6 +245,14 @@ def _load_library(settings: Settings) -> Library:
                     0,
                     "BibTeX library not found; create it or set 'bibtex_file'",
                     Check.BIBTEX_SYNTAX,
+                )
+            ]
+        )
+    except OSError as exc:  # a folder, no permission...
+        return Library(
+            problems=[
+                Problem(
+                    path, 0, f"cannot read the BibTeX library: {exc.strerror}", Check.BIBTEX_SYNTAX
                 )
             ]
         )

@@ -7,6 +7,7 @@ and this module validates every entry against the same files.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -81,7 +82,14 @@ def describe_path(path: Sequence[str | int]) -> str:
     return ": ".join(parts)
 
 
-def _type_name(value: Any) -> str:
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message: on one line, shortened past ``limit`` characters."""
+    short = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"'{short}'" if short.isprintable() and "'" not in short else repr(short)
+
+
+def describe_value(value: Any) -> str:
+    """What a loaded YAML value is, for messages: ``the text 'x'``, ``a list``..."""
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, dict):
@@ -89,12 +97,19 @@ def _type_name(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {quoted(value)}"
     if value is None:
         return "nothing (an empty value)"
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return "a number of more than 40 digits"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"a {type(value).__name__} ({value!s})"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    return f"a {type(value).__name__} value"
+
+
+_type_name = describe_value
 
 
 _EXPECTED_TYPE = {
@@ -120,7 +135,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             prefix = f"{where}: " if where else ""
             yield (
                 [*path, extra],
-                f"{prefix}unknown field '{extra}'; expected one of: {', '.join(allowed)}"
+                f"{prefix}unknown field {quoted(extra)}; expected one of: {', '.join(allowed)}"
                 + did_you_mean(extra, allowed),
                 Check.UNKNOWN_FIELD,
             )
@@ -162,7 +177,10 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             if isinstance(expected, list)
             else _EXPECTED_TYPE.get(expected, expected)
         )
-        yield path, f"{where} must be {wanted}, got {_type_name(value)}", Check.SCHEMA
+        hint = ""
+        if expected == "string" and not isinstance(value, dict | list) and value is not None:
+            hint = "; put it in quotes to make it text"
+        yield path, f"{where} must be {wanted}, got {_type_name(value)}{hint}", Check.SCHEMA
         return
     if keyword == "pattern":
         if "a-z0-9" in error.validator_value and "A-Z" not in error.validator_value:
@@ -171,7 +189,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             expected = "a ChEBI id such as 'CHEBI:6121'"
         else:
             expected = "letters, digits, '-' and '_' only (a BibTeX key)"
-        yield path, f"{where} is {value!r}; expected {expected}", Check.SCHEMA
+        yield path, f"{where} is {quoted(value)}; expected {expected}", Check.SCHEMA
         return
     if keyword == "maxLength":
         yield (
@@ -208,7 +226,7 @@ def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
     """
     label = kind
     if isinstance(data, dict) and isinstance(data.get("id"), str):
-        label = f"{kind} '{data['id']}'"
+        label = f"{kind} {quoted(data['id'])}"
     if not isinstance(data, dict):
         return [
             Problem(

@@ -4,7 +4,11 @@ Mappings load as :class:`LineDict` and sequences as :class:`LineList`; both are
 plain ``dict``/``list`` subclasses (so JSON Schema validation works on them
 unchanged) that also know the line of each key or item. Only the safe subset of
 YAML is accepted: no tags run code, anchors and aliases are refused (which also
-refuses alias bombs), keys must be text and may not repeat.
+refuses alias bombs), keys must be text and may not repeat, nesting is limited
+to :data:`MAX_DEPTH` levels and files to :data:`MAX_FILE_BYTES`.
+
+Every refusal is a :class:`YamlError` with the line a curator's editor shows
+(lines are counted by ``\n`` only; a BOM is dropped and CRLF read as LF).
 """
 
 from __future__ import annotations
@@ -17,6 +21,23 @@ import yaml
 # Files larger than this are refused before parsing; a claims file of a
 # hundred claims is well under 200 KB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Lists and mappings nested deeper than this are refused (an entry needs 5):
+# deep nesting would otherwise exhaust the stack.
+MAX_DEPTH = 32
+# Whole numbers from 18 digits up are refused: no field needs them, and past
+# 4300 digits Python cannot even print them.
+MAX_INT = 10**18
+
+# Characters YAML refuses or reads as line breaks that editors do not show as
+# such (NEL, LINE and PARAGRAPH SEPARATOR): found before parsing, with their line.
+_UNREADABLE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# Control characters a quoted text can still produce through escapes ("\0", "\e").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Tags of the safe schema that build values no entry can hold.
+_REFUSED_TAGS = ("binary", "set", "omap", "pairs")
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
@@ -55,23 +76,119 @@ class YamlError(Exception):
     """A file that is not acceptable YAML; ``line`` is 1-based (0: whole file)."""
 
     def __init__(self, line: int, message: str) -> None:
+        message = re.sub(r"\s*\n\s*", " ", message)  # one problem, one output line
         super().__init__(message)
         self.line = line
         self.message = message
 
 
-class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
-    """Safe loader building LineDict/LineList and refusing aliases."""
+_Composer = yaml.composer.Composer
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
+
+class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
+    """Safe loader building LineDict/LineList, refusing anchors, aliases and deep nesting.
+
+    Events come from libyaml when available, but nodes are composed in Python:
+    libyaml's own composer recurses in C and crashes the process on a few
+    thousand nested brackets, where this one stops at :data:`MAX_DEPTH`.
+    """
+
+    check_node = _Composer.check_node
+    get_node = _Composer.get_node
+    get_single_node = _Composer.get_single_node
+    compose_document = _Composer.compose_document
+    compose_scalar_node = _Composer.compose_scalar_node
+    compose_sequence_node = _Composer.compose_sequence_node
+    compose_mapping_node = _Composer.compose_mapping_node
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.anchors: dict[str, yaml.Node] = {}
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
                 None,
                 None,
                 "anchors and aliases (&name / *name) are not allowed; write the value out",
-                node.start_mark,
+                event.start_mark,
             )
-        return super().construct_object(node, deep=deep)
+        nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if nests and self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+                "an entry needs at most 5",
+                event.start_mark,
+            )
+        self.depth += nests
+        try:
+            node: yaml.Node = _Composer.compose_node(self, parent, index)
+        finally:
+            self.depth -= nests
+        return node
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:  # e.g. 2020-02-30, a 5000-digit number
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            what = (
+                f"a date but is not a valid one ({str(exc).splitlines()[0]})"
+                if node.tag.endswith(":timestamp")
+                else "a number but cannot be read"
+            )
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"'{shown}' reads as {what}; put it in quotes if it is text",
+                node.start_mark,
+            ) from None
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    try:
+        value: int = loader.construct_yaml_int(node)
+    except ValueError:  # more than 4300 digits
+        value = MAX_INT
+    if abs(value) >= MAX_INT:
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"the number '{shown}' is too large (the limit is {MAX_INT - 1}); "
+            "put it in quotes if it is text",
+            node.start_mark,
+        )
+    return value
+
+
+def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    value: str = loader.construct_scalar(node)
+    bad = _CONTROL.search(value)
+    if bad:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"the text contains the control character U+{ord(bad.group()):04X} "
+            "(from an escape such as \\0 or \\x07); remove it",
+            node.start_mark,
+        )
+    return value
+
+
+def _refuse_tag(loader: _LineLoader, node: yaml.Node) -> Any:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"the tag '{tag}' is not allowed; write plain values without '!' tags",
+        node.start_mark,
+    )
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
@@ -110,6 +227,10 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+for _tag in _REFUSED_TAGS:
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
 def decode_text(data: bytes) -> str:
@@ -117,6 +238,16 @@ def decode_text(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise YamlError(
             0, f"file is {len(data)} bytes, over the limit of {MAX_FILE_BYTES}; split it in two"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError(
+            0, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise YamlError(
+            data.count(b"\n", 0, nul) + 1,
+            "file contains a NUL byte (0x00), as UTF-16 files do; save it as UTF-8 text",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -141,6 +272,21 @@ def load_yaml(data: bytes) -> Any:
             duplicate keys, non-text keys and more than one document.
     """
     text = decode_text(data)
+    unreadable = _UNREADABLE.search(text)
+    if unreadable:
+        char = unreadable.group()
+        line = text.count("\n", 0, unreadable.start()) + 1
+        if char in _LINE_BREAKS:
+            raise YamlError(
+                line,
+                f"the file contains the character U+{ord(char):04X} ({_LINE_BREAKS[char]}), "
+                "which YAML reads as a line break; replace it with a space",
+            )
+        raise YamlError(
+            line,
+            f"the file contains the character U+{ord(char):04X}, which YAML does not allow; "
+            "remove it",
+        )
     loader = _LineLoader(text)
     try:
         return loader.get_single_data()
@@ -148,7 +294,7 @@ def load_yaml(data: bytes) -> Any:
         raise YamlError(*_explain(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlError(0, f"YAML error: {exc}") from None
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops nesting long before
         raise YamlError(0, "YAML nesting is too deep") from None
     finally:
         loader.dispose()
@@ -174,9 +320,24 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     elif "could not determine a constructor" in problem:
         found = re.search(r"'([^']*)'", problem)
         tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
+        tag = tag if len(tag) <= 60 else tag[:57] + "..."
         what = f"the tag '{tag}' is not allowed; write plain values without '!' tags"
     elif "end of stream" in problem and "quoted scalar" in context:
         what = "a quoted text is never closed; add the closing quote"
+    elif "while parsing a flow" in context and exc.context_mark and exc.problem_mark:
+        # An unclosed '[' or '{', or a missing ',': say where the collection opened.
+        kind, closing = ("list", "]") if "sequence" in context else ("mapping", "}")
+        opened, stuck = exc.context_mark.line + 1, exc.problem_mark.line + 1
+        if stuck > opened:
+            line = opened
+            what = (
+                f"YAML syntax error: the {kind} opened here is not closed: expected ',' or "
+                f"'{closing}' before line {stuck}"
+            )
+        else:
+            what = f"YAML syntax error: in this {kind}, expected ',' or '{closing}'"
+    elif "mapping values are not allowed" in problem:
+        what = f"YAML syntax error: {problem}; put text that contains ': ' in quotes"
     elif context:
         what = f"{context}, {problem}"
     else:
