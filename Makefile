@@ -6,7 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SIZE   ?= S
 
-.PHONY: site serve test check lint bench clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: install site serve test check lint bundle bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +16,22 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+install: $(STAMP)  ## only create .venv with the pinned dependencies
+
+# The offline bundle ships npm files (pinned in package-lock.json) instead of loading them from a CDN.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 site: $(STAMP)  ## build site/ strictly (validation included), atomically
 	$(BIN)/evmap build --strict
 
 serve: $(STAMP)  ## live preview; reloads on YAML, BibTeX and template changes
 	$(BIN)/mkdocs serve
+
+bundle: $(STAMP) $(NODE_STAMP)  ## offline teaching bundle dist/<name>-<version>.zip (reproducible)
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+	  $(BIN)/evmap bundle --strict -o dist
 
 check: $(STAMP)  ## validate content/ and references.bib only
 	$(BIN)/evmap check --strict

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildFailed, build_site
+from .bundle import BundleFailed, build_bundle
 from .config import ConfigError, load_settings
+from .diff import DiffInputError, diff_projects
 from .pipeline import check
 from .problems import Problem, Severity, summary_line
 
@@ -62,6 +64,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Build the offline teaching bundle, ``<out>/<name>-<version>.zip``."""
+    try:
+        bundle = build_bundle(
+            Path(args.config_file),
+            Path(args.out_dir),
+            strict=args.strict,
+            iframe_worker=Path(args.iframe_worker) if args.iframe_worker else None,
+            name=args.name,
+            version=args.label,
+        )
+    except BundleFailed as exc:
+        print(f"evmap: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"evmap: bundle written to {bundle.path} ({bundle.files} files, {bundle.size} bytes)")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare the evidence maps of two git revisions or folders; print the changes."""
+    try:
+        diff = diff_projects(args.base, args.head, Path(args.config_file))
+    except DiffInputError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(diff.render(args.format, args.base_url))
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``evmap``."""
     parser = argparse.ArgumentParser(
@@ -93,6 +124,40 @@ def make_parser() -> argparse.ArgumentParser:
     common(p_build)
     p_build.add_argument("-d", "--site-dir", help="output folder (default: site_dir of mkdocs.yml)")
     p_build.set_defaults(func=cmd_build)
+
+    p_bundle = sub.add_parser("bundle", help="build the offline bundle dist/<name>-<version>.zip")
+    common(p_bundle)
+    p_bundle.add_argument(
+        "-o", "--out-dir", default="dist", help="folder of the zip (default: dist)"
+    )
+    p_bundle.add_argument(
+        "--iframe-worker",
+        metavar="DIR",
+        help="the installed iframe-worker npm package (default: node_modules/iframe-worker)",
+    )
+    p_bundle.add_argument("--name", help="bundle name (default: bundle_name option or site_name)")
+    p_bundle.add_argument("--label", help="version label (default: git describe, else evmap's)")
+    p_bundle.set_defaults(func=cmd_bundle)
+
+    p_diff = sub.add_parser("diff", help="compare the evidence maps of two revisions or folders")
+    p_diff.add_argument("base", help="git revision or folder to compare from, e.g. origin/main")
+    p_diff.add_argument("head", help="git revision or folder to compare to, e.g. HEAD or .")
+    p_diff.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
+    p_diff.add_argument(
+        "--format",
+        choices=("text", "markdown", "github"),
+        default="text",
+        help="text: path:line: change; markdown: a PR comment; github: workflow annotations",
+    )
+    p_diff.add_argument(
+        "--base-url", default="", help="site address that Markdown and text output link pages to"
+    )
+    p_diff.set_defaults(func=cmd_diff)
     return parser
 
 

@@ -23,6 +23,7 @@ from mkdocs.structure.toc import get_toc
 
 from .config import ConfigError, Settings, settings_from_options
 from .export import download_files
+from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
 from .pipeline import checked_map
 from .problems import EvmapError, Severity
 from .render import PageSpec, Renderer, Urls, make_environment
@@ -46,6 +47,13 @@ class EvidenceMapConfig(base.Config):
     """Jinja templates of generated pages, relative to mkdocs.yml."""
     validation = opt.Type(dict, default={})
     """Severity per check, e.g. ``{missing-doi: error, uncited-reference: ignore}``."""
+    edit_uri = opt.Optional(opt.Type(str))
+    """Path from ``repo_url`` to the folder of mkdocs.yml in edit mode, e.g. ``edit/main/``:
+    generated pages link to the YAML (or BibTeX) file they come from. Default: MkDocs'
+    ``edit_uri`` without its docs folder (``edit/main/docs/`` gives ``edit/main/``)."""
+    bundle_name = opt.Optional(opt.Type(str))
+    """File name of the offline bundle, ``<bundle_name>-<version>.zip`` (default: the
+    slugified ``site_name``)."""
 
 
 class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
@@ -55,6 +63,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.settings: Settings | None = None
         self.renderer: Renderer | None = None
         self.pages: dict[str, PageSpec] = {}
+        self.history = SourceHistory()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -112,7 +121,21 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.renderer.docs = frozenset(f.src_uri for f in files.documentation_pages())
         if config.nav is None:
             config.nav = default_nav(files, self.pages)
+        self.history = self._read_history(files, config)
         return files
+
+    def _read_history(self, files: Files, config: MkDocsConfig) -> SourceHistory:
+        """Commit times of every source file (one ``git log``) and the edit URI of the root."""
+        assert self.renderer is not None and self.settings is not None
+        docs = {self.settings.relative(Path(path)) for path in _written_pages(files)}
+        sources = {p for spec in self.pages.values() for p in page_inputs(spec, self.renderer.map)}
+        edit_uri = self.config.edit_uri
+        if edit_uri is None:
+            docs_dir = self.settings.relative(Path(config.docs_dir))
+            edit_uri = repository_edit_uri(config.edit_uri, docs_dir)
+        return SourceHistory.read(
+            self.settings.root, docs | sources, config.repo_url or None, edit_uri
+        )
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -123,7 +146,19 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.meta["title"] = spec.title
             if spec.hide:
                 page.meta["hide"] = list(spec.hide)
+            page.edit_url = self.history.edit_url(spec.source_path) or page.edit_url
+        date = self.history.date(self._page_sources(page, spec))
+        if date is not None:
+            page.meta.setdefault("revision_date", date)  # shown by Material's source-file
         return markdown
+
+    def _page_sources(self, page: Page, spec: PageSpec | None) -> set[str]:
+        """The files a page is made from, project-relative."""
+        if spec is not None and self.renderer is not None:
+            return page_inputs(spec, self.renderer.map)
+        if page.file.abs_src_path and self.settings is not None:
+            return {self.settings.relative(Path(page.file.abs_src_path))}
+        return set()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a generated page's body with the core's rendering."""
@@ -146,6 +181,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
                 if path.exists():
                     server.watch(str(path))
         return server
+
+
+def _written_pages(files: Files) -> list[str]:
+    """Paths of the hand-written pages (files on disk, not generated)."""
+    paths = []
+    for file in files.documentation_pages():
+        if file.abs_src_path and not file.generated_by:
+            paths.append(file.abs_src_path)
+    return paths
 
 
 def default_nav(files: Files, generated: dict[str, PageSpec]) -> list[Any]:

@@ -1,0 +1,330 @@
+"""The offline teaching bundle: the site built for ``file://`` and zipped reproducibly.
+
+Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
+``site/`` and its sources are never written. The steps:
+
+1. check the content, as every build does (nothing is built on errors);
+2. load ``mkdocs.yml`` and change the *loaded* configuration: no directory URLs,
+   Material's ``offline`` plugin on, no repository link (Material would ask the
+   GitHub API for stars), no web fonts, no analytics, no instant loading, and
+   the iframe-worker shim as a local script instead of Material's CDN copy;
+3. build, drop what only a web server uses (404 page, sitemaps), and copy the
+   shim (installed by ``npm ci`` at the version pinned in ``package-lock.json``)
+   and its licence into the site;
+4. refuse the bundle when any page or stylesheet would still load something
+   over the network;
+5. zip it into ``<name>-<version>.zip`` with sorted entries, fixed permissions
+   and timestamps from ``SOURCE_DATE_EPOCH`` (byte-identical across builds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import config_options, load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from . import __version__
+from .config import load_settings
+from .gitinfo import source_date_epoch
+from .pipeline import checked_map
+from .problems import EvmapError
+
+# The npm package and file Material's offline plugin would load from unpkg.com.
+SHIM_PACKAGE = "iframe-worker"
+SHIM_FILES = {"shim/index.js": "shim.js", "LICENSE": "LICENSE"}
+# Where the shim goes in the bundle. The path names "iframe-worker", which is what
+# tells Material's offline plugin that a copy is already configured.
+SHIM_DIR = "assets/javascripts/iframe-worker"
+# Files only a web server uses; the 404 page also links by absolute paths.
+SERVER_ONLY = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+# Theme features that fetch pages over HTTP and cannot work from file://.
+ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"})
+# The earliest time a zip entry can carry (1980-01-01).
+ZIP_EPOCH = 315532800
+# The evmap checkout (its package.json pins the shim), when evmap runs from one.
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+class BundleFailed(Exception):
+    """The bundle could not be made; the message says why. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A written bundle.
+
+    Attributes:
+        path: The zip file.
+        files: How many files it holds.
+        size: Its size in bytes.
+    """
+
+    path: Path
+    files: int
+    size: int
+
+
+def slugify(text: str, keep: str = "") -> str:
+    """Lowercase ``text`` with runs of anything but ``a-z``, ``0-9`` (and ``keep``) as ``-``."""
+    return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-")
+
+
+def bundle_version(root: Path) -> str:
+    """``git describe --tags --always --dirty`` in ``root``, else the evmap version."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--tags", "--always", "--dirty"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        described = ""
+    return slugify(described, keep=".") or __version__
+
+
+def bundle_name(config: MkDocsConfig) -> str:
+    """The evmap plugin's ``bundle_name``, else the slugified ``site_name``."""
+    plugin = config.plugins.get("evmap")
+    configured = getattr(plugin, "config", {}).get("bundle_name") if plugin else None
+    return slugify(configured or config.site_name) or "evidence-map"
+
+
+def find_iframe_worker(roots: Sequence[Path]) -> Path:
+    """The installed iframe-worker package under the first of ``roots`` that has it.
+
+    Raises:
+        BundleFailed: when ``npm ci`` has not been run, saying where to run it.
+    """
+    for root in roots:
+        package = root / "node_modules" / SHIM_PACKAGE
+        if (package / "shim" / "index.js").is_file():
+            return package
+    where = next((r for r in roots if (r / "package.json").is_file()), roots[0])
+    raise BundleFailed(
+        f"the {SHIM_PACKAGE} shim (for offline search) is not installed; "
+        f"run 'npm ci' in {where} (make bundle does), or pass --iframe-worker DIR"
+    )
+
+
+def offline_config(config: MkDocsConfig) -> None:
+    """Turn a loaded MkDocs configuration into the offline one, in place."""
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    config.use_directory_urls = False
+    config.repo_url = None
+    config.edit_uri = None
+    config.theme["font"] = False
+    features = config.theme.get("features") or []
+    config.theme["features"] = [f for f in features if f not in ONLINE_FEATURES]
+    config.extra.pop("analytics", None)
+    polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+    config.extra["polyfills"] = [*polyfills, f"{SHIM_DIR}/shim.js"]
+    offline = config.plugins.get("material/offline")
+    if offline is None:
+        offline = OfflinePlugin()
+        errors, _ = offline.load_config({}, config.config_file_path)
+        if errors:  # pragma: no cover - the plugin has one boolean option
+            raise BundleFailed(f"material/offline: {errors}")
+        config.plugins["material/offline"] = offline
+    offline.config["enabled"] = True
+
+
+# Elements that make a browser load what they point at, and the attribute holding it.
+_LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "embed": "src"}
+_LINK_RELS = frozenset({"stylesheet", "preload", "modulepreload", "preconnect", "prefetch", "icon"})
+
+
+class _RemoteLoads(HTMLParser):
+    """Collects elements that would make the browser load something over the network."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and _LINK_RELS.intersection(values.get("rel", "").split()):
+            url = values.get("href", "")
+        elif tag in _LOADING:
+            url = values.get(_LOADING[tag], "")
+        elif tag == "object":
+            url = values.get("data", "")
+        else:
+            return
+        if _is_remote(url):
+            self.found.append(f"<{tag}> {url}")
+
+
+_CSS_REMOTE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""")
+
+
+def _is_remote(url: str) -> bool:
+    return url.strip().lower().startswith(("http:", "https:", "//"))
+
+
+def remote_loads(site: Path) -> list[str]:
+    """``path: element url`` for every network load in the site's HTML and CSS."""
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        parser = _RemoteLoads()
+        parser.feed(path.read_text("utf-8"))
+        found += [f"{path.relative_to(site).as_posix()}: {item}" for item in parser.found]
+    for path in sorted(site.rglob("*.css")):
+        for match in _CSS_REMOTE.finditer(path.read_text("utf-8")):
+            found.append(f"{path.relative_to(site).as_posix()}: url {match.group(1)}")
+    return found
+
+
+def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Files under ``folder`` as (posix relative path, path), sorted by path."""
+    entries = [(p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file()]
+    yield from sorted(entries)
+
+
+def write_zip(folder: Path, target: Path, prefix: str, epoch: int | None) -> int:
+    """Zip ``folder`` into ``target`` under ``prefix/``, reproducibly; return the file count.
+
+    Entries are sorted, carry mode 0644 and the time ``epoch`` (the current time
+    when None, 1980-01-01 at the earliest); the file is written aside and renamed.
+    """
+    stamp = time.gmtime(max(epoch, ZIP_EPOCH))[:6] if epoch is not None else time.gmtime()[:6]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            for name, path in _files(folder):
+                info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # unix, so that the mode below is honoured
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
+                count += 1
+        os.chmod(partial, 0o644)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def build_bundle(
+    config_file: Path,
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    iframe_worker: Path | None = None,
+    name: str | None = None,
+    version: str | None = None,
+) -> Bundle:
+    """Build the offline bundle of ``config_file`` into ``out_dir/<name>-<version>.zip``.
+
+    Args:
+        config_file: The site's ``mkdocs.yml`` (left as it is).
+        out_dir: Folder of the zip (created when missing).
+        strict: Fail on warnings, as ``evmap build --strict``.
+        iframe_worker: The installed ``iframe-worker`` npm package; default:
+            ``node_modules/iframe-worker`` beside ``mkdocs.yml`` or in the evmap checkout.
+        name: Overrides :func:`bundle_name`.
+        version: Overrides :func:`bundle_version`.
+
+    Raises:
+        BundleFailed: on content errors (every one, with path and line), MkDocs
+            errors, a missing shim or a page that would load from the network.
+    """
+    settings = load_settings(config_file)
+    try:
+        checked_map(settings, strict=strict)
+    except EvmapError as exc:
+        raise BundleFailed(exc.report()) from None
+    package = iframe_worker or find_iframe_worker([settings.root, CHECKOUT])
+    with tempfile.TemporaryDirectory(prefix="evmap-bundle-") as tmp:
+        site = Path(tmp) / "site"
+        try:
+            with _fresh_plugins():
+                config = load_config(str(config_file), strict=strict, site_dir=str(site))
+                offline_config(config)
+                with _warnings_shown() as warnings:
+                    build(config)
+        except MkDocsException as exc:
+            raise BundleFailed(str(exc)) from None
+        if strict and warnings:
+            raise BundleFailed("MkDocs reported warnings in strict mode:\n" + "\n".join(warnings))
+        for server_file in SERVER_ONLY:
+            (site / server_file).unlink(missing_ok=True)
+        for source, copy in SHIM_FILES.items():
+            destination = site / SHIM_DIR / copy
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(package / source, destination)
+        remote = remote_loads(site)
+        if remote:
+            raise BundleFailed(
+                "the bundle would load these from the network:\n" + "\n".join(remote)
+            )
+        label = f"{name or bundle_name(config)}-{version or bundle_version(settings.root)}"
+        target = out_dir / f"{label}.zip"
+        count = write_zip(site, target, label, source_date_epoch())
+    return Bundle(target, count, target.stat().st_size)
+
+
+@contextlib.contextmanager
+def _fresh_plugins() -> Iterator[None]:
+    """New plugin instances for this build, none left behind for the next one.
+
+    MkDocs keeps one instance of every plugin that defines ``on_startup`` for the
+    whole process (for ``mkdocs serve`` rebuilds), and mkdocs-bibtex then skips
+    reading a library older than its last configuration, even another project's.
+    A bundle is a one-shot build, so it neither reuses nor leaves such instances.
+    """
+    option = MkDocsConfig.plugins
+    assert isinstance(option, config_options.Plugins)
+    cache = option.plugin_cache
+    saved = dict(cache)
+    cache.clear()
+    try:
+        yield
+    finally:
+        cache.clear()
+        cache.update(saved)
+
+
+@contextlib.contextmanager
+def _warnings_shown() -> Iterator[list[str]]:
+    """Collect MkDocs' warnings, and show them on stderr unless a handler already does."""
+    logger = logging.getLogger("mkdocs")
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handlers: list[logging.Handler] = [Collect(logging.WARNING)]
+    if not logger.handlers:
+        console = logging.StreamHandler()
+        console.setLevel(logging.WARNING)
+        console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handlers.append(console)
+    for handler in handlers:
+        logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)

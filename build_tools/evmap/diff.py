@@ -1,0 +1,735 @@
+"""What changed between two evidence maps, claim by claim and field by field.
+
+:func:`diff_maps` compares two loaded maps (not their text): entries added and
+removed, and for claims every field that changed, down to the stance and the
+citations of each evidence item. Each :class:`Change` names where it happened
+(file and line), the site pages it touches, and renders itself as a terminal
+line, a Markdown bullet (for a pull-request comment) or a GitHub annotation.
+
+:func:`diff_projects` loads the two sides first: a folder holding ``mkdocs.yml``,
+or a git revision whose tree is exported with ``git archive`` into a temporary
+folder (the working tree is never touched).
+
+Evidence items have no ids, so those of one claim are paired before being
+compared: identical items first, then items with the same finding, then with
+the same citations, then findings that read alike; what is left was added or
+removed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import io
+import itertools
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_settings
+from .model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference
+from .pipeline import check
+from .problems import Problem, summary_line
+from .render import Urls
+
+
+class Entity(enum.StrEnum):
+    """The kinds of entry a change is about, in the order changes are listed."""
+
+    CLAIM = "claim"
+    COMPOUND = "compound"
+    PATHWAY = "pathway"
+    REFERENCE = "reference"
+
+
+class ChangeKind(enum.StrEnum):
+    """Kinds of change; the values read as sentences after the entry they are about."""
+
+    CLAIM_ADDED = "claim added"
+    CLAIM_REMOVED = "claim removed"
+    STATEMENT_CHANGED = "statement changed"
+    HOME_PATHWAY_CHANGED = "home pathway changed"
+    PATHWAY_LINKED = "pathway linked"
+    PATHWAY_UNLINKED = "pathway unlinked"
+    COMPOUND_LINKED = "compound linked"
+    COMPOUND_UNLINKED = "compound unlinked"
+    CERTAINTY_CHANGED = "certainty changed"
+    EVIDENCE_ADDED = "evidence item added"
+    EVIDENCE_REMOVED = "evidence item removed"
+    STANCE_FLIPPED = "stance flipped"
+    FINDING_CHANGED = "finding changed"
+    MODEL_CHANGED = "model changed"
+    STUDY_TYPE_CHANGED = "study type changed"
+    LOCATOR_CHANGED = "locator changed"
+    CITATION_ADDED = "citation added"
+    CITATION_REMOVED = "citation removed"
+    COMPOUND_ADDED = "compound added"
+    COMPOUND_REMOVED = "compound removed"
+    PATHWAY_ADDED = "pathway added"
+    PATHWAY_REMOVED = "pathway removed"
+    REFERENCE_ADDED = "reference added"
+    REFERENCE_REMOVED = "reference removed"
+    FIELD_CHANGED = "changed"
+
+
+# Kinds whose record carries an old and a new value, shown as ``old -> new``.
+TWO_SIDED = frozenset(
+    {
+        ChangeKind.STATEMENT_CHANGED,
+        ChangeKind.HOME_PATHWAY_CHANGED,
+        ChangeKind.CERTAINTY_CHANGED,
+        ChangeKind.STANCE_FLIPPED,
+        ChangeKind.FINDING_CHANGED,
+        ChangeKind.MODEL_CHANGED,
+        ChangeKind.STUDY_TYPE_CHANGED,
+        ChangeKind.LOCATOR_CHANGED,
+        ChangeKind.FIELD_CHANGED,
+    }
+)
+ADDED = frozenset(
+    {
+        ChangeKind.CLAIM_ADDED,
+        ChangeKind.COMPOUND_ADDED,
+        ChangeKind.PATHWAY_ADDED,
+        ChangeKind.REFERENCE_ADDED,
+    }
+)
+REMOVED = frozenset(
+    {
+        ChangeKind.CLAIM_REMOVED,
+        ChangeKind.COMPOUND_REMOVED,
+        ChangeKind.PATHWAY_REMOVED,
+        ChangeKind.REFERENCE_REMOVED,
+    }
+)
+_KIND_ORDER = {kind: i for i, kind in enumerate(ChangeKind)}
+_ENTITY_ORDER = {entity: i for i, entity in enumerate(Entity)}
+
+
+class DiffInputError(Exception):
+    """A side of the diff could not be read, or its content has errors.
+
+    Attributes:
+        problems: The content problems (with path and line), when that is why.
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+    def report(self) -> str:
+        """The message, then every problem as ``path:line: message``, then a count."""
+        if not self.problems:
+            return f"evmap: {self}"
+        errors = len(self.problems)
+        lines = [f"evmap: {self}", *(p.format() for p in self.problems)]
+        return "\n".join([*lines, summary_line(errors, 0)])
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """A page of the site: its title and its URL relative to the site root."""
+
+    title: str
+    url: str
+
+    def href(self, base_url: str) -> str:
+        """The page's address under ``base_url``."""
+        return f"{base_url.rstrip('/')}/{self.url}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between the two maps.
+
+    Attributes:
+        kind: What changed.
+        entity: The kind of entry it changed in.
+        id: The entry's id (a BibTeX key for references).
+        path: The file it is in (the base file for removals), project-relative.
+        line: The line in that file.
+        where: The part of the entry, e.g. ``evidence item 2`` or ``field 'name'``.
+        old: The value before (for kinds in :data:`TWO_SIDED` and removals).
+        new: The value after.
+        page: The page showing the entry in the new map (anchored to a claim), if any.
+        pages: Every page of the new site whose content the change alters.
+    """
+
+    kind: ChangeKind
+    entity: Entity
+    id: str
+    path: str
+    line: int
+    where: str = ""
+    old: str = ""
+    new: str = ""
+    page: SitePage | None = None
+    pages: tuple[SitePage, ...] = ()
+
+    def sort_key(self) -> tuple[int, str, str, int, str, str]:
+        """Entries in entity order then by id; changes in kind order within a part."""
+        return (
+            _ENTITY_ORDER[self.entity],
+            self.id,
+            self.where,
+            _KIND_ORDER[self.kind],
+            self.old,
+            self.new,
+        )
+
+    def describe(self) -> str:
+        """One sentence-like line, e.g. ``claim 'x': evidence item 2: stance flipped: a -> b``."""
+        parts = [f"{self.entity} '{self.id}'", *([self.where] if self.where else []), self.kind]
+        return ": ".join(parts) + self._values(_plain)
+
+    def _values(self, show: Callable[[str], str], arrow: str = "->") -> str:
+        if self.kind in TWO_SIDED:
+            return f": {show(self.old)} {arrow} {show(self.new)}"
+        value = self.new or self.old
+        return f": {show(value)}" if value else ""
+
+    def text(self) -> str:
+        """The change as a terminal line: ``path:line: description``."""
+        return f"{self.path}:{self.line}: {self.describe()}"
+
+    def heading(self, base_url: str = "") -> str:
+        """The entry in Markdown, linked to its page under ``base_url`` when given."""
+        name = f"`{self.id}`"
+        if base_url and self.page is not None:
+            name = f"[{name}]({self.page.href(base_url)})"
+        return f"{self.entity} {name}"
+
+    def markdown(self, base_url: str = "", nested: bool = False) -> str:
+        """The change as a Markdown bullet; ``nested``: under a bullet naming the entry."""
+        parts = [*([self.where] if self.where else []), self.kind]
+        text = ": ".join(parts) + self._values(_markdown, "→")
+        return f"  - {text}" if nested else f"- {self.heading(base_url)}: {text}"
+
+    def github(self) -> str:
+        """The change as a GitHub workflow annotation on its file and line."""
+        message = self.describe().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::notice file={path},line={max(self.line, 1)}::{message}"
+
+
+def _plain(value: str) -> str:
+    if not value:
+        return "(none)"
+    return f'"{value}"' if " " in value else value
+
+
+def _markdown(value: str) -> str:
+    if not value:
+        return "*(none)*"
+    escaped = "".join("\\" + c if c in "\\`*_[]<>|#~" else c for c in value)
+    return f'"{escaped}"' if " " in value else escaped
+
+
+@dataclass(frozen=True)
+class MapDiff:
+    """Every change between two maps, sorted, with summaries in each output format."""
+
+    changes: tuple[Change, ...]
+
+    def counts(self) -> dict[Entity, dict[str, int]]:
+        """Per entity: how many entries were added, removed and changed."""
+        result: dict[Entity, dict[str, int]] = {}
+        state: dict[tuple[Entity, str], str] = {}
+        for change in self.changes:
+            verb = "added" if change.kind in ADDED else "removed" if change.kind in REMOVED else ""
+            key = (change.entity, change.id)
+            if verb or key not in state:
+                state[key] = verb or "changed"
+        for (entity, _), verb in state.items():
+            counts = result.setdefault(entity, {"added": 0, "removed": 0, "changed": 0})
+            counts[verb] += 1
+        return result
+
+    def summary(self) -> str:
+        """E.g. ``2 claims changed, 1 claim added, 1 compound removed``."""
+        phrases = []
+        for entity, counts in sorted(self.counts().items(), key=lambda kv: _ENTITY_ORDER[kv[0]]):
+            for verb in ("added", "removed", "changed"):
+                n = counts[verb]
+                if n:
+                    phrases.append(f"{n} {entity}{'' if n == 1 else 's'} {verb}")
+        return ", ".join(phrases)
+
+    def pages(self) -> list[SitePage]:
+        """Every page the changes touch, once each, sorted by URL."""
+        seen = {page.url: page for change in self.changes for page in change.pages}
+        return [seen[url] for url in sorted(seen)]
+
+    def text(self, base_url: str = "") -> str:
+        """Terminal output: one line per change, the pages touched, a summary."""
+        if not self.changes:
+            return "evmap diff: no changes to the evidence map"
+        lines = [change.text() for change in self.changes]
+        lines.append("pages touched:")
+        lines += [f"  {page.href(base_url) if base_url else page.url}" for page in self.pages()]
+        n = len(self.changes)
+        lines.append(f"evmap diff: {n} change{'' if n == 1 else 's'}: {self.summary()}")
+        return "\n".join(lines)
+
+    def markdown(self, base_url: str = "", limit: int = 200) -> str:
+        """A pull-request comment: summary, changes by entity, pages touched (linked).
+
+        At most ``limit`` changes and pages are listed, so the comment stays
+        under GitHub's size limit; the rest are counted.
+        """
+        if not self.changes:
+            return "### Evidence map\n\nNo changes to claims, compounds, pathways or references."
+        n = len(self.changes)
+        lines = [
+            "### Evidence map",
+            "",
+            f"{n} change{'' if n == 1 else 's'}: {self.summary()}.",
+        ]
+        shown = self.changes[:limit]
+        for entity in Entity:
+            group = [c for c in shown if c.entity is entity]
+            if group:
+                lines += ["", f"**{entity.capitalize()}s**", ""]
+            for _, same_entry in itertools.groupby(group, key=lambda c: c.id):
+                entry = list(same_entry)
+                if len(entry) == 1:
+                    lines.append(entry[0].markdown(base_url))
+                else:
+                    lines.append(f"- {entry[0].heading(base_url)}")
+                    lines += [c.markdown(base_url, nested=True) for c in entry]
+        if n > limit:
+            lines += ["", f"… and {n - limit} more changes (run `evmap diff` to see all)."]
+        pages = self.pages()
+        if pages:
+            lines += ["", f"**Pages touched** ({len(pages)})", ""]
+            for page in pages[:limit]:
+                title = _markdown(page.title).strip('"')
+                lines.append(
+                    f"- [{title}]({page.href(base_url)})"
+                    if base_url
+                    else f"- {title}: `{page.url or './'}`"
+                )
+            if len(pages) > limit:
+                lines.append(f"- … and {len(pages) - limit} more")
+        return "\n".join(lines)
+
+    def github(self) -> str:
+        """One notice annotation per change."""
+        return "\n".join(change.github() for change in self.changes)
+
+    def render(self, fmt: str, base_url: str = "") -> str:
+        """The diff in ``fmt``: ``text``, ``markdown`` or ``github``."""
+        if fmt == "markdown":
+            return self.markdown(base_url)
+        if fmt == "github":
+            return self.github()
+        return self.text(base_url)
+
+
+# -- comparing maps ---------------------------------------------------------
+
+
+class _Pages:
+    """Pages of the new map: titles and URLs, as the site computes them."""
+
+    def __init__(self, evidence_map: EvidenceMap, directory_urls: bool) -> None:
+        self.map = evidence_map
+        self.urls = Urls(directory_urls)
+
+    def _page(self, kind: str, subject: str, title: str) -> SitePage:
+        return SitePage(title, self.urls.url(self.urls.src(kind, subject)))
+
+    def index(self, entity: Entity) -> SitePage:
+        titles = {"pathway": "Pathways", "compound": "Compounds", "reference": "References"}
+        return self._page(f"{entity}-index", "", titles[entity])
+
+    def of(self, entity: Entity, id_: str) -> SitePage | None:
+        m = self.map
+        if entity is Entity.PATHWAY and id_ in m.pathways:
+            return self._page("pathway", id_, m.pathways[id_].name)
+        if entity is Entity.COMPOUND and id_ in m.compounds:
+            return self._page("compound", id_, m.compounds[id_].name)
+        if entity is Entity.REFERENCE and id_ in m.references:
+            ref = m.references[id_]
+            return self._page("reference", ref.slug, ref.label)
+        if entity is Entity.CLAIM and id_ in m.claims:
+            home = self.of(Entity.PATHWAY, m.claims[id_].home_pathway)
+            return SitePage(home.title, f"{home.url}#claim-{id_}") if home else None
+        return None
+
+    def of_claim(self, *claims: Claim | None) -> tuple[SitePage, ...]:
+        """Pages listing the claim on either side: its pathways, compounds and references."""
+        found: dict[str, SitePage] = {}
+        for claim in claims:
+            if claim is None:
+                continue
+            targets = [
+                *((Entity.PATHWAY, p) for p in claim.pathways),
+                *((Entity.COMPOUND, c) for c in claim.compounds),
+                *((Entity.REFERENCE, k) for k in claim.citation_keys()),
+            ]
+            for entity, id_ in targets:
+                page = self.of(entity, id_)
+                if page is not None:
+                    found.setdefault(page.url, page)
+        return tuple(found.values())
+
+    def of_entry(self, entity: Entity, id_: str) -> tuple[SitePage, ...]:
+        """The entry's own page (when it exists) and the index of its kind."""
+        own = self.of(entity, id_)
+        return (*([own] if own else []), self.index(entity))
+
+
+def diff_maps(old: EvidenceMap, new: EvidenceMap, directory_urls: bool = True) -> MapDiff:
+    """Compare two maps entry by entry and field by field.
+
+    Args:
+        old: The base map.
+        new: The head map; pages and links refer to its site.
+        directory_urls: Whether page URLs are ``x/`` (MkDocs' default) or ``x.html``.
+    """
+    pages = _Pages(new, directory_urls)
+    changes = [
+        *_diff_claims(old, new, pages),
+        *_diff_entries(Entity.COMPOUND, old.compounds, new.compounds, _compound_fields, pages),
+        *_diff_entries(Entity.PATHWAY, old.pathways, new.pathways, _pathway_fields, pages),
+        *_diff_entries(Entity.REFERENCE, old.references, new.references, _reference_fields, pages),
+    ]
+    return MapDiff(tuple(sorted(changes, key=Change.sort_key)))
+
+
+def _diff_claims(old: EvidenceMap, new: EvidenceMap, pages: _Pages) -> Iterator[Change]:
+    for cid in sorted(old.claims.keys() | new.claims.keys()):
+        before, after = old.claims.get(cid), new.claims.get(cid)
+        touched = pages.of_claim(before, after)
+        page = pages.of(Entity.CLAIM, cid)
+        if before is None and after is not None:
+            yield Change(
+                ChangeKind.CLAIM_ADDED,
+                Entity.CLAIM,
+                cid,
+                after.source.path,
+                after.source.line,
+                new=after.statement,
+                page=page,
+                pages=touched,
+            )
+        elif after is None and before is not None:
+            yield Change(
+                ChangeKind.CLAIM_REMOVED,
+                Entity.CLAIM,
+                cid,
+                before.source.path,
+                before.source.line,
+                old=before.statement,
+                pages=touched,
+            )
+        elif before is not None and after is not None:
+            for change in _claim_changes(before, after):
+                yield Change(
+                    change.kind,
+                    Entity.CLAIM,
+                    cid,
+                    change.path,
+                    change.line,
+                    change.where,
+                    change.old,
+                    change.new,
+                    page,
+                    touched,
+                )
+
+
+def _claim_changes(before: Claim, after: Claim) -> Iterator[Change]:
+    """Changes of one claim (entity fields and pages are filled in by the caller)."""
+
+    def change(
+        kind: ChangeKind, line: int, old: str = "", new: str = "", where: str = ""
+    ) -> Change:
+        return Change(kind, Entity.CLAIM, after.id, after.source.path, line, where, old, new)
+
+    line = after.source.line
+    if before.statement != after.statement:
+        yield change(ChangeKind.STATEMENT_CHANGED, line, before.statement, after.statement)
+    if before.pathways and after.pathways and before.home_pathway != after.home_pathway:
+        yield change(ChangeKind.HOME_PATHWAY_CHANGED, line, before.home_pathway, after.home_pathway)
+    for kind_on, kind_off, olds, news, lines in (
+        (
+            ChangeKind.PATHWAY_LINKED,
+            ChangeKind.PATHWAY_UNLINKED,
+            before.pathways,
+            after.pathways,
+            after.pathway_lines,
+        ),
+        (
+            ChangeKind.COMPOUND_LINKED,
+            ChangeKind.COMPOUND_UNLINKED,
+            before.compounds,
+            after.compounds,
+            after.compound_lines,
+        ),
+    ):
+        for i, item in enumerate(news):
+            if item not in olds:
+                yield change(kind_on, _at(lines, i, line), new=item)
+        for item in olds:
+            if item not in news:
+                yield change(kind_off, line, old=item)
+    if before.certainty != after.certainty:
+        yield change(ChangeKind.CERTAINTY_CHANGED, line, _certainty(before), _certainty(after))
+    yield from _evidence_changes(before, after, change)
+
+
+def _certainty(claim: Claim) -> str:
+    """The curator's grade and reason, or ``derived`` when the derived grade applies."""
+    if claim.certainty is None:
+        return "derived"
+    return f"{claim.certainty.grade.value} ({claim.certainty.reason})"
+
+
+def _at(lines: Sequence[int], index: int, fallback: int) -> int:
+    return lines[index] if index < len(lines) else fallback
+
+
+def _evidence_key(ev: Evidence) -> tuple[object, ...]:
+    return (ev.stance, ev.finding, ev.model, ev.type, ev.citations, ev.locator)
+
+
+def pair_evidence(
+    olds: Sequence[Evidence], news: Sequence[Evidence]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pair the evidence items of two versions of a claim.
+
+    Returns:
+        ``(pairs, removed, added)``: index pairs (old, new), unpaired old
+        indexes and unpaired new indexes, each sorted.
+    """
+    free_old, free_new = list(range(len(olds))), list(range(len(news)))
+    pairs: list[tuple[int, int]] = []
+    tests: list[Callable[[Evidence, Evidence], bool]] = [
+        lambda a, b: _evidence_key(a) == _evidence_key(b),
+        lambda a, b: a.finding == b.finding,
+        lambda a, b: set(a.citations) == set(b.citations),
+        lambda a, b: difflib.SequenceMatcher(None, a.finding, b.finding).ratio() >= 0.6,
+    ]
+    for same in tests:
+        for j in list(free_new):
+            match = next((i for i in free_old if same(olds[i], news[j])), None)
+            if match is not None:
+                pairs.append((match, j))
+                free_old.remove(match)
+                free_new.remove(j)
+    return sorted(pairs, key=lambda p: p[1]), free_old, free_new
+
+
+def _citations(ev: Evidence) -> str:
+    return ", ".join(ev.citations)
+
+
+def _evidence_changes(
+    before: Claim, after: Claim, change: Callable[..., Change]
+) -> Iterator[Change]:
+    pairs, removed, added = pair_evidence(before.evidence, after.evidence)
+    for i in removed:
+        ev = before.evidence[i]
+        yield change(
+            ChangeKind.EVIDENCE_REMOVED,
+            after.source.line,
+            old=f"{ev.stance}: {ev.finding}",
+            where=f"evidence item {i + 1} ({_citations(ev)})",
+        )
+    for j in added:
+        ev = after.evidence[j]
+        yield change(
+            ChangeKind.EVIDENCE_ADDED,
+            ev.source.line,
+            new=f"{ev.stance}: {ev.finding}",
+            where=f"evidence item {j + 1} ({_citations(ev)})",
+        )
+    for i, j in pairs:
+        a, b = before.evidence[i], after.evidence[j]
+        where = f"evidence item {j + 1} ({_citations(b)})"
+        line = b.source.line
+        for kind, old, new in (
+            (ChangeKind.STANCE_FLIPPED, a.stance.value, b.stance.value),
+            (ChangeKind.FINDING_CHANGED, a.finding, b.finding),
+            (ChangeKind.MODEL_CHANGED, a.model.describe(), b.model.describe()),
+            (ChangeKind.STUDY_TYPE_CHANGED, a.type.value, b.type.value),
+            (ChangeKind.LOCATOR_CHANGED, a.locator, b.locator),
+        ):
+            if old != new:
+                yield change(kind, line, old, new, where)
+        for k, key in enumerate(b.citations):
+            if key not in a.citations:
+                yield change(
+                    ChangeKind.CITATION_ADDED, _at(b.citation_lines, k, line), "", key, where
+                )
+        for key in a.citations:
+            if key not in b.citations:
+                yield change(ChangeKind.CITATION_REMOVED, line, key, "", where)
+
+
+Entry = Compound | Pathway | Reference
+
+
+def _compound_fields(c: Entry) -> dict[str, str]:
+    assert isinstance(c, Compound)
+    return {
+        "name": c.name,
+        "kind": c.kind,
+        "parent": c.parent or "",
+        "synonyms": ", ".join(c.synonyms),
+        "identifiers": ", ".join(f"{k}: {v}" for k, v in sorted(c.identifiers.items())),
+        "summary": c.summary,
+    }
+
+
+def _pathway_fields(p: Entry) -> dict[str, str]:
+    assert isinstance(p, Pathway)
+    return {
+        "name": p.name,
+        "category": p.category,
+        "related": ", ".join(p.related),
+        "summary": p.summary,
+    }
+
+
+def _reference_fields(r: Entry) -> dict[str, str]:
+    assert isinstance(r, Reference)
+    return {"entry type": r.entry_type, **{k: v for k, v in sorted(r.fields.items())}}
+
+
+_ADD_REMOVE = {
+    Entity.COMPOUND: (ChangeKind.COMPOUND_ADDED, ChangeKind.COMPOUND_REMOVED),
+    Entity.PATHWAY: (ChangeKind.PATHWAY_ADDED, ChangeKind.PATHWAY_REMOVED),
+    Entity.REFERENCE: (ChangeKind.REFERENCE_ADDED, ChangeKind.REFERENCE_REMOVED),
+}
+
+
+def _diff_entries(
+    entity: Entity,
+    olds: Mapping[str, Entry],
+    news: Mapping[str, Entry],
+    fields: Callable[[Entry], dict[str, str]],
+    pages: _Pages,
+) -> Iterator[Change]:
+    added_kind, removed_kind = _ADD_REMOVE[entity]
+    for id_ in sorted(olds.keys() | news.keys()):
+        before, after = olds.get(id_), news.get(id_)
+        if before is None and after is not None:
+            yield Change(
+                added_kind,
+                entity,
+                id_,
+                after.source.path,
+                after.source.line,
+                new=_title(after),
+                page=pages.of(entity, id_),
+                pages=pages.of_entry(entity, id_),
+            )
+        elif after is None and before is not None:
+            yield Change(
+                removed_kind,
+                entity,
+                id_,
+                before.source.path,
+                before.source.line,
+                old=_title(before),
+                pages=pages.of_entry(entity, id_),
+            )
+        elif before is not None and after is not None:
+            a, b = fields(before), fields(after)
+            for name in [*a, *(k for k in b if k not in a)]:
+                if a.get(name, "") != b.get(name, ""):
+                    yield Change(
+                        ChangeKind.FIELD_CHANGED,
+                        entity,
+                        id_,
+                        after.source.path,
+                        after.source.line,
+                        f"field '{name}'",
+                        a.get(name, ""),
+                        b.get(name, ""),
+                        pages.of(entity, id_),
+                        pages.of_entry(entity, id_),
+                    )
+
+
+def _title(entry: Entry) -> str:
+    return entry.label if isinstance(entry, Reference) else entry.name
+
+
+# -- loading both sides ------------------------------------------------------
+
+
+def _git(args: Sequence[str], cwd: Path) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except OSError as exc:
+        raise DiffInputError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiffInputError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def export_revision(revision: str, project: Path, into: Path) -> Path:
+    """Write the tree of ``revision`` into ``into``; return the project folder in it.
+
+    ``project`` is the folder of ``mkdocs.yml`` in the working checkout; the
+    revision's copy of it is at the same place relative to the repository.
+    """
+    top = Path(_git(["rev-parse", "--show-toplevel"], project).decode().strip())
+    prefix = _git(["rev-parse", "--show-prefix"], project).decode().strip()
+    try:
+        commit = _git(["rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}"], top)
+    except DiffInputError:
+        raise DiffInputError(
+            f"'{revision}' is neither a folder nor a git revision of {top}"
+        ) from None
+    archive = _git(["archive", "--format=tar", commit.decode().strip()], top)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / prefix
+
+
+def load_side(spec: str, config_file: Path, workdir: Path) -> EvidenceMap:
+    """The map of one side: a folder holding ``mkdocs.yml``, else a git revision.
+
+    Raises:
+        DiffInputError: for an unknown revision, or content with errors.
+    """
+    folder = Path(spec)
+    if folder.is_dir():
+        root = folder
+    else:
+        root = export_revision(spec, config_file.resolve().parent, workdir)
+    result = check(load_settings(root / config_file.name))
+    errors = result.errors()
+    if errors:
+        raise DiffInputError(f"{spec}: the evidence map has errors", errors)
+    return result.map
+
+
+def diff_projects(
+    base: str, head: str, config_file: Path = Path("mkdocs.yml"), directory_urls: bool = True
+) -> MapDiff:
+    """Compare the evidence maps of two folders or git revisions of a project.
+
+    Args:
+        base: The folder or revision to compare from (e.g. ``origin/main``).
+        head: The folder or revision to compare to (e.g. ``HEAD`` or ``.``).
+        config_file: The project's ``mkdocs.yml`` in the working checkout; for
+            folders, the name of the file to read in each.
+        directory_urls: As MkDocs' ``use_directory_urls``, for page URLs.
+
+    Raises:
+        DiffInputError: when a side cannot be read or has content errors.
+    """
+    with tempfile.TemporaryDirectory(prefix="evmap-diff-") as tmp:
+        old = load_side(base, config_file, Path(tmp) / "base")
+        new = load_side(head, config_file, Path(tmp) / "head")
+    return diff_maps(old, new, directory_urls)

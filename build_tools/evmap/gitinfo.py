@@ -1,0 +1,205 @@
+"""Where each page comes from in the repository: edit links and last-changed dates.
+
+Dates come from git in **one** ``git log`` pass over the project, never one
+process per page, so they scale with the number of files, not of claims. The
+rule, documented in ``docs/publishing.md``:
+
+* a file's time is the committer date of the newest commit that touched it;
+* a page's "last changed" date is the newest time among the files it is made
+  from (see :func:`page_inputs`), shown as a UTC ``YYYY-MM-DD`` date;
+* with ``SOURCE_DATE_EPOCH`` set, no date is later than it;
+* files git does not know (untracked, or no git checkout at all) have no time,
+  and a page none of whose files has one shows no date.
+
+Commit dates are part of the history, so two builds of one checkout agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .model import Claim, Compound, EvidenceMap, Pathway
+from .render import PageSpec
+
+log = logging.getLogger(__name__)
+
+# Marks the start of a commit in the ``git log`` output; file names cannot contain it.
+_COMMIT = "\x01"
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as an integer, or None when unset or malformed."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def read_commit_times(root: Path, wanted: Collection[str]) -> dict[str, int]:
+    """The newest commit time (Unix seconds) of each of ``wanted``, in one ``git log`` pass.
+
+    Args:
+        root: The project root; paths are relative to it (``/`` separators).
+        wanted: The files whose times are needed; the history is read newest
+            first and reading stops as soon as every one has been seen.
+
+    Returns:
+        Times of the files git knows; ``{}`` when ``root`` is not in a git
+        checkout or git is missing (pages then show no date).
+    """
+    if not wanted:
+        return {}
+    missing = set(wanted)
+    times: dict[str, int] = {}
+    command = [
+        "git",
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "-z",
+        f"--format={_COMMIT}%ct",
+        "--name-only",
+        "--no-renames",
+        "--relative",
+        "--",
+        ".",
+    ]
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except OSError as exc:
+        log.debug("git not available (%s); pages get no last-changed date", exc)
+        return {}
+    assert process.stdout is not None
+    current = 0
+    pending = b""
+    try:
+        while missing:
+            chunk = process.stdout.read(1 << 16)
+            if not chunk:
+                break
+            *tokens, pending = (pending + chunk).split(b"\0")
+            for raw in tokens:
+                token = raw.decode("utf-8", "surrogateescape").lstrip("\n")
+                if token.startswith(_COMMIT):
+                    current = int(token[1:])
+                elif token in missing:
+                    times[token] = current
+                    missing.discard(token)
+    finally:
+        # Stopping early (every file seen) leaves the rest of the history unread.
+        process.kill()
+        process.stdout.close()
+        process.wait()
+    return times
+
+
+def page_inputs(spec: PageSpec, evidence_map: EvidenceMap) -> set[str]:
+    """The files a generated page is made from: its entry's file and those of its claims.
+
+    A pathway, compound or reference page changes when its own entry changes
+    and when any claim it lists changes; the home, index and overview pages
+    show the whole map, so they depend on every content file and the library.
+    """
+    m = evidence_map
+    claim_index = {
+        "pathway": m.claims_by_pathway,
+        "compound": m.claims_by_compound,
+        "reference": m.claims_by_reference,
+    }.get(spec.kind)
+    if claim_index is not None and spec.subject in claim_index:
+        paths = {spec.source_path} if spec.source_path else set()
+        paths.update(m.claims[i].source.path for i in claim_index[spec.subject])
+        return paths
+    return all_inputs(evidence_map)
+
+
+def all_inputs(evidence_map: EvidenceMap) -> set[str]:
+    """Every file the map was loaded from."""
+    m = evidence_map
+    entries: list[Compound | Pathway | Claim] = [
+        *m.compounds.values(),
+        *m.pathways.values(),
+        *m.claims.values(),
+    ]
+    return {e.source.path for e in entries} | {r.source.path for r in m.references.values()}
+
+
+def format_date(timestamp: int, epoch: int | None = None) -> str:
+    """``timestamp`` as a UTC ``YYYY-MM-DD`` date, never later than ``epoch`` when given."""
+    if epoch is not None:
+        timestamp = min(timestamp, epoch)
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+
+
+def join_edit_url(repo_url: str, edit_uri: str, path: str) -> str:
+    """``repo_url`` + ``edit_uri`` + ``path`` with exactly one ``/`` between the parts."""
+    parts = [repo_url.rstrip("/"), edit_uri.strip("/"), path.lstrip("/")]
+    return "/".join(part for part in parts if part)
+
+
+def repository_edit_uri(docs_edit_uri: str | None, docs_dir: str) -> str | None:
+    """The edit URI of the project root, derived from MkDocs' ``edit_uri`` for ``docs/``.
+
+    MkDocs' ``edit_uri`` (e.g. ``edit/main/docs/``) points at the docs folder;
+    the generated pages come from ``content/`` and ``references.bib`` beside it,
+    so the docs folder is taken off the end. None when it does not end with it.
+    """
+    if not docs_edit_uri or "?" in docs_edit_uri or "#" in docs_edit_uri:
+        return None
+    trimmed = docs_edit_uri.strip("/")
+    docs = docs_dir.strip("/")
+    if trimmed == docs:
+        return ""
+    if docs and trimmed.endswith("/" + docs):
+        return trimmed.removesuffix(docs)
+    return None
+
+
+@dataclass(frozen=True)
+class SourceHistory:
+    """Edit links and last-changed dates of a project's pages.
+
+    Attributes:
+        times: Newest commit time of each known file (project-relative path).
+        repo_url: The repository's web address (MkDocs ``repo_url``), or None.
+        edit_uri: Path from ``repo_url`` to the project root in edit mode,
+            e.g. ``edit/main/``; None disables edit links of generated pages.
+        epoch: ``SOURCE_DATE_EPOCH``; no date is later than it.
+    """
+
+    times: Mapping[str, int] = field(default_factory=dict)
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    epoch: int | None = None
+
+    @classmethod
+    def read(
+        cls,
+        root: Path,
+        files: Collection[str],
+        repo_url: str | None = None,
+        edit_uri: str | None = None,
+    ) -> SourceHistory:
+        """Read the commit times of ``files`` under ``root`` (one ``git log``)."""
+        return cls(read_commit_times(root, files), repo_url, edit_uri, source_date_epoch())
+
+    def date(self, paths: Iterable[str]) -> str | None:
+        """The last-changed date of a page made from ``paths``, or None when none is known."""
+        known = [self.times[p] for p in paths if p in self.times]
+        return format_date(max(known), self.epoch) if known else None
+
+    def edit_url(self, path: str) -> str | None:
+        """The web address to edit ``path`` (project-relative), or None."""
+        if not self.repo_url or self.edit_uri is None or not path:
+            return None
+        return join_edit_url(self.repo_url, self.edit_uri, path)

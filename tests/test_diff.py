@@ -1,0 +1,551 @@
+"""`evmap diff` over real git revisions of the tiny project: each edit, its exact records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Project, write_project
+from evmap.cli import main
+from evmap.diff import Change, diff_projects, pair_evidence
+from evmap.model import Evidence, EvidenceType, ModelSystem, Source, Stance
+from gitrepo import Repo, git_env, init_repo  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+CORE = "content/claims/core.yml"
+BASE_URL = "https://lab.example.org/map"
+TRKB_CLAIM_START = "- id: trkb-needed\n"
+NEW_CLAIM = """\
+- id: ampa-downstream
+  statement: AMPA receptor activation follows NMDA receptor block.
+  compounds: [ketamine]
+  pathways: [nmdar-inhibition]
+  evidence:
+    - stance: mixed
+      finding: Only some of the effect was blocked by NBQX.
+      model: {species: mouse}
+      type: in-vivo
+      citations: [berman2000]
+"""
+NEW_EVIDENCE = """\
+    - stance: mixed
+      finding: Partial block in rats.
+      model: {species: rat}
+      type: in-vivo
+      citations: [berman2000]
+"""
+ITEM_1 = """\
+    - stance: supports
+      finding: A single infusion relieved depression within hours.
+      model: {species: human, paradigm: MDD trial}
+      type: clinical
+      citations: [berman2000]
+"""
+ITEM_2 = """\
+    - stance: contradicts
+      finding: The R-enantiomer acted without an NMDA-like imaging signature.
+      model: {species: rat, paradigm: fMRI}
+      type: review
+      locator: Fig. 1
+      citations: [wei2021]
+"""
+ZARATE = """
+@article{zarate2006,
+  author = {Zarate, Carlos A. and Singh, Jaskaran B.},
+  title = {A randomized trial of an NMDA antagonist in treatment-resistant major depression},
+  journal = {Archives of General Psychiatry},
+  year = {2006},
+  doi = {10.1001/archpsyc.63.8.856},
+}
+"""
+
+Edit = Callable[[Project], None]
+# (kind, entity, id, where, old, new, path, line)
+Record = tuple[str, str, str, str, str, str, str, int]
+
+
+def replace(path: str, old: str, new: str) -> Edit:
+    def edit(project: Project) -> None:
+        text = project.read(path)
+        assert old in text, f"{old!r} not in {path}"
+        project.write(path, text.replace(old, new, 1))
+
+    return edit
+
+
+def append(path: str, text: str) -> Edit:
+    return lambda project: project.write(path, project.read(path) + text)
+
+
+def write(path: str, text: str) -> Edit:
+    return lambda project: project.write(path, text)
+
+
+def delete(path: str) -> Edit:
+    return lambda project: (project.root / path).unlink()
+
+
+def record(change: Change) -> Record:
+    return (
+        change.kind.value,
+        change.entity.value,
+        change.id,
+        change.where,
+        change.old,
+        change.new,
+        change.path,
+        change.line,
+    )
+
+
+CASES: list[tuple[str, list[Edit], list[Record]]] = [
+    (
+        "statement-changed",
+        [replace(CORE, "is the main route of", "is one route of")],
+        [
+            (
+                "statement changed",
+                "claim",
+                "nmdar-main-route",
+                "",
+                "NMDA receptor block is the main route of ketamine's antidepressant effect.",
+                "NMDA receptor block is one route of ketamine's antidepressant effect.",
+                CORE,
+                1,
+            )
+        ],
+    ),
+    (
+        "stance-flipped",
+        [replace(CORE, "supports\n      finding: A TrkB", "contradicts\n      finding: A TrkB")],
+        [
+            (
+                "stance flipped",
+                "claim",
+                "trkb-needed",
+                "evidence item 1 (wei2021, berman2000)",
+                "supports",
+                "contradicts",
+                CORE,
+                22,
+            )
+        ],
+    ),
+    (
+        "citation-added",
+        [replace(CORE, "citations: [berman2000]", "citations: [berman2000, wei2021]")],
+        [
+            (
+                "citation added",
+                "claim",
+                "nmdar-main-route",
+                "evidence item 1 (berman2000, wei2021)",
+                "",
+                "wei2021",
+                CORE,
+                10,
+            )
+        ],
+    ),
+    (
+        "citation-removed",
+        [replace(CORE, "citations: [wei2021, berman2000]", "citations: [wei2021]")],
+        [
+            (
+                "citation removed",
+                "claim",
+                "trkb-needed",
+                "evidence item 1 (wei2021)",
+                "berman2000",
+                "",
+                CORE,
+                22,
+            )
+        ],
+    ),
+    (
+        "claim-added",
+        [write("content/claims/ampa.yml", NEW_CLAIM)],
+        [
+            (
+                "claim added",
+                "claim",
+                "ampa-downstream",
+                "",
+                "",
+                "AMPA receptor activation follows NMDA receptor block.",
+                "content/claims/ampa.yml",
+                1,
+            )
+        ],
+    ),
+    (
+        "claim-removed",
+        [lambda project: project.write(CORE, project.read(CORE).split(TRKB_CLAIM_START)[0])],
+        [
+            (
+                "claim removed",
+                "claim",
+                "trkb-needed",
+                "",
+                "TrkB signalling is needed for the effect of arketamine.",
+                "",
+                CORE,
+                17,
+            )
+        ],
+    ),
+    (
+        "compound-removed",
+        [
+            delete("content/compounds/arketamine.yml"),
+            replace(CORE, "compounds: [ketamine, arketamine]", "compounds: [ketamine]"),
+            replace(CORE, "compounds: [arketamine]", "compounds: [ketamine]"),
+        ],
+        [
+            ("compound unlinked", "claim", "nmdar-main-route", "", "arketamine", "", CORE, 1),
+            ("compound linked", "claim", "trkb-needed", "", "", "ketamine", CORE, 19),
+            ("compound unlinked", "claim", "trkb-needed", "", "arketamine", "", CORE, 17),
+            (
+                "compound removed",
+                "compound",
+                "arketamine",
+                "",
+                "Arketamine",
+                "",
+                "content/compounds/arketamine.yml",
+                1,
+            ),
+        ],
+    ),
+    (
+        "certainty-set",
+        [
+            replace(
+                CORE,
+                "effect of arketamine.\n",
+                "effect of arketamine.\n  certainty: {grade: low, reason: One study.}\n",
+            )
+        ],
+        [
+            (
+                "certainty changed",
+                "claim",
+                "trkb-needed",
+                "",
+                "derived",
+                "low (One study.)",
+                CORE,
+                17,
+            )
+        ],
+    ),
+    (
+        "evidence-added",
+        [append(CORE, NEW_EVIDENCE)],
+        [
+            (
+                "evidence item added",
+                "claim",
+                "trkb-needed",
+                "evidence item 2 (berman2000)",
+                "",
+                "mixed: Partial block in rats.",
+                CORE,
+                27,
+            )
+        ],
+    ),
+    (
+        "model-changed",
+        [replace(CORE, "{species: mouse, paradigm: CSDS}", "{species: rat, paradigm: CSDS}")],
+        [
+            (
+                "model changed",
+                "claim",
+                "trkb-needed",
+                "evidence item 1 (wei2021, berman2000)",
+                "mouse, CSDS",
+                "rat, CSDS",
+                CORE,
+                22,
+            )
+        ],
+    ),
+    (
+        "home-pathway-changed",
+        [
+            replace(
+                CORE,
+                "pathways: [bdnf-trkb, nmdar-inhibition]",
+                "pathways: [nmdar-inhibition, bdnf-trkb]",
+            )
+        ],
+        [
+            (
+                "home pathway changed",
+                "claim",
+                "trkb-needed",
+                "",
+                "bdnf-trkb",
+                "nmdar-inhibition",
+                CORE,
+                17,
+            )
+        ],
+    ),
+    (
+        "pathway-renamed",
+        [replace("content/pathways/bdnf-trkb.yml", "BDNF-TrkB signalling", "BDNF/TrkB signalling")],
+        [
+            (
+                "changed",
+                "pathway",
+                "bdnf-trkb",
+                "field 'name'",
+                "BDNF-TrkB signalling",
+                "BDNF/TrkB signalling",
+                "content/pathways/bdnf-trkb.yml",
+                1,
+            )
+        ],
+    ),
+    (
+        "reference-added",
+        [append("references.bib", ZARATE)],
+        [
+            (
+                "reference added",
+                "reference",
+                "zarate2006",
+                "",
+                "",
+                "Zarate & Singh, 2006",
+                "references.bib",
+                21,
+            )
+        ],
+    ),
+    (
+        "evidence-reordered-and-comment-only",
+        [
+            lambda project: project.write(
+                CORE, "# reordered\n" + project.read(CORE).replace(ITEM_1 + ITEM_2, ITEM_2 + ITEM_1)
+            )
+        ],
+        [],
+    ),
+]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[Project, Repo, str]:
+    """The tiny project committed once: (project, repository, base commit)."""
+    project = write_project(tmp_path / "tiny")
+    repo = init_repo(project.root)
+    return project, repo, repo.commit("tiny map")
+
+
+@pytest.mark.parametrize(("edits", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_diff_records_of_each_edit(
+    history: tuple[Project, Repo, str], edits: list[Edit], expected: list[Record]
+) -> None:
+    project, repo, base = history
+    for edit in edits:
+        edit(project)
+    head = repo.commit("edit")
+    diff = diff_projects(base, head, project.config)
+    assert [record(c) for c in diff.changes] == expected
+
+
+def test_diff_core_and_cli_agree_in_every_format(
+    history: tuple[Project, Repo, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, repo, base = history
+    replace(CORE, "supports\n      finding: A TrkB", "contradicts\n      finding: A TrkB")(project)
+    replace(CORE, "citations: [berman2000]", "citations: [berman2000, wei2021]")(project)
+    write("content/claims/ampa.yml", NEW_CLAIM)(project)
+    head = repo.commit("edit")
+    outputs = {}
+    for fmt in ("text", "markdown", "github"):
+        args = ["-f", str(project.config), "--format", fmt, "--base-url", BASE_URL + "/"]
+        code = main(["diff", base, head, *args])
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, "")
+        outputs[fmt] = out
+    diff = diff_projects(base, head, project.config)
+    assert outputs["github"] == diff.github() + "\n"
+    assert outputs["text"] == diff.text(BASE_URL + "/") + "\n"
+    assert outputs["text"].splitlines() == [
+        "content/claims/ampa.yml:1: claim 'ampa-downstream': claim added: "
+        '"AMPA receptor activation follows NMDA receptor block."',
+        "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1 (berman2000, wei2021): "
+        "citation added: wei2021",
+        "content/claims/core.yml:22: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): "
+        "stance flipped: supports -> contradicts",
+        "pages touched:",
+        "  https://lab.example.org/map/compounds/arketamine/",
+        "  https://lab.example.org/map/compounds/ketamine/",
+        "  https://lab.example.org/map/pathways/bdnf-trkb/",
+        "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+        "  https://lab.example.org/map/references/berman2000/",
+        "  https://lab.example.org/map/references/wei2021/",
+        "evmap diff: 3 changes: 1 claim added, 2 claims changed",
+    ]
+    assert outputs["github"].splitlines() == [
+        "::notice file=content/claims/ampa.yml,line=1::claim 'ampa-downstream': claim added: "
+        '"AMPA receptor activation follows NMDA receptor block."',
+        "::notice file=content/claims/core.yml,line=10::claim 'nmdar-main-route': "
+        "evidence item 1 (berman2000, wei2021): citation added: wei2021",
+        "::notice file=content/claims/core.yml,line=22::claim 'trkb-needed': "
+        "evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+    ]
+    base_url = BASE_URL
+    assert outputs["markdown"].splitlines() == [
+        "### Evidence map",
+        "",
+        "3 changes: 1 claim added, 2 claims changed.",
+        "",
+        "**Claims**",
+        "",
+        f"- claim [`ampa-downstream`]({base_url}/pathways/nmdar-inhibition/#claim-ampa-downstream): "
+        'claim added: "AMPA receptor activation follows NMDA receptor block."',
+        f"- claim [`nmdar-main-route`]({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route): "
+        "evidence item 1 (berman2000, wei2021): citation added: wei2021",
+        f"- claim [`trkb-needed`]({base_url}/pathways/bdnf-trkb/#claim-trkb-needed): "
+        "evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+        "",
+        "**Pages touched** (6)",
+        "",
+        f"- [Arketamine]({base_url}/compounds/arketamine/)",
+        f"- [Ketamine]({base_url}/compounds/ketamine/)",
+        f"- [BDNF-TrkB signalling]({base_url}/pathways/bdnf-trkb/)",
+        f"- [NMDA receptor inhibition]({base_url}/pathways/nmdar-inhibition/)",
+        f"- [Berman et al., 2000]({base_url}/references/berman2000/)",
+        f"- [Wei et al., 2021]({base_url}/references/wei2021/)",
+    ]
+
+
+def test_diff_markdown_groups_changes_of_one_entry_and_lists_paths_without_base_url(
+    history: tuple[Project, Repo, str],
+) -> None:
+    project, repo, base = history
+    replace(CORE, "is the main route of", "is one route of")(project)
+    replace(CORE, "locator: Fig. 1", "locator: Fig. 2")(project)
+    head = repo.commit("edit")
+    assert diff_projects(base, head, project.config).markdown().splitlines() == [
+        "### Evidence map",
+        "",
+        "2 changes: 1 claim changed.",
+        "",
+        "**Claims**",
+        "",
+        "- claim `nmdar-main-route`",
+        "  - statement changed: \"NMDA receptor block is the main route of ketamine's antidepressant "
+        'effect." → "NMDA receptor block is one route of ketamine\'s antidepressant effect."',
+        '  - evidence item 2 (wei2021): locator changed: "Fig. 1" → "Fig. 2"',
+        "",
+        "**Pages touched** (5)",
+        "",
+        "- Arketamine: `compounds/arketamine/`",
+        "- Ketamine: `compounds/ketamine/`",
+        "- NMDA receptor inhibition: `pathways/nmdar-inhibition/`",
+        "- Berman et al., 2000: `references/berman2000/`",
+        "- Wei et al., 2021: `references/wei2021/`",
+    ]
+
+
+def test_diff_no_changes_in_every_format(history: tuple[Project, Repo, str]) -> None:
+    project, _, base = history
+    diff = diff_projects(base, "HEAD", project.config)
+    assert diff.changes == ()
+    assert diff.text() == "evmap diff: no changes to the evidence map"
+    assert diff.markdown() == (
+        "### Evidence map\n\nNo changes to claims, compounds, pathways or references."
+    )
+    assert diff.github() == ""
+
+
+def test_diff_two_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = write_project(tmp_path / "old")
+    new = write_project(tmp_path / "new")
+    replace("content/pathways/bdnf-trkb.yml", "category: neurotrophic", "category: signalling")(new)
+    code = main(["diff", str(old.root), str(new.root)])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "content/pathways/bdnf-trkb.yml:1: pathway 'bdnf-trkb': field 'category': changed: "
+        "neurotrophic -> signalling"
+    )
+
+
+def test_diff_working_folder_against_a_revision(history: tuple[Project, Repo, str]) -> None:
+    project, _, base = history
+    delete("content/compounds/arketamine.yml")(project)
+    replace(CORE, "compounds: [ketamine, arketamine]", "compounds: [ketamine]")(project)
+    replace(CORE, "compounds: [arketamine]", "compounds: [ketamine]")(project)
+    diff = diff_projects(base, str(project.root), project.config)
+    assert diff.summary() == "2 claims changed, 1 compound removed"
+
+
+def test_diff_head_with_errors_exits_1_with_path_and_line(
+    history: tuple[Project, Repo, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, repo, base = history
+    replace(CORE, "citations: [wei2021]\n", "citations: [wei2012]\n")(project)
+    head = repo.commit("typo")
+    code = main(["diff", base, head, "-f", str(project.config)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"evmap: {head}: the evidence map has errors",
+        "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key "
+        "'wei2012' is not in the BibTeX library; did you mean 'wei2021'?",
+        "evmap: 1 error, 0 warnings",
+    ]
+
+
+def test_diff_unknown_revision_exits_1(
+    history: tuple[Project, Repo, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, _, _ = history
+    code = main(["diff", "no-such-branch", "HEAD", "-f", str(project.config)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        f"evmap: 'no-such-branch' is neither a folder nor a git revision of {project.root}\n"
+    )
+
+
+def test_diff_project_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "repo" / "map")
+    repo = init_repo(tmp_path / "repo")
+    (tmp_path / "repo" / "README").write_text("not the map\n")
+    base = repo.commit("map in a subfolder")
+    replace(CORE, "is the main route of", "is one route of")(project)
+    head = repo.commit("edit")
+    diff = diff_projects(base, head, project.config)
+    assert [(c.kind.value, c.path) for c in diff.changes] == [("statement changed", CORE)]
+
+
+def evidence(finding: str, stance: str = "supports", cites: tuple[str, ...] = ("a",)) -> Evidence:
+    return Evidence(
+        Stance(stance), finding, ModelSystem("mouse"), EvidenceType.IN_VIVO, cites, Source("x", 1)
+    )
+
+
+def test_diff_pair_evidence_prefers_identical_then_same_finding_then_citations() -> None:
+    olds = [
+        evidence("Alpha blocked the effect."),
+        evidence("Beta had no effect.", cites=("b",)),
+        evidence("Gamma was unrelated.", cites=("c",)),
+    ]
+    news = [
+        evidence("Beta had no effect.", "contradicts", cites=("b",)),  # same finding
+        evidence("Delta, a new item.", cites=("d",)),  # nothing alike: added
+        evidence("Alpha blocked the effect."),  # identical
+        evidence("Gamma was entirely unrelated.", cites=("c", "e")),  # reads alike
+    ]
+    assert pair_evidence(olds, news) == ([(1, 0), (0, 2), (2, 3)], [], [1])
