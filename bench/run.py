@@ -141,6 +141,17 @@ def measure(
     return run
 
 
+def git_state() -> dict[str, Any]:
+    """HEAD commit and whether evmap's code/templates differ from it (numbers depend on it)."""
+
+    def git(*args: str) -> str:
+        res = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        return res.stdout.strip() if res.returncode == 0 else ""
+
+    status = git("status", "--porcelain", "--", "build_tools", "templates", "pyproject.toml")
+    return {"head": git("rev-parse", "--short", "HEAD") or None, "evmap_dirty": bool(status)}
+
+
 def _ratio(a: float | int | None, b: float | int | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -270,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"on {os.cpu_count()} CPUs (wall times are only comparable on an idle machine; "
         "CPU s is less sensitive to contention)"
     )
+    gs = git_state()
+    print(f"evmap at {gs['head']}{' + uncommitted changes' if gs['evmap_dirty'] else ''}")
 
     results = {
         "size": args.size,
@@ -283,6 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "loadavg_before": load_before,
             "loadavg_after": load_after,
         },
+        "git": gs,
         "corpus": stats.summary(),
         "corpus_gen_s": corpus_s,
         "peer_gen_s": peer_s,
