@@ -366,8 +366,8 @@ CASES = [
     case(
         "bibtex-stray-at-sign",
         {"references.bib": BIB + "\nwrite to curators@example.org\n"},
-        "references.bib:22: BibTeX syntax error: the file ends inside an entry; a '}' or '\"' "
-        "is missing",
+        "references.bib:21: BibTeX syntax error: '@' starts an entry and must be followed by a "
+        "type and '{', as in '@article{key,'; remove stray '@' signs outside entries",
     ),
     case(
         "bibtex-javascript-url",

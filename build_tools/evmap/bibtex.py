@@ -452,6 +452,9 @@ def _explain_error(
     span = _span_of(error, spans)
     if span is not None and span.problems:
         return None
+    context = getattr(error, "error_context_info", None)
+    if span is None and context is not None and not _COMMAND.match(text, context[0]):
+        return line_of(context[0]), f"BibTeX syntax error: {_STRAY_AT}"  # no "@type{" here
     if isinstance(error, PybtexSyntaxError):
         line = error.lineno or 0
         base = message.split(": ", 1)[-1]
