@@ -140,7 +140,7 @@ def _ignored_checks(
 def _plain(latex: str) -> str:
     """LaTeX field text to plain Unicode (accents decoded, braces dropped)."""
     try:
-        return str(Text.from_latex(latex).render_as("text")).strip()
+        return str(Text.from_latex(latex).render(_TEXT)).strip()
     except Exception:  # a field pybtex cannot parse stays as written
         return latex.strip()
 
