@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Check, Severity, default_severity
+from .problems import Check, Severity, default_severity, did_you_mean
 
 
 class ConfigError(Exception):
@@ -68,6 +68,7 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
             known = ", ".join(sorted(c.value for c in Check))
             raise ConfigError(
                 f"validation: unknown check '{name}'; known checks: {known}"
+                + did_you_mean(str(name), [c.value for c in Check])
             ) from None
         try:
             result[check] = Severity(level)
@@ -79,14 +80,36 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
 
 
 def settings_from_options(root: Path, options: Mapping[str, Any]) -> Settings:
-    """Build settings from plugin options (paths relative to ``root``)."""
-    values = {**DEFAULTS, **{k: v for k, v in options.items() if k in DEFAULTS and v}}
+    """Build settings from plugin options (paths relative to ``root``).
+
+    Raises:
+        ConfigError: when an option has the wrong type.
+    """
+    if not isinstance(options, Mapping):
+        raise ConfigError(
+            "the 'evmap' plugin options must be a mapping (content_dir: ..., ...), "
+            f"got {type(options).__name__}"
+        )
+    values = dict(DEFAULTS)
+    for name in DEFAULTS:
+        value = options.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
+        values[name] = value
+    validation = options.get("validation")
+    if validation is not None and not isinstance(validation, Mapping):
+        raise ConfigError(
+            "evmap option 'validation' must map check names to error, warning or ignore, "
+            f"got {validation!r}"
+        )
     return Settings(
         root=root,
         content_dir=(root / values["content_dir"]).resolve(),
         bibtex_file=(root / values["bibtex_file"]).resolve(),
         templates_dir=(root / values["templates_dir"]).resolve(),
-        severities=parse_severities(options.get("validation")),
+        severities=parse_severities(validation),
     )
 
 
@@ -106,22 +129,41 @@ def load_settings(config_file: Path) -> Settings:
     """Read the ``evmap`` plugin options from an ``mkdocs.yml``.
 
     Raises:
-        ConfigError: when the file is missing, unreadable or has no evmap plugin.
+        ConfigError: when the file is missing, unreadable or malformed, or has no
+            evmap plugin; the message is one line starting with the file's path.
     """
     try:
-        data = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader)
+        text = config_file.read_bytes().decode("utf-8-sig")
+        data = yaml.load(text, Loader=_TolerantLoader)
+        return _settings_from_document(config_file, data)
     except FileNotFoundError:
         raise ConfigError(
             f"{config_file}: no such file; run from the project root or pass -f"
         ) from None
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: cannot read it: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{config_file}: not valid UTF-8; save it as UTF-8") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{config_file}: not valid YAML{where}: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
+        raise ConfigError(f"{config_file}: not valid YAML: {' '.join(str(exc).split())}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+
+
+def _settings_from_document(config_file: Path, data: Any) -> Settings:
+    root = config_file.parent.resolve()
     plugins = data.get("plugins", []) if isinstance(data, dict) else []
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    if not isinstance(plugins, list):
+        raise ConfigError(f"'plugins' must be a list, got {plugins!r}")
     for plugin in plugins:
         if plugin == "evmap":
-            return settings_from_options(config_file.parent.resolve(), {})
+            return settings_from_options(root, {})
         if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(config_file.parent.resolve(), plugin["evmap"] or {})
-    if isinstance(plugins, dict) and "evmap" in plugins:
-        return settings_from_options(config_file.parent.resolve(), plugins["evmap"] or {})
-    raise ConfigError(f"{config_file}: the 'evmap' plugin is not listed under 'plugins:'")
+            return settings_from_options(root, plugin["evmap"] or {})
+    raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")

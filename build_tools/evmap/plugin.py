@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -143,7 +144,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         """Give generated pages their title; their body comes in ``on_page_content``."""
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
-            page.meta["title"] = spec.title
+            # MkDocs theme templates do not autoescape: the title must arrive escaped.
+            page.meta["title"] = str(escape(spec.title))
             if spec.hide:
                 page.meta["hide"] = list(spec.hide)
             page.edit_url = self.history.edit_url(spec.source_path) or page.edit_url
