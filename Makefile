@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SIZE   ?= S
+JOBS   ?= 2   # pytest-xdist workers: the machines have 2 cores
 
 NODE_STAMP := node_modules/.installed
 
@@ -37,7 +38,7 @@ check: $(STAMP)  ## validate content/ and references.bib only
 	$(BIN)/evmap check --strict
 
 test: $(STAMP)  ## the whole test suite (browser tests skip without Chromium)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check build_tools tests bench

@@ -19,8 +19,6 @@ Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import re
 import shutil
@@ -33,16 +31,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import config_options, load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
 
 from . import __version__
-from .config import load_settings
+from .build import BuildFailed, check_inputs, run_mkdocs
 from .gitinfo import source_date_epoch
-from .pipeline import checked_map
-from .problems import EvmapError
 
 # The npm package and file Material's offline plugin would load from unpkg.com.
 SHIM_PACKAGE = "iframe-worker"
@@ -249,24 +242,17 @@ def build_bundle(
         BundleFailed: on content errors (every one, with path and line), MkDocs
             errors, a missing shim or a page that would load from the network.
     """
-    settings = load_settings(config_file)
     try:
-        checked_map(settings, strict=strict)
-    except EvmapError as exc:
-        raise BundleFailed(exc.report()) from None
+        settings = check_inputs(config_file, strict)
+    except BuildFailed as exc:
+        raise BundleFailed(str(exc)) from None
     package = iframe_worker or find_iframe_worker([settings.root, CHECKOUT])
     with tempfile.TemporaryDirectory(prefix="evmap-bundle-") as tmp:
         site = Path(tmp) / "site"
         try:
-            with _fresh_plugins():
-                config = load_config(str(config_file), strict=strict, site_dir=str(site))
-                offline_config(config)
-                with _warnings_shown() as warnings:
-                    build(config)
-        except MkDocsException as exc:
+            config = run_mkdocs(config_file, site, strict, adjust=offline_config)
+        except BuildFailed as exc:
             raise BundleFailed(str(exc)) from None
-        if strict and warnings:
-            raise BundleFailed("MkDocs reported warnings in strict mode:\n" + "\n".join(warnings))
         for server_file in SERVER_ONLY:
             (site / server_file).unlink(missing_ok=True)
         for source, copy in SHIM_FILES.items():
@@ -282,49 +268,3 @@ def build_bundle(
         target = out_dir / f"{label}.zip"
         count = write_zip(site, target, label, source_date_epoch())
     return Bundle(target, count, target.stat().st_size)
-
-
-@contextlib.contextmanager
-def _fresh_plugins() -> Iterator[None]:
-    """New plugin instances for this build, none left behind for the next one.
-
-    MkDocs keeps one instance of every plugin that defines ``on_startup`` for the
-    whole process (for ``mkdocs serve`` rebuilds), and mkdocs-bibtex then skips
-    reading a library older than its last configuration, even another project's.
-    A bundle is a one-shot build, so it neither reuses nor leaves such instances.
-    """
-    option = MkDocsConfig.plugins
-    assert isinstance(option, config_options.Plugins)
-    cache = option.plugin_cache
-    saved = dict(cache)
-    cache.clear()
-    try:
-        yield
-    finally:
-        cache.clear()
-        cache.update(saved)
-
-
-@contextlib.contextmanager
-def _warnings_shown() -> Iterator[list[str]]:
-    """Collect MkDocs' warnings, and show them on stderr unless a handler already does."""
-    logger = logging.getLogger("mkdocs")
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
-
-    handlers: list[logging.Handler] = [Collect(logging.WARNING)]
-    if not logger.handlers:
-        console = logging.StreamHandler()
-        console.setLevel(logging.WARNING)
-        console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handlers.append(console)
-    for handler in handlers:
-        logger.addHandler(handler)
-    try:
-        yield messages
-    finally:
-        for handler in handlers:
-            logger.removeHandler(handler)
