@@ -103,7 +103,7 @@ def tiny_map(
         [Compound(c, c.upper(), "drug", HERE) for c in compounds],
         [Pathway(p, p.upper(), "receptor", HERE) for p in pathways],
         claims,
-        [Reference(k, "article", k, k, k, {}, Source("references.bib", 1)) for k in keys],
+        [Reference.formatted(k, "article", k, k, k, {}, Source("references.bib", 1)) for k in keys],
     )
 
 
@@ -317,7 +317,9 @@ def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceM
         ps = tuple(dict.fromkeys(f"p{(k * 11 + d * 5) % n_pathways}" for d in range(1 + k % 2)))
         items = [ev(stances[(k + i) % 4], cites=(f"r{(k + i) % 50}",)) for i in range(1 + k % 4)]
         claims.append(claim(f"claim-{k}", items, cs, ps))
-    references = [Reference(f"r{i}", "article", f"R{i}", "", "", {}, HERE) for i in range(50)]
+    references = [
+        Reference.formatted(f"r{i}", "article", f"R{i}", "", "", {}, HERE) for i in range(50)
+    ]
     return build_map(compounds, pathways, claims, references)
 
 
@@ -347,7 +349,7 @@ def test_views_network_svg_escapes_every_text() -> None:
         [Compound("k", 'K <script>alert("x")</script>', "drug", HERE)],
         [Pathway("p", "P & <i>q</i>", "receptor", HERE)],
         [Claim("c", "Says <img src=x onerror=1>.", ("k",), ("p",), (ev(),), HERE)],
-        [Reference("a2020", "article", "A", "", "", {}, HERE)],
+        [Reference.formatted("a2020", "article", "A", "", "", {}, HERE)],
     )
     html = Renderer(m, make_environment(TEMPLATES), Urls()).render(
         PageSpec("network/index.md", "network", "N")
@@ -384,8 +386,10 @@ BIB = """\
 def test_views_bibtex_download_slices_cited_entries_verbatim() -> None:
     m = tiny_map([claim("c", [ev(cites=("a2020", "b2021"))])])
     refs = {
-        "a2020": Reference("a2020", "article", "", "", "", {}, Source("references.bib", 4)),
-        "b2021": Reference("b2021", "book", "", "", "", {}, Source("references.bib", 15)),
+        "a2020": Reference.formatted(
+            "a2020", "article", "", "", "", {}, Source("references.bib", 4)
+        ),
+        "b2021": Reference.formatted("b2021", "book", "", "", "", {}, Source("references.bib", 15)),
     }
     m = EvidenceMap(
         m.compounds,

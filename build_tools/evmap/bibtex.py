@@ -9,7 +9,9 @@ a reference cited on a thousand pages costs one formatting.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
+import multiprocessing as mp
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.formatting.plain import Style
 
-from .model import Reference, Source
+from .model import LINK_FIELDS, Reference, ReferenceText, Source
 from .problems import Check, Problem, did_you_mean
 
 # A DOI as registered: "10.<registrant>/<suffix>" with no spaces or markup characters.
@@ -174,30 +176,72 @@ def _entry_digest(entry: Entry) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-# Formatted (html, text) by entry digest; lives as long as the process, so
+# Formatted references by entry digest; lives as long as the process, so
 # `mkdocs serve` reformats only entries whose content changed.
-_FORMAT_CACHE: dict[str, tuple[str, str]] = {}
+_FORMAT_CACHE: dict[str, ReferenceText] = {}
+# Below this many entries to format, a process pool costs more than it saves.
+PARALLEL_MIN = 200
 
 
-def format_entry(entry: Entry) -> tuple[str, str]:
-    """Format one entry as (html, text) with pybtex's plain style, once per content.
+def _format(entry: Entry) -> ReferenceText:
+    """Format one entry: label, pybtex plain style as HTML and text, plain fields.
 
     Falls back to a minimal "label. title." form when pybtex's style cannot
     format the entry (for example an article with no journal).
     """
-    digest = _entry_digest(entry)
-    cached = _FORMAT_CACHE.get(digest)
-    if cached is not None:
-        return cached
+    label = make_label(entry)
     try:
         formatted = _STYLE.format_entry("", entry)
-        result = formatted.text.render(_HTML), formatted.text.render(_TEXT)
+        html, text = formatted.text.render(_HTML), formatted.text.render(_TEXT)
     except Exception:
-        title = _plain(entry.fields.get("title", ""))
-        text = f"{make_label(entry)}. {title}".strip()
-        result = escape(text), text
-    _FORMAT_CACHE[digest] = result
-    return result
+        text = f"{label}. {_plain(entry.fields.get('title', ''))}".strip()
+        html = escape(text)
+    fields = {
+        name: _plain(entry.fields[name])
+        for name in ("title", "year", "journal", "booktitle", "volume", "number", "pages")
+        if name in entry.fields
+    }
+    return ReferenceText(label, html, text, fields)
+
+
+def reference_text(digest: str, entry: Entry) -> ReferenceText:
+    """The formatted text of ``entry``, computed once per content digest."""
+    cached = _FORMAT_CACHE.get(digest)
+    if cached is None:
+        cached = _FORMAT_CACHE[digest] = _format(entry)
+    return cached
+
+
+def format_entry(entry: Entry) -> tuple[str, str]:
+    """Format one entry as (html, text), once per content."""
+    done = reference_text(_entry_digest(entry), entry)
+    return done.html, done.text
+
+
+def _format_job(job: tuple[str, Entry]) -> tuple[str, ReferenceText]:
+    return job[0], _format(job[1])
+
+
+def format_references(references: Iterable[Reference], workers: int = 2) -> None:
+    """Format every reference now, on ``workers`` processes when there are many.
+
+    pybtex formatting is the costliest step of a large build (a few ms an
+    entry); results land in the same cache the references read from.
+    """
+    jobs: dict[str, Entry] = {}
+    for ref in references:
+        formatter = ref.formatter
+        if isinstance(formatter, functools.partial) and formatter.func is reference_text:
+            digest, entry = formatter.args
+            if digest not in _FORMAT_CACHE:
+                jobs[digest] = entry
+    if len(jobs) < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for digest, entry in jobs.items():
+            reference_text(digest, entry)
+        return
+    with mp.get_context("fork").Pool(workers) as pool:
+        for digest, done in pool.imap_unordered(_format_job, jobs.items(), chunksize=32):
+            _FORMAT_CACHE[digest] = done
 
 
 def _check_fields(key: str, entry: Entry, where: Source, text: str = "") -> Iterable[Problem]:
@@ -592,30 +636,16 @@ def _load_library(text: str, path: str) -> Library:
         library.problems.extend(ignore_problems)
         if key.lower() in broken:
             ignored = sorted(c.value for c in ENTRY_CHECKS)
-        html, plain = format_entry(entry)
-        fields = {
-            name: _plain(entry.fields[name])
-            for name in ("title", "year", "journal", "booktitle", "volume", "number", "pages")
-            if name in entry.fields
-        }
-        fields.update(
-            {
-                name: entry.fields[name].strip()
-                for name in ("doi", "pmid", "url")
-                if name in entry.fields
-            }
-        )
+        links = {name: entry.fields[name].strip() for name in LINK_FIELDS if name in entry.fields}
         if ignored:
-            fields[IGNORE_FIELD] = ",".join(ignored)
+            links[IGNORE_FIELD] = ",".join(ignored)
         library.references.append(
             Reference(
                 key=key,
                 entry_type=entry.type,
-                label=make_label(entry),
-                html=html,
-                text=plain,
-                fields=fields,
                 source=where,
+                links=links,
+                formatter=functools.partial(reference_text, _entry_digest(entry), entry),
             )
         )
     return library

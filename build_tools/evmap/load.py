@@ -233,6 +233,10 @@ def load_content(settings: Settings) -> Content:
     return content
 
 
+# Parsed libraries by (path, content digest), for the same reason as _FILE_CACHE.
+_LIBRARY_CACHE: dict[tuple[str, bytes], Library] = {}
+
+
 def _load_library(settings: Settings) -> Library:
     path = settings.relative(settings.bibtex_file)
     try:
@@ -260,4 +264,10 @@ def _load_library(settings: Settings) -> Library:
         text = decode_text(raw)
     except YamlError as exc:
         return Library(problems=[Problem(path, exc.line, exc.message, Check.FILE_ENCODING)])
-    return load_library(text, path)
+    key = (path, hashlib.blake2b(raw, digest_size=16).digest())
+    cached = _LIBRARY_CACHE.get(key)
+    if cached is None:
+        if len(_LIBRARY_CACHE) >= 4:  # a long `mkdocs serve` keeps only recent versions
+            _LIBRARY_CACHE.clear()
+        cached = _LIBRARY_CACHE[key] = load_library(text, path)
+    return Library(list(cached.references), list(cached.problems))

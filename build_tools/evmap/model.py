@@ -7,7 +7,7 @@ page can point back to where a curator wrote it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -133,24 +133,84 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceText:
+    """How a reference reads, formatted once per build.
+
+    Attributes:
+        label: Short in-text label, e.g. ``"Berman et al., 2000"``.
+        html: Full formatted reference as safe HTML (escaped).
+        text: The same as plain text (used for hover tooltips).
+        fields: Plain-text fields (title, year, journal, volume, number, pages...).
+    """
+
+    label: str
+    html: str
+    text: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+# Fields kept as written (validated, never formatted): they become links.
+LINK_FIELDS = ("doi", "pmid", "url")
+
+
+@dataclass(frozen=True, slots=True)
 class Reference:
-    """A BibTeX entry, formatted once per build.
+    """A BibTeX entry. Its text is formatted on first use, so checking never pays for it.
 
     Attributes:
         key: The BibTeX key as written.
-        label: Short in-text label, e.g. ``"Berman et al., 2000"``.
-        html: Full formatted reference as safe HTML (pybtex, escaped).
-        text: The same as plain text (used for hover tooltips).
-        fields: Selected plain-text fields (title, year, journal, doi, pmid, url...).
+        entry_type: ``article``, ``book``...
+        source: Where the entry starts in the library.
+        links: The validated DOI, PMID and URL as written (and evmap-ignore).
+        formatter: Returns the formatted text; called at most once per content
+            (the BibTeX layer caches it by the entry's digest).
     """
 
     key: str
     entry_type: str
-    label: str
-    html: str
-    text: str
-    fields: Mapping[str, str]
     source: Source
+    links: Mapping[str, str] = field(default_factory=dict)
+    formatter: Callable[[], ReferenceText] = field(
+        default=lambda: ReferenceText("", "", ""), compare=False, repr=False
+    )
+
+    @classmethod
+    def formatted(
+        cls,
+        key: str,
+        entry_type: str,
+        label: str,
+        html: str,
+        text: str,
+        fields: Mapping[str, str],
+        source: Source,
+    ) -> Reference:
+        """A reference whose text is already known (tests, tools)."""
+        done = ReferenceText(
+            label, html, text, {k: v for k, v in fields.items() if k not in LINK_FIELDS}
+        )
+        links = {k: v for k, v in fields.items() if k in LINK_FIELDS}
+        return cls(key, entry_type, source, links, lambda: done)
+
+    @property
+    def label(self) -> str:
+        """Short in-text label."""
+        return self.formatter().label
+
+    @property
+    def html(self) -> str:
+        """Full formatted reference as safe HTML."""
+        return self.formatter().html
+
+    @property
+    def text(self) -> str:
+        """Full formatted reference as plain text."""
+        return self.formatter().text
+
+    @property
+    def fields(self) -> Mapping[str, str]:
+        """Plain-text fields and link fields together."""
+        return {**self.formatter().fields, **self.links}
 
     @property
     def slug(self) -> str:
@@ -160,7 +220,7 @@ class Reference:
     @property
     def doi(self) -> str:
         """DOI without resolver prefix, or ``""``."""
-        return self.fields.get("doi", "")
+        return self.links.get("doi", "")
 
 
 @dataclass(frozen=True, slots=True)

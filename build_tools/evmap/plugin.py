@@ -8,6 +8,7 @@ place, and ``on_serve`` watches the content, library and templates.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .bibtex import format_references
 from .config import ConfigError, Settings, settings_from_options
 from .export import download_files
 from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
@@ -82,6 +84,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+        format_references(result.map.references.values())
         env = make_environment(self.settings.templates_dir)
         self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
         for asset in STYLESHEETS:
@@ -148,6 +151,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.meta["title"] = str(escape(spec.title))
             if spec.hide:
                 page.meta["hide"] = list(spec.hide)
+            if spec.subject:
+                # Entity pages get compact search entries of our own (on_post_build)
+                # instead of Material parsing every page's HTML.
+                page.meta["search"] = {"exclude": True}
             page.edit_url = self.history.edit_url(spec.source_path) or page.edit_url
         date = self.history.date(self._page_sources(page, spec))
         if date is not None:
@@ -169,6 +176,17 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             return html
         page.toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
         return self.renderer.render(spec)
+
+    @event_priority(-50)  # after the search plugin writes its index, before `offline` copies it
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Add the entity pages' entries to the search index."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.renderer is None or not index.is_file():
+            return
+        data = json.loads(index.read_text("utf-8"))
+        for spec in self.pages.values():
+            data["docs"].extend(self.renderer.search_entries(spec))
+        index.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import views
 from .export import DOWNLOADS
@@ -520,6 +520,51 @@ class Renderer:
         """The HTML fragment of one page (the theme adds the surrounding page)."""
         template = self.env.get_template(f"{spec.kind}.html")
         return template.render(page=self.context(spec))
+
+    def search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
+        """Search-index entries of an entity page, in Material's format (HTML-escaped text).
+
+        Each page gets one entry for itself; each claim one entry, on its home
+        page only, so the index grows with the map rather than with the number of
+        pages a claim appears on.
+        """
+        url = self.urls.url(spec.src)
+        m = self.map
+        if spec.kind == "pathway":
+            p = m.pathways[spec.subject]
+            about = f"{CATEGORY_LABELS.get(p.category, p.category)}. {p.summary}"
+            claims = [
+                m.claims[i] for i in m.claims_by_pathway[p.id] if m.claims[i].home_pathway == p.id
+            ]
+        elif spec.kind == "compound":
+            c = m.compounds[spec.subject]
+            about = f"{KIND_LABELS.get(c.kind, c.kind)}. {', '.join(c.synonyms)}. {c.summary}"
+            claims = []
+        elif spec.kind == "reference":
+            r = m.references[spec.subject]
+            about = f"{r.text} {r.key}"
+            claims = []
+        else:
+            return []
+        entries = [
+            {
+                "location": url,
+                "title": str(escape(spec.title)),
+                "text": str(escape(about.strip(". "))),
+            }
+        ]
+        for claim in claims:
+            words = [ev.finding + " (" + ev.model.describe() + ")" for ev in claim.evidence]
+            words += [m.compounds[c].name for c in claim.compounds if c in m.compounds]
+            words += [m.references[k].label for k in claim.citation_keys() if k in m.references]
+            entries.append(
+                {
+                    "location": f"{url}#claim-{claim.id}",
+                    "title": str(escape(claim.statement)),
+                    "text": str(escape(" ".join(words))),
+                }
+            )
+        return entries
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
         """Table-of-contents entries (MkDocs toc tokens) of a page."""

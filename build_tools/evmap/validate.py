@@ -136,7 +136,7 @@ def check_references(references: Sequence[Reference], cited: set[str]) -> Iterat
     """
     by_doi: dict[str, Reference] = {}
     for ref in references:
-        ignored = set(ref.fields.get(IGNORE_FIELD, "").split(","))
+        ignored = set(ref.links.get(IGNORE_FIELD, "").split(","))
         yield from (
             p for p in _reference_problems(ref, cited, by_doi) if p.check.value not in ignored
         )
