@@ -8,6 +8,7 @@ that pass become model objects. Problems are collected, never raised.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ _FILE_CACHE: dict[tuple[str, str, bytes], tuple[list[Any], list[Problem]]] = {}
 
 def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
     """Parse one YAML file of ``kind``: its valid entries and its problems (cached by content)."""
-    key = (kind, path, hashlib.blake2b(data, digest_size=16).digest())
+    key = _file_key(kind, path, data)
     cached = _FILE_CACHE.get(key)
     if cached is None:
         try:
@@ -201,8 +202,38 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
     return entries, problems
 
 
-def load_content(settings: Settings) -> Content:
+# Below this many bytes of YAML to parse, a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 1_000_000
+
+
+def _file_key(kind: str, path: str, data: bytes) -> tuple[str, str, bytes]:
+    return (kind, path, hashlib.blake2b(data, digest_size=16).digest())
+
+
+def _parse_job(job: tuple[str, str, bytes]) -> tuple[tuple[str, str, bytes], Any]:
+    kind, path, data = job
+    return _file_key(kind, path, data), _parse_file(kind, data, path)
+
+
+def _parse_in_parallel(
+    settings: Settings, jobs: list[tuple[str, str, bytes]], workers: int
+) -> None:
+    """Parse files (and the library) on ``workers`` processes, filling the caches."""
+    with mp.get_context("fork").Pool(workers) as pool:
+        library = pool.apply_async(_read_library, (settings,))
+        chunk = max(1, len(jobs) // (workers * 4))
+        for key, parsed in pool.imap_unordered(_parse_job, jobs, chunksize=chunk):
+            _FILE_CACHE[key] = parsed
+        library_key, parsed_library = library.get()
+        if library_key is not None:
+            _LIBRARY_CACHE[library_key] = parsed_library
+
+
+def load_content(settings: Settings, workers: int = 2) -> Content:
     """Read every content file and the BibTeX library of a project.
+
+    Large projects are parsed on ``workers`` processes (YAML parsing and BibTeX
+    reading are the bulk of a check); results are the same either way.
 
     Returns:
         The valid entries and all problems found; nothing is raised for bad input.
@@ -213,20 +244,35 @@ def load_content(settings: Settings) -> Content:
         "pathway": content.pathways,
         "claim": content.claims,
     }
-    for kind, target in targets.items():
+    files: list[tuple[str, str, bytes | OSError]] = []
+    for kind in targets:
         for file in content_files(settings, kind):
-            path = settings.relative(file)
-            content.files.append(path)
             try:
-                data = file.read_bytes()
+                data: bytes | OSError = file.read_bytes()
             except OSError as exc:
-                content.problems.append(
-                    Problem(path, 0, f"cannot read the file: {exc.strerror}", Check.FILE_ENCODING)
-                )
-                continue
-            entries, problems = load_file(kind, data, path)
-            target.extend(entries)
-            content.problems.extend(problems)
+                data = exc
+            files.append((kind, settings.relative(file), data))
+    todo = [
+        (kind, path, data)
+        for kind, path, data in files
+        if isinstance(data, bytes) and _file_key(kind, path, data) not in _FILE_CACHE
+    ]
+    if (
+        workers > 1
+        and sum(len(data) for _, _, data in todo) >= PARALLEL_MIN_BYTES
+        and "fork" in mp.get_all_start_methods()
+    ):
+        _parse_in_parallel(settings, todo, workers)
+    for kind, path, data in files:
+        content.files.append(path)
+        if isinstance(data, OSError):
+            content.problems.append(
+                Problem(path, 0, f"cannot read the file: {data.strerror}", Check.FILE_ENCODING)
+            )
+            continue
+        entries, problems = load_file(kind, data, path)
+        targets[kind].extend(entries)
+        content.problems.extend(problems)
     library = _load_library(settings)
     content.references.extend(library.references)
     content.problems.extend(library.problems)
@@ -238,11 +284,21 @@ _LIBRARY_CACHE: dict[tuple[str, bytes], Library] = {}
 
 
 def _load_library(settings: Settings) -> Library:
+    key, library = _read_library(settings)
+    if key is not None:
+        if len(_LIBRARY_CACHE) >= 4 and key not in _LIBRARY_CACHE:
+            _LIBRARY_CACHE.clear()  # a long `mkdocs serve` keeps only recent versions
+        library = _LIBRARY_CACHE.setdefault(key, library)
+    return Library(list(library.references), list(library.problems))
+
+
+def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library]:
+    """The library and its cache key (None when it could not be read)."""
     path = settings.relative(settings.bibtex_file)
     try:
         raw = settings.bibtex_file.read_bytes()
     except FileNotFoundError:
-        return Library(
+        return None, Library(
             problems=[
                 Problem(
                     path,
@@ -253,21 +309,19 @@ def _load_library(settings: Settings) -> Library:
             ]
         )
     except OSError as exc:  # a folder, no permission...
-        return Library(
+        return None, Library(
             problems=[
                 Problem(
                     path, 0, f"cannot read the BibTeX library: {exc.strerror}", Check.BIBTEX_SYNTAX
                 )
             ]
         )
+    key = (path, hashlib.blake2b(raw, digest_size=16).digest())
+    cached = _LIBRARY_CACHE.get(key)
+    if cached is not None:
+        return key, cached
     try:
         text = decode_text(raw)
     except YamlError as exc:
-        return Library(problems=[Problem(path, exc.line, exc.message, Check.FILE_ENCODING)])
-    key = (path, hashlib.blake2b(raw, digest_size=16).digest())
-    cached = _LIBRARY_CACHE.get(key)
-    if cached is None:
-        if len(_LIBRARY_CACHE) >= 4:  # a long `mkdocs serve` keeps only recent versions
-            _LIBRARY_CACHE.clear()
-        cached = _LIBRARY_CACHE[key] = load_library(text, path)
-    return Library(list(cached.references), list(cached.problems))
+        return None, Library(problems=[Problem(path, exc.line, exc.message, Check.FILE_ENCODING)])
+    return key, load_library(text, path)

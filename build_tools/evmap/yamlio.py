@@ -150,6 +150,74 @@ class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
             ) from None
 
 
+class _FastLoader(_LineLoader):
+    """The same loader with libyaml composing nodes in C: several times faster.
+
+    Used only for files :func:`_fast_path_safe` accepts (no anchors or aliases,
+    nesting far from what would exhaust libyaml's stack); the depth limit is
+    then enforced while constructing, with the same message and line.
+    """
+
+    check_node = _Loader.check_node
+    get_node = _Loader.get_node
+    get_single_node = _Loader.get_single_node
+
+    _plain_tags: dict[str, str] = {}  # noqa: RUF012 - a per-class memo of resolved tags
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # libyaml asks this for every node; plain text that no implicit resolver
+        # could match (the common case) is text without trying the patterns.
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                if value and value[0] not in self.yaml_implicit_resolvers:
+                    tag = self.DEFAULT_SCALAR_TAG
+                else:
+                    tag = super().resolve(kind, value, implicit)
+                if len(self._plain_tags) < 100_000:
+                    self._plain_tags[value] = tag
+            return tag
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
+
+    # The document's root is constructed lazily (deep=False) and its children
+    # later, outside its frame: count it once, for good, when it nests.
+    root_level = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        nests = isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        if not deep:
+            self.root_level = int(nests)
+            return super().construct_object(node, deep=deep)
+        if nests and self.depth + self.root_level >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+                "an entry needs at most 5",
+                node.start_mark,
+            )
+        self.depth += nests
+        try:
+            return super().construct_object(node, deep=deep)
+        finally:
+            self.depth -= nests
+
+
+# What keeps a file on the careful (Python-composed) path.
+_ANCHOR_OR_ALIAS = re.compile(r"[&*]")
+_DEEP_INDENT = re.compile(r"^ {200,}", re.MULTILINE)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_MAX_FAST_BRACKETS = 4000
+
+
+def _fast_path_safe(text: str) -> bool:
+    """Whether libyaml may compose ``text``: no anchors/aliases, no deep nesting possible."""
+    if _ANCHOR_OR_ALIAS.search(text) or _DEEP_INDENT.search(text):
+        return False
+    return len(_BRACKETS.findall(text)) < _MAX_FAST_BRACKETS
+
+
 def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
     try:
         value: int = loader.construct_yaml_int(node)
@@ -287,7 +355,7 @@ def load_yaml(data: bytes) -> Any:
             f"the file contains the character U+{ord(char):04X}, which YAML does not allow; "
             "remove it",
         )
-    loader = _LineLoader(text)
+    loader = _FastLoader(text) if _fast_path_safe(text) else _LineLoader(text)
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
