@@ -42,22 +42,60 @@ from bench.peer import write_peer
 VENV_BIN = Path(sys.executable).parent
 """The bin/ directory of the interpreter running us (normally /work/main/.venv/bin)."""
 
-# Runs ``argv[2:]`` as a child and writes wall time and the child tree's peak RSS to argv[1].
+# Runs ``argv[2:]`` as a child and writes wall time and memory figures to argv[1].
 # A fresh wrapper per measurement means RUSAGE_CHILDREN covers exactly one build: its
-# ru_maxrss is the largest resident set of any waited-for descendant (KiB on Linux).
+# ru_maxrss is the largest resident set of any single waited-for descendant (KiB on Linux)
+# and its CPU times add up the whole tree.  On Linux the wrapper also samples the tree
+# every SAMPLE_S seconds and keeps the largest sum of PSS (proportional set size, so pages
+# shared between forked workers are not counted twice): the peak of the whole tree.
 WRAPPER = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+SAMPLE_S = 0.1
 out, cmd = sys.argv[1], sys.argv[2:]
-error = None
+
+def tree_pss_kib(root):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as fh:
+                    stat = fh.read()
+                ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(kids.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+error, tree_peak = None, None
+sample = os.path.exists("/proc/self/smaps_rollup")
 t0 = time.perf_counter()
 try:
-    rc = subprocess.call(cmd)
+    proc = subprocess.Popen(cmd)
+    while True:
+        try:
+            rc = proc.wait(timeout=SAMPLE_S)
+            break
+        except subprocess.TimeoutExpired:
+            if sample:
+                tree_peak = max(tree_peak or 0, tree_pss_kib(proc.pid))
 except OSError as exc:
     rc, error = 127, f"{type(exc).__name__}: {exc}"
 wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(out, "w") as fh:
-    json.dump({"rc": rc, "wall_s": wall, "maxrss_kib": ru.ru_maxrss,
+    json.dump({"rc": rc, "wall_s": wall, "maxrss_kib": ru.ru_maxrss, "tree_pss_kib": tree_peak,
                "user_s": ru.ru_utime, "sys_s": ru.ru_stime, "error": error}, fh)
 """
 
@@ -76,6 +114,7 @@ class Run:
     wall_all_s: list[float] = field(default_factory=list)
     cpu_s: float | None = None
     peak_rss_mib: float | None = None
+    tree_pss_mib: float | None = None
     output_bytes: int | None = None
     output_files: int | None = None
     error: str | None = None
@@ -110,6 +149,7 @@ def measure(
     run = Run(name=name, cmd=cmd)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     rss: list[int] = []
+    tree: list[int] = []
     cpu: list[float] = []
     log = logs / f"{name}.log"
     run.log = str(log)
@@ -131,11 +171,14 @@ def measure(
             return run
         run.wall_all_s.append(data["wall_s"])
         rss.append(data["maxrss_kib"])
+        if data["tree_pss_kib"] is not None:
+            tree.append(data["tree_pss_kib"])
         cpu.append(data["user_s"] + data["sys_s"])
     run.ok = True
     run.wall_s = statistics.median(run.wall_all_s)
     run.cpu_s = statistics.median(cpu)
     run.peak_rss_mib = max(rss) / 1024
+    run.tree_pss_mib = max(tree) / 1024 if tree else None
     if output is not None and output.exists():
         run.output_bytes, run.output_files = dir_size(output)
     return run
@@ -163,8 +206,8 @@ def _f(x: float | None, fmt: str = "{:.2f}") -> str:
 def table(runs: dict[str, Run], ratios: dict[str, float | None]) -> str:
     """The results as Markdown."""
     out = [
-        "| build | wall s | CPU s | peak MiB | output MiB | files | status |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| build | wall s | CPU s | peak MiB | tree MiB | output MiB | files | status |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     labels = {
         "ours": "ours: `evmap build`",
@@ -181,7 +224,7 @@ def table(runs: dict[str, Run], ratios: dict[str, float | None]) -> str:
         files = "" if r.output_files is None else str(r.output_files)
         out.append(
             f"| {label} | {_f(r.wall_s)} | {_f(r.cpu_s)} | {_f(r.peak_rss_mib, '{:.0f}')} "
-            f"| {_f(mib)} "
+            f"| {_f(r.tree_pss_mib, '{:.0f}')} | {_f(mib)} "
             f"| {files} | {status} |"
         )
     out += ["", "| ratio | value |", "|---|---:|"]
@@ -264,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ours/peer CPU": _ratio(get("ours", "cpu_s"), get("peer", "cpu_s")),
         "ours/floor CPU": _ratio(get("ours", "cpu_s"), get("floor", "cpu_s")),
         "ours/peer RSS": _ratio(get("ours", "peak_rss_mib"), get("peer", "peak_rss_mib")),
+        "ours/peer tree memory": _ratio(get("ours", "tree_pss_mib"), get("peer", "tree_pss_mib")),
         "ours/peer size": _ratio(get("ours", "output_bytes"), get("peer", "output_bytes")),
         "check/build time": _ratio(get("check", "wall_s"), get("ours", "wall_s")),
     }
