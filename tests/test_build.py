@@ -40,9 +40,7 @@ def test_build_claim_appears_on_every_page_it_names(tiny_site: Path) -> None:
         "compounds/arketamine": {"claim-nmdar-main-route", "claim-trkb-needed"},
     }
     for page, claims in pages.items():
-        found = {
-            s["id"] for s in article(tiny_site / page / "index.html").select("section.evmap-claim")
-        }
+        found = {s["id"] for s in article(tiny_site / page / "index.html").select("section.claim")}
         assert found == claims, page
 
 
@@ -56,19 +54,19 @@ def test_build_evidence_for_and_against_with_model_and_citations(tiny_site: Path
             "stance": tr.select("td")[0].get_text(strip=True),
             "model": tr.select("td")[2].get_text(strip=True),
             "type": tr.select("td")[3].get_text(strip=True),
-            "cites": [a.get_text(strip=True) for a in tr.select("a.evmap-cite")],
+            "cites": [a.get_text(strip=True) for a in tr.select("td:last-child a")],
         }
         for tr in section.select("tbody tr")
     ]
     assert rows == [
         {
-            "stance": "Supports",
+            "stance": "▲ Supports",
             "model": "human, MDD trial",
             "type": "clinical",
             "cites": ["Berman et al., 2000"],
         },
         {
-            "stance": "Contradicts",
+            "stance": "▼ Contradicts",
             "model": "rat, fMRI",
             "type": "review",
             "cites": ["Wei et al., 2021"],
@@ -79,12 +77,14 @@ def test_build_evidence_for_and_against_with_model_and_citations(tiny_site: Path
 
 def test_build_citation_links_to_reference_page_with_hover_text(tiny_site: Path) -> None:
     cite = article(tiny_site / "compounds/ketamine/index.html").select_one(
-        "a.evmap-cite[data-cite=berman2000]"
+        "table.ev a[href$='/berman2000/']"
     )
     assert cite is not None
     assert cite["href"] == "../../references/berman2000/"
-    assert cite["title"].startswith(
-        "Robert M. Berman, Angela Cappiello, and Amit Anand. Antidepressant effects"
+    # The short formatted reference: first author et al., year, title, journal.
+    assert cite["title"] == (
+        "Berman et al., 2000. Antidepressant effects of ketamine in depressed patients. "
+        "Biological Psychiatry."
     )
     assert (tiny_site / "compounds/ketamine" / cite["href"] / "index.html").resolve().is_file()
 
@@ -148,7 +148,7 @@ def test_build_every_internal_link_resolves(tiny_site: Path) -> None:
 
 def test_build_without_directory_urls_links_html_files(tmp_path: Path) -> None:
     site = write_project(tmp_path / "p", directory_urls=False).build()
-    cite = article(site / "compounds/ketamine.html").select_one("a.evmap-cite")
+    cite = article(site / "compounds/ketamine.html").select_one("table.ev td:last-child a")
     assert cite is not None and cite["href"] == "../references/berman2000.html"
     assert (site / "compounds" / cite["href"]).resolve().is_file()
 

@@ -75,7 +75,7 @@ def test_bundle_browser_follows_navigation_and_claim_links(
     url = follow(recorded, "article a[href$='nmdar-inhibition.html']")
     assert url == (tiny_bundle_dir / "pathways/nmdar-inhibition.html").as_uri()
     # A claim listed here whose home is another pathway: its link leads there.
-    url = follow(recorded, "#claim-trkb-needed a.evmap-claim-link")
+    url = follow(recorded, "#claim-trkb-needed h3 a")
     assert url == (tiny_bundle_dir / "pathways/bdnf-trkb.html").as_uri() + "#claim-trkb-needed"
     assert recorded.page.locator("h1").first.inner_text() == "BDNF-TrkB signalling"
     url = follow(recorded, "#claim-trkb-needed a[href$='arketamine.html']")
@@ -88,11 +88,11 @@ def test_bundle_browser_citation_hover_shows_the_reference(
     chromium: Any, tiny_bundle_dir: Path
 ) -> None:
     recorded = open_page(chromium, (tiny_bundle_dir / "compounds/ketamine.html").as_uri())
-    recorded.page.locator("a.evmap-cite[data-cite=berman2000]").first.hover()
+    recorded.page.locator("table.ev a[href$='/berman2000.html']").first.hover()
     tooltip = recorded.page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
     assert "Antidepressant effects of ketamine in depressed patients" in tooltip.inner_text()
-    url = follow(recorded, "a.evmap-cite[data-cite=berman2000]")
+    url = follow(recorded, "table.ev a[href$='/berman2000.html']")
     assert url == (tiny_bundle_dir / "references/berman2000.html").as_uri()
     assert_offline_and_clean(recorded)
     recorded.page.context.close()
@@ -119,12 +119,12 @@ def test_bundle_browser_shipped_content_works_offline(
     assert recorded.page.url.startswith(shipped_bundle_dir.as_uri())
     # A pathway page: hover a citation, then follow a claim's compound link.
     recorded.page.goto((shipped_bundle_dir / "pathways/ampar-activation.html").as_uri())
-    cite = recorded.page.locator("a.evmap-cite").first
+    cite = recorded.page.locator("table.ev td:last-child a").first
     cite.hover()
     tooltip = recorded.page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
     assert tooltip.inner_text().strip() != ""
-    url = follow(recorded, "section.evmap-claim a[href*='compounds/']")
+    url = follow(recorded, "section.claim a[href*='compounds/']")
     assert url.startswith((shipped_bundle_dir / "compounds").as_uri())
     for view in VIEWS:
         if (shipped_bundle_dir / view).is_file():

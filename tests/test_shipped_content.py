@@ -203,15 +203,26 @@ def test_built_site_has_a_page_per_mechanism(shipped_site: Path) -> None:
     assert missing == []
 
 
-def test_every_citation_link_resolves_to_its_reference_page(shipped_site: Path) -> None:
+def test_every_citation_link_resolves_to_its_reference_page(
+    shipped_site: Path, shipped_map: EvidenceMap
+) -> None:
     checked_links = 0
     broken = []
+    by_slug = {ref.slug: ref for ref in shipped_map.references.values()}
     for page in sorted(shipped_site.rglob("*.html")):
-        for cite in soup(page).select("a.evmap-cite"):
+        for cite in soup(page).select("table.ev td:last-child a"):
             checked_links += 1
-            expected = shipped_site / "references" / cite["data-cite"].lower() / "index.html"
+            # The link text is the reference's label, its page is references/<key>/.
+            key = cite["href"].rstrip("/").rsplit("/", 1)[-1]
+            reference = by_slug.get(key)
+            expected = shipped_site / "references" / key / "index.html"
             target = _target(page, cite["href"])
-            if target != expected.resolve() or not target.is_file():
+            if (
+                reference is None
+                or cite.get_text() != reference.label
+                or target != expected.resolve()
+                or not target.is_file()
+            ):
                 broken.append((str(page.relative_to(shipped_site)), cite["href"]))
     assert broken == []
     assert checked_links > 100  # the claims' citations really were rendered

@@ -48,6 +48,7 @@ from evmap.pipeline import check
 from evmap.render import PageSpec, Renderer, Urls, make_environment
 from evmap.schema import entry_validator
 from evmap.views import (
+    CODE_DIGITS,
     MIN_INDEPENDENT_SOURCES,
     NO_COMPOUND,
     START_GRADE,
@@ -517,25 +518,35 @@ def test_views_shipped_contested_claim_is_flagged_on_every_page_naming_it(
 def test_views_shipped_claim_shows_its_derived_grade(
     shipped: Path, shipped_map: EvidenceMap, claim_id: str, label: str, steps: str
 ) -> None:
-    grade = _claim_section(shipped, claim_id, shipped_map).select_one(".evmap-grade")
+    grade = _claim_section(shipped, claim_id, shipped_map).select_one(".cert b")
     assert grade is not None
     assert grade.get_text(" ", strip=True).endswith(label)
-    assert grade["title"] == steps
+    steps_shown = grade.find_next_sibling("small")
+    assert steps_shown is not None and steps_shown.get_text() == f"({steps})"
     link = grade.select_one("a")
     assert link is not None and link["href"] == "../../certainty/"
 
 
 def test_views_shipped_claims_show_facet_chips(shipped: Path, shipped_map: EvidenceMap) -> None:
     section = _claim_section(shipped, "mtorc1-required-for-ketamine-effect", shipped_map)
-    chips = {(a["class"][1], a.get_text()) for a in section.select("a.evmap-chip")}
+    facets = section.select_one("p.facets")
+    assert facets is not None
+    # Grouped by facet: "Species: rat, human · Evidence type: in vivo, review · ..."
+    groups = {
+        name.strip(): [value.strip() for value in values.split(",")]
+        for name, values in (part.split(":") for part in facets.get_text().split("\u00b7"))
+    }
+    assert {"rat", "human"} <= set(groups["Species"])
+    assert {"in vivo", "review"} <= set(groups["Evidence type"])
+    chips = {(a["href"].split("#")[1].split("-")[0], a.get_text()) for a in facets.select("a")}
     assert {
-        ("evmap-chip--species", "rat"),
-        ("evmap-chip--species", "human"),
-        ("evmap-chip--type", "in vivo"),
-        ("evmap-chip--type", "review"),
+        ("species", "rat"),
+        ("species", "human"),
+        ("type", "in vivo"),
+        ("type", "review"),
     } <= chips
     matrix = article(shipped / "matrix/index.html")
-    for a in section.select("a.evmap-chip"):
+    for a in facets.select("a"):
         page, anchor = a["href"].split("#")
         assert page == "../../matrix/"
         assert matrix.select_one(f"[id='{anchor}']") is not None, a["href"]
@@ -556,24 +567,27 @@ def _cell(site: Path, compound: str, pathway: str) -> Tag:
     return rows[compound].select("td")[columns.index(pathway)]
 
 
+def _glyph_counts(cell: Tag) -> dict[str, int]:
+    """A cell's glyph counts: ``"▲3 ▼1 ⚠"`` after its total gives {"▲": 3, "▼": 1, "⚠": 0}."""
+    link = cell.select_one("a")
+    assert link is not None and link.b is not None
+    return {part[0]: int(part[1:] or 0) for part in link.get_text(" ").split()[1:]}
+
+
 def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
     cell = _cell(shipped, "arketamine", "nmdar-inhibition")
-    assert cell["class"] == ["evmap-cell", "evmap-cell--mixed"]
-    supports = cell.select_one(".evmap-g-s")
-    contradicts = cell.select_one(".evmap-g-c")
-    flag = cell.select_one(".evmap-g-flag")
-    assert supports is not None and contradicts is not None and flag is not None
-    assert not supports.has_attr("hidden") and int(supports.get_text()[1:]) >= 1
-    assert not contradicts.has_attr("hidden") and int(contradicts.get_text()[1:]) >= 1
-    assert not flag.has_attr("hidden")
+    assert cell["class"] == ["m"]  # mixed: both ways
+    glyphs = _glyph_counts(cell)
+    assert glyphs["\u25b2"] >= 1 and glyphs["\u25bc"] >= 1  # supports and contradicts shown
+    assert "\u26a0" in glyphs  # flagged
     assert "Evidence points both ways" in cell["title"]
     link = cell.select_one("a")
-    assert link is not None and link["href"] == "../matrix/#cell-arketamine--nmdar-inhibition"
+    assert link is not None and link["href"] == "#cell-arketamine--nmdar-inhibition"
     detail = article(shipped / "matrix/index.html").select_one("#cell-arketamine--nmdar-inhibition")
     assert detail is not None
     sides = _sides(detail.select_one(".evmap-flag"))
     assert sides["supports"] and sides["contradicts"]
-    claims = [a["href"] for a in detail.select("ul.evmap-cell-claims a")]
+    claims = [a["href"] for a in detail.select(":scope > ul a")]
     assert "../pathways/nmdar-inhibition/#claim-nmdar-antagonism-main-route" in claims
 
 
@@ -587,7 +601,7 @@ def test_views_shipped_matrix_counts_are_the_claims_evidence(
         if "ketamine" in c.compounds and "mtorc1" in c.pathways
         for e in c.evidence
     ]
-    n = cell.select_one(".evmap-n")
+    n = cell.select_one("a > b")
     assert n is not None and int(n.get_text()) == len(expected)
     assert len(cell["data-items"].split()) == len(expected)
 
@@ -599,7 +613,7 @@ def test_views_shipped_matrix_empty_cell_is_marked_empty(
     shipped: Path, compound: str, pathway: str
 ) -> None:
     cell = _cell(shipped, compound, pathway)
-    assert cell["class"] == ["evmap-gap"]
+    assert cell.attrs == {} and cell.contents == []  # <td></td>: the style sheet hatches it
     assert cell.select("a") == [] and not cell.has_attr("data-items")
 
 
@@ -651,13 +665,20 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
     assert (shipped / "assets/evmap-views.js").is_file()
     scripts = [s.get("src", "") for s in soup(shipped / "matrix/index.html").select("script")]
     assert "../assets/evmap-views.js" in scripts
+    # A token's codes are the positions of its values' checkboxes (CODE_DIGITS).
+    values = {
+        fs["data-filter"]: [i["value"] for i in fs.select("input")]
+        for fs in form.select("fieldset")
+    }
     for td in page.select("td[data-items]"):
         for token in td["data-items"].split():
-            stance, sp, _type, grade = token.split("/")
+            stance, sp, kind, grade = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
             assert (
-                stance in "scm"
-                and sp in species
-                and grade in {"high", "moderate", "low", "very-low"}
+                len(token) == 4
+                and stance in "scm"
+                and values["species"][sp] in species
+                and values["type"][kind] in {t.value for t in EvidenceType}
+                and values["certainty"][grade] in {"high", "moderate", "low", "very-low"}
             )
 
 
@@ -692,10 +713,10 @@ def test_views_shipped_network_links_every_node(shipped: Path, shipped_map: Evid
         a["data-node"] for a in nodes if a.select_one("text").get_text().startswith("\u26a0")
     }
     assert flagged == {f"k:{k}" for k in CONTESTED}
-    edges = svg.select("path.evmap-net-edge")
+    edges = svg.select("g.evmap-net-edges path")
     expected = sum(len(c.compounds) + len(c.pathways) for c in shipped_map.claims.values())
     assert len(edges) == expected
-    assert {e["class"][1] for e in edges} >= {"evmap-net-edge--supports", "evmap-net-edge--mixed"}
+    assert {e["class"][0] for e in edges} >= {"s", "m"}  # supports, mixed
 
 
 # -- the shipped downloads -------------------------------------------------------
@@ -779,5 +800,5 @@ def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path
         "../pathways/nmdar-inhibition.html",
         "../pathways/nmdar-inhibition.html#claim-nmdar-main-route",
     ]
-    cite = article(site / "compounds/ketamine.html").select_one("a.evmap-cite")
+    cite = article(site / "compounds/ketamine.html").select_one("table.ev td:last-child a")
     assert cite is not None and cite["href"] == "../references/berman2000.html"

@@ -9,6 +9,7 @@ YAML entries, so each validates against its published schema
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -126,7 +127,8 @@ def map_to_json(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) 
     published schemas; ``derived`` holds what the site computes per claim (the
     certainty grade shown, whether it is the rule's or the curators', and
     whether its evidence points both ways), kept apart so the entries stay
-    schema-valid.
+    schema-valid. Written compactly, one entry per line (indentation would be a
+    third of a large map's file; a line per entry still reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
     derived = {
@@ -137,13 +139,26 @@ def map_to_json(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) 
         }
         for cid in evidence_map.claims
     }
-    document = {
+    lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
         "claims": [claim_record(c) for c in evidence_map.claims.values()],
-        "derived": {"claims": derived},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    parts = [
+        f"{_compact(name)}:[\n" + ",\n".join(_compact(item) for item in items) + "\n]"
+        for name, items in lists.items()
+    ]
+    parts.append(
+        '"derived":{"claims":{\n'
+        + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
+        + "\n}}"
+    )
+    return "{" + ",\n".join(parts) + "}\n"
+
+
+def _compact(value: Any) -> str:
+    """JSON without optional spaces, non-ASCII text as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def map_to_csv(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
@@ -177,17 +192,22 @@ def map_to_csv(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -
 _ENTRY_HEAD = re.compile(r"[ \t]*@[ \t]*[A-Za-z]+[ \t]*([{(])")
 
 
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Offset of the start of every line of ``text`` (computed once per text)."""
+    return (0, *(match.end() for match in re.finditer("\n", text)))
+
+
 def entry_text(bib_text: str, line: int) -> str | None:
     """The text of the BibTeX entry starting on ``line`` (1-based), braces balanced.
 
     Returns None when no entry starts there or it never closes (the library
     check reports such files before any build).
     """
-    lines = bib_text.splitlines(keepends=True)
-    if not 1 <= line <= len(lines):
+    starts = _line_starts(bib_text)
+    if not 1 <= line <= len(starts):
         return None
-    start = sum(len(text) for text in lines[: line - 1])
-    head = _ENTRY_HEAD.match(bib_text, start)
+    head = _ENTRY_HEAD.match(bib_text, starts[line - 1])
     if head is None:
         return None
     closer = "}" if head.group(1) == "{" else ")"

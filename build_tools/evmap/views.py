@@ -270,6 +270,16 @@ class Cell:
         """Id of the cell's entry in the matrix page's cell list."""
         return cell_anchor(self.compound, self.pathway)
 
+    @property
+    def listed(self) -> bool:
+        """Whether the cell has an entry in the matrix page's cell list.
+
+        Cells pooling several claims, or whose evidence points both ways, do; a
+        cell resting on one uncontested claim links straight to that claim, which
+        already shows all the entry would (most cells of a large map are such).
+        """
+        return len(self.claims) > 1 or self.contradiction is not None
+
     def count(self, stance: Stance) -> int:
         """Number of items with ``stance``."""
         return sum(item.stance is stance for item in self.items)
@@ -287,6 +297,17 @@ def cell_anchor(compound: str, pathway: str) -> str:
     return f"cell-{compound or '_none'}--{pathway}"
 
 
+def cell_href(cell: Cell, links: Linker, matrix: str | None = None) -> str:
+    """Where a cell leads: its entry in the matrix page's cell list, or its one claim.
+
+    ``matrix`` is the href of the matrix page from the linking page (``""`` on the
+    matrix page itself); by default ``links.page("matrix")``.
+    """
+    if not cell.listed:
+        return links.claim(cell.claims[0])
+    return f"{links.page('matrix') if matrix is None else matrix}#{cell.anchor}"
+
+
 @dataclass(frozen=True, slots=True)
 class MapAnalysis:
     """Everything the evidence views derive from a map, computed once per build."""
@@ -294,6 +315,9 @@ class MapAnalysis:
     certainty: Mapping[str, Certainty]
     contradictions: Mapping[str, Contradiction]
     cells: Mapping[tuple[str, str], Cell]
+    # Keys of contested cells by compound and by pathway (for entity pages).
+    contested_by_compound: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    contested_by_pathway: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
@@ -324,7 +348,19 @@ def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
         key: Cell(key[0], key[1], tuple(claims), tuple(items), find_contradiction(evidence))
         for key, (claims, items, evidence) in sorted(pooled.items())
     }
-    return MapAnalysis(certainty, contradictions, cells)
+    by_compound: dict[str, list[tuple[str, str]]] = {}
+    by_pathway: dict[str, list[tuple[str, str]]] = {}
+    for key, cell in cells.items():
+        if cell.contradiction is not None:
+            by_compound.setdefault(key[0], []).append(key)
+            by_pathway.setdefault(key[1], []).append(key)
+    return MapAnalysis(
+        certainty,
+        contradictions,
+        cells,
+        {k: tuple(v) for k, v in by_compound.items()},
+        {k: tuple(v) for k, v in by_pathway.items()},
+    )
 
 
 def compound_rows(evidence_map: EvidenceMap) -> list[tuple[str, int]]:
@@ -420,12 +456,17 @@ class FlagView:
 
 @dataclass(frozen=True, slots=True)
 class FacetChip:
-    """One facet value on a claim, linking to the facet index on the matrix page."""
+    """One facet value on a claim, linking to the facet index on the matrix page.
+
+    ``facet_label`` names the facet (``"Species"``); a claim lists its chips
+    grouped by facet, so the name is shown once per group.
+    """
 
     facet: str
     value: str
     label: str
     href: str
+    facet_label: str = ""
 
 
 def certainty_view(certainty: Certainty, doc_href: str) -> CertaintyView:
@@ -469,6 +510,8 @@ FACETS: tuple[tuple[str, str], ...] = (
     ("type", "Evidence type"),
     ("paradigm", "Paradigm"),
 )
+"""The facets, each with its heading. A value's anchor on the matrix page is
+``<facet>-<slug of value>`` (``species-human``), unique across facets."""
 
 
 def facet_values(claim: Claim) -> dict[str, list[str]]:
@@ -513,7 +556,7 @@ def facet_index(evidence_map: EvidenceMap) -> FacetIndex:
         ordered[facet] = {}
         for value in sorted(values[facet], key=sorters[facet]):
             ordered[facet][value] = tuple(values[facet][value])
-            base = f"facet-{facet}-{slugify(value)}"
+            base = f"{facet}-{slugify(value)}"
             anchor, n = base, 1
             while anchor in used:
                 n += 1
@@ -527,6 +570,7 @@ def facet_index(evidence_map: EvidenceMap) -> FacetIndex:
 def facet_chips(claim: Claim, facets: FacetIndex, matrix_href: str) -> list[FacetChip]:
     """The facet chips of a claim, each linking to its entry in the matrix page's facet index."""
     chips = []
+    names = dict(FACETS)
     for facet, found in facet_values(claim).items():
         for value in found:
             chips.append(
@@ -535,6 +579,7 @@ def facet_chips(claim: Claim, facets: FacetIndex, matrix_href: str) -> list[Face
                     value,
                     facets.labels.get((facet, value), value),
                     f"{matrix_href}#{facets.anchors.get((facet, value), 'facets')}",
+                    names[facet],
                 )
             )
     return chips
@@ -542,7 +587,13 @@ def facet_chips(claim: Claim, facets: FacetIndex, matrix_href: str) -> list[Face
 
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
-    """One non-empty cell of the matrix table (empty cells are ``None``)."""
+    """One non-empty cell of the matrix table (empty cells are ``None``).
+
+    A large map has 100,000 cells, so a cell carries little: its balance as one
+    letter (``s``, ``c``, ``m``: the cell's class), the counts as glyph text
+    (``"▲3 ▼1 ⚠"``), a title only when its evidence points both ways (naming the
+    models on each side), and its items as :func:`item_code` tokens.
+    """
 
     anchor: str
     href: str
@@ -554,6 +605,7 @@ class MatrixCell:
     mixed: int
     flagged: bool
     tokens: str
+    glyphs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,7 +698,7 @@ class MatrixPage:
         groups: Category headings over the pathway columns.
         columns: Pathway column headers, in column order.
         rows: Compound rows in tree order (plus a last row for claims naming no compound).
-        details: One entry per non-empty cell, linked from the cell.
+        details: One entry per listed cell (:attr:`Cell.listed`), linked from the cell.
         filters: Species, evidence type and certainty checkboxes (shown by the script).
         facets: Facet index: each species, type and paradigm with its claims.
         items: Total evidence items counted in the matrix.
@@ -671,6 +723,52 @@ class MatrixPage:
     downloads: Sequence[Anchor]
     certainty_href: str
     network_href: str
+
+
+CODE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+"""Digits of the filter codes: a value's code is its position among its group's checkboxes."""
+
+
+def filter_codes(filters: Sequence[FilterGroup]) -> dict[str, dict[str, str]]:
+    """Code of every filter value by group name: the digit of its checkbox's position.
+
+    The schemas bound each group (7 species, 5 evidence types, 4 grades), far
+    below the 36 one-character codes.
+    """
+    return {
+        group.name: {option.value: CODE_DIGITS[i] for i, option in enumerate(group.options)}
+        for group in filters
+    }
+
+
+def item_code(item: CellItem, codes: Mapping[str, Mapping[str, str]]) -> str:
+    """Four-character token of a cell item the filter script reads: ``s120``.
+
+    Stance letter (``s``, ``c``, ``m``), then the codes of its species, evidence
+    type and certainty grade (:func:`filter_codes`).
+    """
+    return (
+        item.stance.value[0]
+        + codes["species"][item.species]
+        + codes["type"][item.type.value]
+        + codes["certainty"][item.grade.value]
+    )
+
+
+def cell_glyphs(supports: int, contradicts: int, mixed: int, flagged: bool) -> str:
+    """The counts of a cell as glyphs, zeros left out: ``"▲3 ▼1 ⚠"``."""
+    parts = [
+        f"{STANCE_GLYPHS[stance]}{n}"
+        for stance, n in (
+            (Stance.SUPPORTS, supports),
+            (Stance.CONTRADICTS, contradicts),
+            (Stance.MIXED, mixed),
+        )
+        if n
+    ]
+    if flagged:
+        parts.append(FLAG_GLYPH)
+    return " ".join(parts)
 
 
 def _cell_title(compound: str, pathway: str, cell: Cell) -> str:
@@ -711,7 +809,6 @@ def matrix_page(
 ) -> MatrixPage:
     """The context of the matrix page: table, cell list, filters and facet index."""
     m = evidence_map
-    here = links.page("matrix")
     grouped = pathway_columns(m)
     groups = [ColumnGroup(cat, category_labels.get(cat, cat), len(ids)) for cat, ids in grouped]
     column_ids = [pid for _, ids in grouped for pid in ids]
@@ -721,6 +818,8 @@ def matrix_page(
         row_specs.append((NO_COMPOUND, 0))
     rows: list[MatrixRow] = []
     details: list[CellDetail] = []
+    filters = filter_groups(m, analysis)
+    codes = filter_codes(filters)
     for cid, depth in row_specs:
         if cid == NO_COMPOUND:
             header = Anchor("No compound named", "")
@@ -733,20 +832,24 @@ def matrix_page(
                 cells.append(None)
                 continue
             s, c, x = (cell.count(st) for st in (Stance.SUPPORTS, Stance.CONTRADICTS, Stance.MIXED))
+            flagged = cell.contradiction is not None
             cells.append(
                 MatrixCell(
                     anchor=cell.anchor,
-                    href=f"{here}#{cell.anchor}",
-                    title=_cell_title(header.label, m.pathways[pid].name, cell),
+                    href=cell_href(cell, links, ""),
+                    title=_cell_title(header.label, m.pathways[pid].name, cell) if flagged else "",
                     balance=cell.balance.value,
                     count=len(cell.items),
                     supports=s,
                     contradicts=c,
                     mixed=x,
-                    flagged=cell.contradiction is not None,
-                    tokens=" ".join(item.token() for item in cell.items),
+                    flagged=flagged,
+                    tokens=" ".join(item_code(item, codes) for item in cell.items),
+                    glyphs=cell_glyphs(s, c, x, flagged),
                 )
             )
+            if not cell.listed:
+                continue
             details.append(
                 CellDetail(
                     anchor=cell.anchor,
@@ -765,7 +868,7 @@ def matrix_page(
         columns=columns,
         rows=rows,
         details=details,
-        filters=filter_groups(m, analysis),
+        filters=filters,
         facets=facet_groups(m, facets, links),
         items=sum(len(cell.items) for cell in analysis.cells.values()),
         filled=len(analysis.cells),
@@ -858,7 +961,13 @@ def pair_flags(
     """Contested pairs involving ``compound`` (or ``pathway``), for that entity's page."""
     flags = []
     matrix = links.page("matrix")
-    for (cid, pid), cell in analysis.cells.items():
+    keys = (
+        analysis.contested_by_compound.get(compound, ())
+        if compound
+        else analysis.contested_by_pathway.get(pathway, ())
+    )
+    for cid, pid in keys:
+        cell = analysis.cells[(cid, pid)]
         if cell.contradiction is None or cid == NO_COMPOUND:
             continue
         if compound and cid == compound:
@@ -869,7 +978,7 @@ def pair_flags(
             continue
         view = flag_view(cell.contradiction)
         assert view is not None
-        flags.append(PairFlag(other, f"{matrix}#{cell.anchor}", view))
+        flags.append(PairFlag(other, cell_href(cell, links, matrix), view))
     return sorted(flags, key=lambda f: f.other.label.lower())
 
 
@@ -1202,7 +1311,7 @@ def layout_network(
                     cell.balance.value,
                     round(1 + math.log2(len(cell.items)), 1),
                     title,
-                    f"{matrix}#{cell.anchor}",
+                    cell_href(cell, links, matrix),
                 )
             )
     else:

@@ -1,13 +1,20 @@
-/* Filters of the evidence matrix (evmap). Plain JavaScript, no dependencies.
+/* Filters and hover titles of the evidence matrix (evmap). Plain JavaScript, no dependencies.
  *
- * Each non-empty cell carries its evidence items in data-items as tokens
- * "stance/species/type/grade" (stance: s, c or m). The page is complete without
- * this script: the server renders the full counts and keeps the form hidden.
- * With it, the form is shown and every change recounts the cells from the
- * items whose species, evidence type and certainty are all checked.
+ * Each non-empty cell carries its evidence items in data-items as 4-character
+ * tokens: stance (s, c or m), then the codes of the item's species, evidence
+ * type and certainty grade. A value's code is the position of its checkbox in
+ * its fieldset, as a digit of CODE_DIGITS (evmap.views.filter_codes writes
+ * them). The page is complete without this script: the server renders the full
+ * counts and keeps the form hidden. With it, the form is shown and every change
+ * recounts the cells from the items whose species, evidence type and certainty
+ * are all checked; hovering a cell names its compound and pathway.
  */
 (function () {
   "use strict";
+
+  var CODE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var GLYPHS = { s: "\u25B2", c: "\u25BC", m: "\u25C6" };
+  var FLAG = "\u26A0";
 
   var form = document.querySelector("form.evmap-filters");
   var matrix = document.querySelector("table.evmap-matrix");
@@ -15,37 +22,60 @@
     return;
   }
   var cells = Array.prototype.slice.call(matrix.querySelectorAll("td[data-items]"));
+  // Titles written at build time: cells whose evidence points both ways, naming the models.
+  cells.forEach(function (cell) {
+    cell.evmapTitle = cell.getAttribute("title") || "";
+  });
+  var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
   var filledOut = document.querySelector("[data-evmap-filled]");
   var flaggedOut = document.querySelector("[data-evmap-flagged]");
   var status = form.querySelector(".evmap-filter-status");
 
+  /* Whether each code of a filter group is checked: {"0": true, "1": false, ...}. */
   function checked(name) {
-    var values = {};
+    var codes = {};
     var boxes = form.querySelectorAll('input[name="' + name + '"]');
     for (var i = 0; i < boxes.length; i += 1) {
-      if (boxes[i].checked) {
-        values[boxes[i].value] = true;
+      codes[CODE_DIGITS.charAt(i)] = boxes[i].checked;
+    }
+    return codes;
+  }
+
+  function balance(n) {
+    if (n.s && !n.c && !n.m) {
+      return "s";
+    }
+    if (n.c && !n.s && !n.m) {
+      return "c";
+    }
+    return "m";
+  }
+
+  /* Rewrite a cell from its counts: class, count, glyphs, flag, and hide its link when empty. */
+  function show(cell, n) {
+    var total = n.s + n.c + n.m;
+    var link = cell.querySelector("a");
+    var parts = [];
+    ["s", "c", "m"].forEach(function (stance) {
+      if (n[stance]) {
+        parts.push(GLYPHS[stance] + n[stance]);
       }
+    });
+    var flagged = n.s > 0 && n.c > 0;
+    if (flagged) {
+      parts.push(FLAG);
     }
-    return values;
-  }
-
-  function show(element, count, glyph) {
-    element.hidden = count === 0;
-    element.textContent = glyph + count;
-  }
-
-  function balance(s, c, m) {
-    if (s + c + m === 0) {
-      return "empty";
+    cell.className = total ? balance(n) : "e";
+    link.hidden = total === 0;
+    link.querySelector("b").textContent = String(total);
+    if (link.childNodes.length < 2) {
+      link.appendChild(document.createTextNode(""));
     }
-    if (s && !c && !m) {
-      return "supports";
+    link.childNodes[1].nodeValue = " " + parts.join(" ");
+    if (cell.evmapTitle) {
+      cell.setAttribute("title", flagged ? cell.evmapTitle : "");
     }
-    if (c && !s && !m) {
-      return "contradicts";
-    }
-    return "mixed";
+    return total;
   }
 
   function update() {
@@ -56,24 +86,20 @@
     var flagged = 0;
     var items = 0;
     cells.forEach(function (cell) {
-      var counts = { s: 0, c: 0, m: 0 };
+      var n = { s: 0, c: 0, m: 0 };
       cell.getAttribute("data-items").split(" ").forEach(function (token) {
-        var part = token.split("/");
-        if (part.length === 4 && species[part[1]] && types[part[2]] && grades[part[3]]) {
-          counts[part[0]] += 1;
+        if (
+          token.length === 4 &&
+          species[token.charAt(1)] &&
+          types[token.charAt(2)] &&
+          grades[token.charAt(3)]
+        ) {
+          n[token.charAt(0)] += 1;
         }
       });
-      var total = counts.s + counts.c + counts.m;
-      var kind = balance(counts.s, counts.c, counts.m);
-      cell.className = "evmap-cell evmap-cell--" + kind;
-      cell.querySelector("a").hidden = total === 0;
-      cell.querySelector(".evmap-n").textContent = String(total);
-      show(cell.querySelector(".evmap-g-s"), counts.s, "\u25B2");
-      show(cell.querySelector(".evmap-g-c"), counts.c, "\u25BC");
-      show(cell.querySelector(".evmap-g-m"), counts.m, "\u25C6");
-      cell.querySelector(".evmap-g-flag").hidden = !(counts.s && counts.c);
+      var total = show(cell, n);
       filled += total ? 1 : 0;
-      flagged += counts.s && counts.c ? 1 : 0;
+      flagged += n.s && n.c ? 1 : 0;
       items += total;
     });
     if (filledOut) {
@@ -87,6 +113,22 @@
         filled + " cells hold evidence under these filters (" + items + " items, counted in every cell of their claim).";
     }
   }
+
+  /* On hover, a cell is named after its row and column (unless its built title shows). */
+  matrix.addEventListener("mouseover", function (event) {
+    var cell = event.target.closest ? event.target.closest("td") : null;
+    var column = cell ? columns[cell.cellIndex - 1] : null;
+    if (!column || (cell.evmapTitle && cell.getAttribute("title") !== "")) {
+      return;
+    }
+    var link = cell.querySelector("a");
+    var what = "no evidence";
+    if (link && !link.hidden) {
+      what = link.querySelector("b").textContent + " evidence items," + link.childNodes[1].nodeValue;
+    }
+    var row = cell.parentNode.querySelector("th");
+    cell.setAttribute("title", row.textContent + " \u00D7 " + column.textContent + ": " + what);
+  });
 
   form.hidden = false;
   form.addEventListener("change", update);
