@@ -28,6 +28,7 @@ from evmap.export import (
     entry_text,
     map_to_csv,
     map_to_json,
+    references_script,
 )
 from evmap.model import (
     CertaintyOverride,
@@ -774,6 +775,24 @@ def test_views_shipped_bibtex_download_holds_exactly_the_cited_references(
     source = (REPO / "references.bib").read_text("utf-8")
     wei = entry_text(source, shipped_map.references["wei2021"].source.line)
     assert wei is not None and wei in text
+
+
+def test_views_references_script_holds_every_cited_reference_once(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    source = references_script(shipped_map)
+    data = source[source.rindex("})({") + 3 : source.rindex(");")]
+    assert "<" not in data  # written as \\u003c: no text can close a script element
+    cited = {
+        ref.slug: ref.text
+        for key, ref in shipped_map.references.items()
+        if shipped_map.claims_by_reference.get(key)
+    }
+    assert json.loads(data) == cited
+    # Every page with claims loads it; a citation itself carries no copy of the text.
+    page = article(shipped / "pathways/mtorc1/index.html")
+    assert page.select("script[src='../../assets/evmap-references.js'][defer]")
+    assert all(not a.has_attr("title") for a in page.select("table.ev td:last-child a"))
 
 
 def test_views_downloads_are_deterministic_and_match_the_build(

@@ -124,17 +124,15 @@ class Link:
 
 @dataclass(frozen=True)
 class CitationView:
-    """An in-text citation: links to the reference page, short formatted reference on hover.
+    """An in-text citation: a link to the reference page.
 
-    ``tooltip`` is :func:`reference_tooltip` (authors abbreviated, title, container,
-    year): it is repeated for every citation on every page, so the full reference
-    is left to the reference page the citation links to.
+    Its hover text, the formatted reference, is written once for the whole site
+    (:func:`evmap.export.references_script`) instead of on every citation.
     """
 
     key: str
     label: str
     href: str
-    tooltip: str
 
 
 @dataclass(frozen=True)
@@ -354,9 +352,7 @@ class Renderer:
     def citation(self, root: str, key: str) -> CitationView:
         """The in-text citation of ``key`` from a page with prefix ``root``."""
         ref = self.map.references[key]
-        return CitationView(
-            key, ref.label, self.href(root, "reference", ref.slug), reference_tooltip(ref)
-        )
+        return CitationView(key, ref.label, self.href(root, "reference", ref.slug))
 
     def claim_view(self, root: str, claim: Claim) -> ClaimView:
         """The view of ``claim`` for pages with prefix ``root`` (cached)."""
@@ -654,22 +650,6 @@ def identifier_links(compound: Compound) -> list[Link]:
     if chebi:
         links.append(Link(str(chebi), f"https://www.ebi.ac.uk/chebi/searchId.do?chebiId={chebi}"))
     return links
-
-
-def reference_tooltip(reference: Reference) -> str:
-    """The short formatted reference shown on hovering a citation.
-
-    ``"Berman et al., 2000. Antidepressant effects of ketamine in depressed
-    patients. Biological Psychiatry."``: the in-text label (first author, "et al."
-    past two, year), the title and the journal or book title. Falls back to the
-    full text when the entry has no title.
-    """
-    fields = reference.fields
-    title = fields.get("title", "").strip()
-    if not title:
-        return reference.text
-    parts = [reference.label, title, (fields.get("journal") or fields.get("booktitle") or "")]
-    return " ".join(p if p[-1] in ".?!" else p + "." for p in (p.strip() for p in parts) if p)
 
 
 def reference_links(reference: Reference) -> list[Link]:
