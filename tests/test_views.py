@@ -686,7 +686,7 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
 def test_views_shipped_pages_flag_contested_pairs(shipped: Path) -> None:
     pairs = article(shipped / "compounds/arketamine/index.html").select_one("#contested")
     assert pairs is not None
-    others = [s.a.get_text() for s in pairs.select("details.evmap-pair summary")]
+    others = [s.a.get_text() for s in pairs.select("details summary")]
     assert "NMDA receptor inhibition" in others
     pathway = article(shipped / "pathways/nmdar-inhibition/index.html").select_one("#contested")
     assert pathway is not None
