@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
@@ -20,8 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from .bibtex import format_references
 from .config import ConfigError, Settings, settings_from_options
@@ -29,7 +32,8 @@ from .export import download_files
 from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
 from .pipeline import checked_map
 from .problems import EvmapError, Severity
-from .render import PageSpec, Renderer, Urls, make_environment
+from .render import OWN_SEARCH_KINDS, PageSpec, Renderer, Urls, make_environment
+from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from .yamlio import decode_text
 
 log = get_plugin_logger(__name__)
@@ -48,6 +52,10 @@ class EvidenceMapConfig(base.Config):
     """The BibTeX library, relative to mkdocs.yml."""
     templates_dir = opt.Type(str, default="templates")
     """Jinja templates of generated pages, relative to mkdocs.yml."""
+    page_shell = opt.Type(bool, default=True)
+    """Render the theme around pathway, compound and reference pages once per page
+    depth and fill it in per page (see evmap.shell); ``false`` renders every page
+    through the theme, as MkDocs does by default."""
     validation = opt.Type(dict, default={})
     """Severity per check, e.g. ``{missing-doi: error, uncited-reference: ignore}``."""
     edit_uri = opt.Optional(opt.Type(str))
@@ -67,6 +75,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.renderer: Renderer | None = None
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
+        self.shells: PageShells | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -85,6 +94,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
         format_references(result.map.references.values())
+        if self.config.page_shell:
+            theme_dir = str(self.settings.templates_dir / "theme")
+            if theme_dir not in config.theme.dirs:
+                config.theme.dirs.append(theme_dir)
         env = make_environment(self.settings.templates_dir)
         self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
         for asset in STYLESHEETS:
@@ -141,6 +154,24 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             self.settings.root, docs | sources, config.repo_url or None, edit_uri
         )
 
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Prepare page shells from the theme's own templates."""
+        self.shells = None
+        if self.config.page_shell:
+            try:
+                env.get_template(TOC_TEMPLATE)
+                # As the theme includes it: with its `lang` macros imported.
+                toc: jinja2.Template | None = env.from_string(
+                    '{% import "partials/language.html" as lang with context %}'
+                    f'{{% include "{TOC_TEMPLATE}" %}}'
+                )
+            except jinja2.TemplateNotFound:
+                toc = None
+            self.shells = PageShells(env.get_template("main.html"), toc)
+        return env
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -151,9 +182,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.meta["title"] = str(escape(spec.title))
             if spec.hide:
                 page.meta["hide"] = list(spec.hide)
-            if spec.subject:
-                # Entity pages get compact search entries of our own (on_post_build)
-                # instead of Material parsing every page's HTML.
+            if spec.subject and self.config.page_shell and self.renderer is not None:
+                page.meta["template"] = SHELL_TEMPLATE
+                stub_markdown_render(page, self.renderer.anchors(spec))
+            if spec.kind in OWN_SEARCH_KINDS:
+                # Entity and view pages get compact search entries of our own
+                # (on_post_build) instead of Material parsing every page's HTML.
                 page.meta["search"] = {"exclude": True}
             page.edit_url = self.history.edit_url(spec.source_path) or page.edit_url
         date = self.history.date(self._page_sources(page, spec))
@@ -174,8 +208,28 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         spec = self.pages.get(page.file.src_uri)
         if spec is None or self.renderer is None:
             return html
+        if page.meta.get("template") == SHELL_TEMPLATE:
+            return ""  # rendered in on_page_context, when the page is written
         page.toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
         return self.renderer.render(spec)
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Assemble a shell page: our body in the theme's chrome, rendered just in time.
+
+        Rendering here, page by page, keeps only one page's HTML in memory at a time.
+        """
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None or page.meta.get("template") != SHELL_TEMPLATE:
+            return context
+        assert self.renderer is not None and self.shells is not None
+        toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
+        context["evmap_page_html"] = self.shells.render(  # type: ignore[typeddict-unknown-key]
+            dict(context), page, self.renderer.render(spec), toc
+        )
+        page.content = ""
+        return context
 
     @event_priority(-50)  # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config: MkDocsConfig) -> None:

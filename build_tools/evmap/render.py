@@ -61,6 +61,13 @@ KIND_LABELS = {
     "tool-compound": "Tool compound",
     "endogenous": "Endogenous factor",
 }
+# Pages indexed by our own compact search entries (see Renderer.search_entries),
+# not by the search plugin parsing their HTML: entity pages and the wide views.
+VIEW_KINDS = {
+    "matrix": "Compounds by pathways: evidence counts, balance and gaps; filters.",
+    "network": "Graph of compounds, claims and pathways, edges by stance.",
+}
+OWN_SEARCH_KINDS = frozenset({"pathway", "compound", "reference", *VIEW_KINDS})
 SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
 # Site-wide views, one page each at <kind>/index.md.
 VIEW_PAGES = ("matrix", "network")
@@ -290,6 +297,9 @@ class Renderer:
         self.env = env
         self.urls = urls
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
+        # A claim reads the same on every page of one depth: render it once per depth.
+        self._claim_html: dict[tuple[str, str], Markup] = {}
+        self.env.globals["claim_html"] = self.claim_html
         self.analysis = views.analyse_map(evidence_map)
         self.facets = views.facet_index(evidence_map)
         # Hand-written pages of the site (set by the plugin), to link the certainty rule.
@@ -394,6 +404,15 @@ class Renderer:
         )
         self._claim_views[cache_key] = view
         return view
+
+    def claim_html(self, view: ClaimView) -> Markup:
+        """``partials/claim.html`` for ``view``, rendered once per claim and link prefix."""
+        key = (view.id, view.href)
+        html = self._claim_html.get(key)
+        if html is None:
+            template = self.env.get_template("partials/claim.html")
+            html = self._claim_html[key] = Markup(template.render(claim=view))
+        return html
 
     def _claims(self, root: str, ids: Iterable[str]) -> list[ClaimView]:
         return [self.claim_view(root, self.map.claims[i]) for i in ids]
@@ -569,6 +588,9 @@ class Renderer:
             r = m.references[spec.subject]
             about = f"{r.text} {r.key}"
             claims = []
+        elif spec.kind in VIEW_KINDS:
+            about = VIEW_KINDS[spec.kind]
+            claims = []
         else:
             return []
         entries = [
@@ -590,6 +612,18 @@ class Renderer:
                 }
             )
         return entries
+
+    def anchors(self, spec: PageSpec) -> set[str]:
+        """Every id a page's links may point at (for MkDocs' anchor checks)."""
+        found: set[str] = set()
+
+        def walk(entries: list[dict[str, Any]]) -> None:
+            for entry in entries:
+                found.add(entry["id"])
+                walk(entry["children"])
+
+        walk(self.toc(spec))
+        return found
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
         """Table-of-contents entries (MkDocs toc tokens) of a page."""

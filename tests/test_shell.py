@@ -1,0 +1,81 @@
+"""Shell pages (theme rendered once per folder and depth) equal the theme's own pages.
+
+The same project is built with ``page_shell`` on (the default) and off; every
+generated page must come out the same, byte for byte, except the <title>
+element, where the shell keeps the title escaped (the theme's ``striptags``
+filter unescapes it).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from conftest import TINY, write_project
+
+ODD_NAMES = {
+    **TINY,
+    "content/compounds/odd.yml": """\
+        id: odd
+        name: "A & B <i>x</i> \\"quoted\\""
+        kind: drug
+        """,
+    "content/claims/odd.yml": """\
+        - id: odd-claim
+          statement: Tom & Jerry <b>claim</b> about things.
+          compounds: [odd]
+          pathways: [bdnf-trkb]
+          evidence:
+            - stance: mixed
+              finding: Something & more.
+              model: {species: mouse}
+              type: in-vivo
+              citations: [wei2021]
+        """,
+}
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): TITLE.sub(
+            lambda m: "<title>" + html.unescape(m.group(1)) + "</title>", p.read_text("utf-8")
+        )
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+@pytest.mark.parametrize("directory_urls", [True, False], ids=["directory-urls", "html-urls"])
+def test_shell_pages_equal_theme_pages(tmp_path: Path, directory_urls: bool) -> None:
+    sites = {}
+    for shell in (True, False):
+        project = write_project(tmp_path / str(shell), ODD_NAMES, directory_urls=directory_urls)
+        config = project.read("mkdocs.yml").replace(
+            "  - evmap:\n", f"  - evmap:\n      page_shell: {str(shell).lower()}\n"
+        )
+        project.write(
+            "mkdocs.yml",
+            "repo_url: https://example.org/lab/map\nedit_uri: edit/main/docs/\n" + config,
+        )
+        sites[shell] = _pages(project.build())
+    assert sites[True].keys() == sites[False].keys()
+    entity = [
+        page for page in sites[True] if page.startswith(("pathways/", "compounds/", "references/"))
+    ]
+    assert len(entity) >= 8
+    assert {page: sites[True][page] for page in entity} == {
+        page: sites[False][page] for page in entity
+    }
+    assert sites[True] == sites[False]
+
+
+def test_shell_keeps_titles_escaped(tmp_path: Path) -> None:
+    site = write_project(tmp_path / "p", ODD_NAMES).build()
+    page = (site / "compounds/odd/index.html").read_text("utf-8")
+    title = TITLE.search(page)
+    assert title is not None
+    assert "<i>" not in title.group(1) and "&lt;i&gt;" in title.group(1)
+    assert "EVMAPSHELL" not in page and "x7q" not in page
