@@ -112,11 +112,10 @@ def test_build_reference_page_lists_citing_claims_and_links(tiny_site: Path) -> 
 
 def test_build_compound_page_shows_parent_and_children(tiny_site: Path) -> None:
     arketamine = article(tiny_site / "compounds/arketamine/index.html")
-    assert [a["href"] for a in arketamine.select("dl.evmap-facts a")][:1] == [
-        "../../compounds/ketamine/"
-    ]
+    # Links to pages of the same folder go straight to the sibling.
+    assert [a["href"] for a in arketamine.select("dl.evmap-facts a")][:1] == ["../ketamine/"]
     ketamine = article(tiny_site / "compounds/ketamine/index.html")
-    assert "../../compounds/arketamine/" in [a["href"] for a in ketamine.select("dl.evmap-facts a")]
+    assert "../arketamine/" in [a["href"] for a in ketamine.select("dl.evmap-facts a")]
     tree = article(tiny_site / "compounds/index.html").select("ul.evmap-tree li")
     assert [(li["class"][0], li.a.get_text()) for li in tree] == [
         ("evmap-depth-0", "Ketamine"),
@@ -236,3 +235,18 @@ def test_build_strict_fails_on_warnings(project: Project) -> None:
 def test_build_repository_makefile_site_target_exists() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "\nsite:" in makefile and "evmap build --strict" in makefile
+
+
+def test_build_claim_details_shown_on_its_home_page_only(tiny_site: Path) -> None:
+    # trkb-needed's home pathway is bdnf-trkb; it also appears on nmdar-inhibition.
+    home = article(tiny_site / "pathways/bdnf-trkb/index.html").select_one("#claim-trkb-needed")
+    away = article(tiny_site / "pathways/nmdar-inhibition/index.html").select_one(
+        "#claim-trkb-needed"
+    )
+    assert home is not None and away is not None
+    assert home.select("p.facets a") and not away.select("p.facets")
+    assert home.select_one("p.cert small") is not None and away.select_one("p.cert small") is None
+    assert away.select_one("p.cert").get_text().startswith("Certainty:")
+    assert [tr.get_text() for tr in home.select("tbody tr")] == [
+        tr.get_text() for tr in away.select("tbody tr")
+    ]

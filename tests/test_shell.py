@@ -3,7 +3,7 @@
 The same project is built with ``page_shell`` on (the default) and off; every
 generated page must come out the same, byte for byte, except the <title>
 element, where the shell keeps the title escaped (the theme's ``striptags``
-filter unescapes it).
+filter unescapes it), and indentation, which the shell drops.
 """
 
 from __future__ import annotations
@@ -37,13 +37,17 @@ ODD_NAMES = {
 }
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def _normalise(page: str) -> str:
+    title = TITLE.sub(lambda m: "<title>" + html.unescape(m.group(1)) + "</title>", page)
+    return INDENT.sub("\n", title)
 
 
 def _pages(site: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(site)): TITLE.sub(
-            lambda m: "<title>" + html.unescape(m.group(1)) + "</title>", p.read_text("utf-8")
-        )
+        str(p.relative_to(site)): _normalise(p.read_text("utf-8"))
         for p in sorted(site.rglob("*.html"))
     }
 

@@ -7,6 +7,7 @@ relative to the page, so the same pages work hosted and from ``file://``.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -68,6 +69,8 @@ VIEW_KINDS = {
     "network": "Graph of compounds, claims and pathways, edges by stance.",
 }
 OWN_SEARCH_KINDS = frozenset({"pathway", "compound", "reference", *VIEW_KINDS})
+# A page's table of contents lists its claims one by one up to this many.
+TOC_CLAIMS = 30
 SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
 # Site-wide views, one page each at <kind>/index.md.
 VIEW_PAGES = ("matrix", "network")
@@ -174,6 +177,9 @@ class ClaimView:
     certainty: views.CertaintyView | None = None
     flag: views.FlagView | None = None
     facets: Sequence[views.FacetChip] = ()
+    # On its home page a claim also shows its facet links and how its grade was
+    # derived; elsewhere it links home for them (a claim repeats on many pages).
+    home: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,7 @@ class Renderer:
         self.urls = urls
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
-        self._claim_html: dict[tuple[str, str], Markup] = {}
+        self._claim_html: dict[tuple[str, str, bool], Markup] = {}
         self.env.globals["claim_html"] = self.claim_html
         self.analysis = views.analyse_map(evidence_map)
         self.facets = views.facet_index(evidence_map)
@@ -407,15 +413,22 @@ class Renderer:
 
     def claim_html(self, view: ClaimView) -> Markup:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix."""
-        key = (view.id, view.href)
+        key = (view.id, view.href, view.home)
         html = self._claim_html.get(key)
         if html is None:
             template = self.env.get_template("partials/claim.html")
             html = self._claim_html[key] = Markup(template.render(claim=view))
         return html
 
-    def _claims(self, root: str, ids: Iterable[str]) -> list[ClaimView]:
-        return [self.claim_view(root, self.map.claims[i]) for i in ids]
+    def _claims(self, root: str, ids: Iterable[str], home: str = "") -> list[ClaimView]:
+        """Views of claims ``ids``; those whose home pathway is ``home`` marked as at home."""
+        views_ = [self.claim_view(root, self.map.claims[i]) for i in ids]
+        return [
+            dataclasses.replace(v, home=True)
+            if home and self.map.claims[v.id].home_pathway == home
+            else v
+            for v in views_
+        ]
 
     # -- contexts ---------------------------------------------------------
 
@@ -492,7 +505,7 @@ class Renderer:
                 ),
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
-                claims=self._claims(root, claim_ids),
+                claims=self._claims(root, claim_ids, home=p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
             )
         elif spec.kind == "compound":
@@ -563,7 +576,18 @@ class Renderer:
     def render(self, spec: PageSpec) -> str:
         """The HTML fragment of one page (the theme adds the surrounding page)."""
         template = self.env.get_template(f"{spec.kind}.html")
-        return template.render(page=self.context(spec))
+        html = template.render(page=self.context(spec))
+        if spec.kind in SECTION:
+            # Shared fragments (claims) link through the site root; links to pages
+            # of the page's own folder can go straight to the sibling: shorter pages.
+            folder = SECTION[spec.kind] + "/"
+            root = self.urls.root(spec.src)
+            url = self.urls.url(spec.src)
+            here = url.rstrip("/") if self.urls.directory_urls else posixpath.dirname(url)
+            sibling = posixpath.relpath(folder, here)
+            short = "" if sibling == "." else sibling + "/"
+            html = html.replace(f'href="{root}{folder}', f'href="{short}')
+        return html
 
     def search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
         """Search-index entries of an entity page, in Material's format (HTML-escaped text).
@@ -623,6 +647,13 @@ class Renderer:
                 walk(entry["children"])
 
         walk(self.toc(spec))
+        if spec.kind in ("pathway", "compound"):
+            index = (
+                self.map.claims_by_pathway
+                if spec.kind == "pathway"
+                else self.map.claims_by_compound
+            )
+            found.update(f"claim-{i}" for i in index[spec.subject])
         return found
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
@@ -641,7 +672,10 @@ class Renderer:
             }[spec.kind][spec.subject]
             # A reference page lists its citing claims as links to their home pages:
             # it has no claim anchors of its own to list.
-            claims = [entry(f"claim-{i}", i, 3) for i in ids] if spec.kind != "reference" else []
+            # Past TOC_CLAIMS the sidebar would be a wall of ids repeated on every page
+            # load; the claims stay on the page, their anchors too (see anchors()).
+            listed = ids[:TOC_CLAIMS] if spec.kind != "reference" else ()
+            claims = [entry(f"claim-{i}", i, 3) for i in listed]
             return [entry("about", "About"), entry("claims", f"Claims ({len(ids)})", 2, claims)]
         if spec.kind == "matrix":
             return [

@@ -505,6 +505,9 @@ class FacetIndex:
     labels: Mapping[tuple[str, str], str]
 
 
+FACET_LIST_LIMIT = 50
+"""Claims listed under one facet value on the matrix page; the filters find the rest."""
+
 FACETS: tuple[tuple[str, str], ...] = (
     ("species", "Species"),
     ("type", "Evidence type"),
@@ -679,6 +682,13 @@ class FacetEntry:
     anchor: str
     label: str
     claims: Sequence[Anchor]
+    total: int = 0
+    """How many claims have the value; ``claims`` lists the first FACET_LIST_LIMIT."""
+
+    @property
+    def more(self) -> int:
+        """Claims with the value that are not listed."""
+        return max(self.total - len(self.claims), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -933,7 +943,11 @@ def facet_groups(evidence_map: EvidenceMap, facets: FacetIndex, links: Linker) -
             FacetEntry(
                 facets.anchors[facet, value],
                 facets.labels[facet, value],
-                [Anchor(evidence_map.claims[c].statement, links.claim(c)) for c in claim_ids],
+                [
+                    Anchor(evidence_map.claims[c].statement, links.claim(c))
+                    for c in claim_ids[:FACET_LIST_LIMIT]
+                ],
+                len(claim_ids),
             )
             for value, claim_ids in facets.values[facet].items()
         ]
