@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -154,6 +156,12 @@ def write_project(
     for rel, text in files.items():
         project.write(rel, text)
     return project
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep evmap's persistent cache of this test run out of the user's cache folder."""
+    if "EVMAP_CACHE_DIR" not in os.environ:
+        os.environ["EVMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="evmap-test-cache-")
 
 
 @pytest.fixture

@@ -235,6 +235,27 @@ def format_references(references: Iterable[Reference], workers: int = 2) -> None
             digest, entry = formatter.args
             if digest not in _FORMAT_CACHE:
                 jobs[digest] = entry
+    _format_all(jobs, workers)
+
+
+def formatted_texts(references: Iterable[Reference]) -> dict[str, ReferenceText]:
+    """The formatted texts already known for ``references``, by entry digest."""
+    found = {}
+    for ref in references:
+        formatter = ref.formatter
+        if isinstance(formatter, functools.partial) and formatter.func is reference_text:
+            digest = formatter.args[0]
+            if digest in _FORMAT_CACHE:
+                found[digest] = _FORMAT_CACHE[digest]
+    return found
+
+
+def remember_texts(texts: dict[str, ReferenceText]) -> None:
+    """Add formatted texts (from a persistent cache) to this process's cache."""
+    _FORMAT_CACHE.update(texts)
+
+
+def _format_all(jobs: dict[str, Entry], workers: int) -> None:
     if len(jobs) < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
         for digest, entry in jobs.items():
             reference_text(digest, entry)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import cache
 from .bibtex import Library, load_library
 from .config import Settings
 from .model import (
@@ -252,11 +253,13 @@ def load_content(settings: Settings, workers: int = 2) -> Content:
             except OSError as exc:
                 data = exc
             files.append((kind, settings.relative(file), data))
+    _restore(settings)
     todo = [
         (kind, path, data)
         for kind, path, data in files
         if isinstance(data, bytes) and _file_key(kind, path, data) not in _FILE_CACHE
     ]
+    library_known = _library_key(settings) in _LIBRARY_CACHE
     if (
         workers > 1
         and sum(len(data) for _, _, data in todo) >= PARALLEL_MIN_BYTES
@@ -276,7 +279,43 @@ def load_content(settings: Settings, workers: int = 2) -> Content:
     library = _load_library(settings)
     content.references.extend(library.references)
     content.problems.extend(library.problems)
+    if todo or not library_known:
+        _persist(settings, files)
     return content
+
+
+# Projects whose persistent cache this process has read already.
+_RESTORED: set[Path] = set()
+
+
+def _restore(settings: Settings) -> None:
+    """Fill the in-memory caches from the persistent one, once per project and process."""
+    if settings.root in _RESTORED:
+        return
+    _RESTORED.add(settings.root)
+    stored = cache.read(settings.root, "parsed")
+    _FILE_CACHE.update(stored.get("files", {}))
+    _LIBRARY_CACHE.update(stored.get("library", {}))
+
+
+def _persist(settings: Settings, files: list[tuple[str, str, bytes | OSError]]) -> None:
+    """Keep this run's parsed files and library for the next run (only what is still used)."""
+    used = {
+        key: _FILE_CACHE[key]
+        for kind, path, data in files
+        if isinstance(data, bytes) and (key := _file_key(kind, path, data)) in _FILE_CACHE
+    }
+    library_key = _library_key(settings)
+    library = {library_key: _LIBRARY_CACHE[library_key]} if library_key in _LIBRARY_CACHE else {}
+    cache.write(settings.root, "parsed", {"files": used, "library": library})
+
+
+def _library_key(settings: Settings) -> tuple[str, bytes] | None:
+    try:
+        raw = settings.bibtex_file.read_bytes()
+    except OSError:
+        return None
+    return (settings.relative(settings.bibtex_file), hashlib.blake2b(raw, digest_size=16).digest())
 
 
 # Parsed libraries by (path, content digest), for the same reason as _FILE_CACHE.

@@ -8,7 +8,10 @@ always read again, but parsing is cached by file content (see
 
 from __future__ import annotations
 
+from . import cache
+from .bibtex import format_references, formatted_texts, remember_texts
 from .config import Settings
+from .model import EvidenceMap
 from .problems import EvmapError
 from .validate import CheckResult, check_project
 
@@ -28,3 +31,15 @@ def checked_map(settings: Settings, strict: bool = False) -> CheckResult:
     if result.errors(strict):
         raise EvmapError(result.problems)
     return result
+
+
+def format_map_references(settings: Settings, evidence_map: EvidenceMap) -> None:
+    """Format every reference of the map now (both cores), reusing earlier runs' results."""
+    references = list(evidence_map.references.values())
+    known = formatted_texts(references)
+    if len(known) < len(references):
+        remember_texts(cache.read(settings.root, "formats"))
+        known = formatted_texts(references)
+    if len(known) < len(references):
+        format_references(references)
+        cache.write(settings.root, "formats", formatted_texts(references))

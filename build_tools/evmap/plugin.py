@@ -26,11 +26,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from .bibtex import format_references
 from .config import ConfigError, Settings, settings_from_options
 from .export import download_files
 from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
-from .pipeline import checked_map
+from .pipeline import checked_map, format_map_references
 from .problems import EvmapError, Severity
 from .render import OWN_SEARCH_KINDS, PageSpec, Renderer, Urls, make_environment
 from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
@@ -93,7 +92,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
-        format_references(result.map.references.values())
+        format_map_references(self.settings, result.map)
         if self.config.page_shell:
             theme_dir = str(self.settings.templates_dir / "theme")
             if theme_dir not in config.theme.dirs:

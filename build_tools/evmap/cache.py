@@ -1,0 +1,91 @@
+"""A persistent cache of parsed files and formatted references, outside the project.
+
+Parsing YAML and formatting BibTeX entries are the slow steps of checking and
+building a large map; their results depend only on the bytes of each file (or
+entry) and on evmap's own code. So they are kept between runs, keyed by both:
+a second ``evmap check`` of a 10,000-claim map re-parses only the files that
+changed.
+
+The cache lives in the user's cache folder (``$EVMAP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/evmap``, else ``~/.cache/evmap``), never in the project: it
+holds pickles, which must only ever be read from a place the user alone writes
+(a pull request could add any file to a project). ``EVMAP_NO_CACHE=1`` turns it
+off; deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+
+@cache
+def code_version() -> str:
+    """A digest of evmap's own code and schemas: any change invalidates the cache."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
+    package = resources.files("evmap")
+    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        digest.update(name.encode() + package.joinpath(name).read_bytes())
+    for name in sorted(p.name for p in package.joinpath("schema").iterdir()):
+        digest.update(name.encode() + package.joinpath("schema", name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """Where caches are kept, or None when caching is off."""
+    if os.environ.get("EVMAP_NO_CACHE", "") not in ("", "0"):
+        return None
+    base = os.environ.get("EVMAP_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "evmap"
+
+
+def _path(root: Path, name: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    project = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return folder / project / f"{name}-{code_version()}.pickle"
+
+
+def read(root: Path, name: str) -> dict[Any, Any]:
+    """The cached mapping ``name`` of the project at ``root`` (empty when absent or unreadable)."""
+    path = _path(root, name)
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as stream:
+            data = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write(root: Path, name: str, data: dict[Any, Any]) -> None:
+    """Store ``data`` as the mapping ``name`` of the project at ``root`` (atomically).
+
+    Failing to write (read-only home, full disk) only costs speed next time.
+    """
+    path = _path(root, name)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"{name}-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(stream.name, path)
+    except OSError:
+        return
