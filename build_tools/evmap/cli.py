@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import BuildFailed, build_site
-from .bundle import BundleFailed, build_bundle
 from .config import ConfigError, load_settings
-from .diff import DiffInputError, diff_projects
 from .pipeline import check
 from .problems import Problem, Severity, summary_line
 
@@ -51,6 +48,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then build the site into a temporary folder and swap it in."""
+    from .build import BuildFailed, build_site  # MkDocs loads only for commands that need it
+
     try:
         site = build_site(
             Path(args.config_file),
@@ -66,6 +65,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_bundle(args: argparse.Namespace) -> int:
     """Build the offline teaching bundle, ``<out>/<name>-<version>.zip``."""
+    from .bundle import BundleFailed, build_bundle
+
     try:
         bundle = build_bundle(
             Path(args.config_file),
@@ -84,6 +85,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare the evidence maps of two git revisions or folders; print the changes."""
+    from .diff import DiffInputError, diff_projects
+
     try:
         diff = diff_projects(args.base, args.head, Path(args.config_file))
     except DiffInputError as exc:

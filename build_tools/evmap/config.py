@@ -45,6 +45,8 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, with ``/`` separators."""
+        if path.is_absolute() and path.parts[: len(self.root.parts)] == self.root.parts:
+            return path.relative_to(self.root).as_posix()  # the common case, no file-system call
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

@@ -8,11 +8,30 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+class _Pickles:
+    """Pickles as ``cls(*fields)``: several times faster to load than the dataclass default.
+
+    The persistent cache (:mod:`evmap.cache`) stores thousands of these objects.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        return (type(self), tuple(getattr(self, name) for name in names))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(_Pickles):
     """Where an entry was written: a project-relative path and a 1-based line."""
 
     path: str
@@ -47,7 +66,7 @@ class Grade(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Compound:
+class Compound(_Pickles):
     """A compound: a racemate, one of its enantiomers, a metabolite or a tool."""
 
     id: str
@@ -62,7 +81,7 @@ class Compound:
 
 
 @dataclass(frozen=True, slots=True)
-class Pathway:
+class Pathway(_Pickles):
     """A mechanism, axis or circuit through which a compound may act."""
 
     id: str
@@ -75,7 +94,7 @@ class Pathway:
 
 
 @dataclass(frozen=True, slots=True)
-class ModelSystem:
+class ModelSystem(_Pickles):
     """The experimental model an evidence item rests on."""
 
     species: str
@@ -87,7 +106,7 @@ class ModelSystem:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(_Pickles):
     """One finding for, against or mixed on a claim, resting on citations."""
 
     stance: Stance
@@ -101,7 +120,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class CertaintyOverride:
+class CertaintyOverride(_Pickles):
     """A curator's grade that replaces the derived one, with the reason why."""
 
     grade: Grade
@@ -109,7 +128,7 @@ class CertaintyOverride:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(_Pickles):
     """One statement about compounds and pathways, with its evidence."""
 
     id: str
@@ -133,7 +152,7 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
-class ReferenceText:
+class ReferenceText(_Pickles):
     """How a reference reads, formatted once per build.
 
     Attributes:
@@ -154,7 +173,7 @@ LINK_FIELDS = ("doi", "pmid", "url")
 
 
 @dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(_Pickles):
     """A BibTeX entry. Its text is formatted on first use, so checking never pays for it.
 
     Attributes:
