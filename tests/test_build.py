@@ -250,3 +250,15 @@ def test_build_claim_details_shown_on_its_home_page_only(tiny_site: Path) -> Non
     assert [tr.get_text() for tr in home.select("tbody tr")] == [
         tr.get_text() for tr in away.select("tbody tr")
     ]
+
+
+def test_build_long_builds_print_progress(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evmap import plugin
+
+    monkeypatch.setattr(plugin, "PROGRESS_EVERY", 3)
+    project.build()
+    err = capsys.readouterr().err
+    assert "writing 12 generated pages" in err
+    assert "6 of 12 generated pages written" in err

@@ -75,14 +75,22 @@ def warnings_shown() -> Iterator[list[str]]:
     handlers: list[logging.Handler] = [Collect(logging.WARNING)]
     if not logger.handlers:
         console = logging.StreamHandler()
-        console.setLevel(logging.WARNING)
+        console.setLevel(logging.INFO)
+        # Warnings from everyone, and evmap's own progress lines on long builds.
+        console.addFilter(
+            lambda r: r.levelno >= logging.WARNING or r.name.startswith("mkdocs.plugins.evmap")
+        )
         console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handlers.append(console)
+    level = logger.level
+    if handlers[1:] and (level == logging.NOTSET or level > logging.INFO):
+        logger.setLevel(logging.INFO)
     for handler in handlers:
         logger.addHandler(handler)
     try:
         yield messages
     finally:
+        logger.setLevel(level)
         for handler in handlers:
             logger.removeHandler(handler)
 

@@ -36,6 +36,9 @@ from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_rende
 from .yamlio import decode_text
 
 log = get_plugin_logger(__name__)
+# Long builds say how far they are every this many pages (INFO: `mkdocs build`
+# shows it; `evmap build` prints it on stderr).
+PROGRESS_EVERY = 1000
 
 ASSETS = ("assets/evmap.css", "assets/evmap-views.js")
 STYLESHEETS = ("assets/evmap.css",)
@@ -75,6 +78,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
         self.shells: PageShells | None = None
+        self.written = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -158,6 +162,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     ) -> jinja2.Environment:
         """Prepare page shells from the theme's own templates."""
         self.shells = None
+        self.written = 0
+        if len(self.pages) >= PROGRESS_EVERY:
+            log.info(f"writing {len(self.pages)} generated pages")
         if self.config.page_shell:
             try:
                 env.get_template(TOC_TEMPLATE)
@@ -220,7 +227,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         Rendering here, page by page, keeps only one page's HTML in memory at a time.
         """
         spec = self.pages.get(page.file.src_uri)
-        if spec is None or page.meta.get("template") != SHELL_TEMPLATE:
+        if spec is None:
+            return context
+        self.written += 1
+        if self.written % PROGRESS_EVERY == 0:
+            log.info(f"{self.written} of {len(self.pages)} generated pages written")
+        if page.meta.get("template") != SHELL_TEMPLATE:
             return context
         assert self.renderer is not None and self.shells is not None
         toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
