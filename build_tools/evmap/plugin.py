@@ -79,6 +79,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.history = SourceHistory()
         self.shells: PageShells | None = None
         self.written = 0
+        self.env: jinja2.Environment | None = None
+        self.env_dir: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -101,7 +103,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             theme_dir = str(self.settings.templates_dir / "theme")
             if theme_dir not in config.theme.dirs:
                 config.theme.dirs.append(theme_dir)
-        env = make_environment(self.settings.templates_dir)
+        # One environment per templates folder for the plugin's life: `mkdocs serve`
+        # rebuilds then reuse compiled templates (Jinja still reloads edited ones).
+        if self.env is None or self.env_dir != self.settings.templates_dir:
+            self.env = make_environment(self.settings.templates_dir)
+            self.env_dir = self.settings.templates_dir
+        env = self.env
         self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
