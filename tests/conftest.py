@@ -113,6 +113,22 @@ TINY: dict[str, str] = {
 }
 
 
+# One valid claim on the tiny project's compounds, pathways and references, for
+# tests that break it in one place at a time.
+CLAIM = """\
+- id: c1
+  statement: A statement long enough to read.
+  compounds: [arketamine]
+  pathways: [bdnf-trkb]
+  evidence:
+    - stance: supports
+      finding: Something was found.
+      model: {species: mouse, paradigm: CSDS}
+      type: in-vivo
+      citations: [wei2021]
+"""
+
+
 @dataclass
 class Project:
     """A project folder on disk with helpers to edit, check and build it."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TINY, Project, article, soup, write_project
+from conftest import CLAIM, TINY, Project, article, soup, write_project
 from evmap.build import BuildFailed, build_site
 from evmap.cli import main
 from evmap.problems import summary_line
@@ -31,18 +31,6 @@ SCHEMA_COMMENT = (
 )
 
 # A valid claim (lines 1-10) and a valid compound (lines 1-3) to break one way at a time.
-CLAIM = """\
-- id: c1
-  statement: A statement long enough to read.
-  compounds: [arketamine]
-  pathways: [bdnf-trkb]
-  evidence:
-    - stance: supports
-      finding: Something was found.
-      model: {species: mouse, paradigm: CSDS}
-      type: in-vivo
-      citations: [wei2021]
-"""
 DRUG = "id: x\nname: X\nkind: drug\n"
 
 # Delete a file of the tiny project; make a folder where a file is expected.

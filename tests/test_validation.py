@@ -5,20 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TINY, write_project
-
-CLAIM = """\
-- id: c1
-  statement: A statement long enough to read.
-  compounds: [arketamine]
-  pathways: [bdnf-trkb]
-  evidence:
-    - stance: supports
-      finding: Something was found.
-      model: {species: mouse, paradigm: CSDS}
-      type: in-vivo
-      citations: [wei2021]
-"""
+from conftest import CLAIM, TINY, write_project
 
 
 def run_check(
