@@ -262,3 +262,20 @@ def test_build_long_builds_print_progress(
     err = capsys.readouterr().err
     assert "writing 12 generated pages" in err
     assert "6 of 12 generated pages written" in err
+
+
+def test_build_links_to_generated_anchors_validate(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = write_project(tmp_path / "p")
+    project.write(
+        "docs/about.md",
+        "# About\n\nSee [a claim](pathways/nmdar-inhibition.md#claim-trkb-needed), "
+        "[the downloads](matrix/index.md#downloads) and [nowhere](pathways/bdnf-trkb.md#nope).\n",
+    )
+    with caplog.at_level("INFO", logger="mkdocs"):
+        project.build(strict=False)
+    missing = [
+        r.getMessage() for r in caplog.records if "does not contain an anchor" in r.getMessage()
+    ]
+    assert len(missing) == 1 and "#nope" in missing[0]

@@ -224,6 +224,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if page.meta.get("template") == SHELL_TEMPLATE:
             return ""  # rendered in on_page_context, when the page is written
         page.toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
+        page.present_anchor_ids = self.renderer.anchors(spec)  # for MkDocs' link checks
         return self.renderer.render(spec)
 
     def on_page_context(
