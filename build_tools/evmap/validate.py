@@ -97,24 +97,26 @@ def check_claims(
     compound_ids, pathway_ids, keys = set(compounds), set(pathways), set(references)
     for claim in claims:
         where = claim.source
-        for i, cid in enumerate(claim.compounds):
-            if cid not in compound_ids:
-                yield Problem(
-                    where.path,
-                    _line(claim.compound_lines, i, where.line),
-                    f"claim '{claim.id}': {_unknown('compound', cid, compound_ids)}; "
-                    "add it under content/compounds/ or fix the id",
-                    Check.UNKNOWN_COMPOUND,
-                )
-        for i, pid in enumerate(claim.pathways):
-            if pid not in pathway_ids:
-                yield Problem(
-                    where.path,
-                    _line(claim.pathway_lines, i, where.line),
-                    f"claim '{claim.id}': {_unknown('pathway', pid, pathway_ids)}; "
-                    "add it under content/pathways/ or fix the id",
-                    Check.UNKNOWN_PATHWAY,
-                )
+        named = (
+            (
+                "compound",
+                claim.compounds,
+                claim.compound_lines,
+                compound_ids,
+                Check.UNKNOWN_COMPOUND,
+            ),
+            ("pathway", claim.pathways, claim.pathway_lines, pathway_ids, Check.UNKNOWN_PATHWAY),
+        )
+        for kind, ids, lines, known, check in named:
+            for i, entry_id in enumerate(ids):
+                if entry_id not in known:
+                    yield Problem(
+                        where.path,
+                        _line(lines, i, where.line),
+                        f"claim '{claim.id}': {_unknown(kind, entry_id, known)}; "
+                        f"add it under content/{kind}s/ or fix the id",
+                        check,
+                    )
         for n, evidence in enumerate(claim.evidence, start=1):
             for i, key in enumerate(evidence.citations):
                 if key not in keys:
