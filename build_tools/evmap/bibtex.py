@@ -212,12 +212,6 @@ def reference_text(digest: str, entry: Entry) -> ReferenceText:
     return cached
 
 
-def format_entry(entry: Entry) -> tuple[str, str]:
-    """Format one entry as (html, text), once per content."""
-    done = reference_text(_entry_digest(entry), entry)
-    return done.html, done.text
-
-
 def _format_job(job: tuple[str, Entry]) -> tuple[str, ReferenceText]:
     return job[0], _format(job[1])
 

@@ -259,7 +259,6 @@ def load_content(settings: Settings, workers: int = 2) -> Content:
         for kind, path, data in files
         if isinstance(data, bytes) and _file_key(kind, path, data) not in _FILE_CACHE
     ]
-    library_known = _library_key(settings) in _LIBRARY_CACHE
     if (
         workers > 1
         and sum(len(data) for _, _, data in todo) >= PARALLEL_MIN_BYTES
@@ -276,11 +275,11 @@ def load_content(settings: Settings, workers: int = 2) -> Content:
         entries, problems = load_file(kind, data, path)
         targets[kind].extend(entries)
         content.problems.extend(problems)
-    library = _load_library(settings)
+    library_key, library, parsed_now = _load_library(settings)
     content.references.extend(library.references)
     content.problems.extend(library.problems)
-    if todo or not library_known:
-        _persist(settings, files)
+    if todo or parsed_now:
+        _persist(settings, files, library_key)
     return content
 
 
@@ -298,37 +297,34 @@ def _restore(settings: Settings) -> None:
     _LIBRARY_CACHE.update(stored.get("library", {}))
 
 
-def _persist(settings: Settings, files: list[tuple[str, str, bytes | OSError]]) -> None:
+def _persist(
+    settings: Settings,
+    files: list[tuple[str, str, bytes | OSError]],
+    library_key: tuple[str, bytes] | None,
+) -> None:
     """Keep this run's parsed files and library for the next run (only what is still used)."""
     used = {
         key: _FILE_CACHE[key]
         for kind, path, data in files
         if isinstance(data, bytes) and (key := _file_key(kind, path, data)) in _FILE_CACHE
     }
-    library_key = _library_key(settings)
     library = {library_key: _LIBRARY_CACHE[library_key]} if library_key in _LIBRARY_CACHE else {}
     cache.write(settings.root, "parsed", {"files": used, "library": library})
-
-
-def _library_key(settings: Settings) -> tuple[str, bytes] | None:
-    try:
-        raw = settings.bibtex_file.read_bytes()
-    except OSError:
-        return None
-    return (settings.relative(settings.bibtex_file), hashlib.blake2b(raw, digest_size=16).digest())
 
 
 # Parsed libraries by (path, content digest), for the same reason as _FILE_CACHE.
 _LIBRARY_CACHE: dict[tuple[str, bytes], Library] = {}
 
 
-def _load_library(settings: Settings) -> Library:
+def _load_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library, bool]:
+    """The library (a copy), its cache key, and whether it was parsed just now."""
     key, library = _read_library(settings)
+    parsed_now = key is not None and key not in _LIBRARY_CACHE
     if key is not None:
-        if len(_LIBRARY_CACHE) >= 4 and key not in _LIBRARY_CACHE:
+        if len(_LIBRARY_CACHE) >= 4 and parsed_now:
             _LIBRARY_CACHE.clear()  # a long `mkdocs serve` keeps only recent versions
         library = _LIBRARY_CACHE.setdefault(key, library)
-    return Library(list(library.references), list(library.problems))
+    return key, Library(list(library.references), list(library.problems)), parsed_now
 
 
 def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library]:
