@@ -94,3 +94,23 @@ def test_cache_survives_a_corrupt_file(tmp_path: Path, monkeypatch: pytest.Monke
         stored.write_bytes(b"not a pickle")
     _forget(monkeypatch)
     assert check_project(settings).map.claims
+
+
+def test_cache_serve_rebuilds_write_it_once_at_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    project = write_project(tmp_path / "p")
+    settings = load_settings(project.config)
+    _forget(monkeypatch)
+    monkeypatch.setattr(load, "_UNSAVED", {})
+    check_project(settings, persist=False)  # a rebuild under `mkdocs serve`
+    assert cache.read(settings.root, "parsed") == {}
+    load.save_cache(settings)  # the server stops
+    stored = cache.read(settings.root, "parsed")
+    assert len(stored["files"]) == 5 and len(stored["library"]) == 1
+    load.save_cache(settings)  # nothing left to write
+    _forget(monkeypatch)
+    monkeypatch.setattr(load, "_parse_file", _refuse)
+    monkeypatch.setattr(load, "load_library", _refuse)
+    assert check_project(settings).map.claims

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import REPO, TEMPLATES, article, soup, write_project
+from evmap import views
 from evmap.build import build_site
 from evmap.config import load_settings
 from evmap.export import (
@@ -61,6 +62,7 @@ from evmap.views import (
     grade_claim,
     layout_network,
     order_layers,
+    ordered_layers,
 )
 from pybtex.database.input.bibtex import Parser
 
@@ -256,6 +258,20 @@ def test_views_barycentre_ordering_removes_crossings() -> None:
     ordered = order_layers(layers, edges)
     assert crossings(ordered, edges) == 0
     assert order_layers(layers, edges) == ordered  # deterministic
+
+
+def test_views_ordered_layers_remembers_the_ordering_of_a_graph() -> None:
+    layers = [["a", "b", "c"], ["x", "y", "z"]]
+    edges = [{("a", "y"): 1.0, ("b", "x"): 1.0, ("c", "z"): 1.0}]
+    views._order_layers_memo.cache_clear()
+    first = ordered_layers(layers, edges)
+    assert first == order_layers(layers, edges)
+    first[0].reverse()  # the caller's copy: the remembered ordering stays as it was
+    assert ordered_layers(layers, edges) == order_layers(layers, edges)
+    assert views._order_layers_memo.cache_info().hits == 1
+    edges[0][("a", "x")] = 2.0  # another graph: ordered afresh
+    assert ordered_layers(layers, edges) == order_layers(layers, edges)
+    assert views._order_layers_memo.cache_info().misses == 2
 
 
 class _Links:

@@ -287,14 +287,17 @@ def references_script(evidence_map: EvidenceMap) -> str:
 
 
 def download_files(
-    evidence_map: EvidenceMap, bib_text: str, source_name: str = "references.bib"
+    evidence_map: EvidenceMap,
+    bib_text: str,
+    source_name: str = "references.bib",
+    analysis: MapAnalysis | None = None,
 ) -> dict[str, str]:
     """Every file built with the site from the map, by site-relative path.
 
     The downloads (:data:`DOWNLOADS`) and the citation-tooltip script
-    (:data:`REFERENCES_SCRIPT`).
+    (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made.
     """
-    analysis = analyse_map(evidence_map)
+    analysis = analysis or analyse_map(evidence_map)
     return {
         JSON_DOWNLOAD.path: map_to_json(evidence_map, analysis),
         CSV_DOWNLOAD.path: map_to_csv(evidence_map, analysis),

@@ -230,11 +230,13 @@ def _parse_in_parallel(
             _LIBRARY_CACHE[library_key] = parsed_library
 
 
-def load_content(settings: Settings, workers: int = 2) -> Content:
+def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> Content:
     """Read every content file and the BibTeX library of a project.
 
     Large projects are parsed on ``workers`` processes (YAML parsing and BibTeX
-    reading are the bulk of a check); results are the same either way.
+    reading are the bulk of a check); results are the same either way. What was
+    parsed is kept in the persistent cache for the next process, at once or,
+    with ``persist=False`` (``mkdocs serve`` rebuilds), at :func:`save_cache`.
 
     Returns:
         The valid entries and all problems found; nothing is raised for bad input.
@@ -278,9 +280,25 @@ def load_content(settings: Settings, workers: int = 2) -> Content:
     library_key, library, parsed_now = _load_library(settings)
     content.references.extend(library.references)
     content.problems.extend(library.problems)
-    if todo or parsed_now:
-        _persist(settings, files, library_key)
+    if todo or parsed_now or settings.root in _UNSAVED:
+        keys = [
+            _file_key(kind, path, data) for kind, path, data in files if isinstance(data, bytes)
+        ]
+        _UNSAVED[settings.root] = (keys, library_key)
+        if persist:
+            save_cache(settings)
     return content
+
+
+# What load_content(persist=False) parsed and has not written yet, by project.
+_UNSAVED: dict[Path, tuple[list[tuple[str, str, bytes]], tuple[str, bytes] | None]] = {}
+
+
+def save_cache(settings: Settings) -> None:
+    """Write the project's parsed files to the persistent cache, if any are unsaved."""
+    pending = _UNSAVED.pop(settings.root, None)
+    if pending is not None:
+        _persist(settings, *pending)
 
 
 # Projects whose persistent cache this process has read already.
@@ -299,15 +317,11 @@ def _restore(settings: Settings) -> None:
 
 def _persist(
     settings: Settings,
-    files: list[tuple[str, str, bytes | OSError]],
+    keys: list[tuple[str, str, bytes]],
     library_key: tuple[str, bytes] | None,
 ) -> None:
     """Keep this run's parsed files and library for the next run (only what is still used)."""
-    used = {
-        key: _FILE_CACHE[key]
-        for kind, path, data in files
-        if isinstance(data, bytes) and (key := _file_key(kind, path, data)) in _FILE_CACHE
-    }
+    used = {key: _FILE_CACHE[key] for key in keys if key in _FILE_CACHE}
     library = {library_key: _LIBRARY_CACHE[library_key]} if library_key in _LIBRARY_CACHE else {}
     cache.write(settings.root, "parsed", {"files": used, "library": library})
 

@@ -16,18 +16,18 @@ from .problems import EvmapError
 from .validate import CheckResult, check_project
 
 
-def check(settings: Settings) -> CheckResult:
-    """Load and validate the project."""
-    return check_project(settings)
+def check(settings: Settings, persist: bool = True) -> CheckResult:
+    """Load and validate the project (see :func:`evmap.validate.check_project`)."""
+    return check_project(settings, persist)
 
 
-def checked_map(settings: Settings, strict: bool = False) -> CheckResult:
+def checked_map(settings: Settings, strict: bool = False, persist: bool = True) -> CheckResult:
     """Like :func:`check`, but raise when anything fails the build.
 
     Raises:
         EvmapError: with every problem (errors, and warnings when ``strict``).
     """
-    result = check(settings)
+    result = check(settings, persist)
     if result.errors(strict):
         raise EvmapError(result.problems)
     return result

@@ -29,9 +29,17 @@ from mkdocs.utils.templates import TemplateContext
 from .config import ConfigError, Settings, settings_from_options
 from .export import download_files
 from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
+from .load import save_cache
 from .pipeline import checked_map, format_map_references
 from .problems import EvmapError, Severity
-from .render import OWN_SEARCH_KINDS, PageSpec, Renderer, Urls, make_environment
+from .render import (
+    OWN_SEARCH_KINDS,
+    PageSpec,
+    Renderer,
+    Urls,
+    make_environment,
+    templates_stamp,
+)
 from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from .yamlio import decode_text
 
@@ -75,22 +83,37 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.renderer: Renderer | None = None
+        self.previous: Renderer | None = None
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
         self.shells: PageShells | None = None
         self.written = 0
         self.env: jinja2.Environment | None = None
         self.env_dir: Path | None = None
+        self.serving = False
+        self.theme_bytecode = MemoryBytecodeCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
+        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds.
+
+        Serving, each rebuild re-renders only the entity pages an edit can change
+        (see :mod:`evmap.incremental`) and reuses the theme's compiled templates.
+        """
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Serving, the parse cache is written once, when the server stops."""
+        if self.settings is not None:
+            save_cache(self.settings)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate everything before MkDocs writes anything."""
         root = Path(config.config_file_path).parent.resolve()
         try:
             self.settings = settings_from_options(root, dict(self.config))
-            result = checked_map(self.settings, strict=bool(config.strict))
+            result = checked_map(
+                self.settings, strict=bool(config.strict), persist=not self.serving
+            )
         except ConfigError as exc:
             raise PluginError(f"evmap: {exc}") from None
         except EvmapError as exc:
@@ -108,8 +131,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if self.env is None or self.env_dir != self.settings.templates_dir:
             self.env = make_environment(self.settings.templates_dir)
             self.env_dir = self.settings.templates_dir
-        env = self.env
-        self.renderer = Renderer(result.map, env, Urls(bool(config.use_directory_urls)))
+        self.previous = self.renderer if self.serving else None
+        self.renderer = Renderer(
+            result.map,
+            self.env,
+            Urls(bool(config.use_directory_urls)),
+            keep_bodies=self.serving,
+            stamp=templates_stamp(self.settings.templates_dir) if self.serving else None,
+        )
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
                 config.extra_css.append(asset)
@@ -143,9 +172,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             files.append(File.generated(config, asset, abs_src_path=str(source)))
         bib_text = decode_text(self.settings.bibtex_file.read_bytes())  # as the loader read it
         bib_name = self.settings.relative(self.settings.bibtex_file)
-        for path, content in download_files(self.renderer.map, bib_text, bib_name).items():
+        for path, content in download_files(
+            self.renderer.map, bib_text, bib_name, self.renderer.analysis
+        ).items():
             files.append(File.generated(config, path, content=content))
         self.renderer.docs = frozenset(f.src_uri for f in files.documentation_pages())
+        if self.previous is not None:
+            reused = self.renderer.adopt(self.previous)
+            log.debug(f"{reused} of {len(self.pages)} generated pages unchanged since last build")
+            self.previous = None
         if config.nav is None:
             config.nav = default_nav(files, self.pages)
         self.history = self._read_history(files, config)
@@ -168,8 +203,13 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         """Prepare page shells from the theme's own templates."""
+        # Serving, pages whose table of contents is as in the last build reuse its HTML.
+        tocs = self.shells.tocs if self.serving and self.shells is not None else None
         self.shells = None
         self.written = 0
+        if self.serving:
+            # MkDocs makes a new theme environment per build: keep its compiled templates.
+            env.bytecode_cache = self.theme_bytecode
         if len(self.pages) >= PROGRESS_EVERY:
             log.info(f"writing {len(self.pages)} generated pages")
         if self.config.page_shell:
@@ -182,7 +222,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
                 )
             except jinja2.TemplateNotFound:
                 toc = None
-            self.shells = PageShells(env.get_template("main.html"), toc)
+            self.shells = PageShells(
+                env.get_template("main.html"), toc, keep_tocs=self.serving, reuse=tocs
+            )
         return env
 
     def on_page_markdown(
@@ -274,6 +316,23 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
                 if path.exists():
                     server.watch(str(path))
         return server
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, checked against their source by Jinja."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from memory (Jinja drops it if the source changed)."""
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Remember ``bucket``'s compiled template."""
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _written_pages(files: Files) -> list[str]:

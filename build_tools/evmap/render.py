@@ -8,6 +8,7 @@ relative to the page, so the same pages work hosted and from ``file://``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 
 from . import views
 from .export import DOWNLOADS
+from .incremental import stale_subjects
 from .model import Claim, Compound, EvidenceMap, Pathway, Reference, Stance
 
 PAGE_KINDS = (
@@ -295,13 +297,44 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
-class Renderer:
-    """Renders every generated page of one map; caches shared views per page depth."""
+def templates_stamp(templates_dir: Path) -> str:
+    """Digest of every file under ``templates_dir``: pages rendered from equal stamps agree."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
-    def __init__(self, evidence_map: EvidenceMap, env: jinja2.Environment, urls: Urls) -> None:
+
+class Renderer:
+    """Renders every generated page of one map; caches shared views per page depth.
+
+    Args:
+        evidence_map: The validated map.
+        env: The environment of :func:`make_environment`.
+        urls: Where pages live.
+        keep_bodies: Keep every entity page's body, for the next renderer to
+            :meth:`adopt` (``mkdocs serve``); a one-shot build keeps none.
+        stamp: What the bodies depend on besides the map (the templates' files):
+            bodies are adopted only from a renderer with an equal stamp.
+    """
+
+    def __init__(
+        self,
+        evidence_map: EvidenceMap,
+        env: jinja2.Environment,
+        urls: Urls,
+        *,
+        keep_bodies: bool = False,
+        stamp: object = None,
+    ) -> None:
         self.map = evidence_map
         self.env = env
         self.urls = urls
+        self.keep_bodies = keep_bodies
+        self.stamp = stamp
+        self._bodies: dict[PageSpec, str] = {}
+        self.adopted = 0  # bodies taken from the previous renderer
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
         self._claim_html: dict[tuple[str, str, bool], Markup] = {}
@@ -573,8 +606,38 @@ class Renderer:
             )
         return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
 
+    def adopt(self, previous: Renderer) -> int:
+        """Reuse the entity pages ``previous`` rendered that this map renders the same.
+
+        Which pages an edit can change is decided by :mod:`evmap.incremental`;
+        site-wide pages are always rendered again. Returns how many bodies were taken.
+        """
+        if (
+            not self.keep_bodies
+            or previous.stamp != self.stamp
+            or previous.urls != self.urls
+            or previous.docs != self.docs
+        ):
+            return 0
+        stale = stale_subjects(previous.map, self.map)
+        if stale is None:
+            return 0
+        for spec, html in previous._bodies.items():
+            if (spec.kind, spec.subject) not in stale:
+                self._bodies[spec] = html
+        self.adopted = len(self._bodies)
+        return self.adopted
+
     def render(self, spec: PageSpec) -> str:
         """The HTML fragment of one page (the theme adds the surrounding page)."""
+        html = self._bodies.get(spec)
+        if html is None:
+            html = self._render(spec)
+            if self.keep_bodies and spec.kind in SECTION:
+                self._bodies[spec] = html
+        return html
+
+    def _render(self, spec: PageSpec) -> str:
         template = self.env.get_template(f"{spec.kind}.html")
         html = template.render(page=self.context(spec))
         if spec.kind in SECTION:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import jinja2
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents, get_toc
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
 # Placeholders: plain letters and digits, so no template filter alters them.
 TITLE = "EVMAPSHELLTITLEx7q"
@@ -57,12 +58,24 @@ class PageShells:
         template: The theme's page template (``main.html``).
         toc_template: The theme's table-of-contents partial, or None when the
             theme has none (then every page is rendered by the theme).
+        keep_tocs: Keep each page's rendered table of contents in :attr:`tocs`.
+        reuse: The :attr:`tocs` of the previous build (``mkdocs serve``): a page
+            whose URL, table of contents and shell are unchanged takes its HTML.
     """
 
-    def __init__(self, template: jinja2.Template, toc_template: jinja2.Template | None) -> None:
+    def __init__(
+        self,
+        template: jinja2.Template,
+        toc_template: jinja2.Template | None,
+        *,
+        keep_tocs: bool = False,
+        reuse: dict[TocKey, str] | None = None,
+    ) -> None:
         self.template = template
         self.toc_template = toc_template
         self._shells: dict[tuple[object, ...], Shell | None] = {}
+        self.tocs: dict[TocKey, str] | None = {} if keep_tocs else None
+        self._reuse = reuse or {}
 
     def render(
         self, context: dict[str, Any], page: Page, content: str, toc: TableOfContents
@@ -86,8 +99,7 @@ class PageShells:
         if shell is None:
             page.content = content
             return str(self.template.render(context))
-        assert self.toc_template is not None
-        toc_html = squeeze(self.toc_template.render(context))
+        toc_html = self._toc_html(context, page, shell, toc)
         first = next(iter(toc), None)
         values: list[tuple[str, str]] = [
             (shell.toc, toc_html),
@@ -102,6 +114,21 @@ class PageShells:
             html = html.replace(placeholder, value)
         before, _, after = html.partition(shell.content)
         return before + content + after
+
+    def _toc_html(
+        self, context: dict[str, Any], page: Page, shell: Shell, toc: TableOfContents
+    ) -> str:
+        """The theme's table of contents of ``page``, squeezed (reused when kept)."""
+        assert self.toc_template is not None
+        if self.tocs is None:
+            return squeeze(self.toc_template.render(context))
+        # The shell's own TOC stands for everything but the entries the partial reads.
+        key = (page.url, shell.toc, _toc_key(toc))
+        html = self._reuse.get(key)
+        if html is None:
+            html = squeeze(self.toc_template.render(context))
+        self.tocs[key] = html
+        return html
 
     def _build(self, context: dict[str, Any], page: Page, has_title: bool) -> Shell | None:
         """Render the shell for pages like ``page``; None when placeholders do not fit."""
@@ -135,6 +162,23 @@ class PageShells:
         if "<pre" in leftover or "<textarea" in leftover:  # whitespace would matter
             return Shell(html, toc, marker)
         return Shell(squeeze(html), squeeze(toc), marker)
+
+
+TocKey = tuple[str, str, tuple[object, ...]]
+
+
+def _toc_key(toc: Iterable[AnchorLink]) -> tuple[object, ...]:
+    """Everything a table-of-contents partial can read of the entries, nested."""
+    return tuple(
+        (
+            link.id,
+            link.title,
+            link.level,
+            repr(getattr(link, "typeset", None)),  # set by Material's typeset plugin
+            _toc_key(link.children),
+        )
+        for link in toc
+    )
 
 
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")

@@ -238,9 +238,12 @@ class CheckResult:
         return [p for p in self.problems if strict or p.severity is Severity.ERROR]
 
 
-def check_project(settings: Settings) -> CheckResult:
-    """Load and validate a whole project: the one entry point of every shell."""
-    content = load_content(settings)
+def check_project(settings: Settings, persist: bool = True) -> CheckResult:
+    """Load and validate a whole project: the one entry point of every shell.
+
+    ``persist=False`` leaves the persistent cache for :func:`evmap.load.save_cache`.
+    """
+    content = load_content(settings, persist=persist)
     problems = validate_content(content, settings)
     evidence_map = build_map(
         content.compounds, content.pathways, content.claims, content.references

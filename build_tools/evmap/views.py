@@ -11,6 +11,7 @@ from ``file://``. The grading rule is written out for readers in
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1121,6 +1122,23 @@ def order_layers(
     return best
 
 
+@functools.lru_cache(maxsize=2)
+def _order_layers_memo(
+    layers: tuple[tuple[str, ...], ...],
+    edges: tuple[tuple[tuple[tuple[str, str], float], ...], ...],
+) -> list[list[str]]:
+    """:func:`order_layers` remembered by its input: ``mkdocs serve`` rebuilds after an
+    edit that leaves the graph as it was (most edits) skip the sweeps."""
+    return order_layers(layers, [dict(between) for between in edges])
+
+
+def ordered_layers(layers: Sequence[Sequence[str]], edges: Sequence[LayerEdges]) -> list[list[str]]:
+    """:func:`order_layers`, computed once per distinct graph (a copy for the caller)."""
+    key_layers = tuple(tuple(layer) for layer in layers)
+    key_edges = tuple(tuple(between.items()) for between in edges)
+    return [list(layer) for layer in _order_layers_memo(key_layers, key_edges)]
+
+
 def crossings(layers: Sequence[Sequence[str]], edges: Sequence[LayerEdges]) -> int:
     """Number of edge crossings between consecutive layers (merge-count, O(E log E))."""
     total = 0
@@ -1206,7 +1224,7 @@ def layout_network(
             if cid != NO_COMPOUND
         }
         layer_edges = [pair]
-        layers = order_layers([comp_ids, path_ids], layer_edges)
+        layers = ordered_layers([comp_ids, path_ids], layer_edges)
     else:
         claim_ids = list(m.claims)
         left: LayerEdges = {}
@@ -1219,7 +1237,7 @@ def layout_network(
                 if pid in m.pathways:
                     right[kid, pid] = 1.0
         layer_edges = [left, right]
-        layers = order_layers([comp_ids, claim_ids, path_ids], layer_edges)
+        layers = ordered_layers([comp_ids, claim_ids, path_ids], layer_edges)
 
     def width_of(labels: Iterable[str]) -> float:
         return max((len(s) for s in labels), default=8) * CHAR_WIDTH + 12

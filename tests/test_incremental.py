@@ -1,0 +1,237 @@
+"""`mkdocs serve` rebuilds re-render only the pages an edit can change (issue 6).
+
+The rule (evmap.incremental) is checked two ways: which pages a given edit marks
+stale, on the tiny project; and, on a copy of the shipped site, a series of
+edits each rebuilt the way `mkdocs serve` does (one plugin instance, pages of
+the previous build reused) and compared file by file with a clean build.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, Project
+from evmap.build import fresh_plugins, run_mkdocs
+from evmap.config import load_settings
+from evmap.incremental import stale_subjects
+from evmap.model import EvidenceMap
+from evmap.pipeline import check, format_map_references
+from evmap.plugin import EvidenceMapPlugin
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+
+def _map(project: Project) -> EvidenceMap:
+    settings = load_settings(project.config)
+    result = check(settings)
+    assert not result.errors(strict=False), result.problems
+    format_map_references(settings, result.map)
+    return result.map
+
+
+def _edit(project: Project, rel: str, old: str, new: str) -> None:
+    text = project.read(rel)
+    assert old in text, f"{old!r} not in {rel}"
+    (project.root / rel).write_text(text.replace(old, new, 1), "utf-8")
+
+
+NMDAR_CLAIM_PAGES = {
+    ("pathway", "nmdar-inhibition"),
+    ("compound", "ketamine"),
+    ("compound", "arketamine"),
+    ("reference", "berman2000"),
+    ("reference", "wei2021"),
+}
+
+STALE_CASES: list[tuple[str, str, str, str, set[tuple[str, str]] | None]] = [
+    # (case, file, old text, new text, stale pages; None = every page)
+    (
+        "statement",
+        "content/claims/core.yml",
+        "is the main route",
+        "is one route",
+        NMDAR_CLAIM_PAGES,
+    ),
+    (
+        "claim moved to another pathway: old and new pages",
+        "content/claims/core.yml",
+        "pathways: [nmdar-inhibition]\n",
+        "pathways: [bdnf-trkb]\n",
+        NMDAR_CLAIM_PAGES | {("pathway", "bdnf-trkb")},
+    ),
+    (
+        "citation dropped: the reference page too",
+        "content/claims/core.yml",
+        "citations: [wei2021, berman2000]",
+        "citations: [wei2021]",
+        {
+            ("pathway", "bdnf-trkb"),
+            ("pathway", "nmdar-inhibition"),
+            ("compound", "arketamine"),
+            ("reference", "wei2021"),
+            ("reference", "berman2000"),
+        },
+    ),
+    ("compound renamed", "content/compounds/arketamine.yml", "Arketamine", "R-ketamine", None),
+    (
+        "pathway summary",
+        "content/pathways/bdnf-trkb.yml",
+        "category:",
+        "summary: New.\ncategory:",
+        None,
+    ),
+    ("reference title", "references.bib", "Antidepressant effects", "Antidepressant actions", None),
+    ("nothing", "references.bib", "", "", set()),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "expected"),
+    [case[1:] for case in STALE_CASES],
+    ids=[case[0] for case in STALE_CASES],
+)
+def test_stale_subjects_of_one_edit(
+    project: Project, rel: str, old: str, new: str, expected: set[tuple[str, str]] | None
+) -> None:
+    before = _map(project)
+    _edit(project, rel, old, new)
+    after = _map(project)
+    stale = stale_subjects(before, after)
+    assert stale == (None if expected is None else frozenset(expected))
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@contextmanager
+def serving(config_file: Path, site: Path) -> Iterator[Callable[[], EvidenceMapPlugin]]:
+    """Rebuild as `mkdocs serve` does: configuration read again, plugin instances kept."""
+    with fresh_plugins():
+        first = load_config(str(config_file), site_dir=str(site))
+        first.plugins.on_startup(command="serve", dirty=False)
+
+        def rebuild() -> EvidenceMapPlugin:
+            config = load_config(str(config_file), site_dir=str(site))
+            build(config)
+            plugin = config.plugins["evmap"]
+            assert isinstance(plugin, EvidenceMapPlugin)
+            return plugin
+
+        try:
+            yield rebuild
+        finally:
+            first.plugins.on_shutdown()
+
+
+def _load(path: Path) -> list[dict[str, object]]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def _dump(path: Path, data: object) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def test_serve_rebuilds_match_clean_builds_edit_after_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = tmp_path / "site-src"
+    root.mkdir()
+    for name in ("content", "docs", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("mkdocs.yml", "references.bib"):
+        shutil.copy2(REPO / name, root / name)
+    config_file = root / "mkdocs.yml"
+    claims_files = sorted((root / "content" / "claims").glob("*.yml"))
+    first, second = claims_files[0], claims_files[1]
+    pathways = sorted(p.stem for p in (root / "content" / "pathways").glob("*.yml"))
+
+    def statement() -> None:
+        claims = _load(first)
+        claims[0]["statement"] = "A statement rewritten <em>by hand</em> for this test."
+        _dump(first, claims)
+
+    def stance() -> None:
+        claims = _load(second)
+        evidence = claims[0]["evidence"]
+        assert isinstance(evidence, list)
+        evidence[0]["stance"] = "contradicts" if evidence[0]["stance"] == "supports" else "supports"
+        _dump(second, claims)
+
+    def move() -> None:
+        claims = _load(first)
+        current = claims[1]["pathways"]
+        assert isinstance(current, list)
+        claims[1]["pathways"] = [next(p for p in pathways if p not in current), *current]
+        _dump(first, claims)
+
+    def add() -> None:
+        claims = _load(second)
+        new = copy.deepcopy(claims[0])
+        new.update(id="incremental-test-claim", statement="A new claim.")
+        claims.append(new)
+        _dump(second, claims)
+
+    def remove() -> None:
+        claims = _load(first)
+        del claims[2]
+        _dump(first, claims)
+
+    def rename_compound() -> None:
+        path = root / "content" / "compounds" / "arketamine.yml"
+        path.write_text(
+            re.sub(
+                r"^name: .*$",
+                "name: R-ketamine (renamed)",
+                path.read_text("utf-8"),
+                count=1,
+                flags=re.M,
+            ),
+            "utf-8",
+        )
+
+    def template() -> None:
+        path = root / "templates" / "partials" / "claim.html"
+        path.write_text(path.read_text("utf-8") + "<!-- edited -->\n", "utf-8")
+
+    # (edit, whether the rebuild reuses entity pages of the one before)
+    edits: list[tuple[Callable[[], None], bool]] = [
+        (statement, True),
+        (stance, True),
+        (move, True),
+        (add, True),
+        (remove, True),
+        (rename_compound, False),
+        (template, False),
+        (lambda: None, True),
+    ]
+    served = tmp_path / "served"
+    with serving(config_file, served) as rebuild:
+        plugin = rebuild()
+        assert plugin.renderer is not None and plugin.renderer.adopted == 0
+        for n, (edit, reuses) in enumerate(edits):
+            edit()
+            plugin = rebuild()
+            assert plugin.renderer is not None
+            assert (plugin.renderer.adopted > 0) == reuses, edit
+            clean = tmp_path / f"clean-{n}"
+            run_mkdocs(config_file, clean, strict=False)
+            served_files, clean_files = _digests(served), _digests(clean)
+            assert served_files.keys() == clean_files.keys()
+            differ = sorted(k for k in clean_files if served_files[k] != clean_files[k])
+            assert differ == [], f"after {getattr(edit, '__name__', edit)}: {differ[:5]}"
