@@ -446,6 +446,21 @@ CASES = [
         f"{COMPOUND}:2: the tag '!!binary' is not allowed; write plain values without '!' tags",
     ),
     case(
+        "list-tag-on-mapping",
+        {COMPOUND: DRUG.replace("name: X", "name: !!seq {a: 1}")},
+        f"{COMPOUND}:2: the tag '!!seq' does not fit a mapping; remove the tag",
+    ),
+    case(
+        "mapping-tag-on-text",
+        {COMPOUND: DRUG.replace("name: X", "name: !!map X")},
+        f"{COMPOUND}:2: the tag '!!map' does not fit a single value; remove the tag",
+    ),
+    case(
+        "number-tag-on-list",
+        {COMPOUND: DRUG.replace("name: X", "name: !!int [1]")},
+        f"{COMPOUND}:2: the tag '!!int' does not fit a list; remove the tag",
+    ),
+    case(
         "billion-laughs",
         {
             CLAIMS: "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"

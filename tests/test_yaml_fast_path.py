@@ -64,7 +64,28 @@ def _texts() -> list[tuple[str, str]]:
     nested += [
         ("flow-33", "a: " + "[" * 33 + "]" * 33 + "\n"),
         ("flow-31", "a: " + "[" * 31 + "]" * 31 + "\n"),
+        ("flow-32", "a: " + "[" * 32 + "]" * 32 + "\n"),
     ]
+    # Every kind of node the fast path builds itself or hands to the constructors.
+    nodes = {
+        "set": "a: !!set {x, y}\n",
+        "omap": "a: !!omap [x: 1]\n",
+        "merge": "a: {x: 1}\nb:\n  <<: {y: 2}\n",
+        "int-key": "1: x\n",
+        "list-key": "? [1]\n: x\n",
+        "duplicate": "a: 1\nb: 2\na: 3\n",
+        "control": 'a: "x\\0y"\n',
+        "control-key": '"k\\x07": 1\n',
+        "python-tag": "a: !!python/object:os.system x\n",
+        "local-tag": "a: !thing {x: 1}\n",
+        "scalars": "a: yes\nb: ~\nc: 1.5\nd: 2020-01-01\ne: '12'\nf: !!str 12\n",
+        "bad-date": "a: 2020-02-30\n",
+        "big-int": "a: 1" + "0" * 30 + "\n",
+        "map-tag-on-text": "a: !!map x\n",
+        "seq-tag-on-map": "a: !!seq {x: 1}\n",
+        "empty-values": "a:\nb: []\nc: {}\nd: ''\n",
+    }
+    nested += [(f"node-{name}", text) for name, text in nodes.items()]
     return texts + mutants + nested
 
 

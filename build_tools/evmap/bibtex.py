@@ -75,14 +75,13 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _entry_lines(text: str) -> dict[str, list[int]]:
+def _entry_lines(text: str, line_of: _Lines) -> dict[str, list[int]]:
     """Map each key (lower-cased) to the lines where an entry with it starts."""
     lines: dict[str, list[int]] = {}
     for match in _ENTRY_START.finditer(text):
         if match.group(1).lower() in _NON_ENTRIES:
             continue
-        line = text.count("\n", 0, match.start()) + 1
-        lines.setdefault(match.group(2).lower(), []).append(line)
+        lines.setdefault(match.group(2).lower(), []).append(line_of(match.start()))
     return lines
 
 
@@ -586,8 +585,8 @@ def load_library(text: str, path: str) -> Library:
 
 def _load_library(text: str, path: str) -> Library:
     library = Library()
-    lines = _entry_lines(text)
     line_of = _Lines(text)
+    lines = _entry_lines(text, line_of)
     spans = _scan_structure(text, line_of)
     for span in spans:
         library.problems.extend(
@@ -631,7 +630,8 @@ def _load_library(text: str, path: str) -> Library:
             key.lower() not in lines and re.fullmatch(r"unnamed-\d+", key)
         ):
             continue  # a key cut short at a space, or made up by pybtex: reported above
-        where = Source(path, lines.get(key.lower(), [line_of(max(text.find(key), 0))])[0])
+        starts = lines.get(key.lower())
+        where = Source(path, starts[0] if starts else line_of(max(text.find(key), 0)))
         if not KEY_PATTERN.match(key):
             library.problems.append(
                 Problem(

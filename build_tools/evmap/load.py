@@ -211,20 +211,43 @@ def _file_key(kind: str, path: str, data: bytes) -> tuple[str, str, bytes]:
     return (kind, path, hashlib.blake2b(data, digest_size=16).digest())
 
 
-def _parse_job(job: tuple[str, str, bytes]) -> tuple[tuple[str, str, bytes], Any]:
-    kind, path, data = job
-    return _file_key(kind, path, data), _parse_file(kind, data, path)
+Job = tuple[str, str, bytes]  # kind, path, content
 
 
-def _parse_in_parallel(
-    settings: Settings, jobs: list[tuple[str, str, bytes]], workers: int
-) -> None:
+def _parse_batch(batch: list[Job]) -> list[tuple[tuple[str, str, bytes], Any]]:
+    return [
+        (_file_key(kind, path, data), _parse_file(kind, data, path)) for kind, path, data in batch
+    ]
+
+
+def batches(jobs: list[Job], count: int) -> list[list[Job]]:
+    """``jobs`` in about ``count`` batches of similar size, largest first.
+
+    Sizes vary a hundredfold (one compound against a hundred claims), so batching
+    by number of files would leave one process with all the work.
+    """
+    target = max(1, sum(len(data) for _, _, data in jobs) // max(1, count))
+    result: list[list[Job]] = []
+    current: list[Job] = []
+    size = 0
+    for job in sorted(jobs, key=lambda job: len(job[2]), reverse=True):
+        current.append(job)
+        size += len(job[2])
+        if size >= target:
+            result.append(current)
+            current, size = [], 0
+    if current:
+        result.append(current)
+    return result
+
+
+def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int) -> None:
     """Parse files (and the library) on ``workers`` processes, filling the caches."""
     with mp.get_context("fork").Pool(workers) as pool:
         library = pool.apply_async(_read_library, (settings,))
-        chunk = max(1, len(jobs) // (workers * 4))
-        for key, parsed in pool.imap_unordered(_parse_job, jobs, chunksize=chunk):
-            _FILE_CACHE[key] = parsed
+        for parsed_batch in pool.imap_unordered(_parse_batch, batches(jobs, workers * 8)):
+            for key, parsed in parsed_batch:
+                _FILE_CACHE[key] = parsed
         library_key, parsed_library = library.get()
         if library_key is not None:
             _LIBRARY_CACHE[library_key] = parsed_library

@@ -84,6 +84,22 @@ class YamlError(Exception):
 
 _Composer = yaml.composer.Composer
 
+# The kind of node each standard tag builds from (an explicit `!!seq` on a
+# mapping would otherwise fail inside PyYAML with no line).
+_TAG_KINDS: dict[str, type[yaml.Node]] = {
+    **{
+        f"tag:yaml.org,2002:{name}": yaml.ScalarNode
+        for name in ("str", "int", "float", "bool", "null", "timestamp")
+    },
+    "tag:yaml.org,2002:map": yaml.MappingNode,
+    "tag:yaml.org,2002:seq": yaml.SequenceNode,
+}
+_KIND_NAMES = {
+    yaml.ScalarNode: "a single value",
+    yaml.MappingNode: "a mapping",
+    yaml.SequenceNode: "a list",
+}
+
 
 class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
     """Safe loader building LineDict/LineList, refusing anchors, aliases and deep nesting.
@@ -132,6 +148,15 @@ class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
         return node
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        fits = _TAG_KINDS.get(node.tag)
+        if fits is not None and not isinstance(node, fits):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the tag '{tag}' does not fit {_KIND_NAMES[type(node)]}; remove the tag",
+                node.start_mark,
+            )
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, OverflowError) as exc:  # e.g. 2020-02-30, a 5000-digit number
@@ -180,28 +205,67 @@ class _FastLoader(_LineLoader):
         resolved: str = super().resolve(kind, value, implicit)
         return resolved
 
-    # The document's root is constructed lazily (deep=False) and its children
-    # later, outside its frame: count it once, for good, when it nests.
-    root_level = 0
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        return None if node is None else _build(self, node, 0)
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        nests = isinstance(node, yaml.MappingNode | yaml.SequenceNode)
-        if not deep:
-            self.root_level = int(nests)
-            return super().construct_object(node, deep=deep)
-        if nests and self.depth + self.root_level >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
-                "an entry needs at most 5",
-                node.start_mark,
-            )
-        self.depth += nests
-        try:
-            return super().construct_object(node, deep=deep)
-        finally:
-            self.depth -= nests
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _build(loader: _LineLoader, node: yaml.Node, depth: int) -> Any:
+    """The value of a libyaml-composed node, as the constructors below build it.
+
+    The common nodes (text, plain mappings and lists) are built here directly,
+    several times faster than through PyYAML's generic construction; every
+    other node (numbers, dates, tags to refuse) goes through the constructors.
+    ``depth`` counts the lists and mappings around ``node``.
+    """
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        if node.tag == _STR_TAG and not _CONTROL.search(node.value):
+            return node.value
+        return loader.construct_object(node, deep=True)
+    if depth >= MAX_DEPTH:
+        raise yaml.composer.ComposerError(
+            None,
+            None,
+            f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+            "an entry needs at most 5",
+            node.start_mark,
+        )
+    if cls is yaml.MappingNode and node.tag == _MAP_TAG:
+        data = LineDict(node.start_mark.line + 1)
+        lines = data.key_lines
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
+                )
+            key = _build(loader, key_node, depth + 1)
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"field names must be text, got {key!r}", key_node.start_mark
+                )
+            if key in data:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"field '{key}' appears twice (first at line {lines[key]}); keep one of them",
+                    key_node.start_mark,
+                )
+            data[key] = _build(loader, value_node, depth + 1)
+            lines[key] = key_node.start_mark.line + 1
+        return data
+    if cls is yaml.SequenceNode and node.tag == _SEQ_TAG:
+        items = LineList(node.start_mark.line + 1)
+        for child in node.value:
+            items.append(_build(loader, child, depth + 1))
+            items.item_lines.append(child.start_mark.line + 1)
+        return items
+    return loader.construct_object(node, deep=True)  # a tagged list or mapping: refused
 
 
 # What keeps a file on the careful (Python-composed) path.
