@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     """Measure edit-to-page latency under ``mkdocs serve``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--size", default="M", choices=["S", "M", "L"])
+    ap.add_argument("--edits", type=int, default=7, help="edits to time (default 7)")
     args = ap.parse_args(argv)
     corpus = REPO / "bench" / "out" / args.size / "corpus"
     if not (corpus / "mkdocs.yml").exists():
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_for(url, f'id="claim-{claim_id}"', start + TIMEOUT_S)
         print(f"first build served after {time.perf_counter() - start:.2f} s")
         results = []
-        for n in range(3):
+        for n in range(args.edits):
             marker = f"Edited statement number {n} for the serve benchmark"
             claims_file.write_text(original.replace(statement, marker, 1), "utf-8")
             edited = time.perf_counter()
@@ -92,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append(back - edited)
             print(f"edit {n + 1}: page back after {back - edited:.2f} s")
             time.sleep(1.0)
-        print(f"median edit-to-page: {sorted(results)[1]:.2f} s (size {args.size})")
+        ordered = sorted(results)
+        print(
+            f"median edit-to-page: {ordered[len(ordered) // 2]:.2f} s, "
+            f"fastest {ordered[0]:.2f} s, slowest {ordered[-1]:.2f} s "
+            f"({len(ordered)} edits, size {args.size})"
+        )
     finally:
         claims_file.write_text(original, "utf-8")
         os.killpg(server.pid, signal.SIGTERM)
