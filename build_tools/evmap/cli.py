@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .config import ConfigError, load_settings
@@ -176,5 +179,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The ``evmap`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    A large map is millions of objects; freeing them one by one at exit took a
+    third of a warm ``evmap check`` at 10,000 claims. Everything evmap writes is
+    written and closed by then (pools, temporary folders and files are closed by
+    their ``with`` blocks), so after flushing the output the process just ends.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to show
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -205,6 +205,12 @@ class _FastLoader(_LineLoader):
         resolved: str = super().resolve(kind, value, implicit)
         return resolved
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # Control characters can only come from escapes (raw ones are refused
+        # before parsing): without a backslash, no text needs searching for them.
+        self.escapes = "\\" in stream
+
     def get_single_data(self) -> Any:
         node = self.get_single_node()
         return None if node is None else _build(self, node, 0)
@@ -215,7 +221,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _build(loader: _LineLoader, node: yaml.Node, depth: int) -> Any:
+def _build(loader: _FastLoader, node: yaml.Node, depth: int) -> Any:
     """The value of a libyaml-composed node, as the constructors below build it.
 
     The common nodes (text, plain mappings and lists) are built here directly,
@@ -225,7 +231,7 @@ def _build(loader: _LineLoader, node: yaml.Node, depth: int) -> Any:
     """
     cls = node.__class__
     if cls is yaml.ScalarNode:
-        if node.tag == _STR_TAG and not _CONTROL.search(node.value):
+        if node.tag == _STR_TAG and not (loader.escapes and _CONTROL.search(node.value)):
             return node.value
         return loader.construct_object(node, deep=True)
     if depth >= MAX_DEPTH:
