@@ -15,9 +15,7 @@ EVMAP = Path(sys.executable).parent / "evmap"
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     # Buffered output, as on a user's machine, so an exit that skipped flushing shows.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    return subprocess.run(
-        [str(EVMAP), *args], capture_output=True, text=True, timeout=120, env=env
-    )
+    return subprocess.run([str(EVMAP), *args], capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_cli_command_prints_every_problem_through_a_pipe(project: Project) -> None:
