@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Project, article, soup, write_project
+from conftest import REPO, TEMPLATES, Project, article, soup, write_project
 from evmap.build import BuildFailed
+from evmap.pipeline import collector_paused
 
 
 def test_build_writes_one_page_per_entity_and_indexes(tiny_site: Path) -> None:
@@ -279,3 +282,76 @@ def test_build_links_to_generated_anchors_validate(
         r.getMessage() for r in caplog.records if "does not contain an anchor" in r.getMessage()
     ]
     assert len(missing) == 1 and "#nope" in missing[0]
+
+
+def _own_templates(project: Project) -> Path:
+    """A copy of the templates inside the project, used by its mkdocs.yml."""
+    templates = project.root / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    project.write("mkdocs.yml", project.read("mkdocs.yml").replace(str(TEMPLATES), "templates"))
+    return templates
+
+
+TEMPLATE_ERRORS = [
+    (
+        "pathway.html",
+        "<h1>x</h1>\n{{ page.no_such_field }}\n",
+        "templates/pathway.html:2: template error while rendering pathways/bdnf-trkb.md: "
+        "'evmap.render.PageContext object' has no attribute 'no_such_field'; fix the template",
+    ),
+    (
+        "partials/claim.html",
+        "{% if claim.id %}\n{{ claim.nope | upper }}\n{% endif %}\n",
+        "templates/partials/claim.html:2: template error while rendering pathways/bdnf-trkb.md: "
+        "'evmap.render.ClaimView object' has no attribute 'nope'; fix the template",
+    ),
+    (
+        "home.html",
+        "<h1>Home</h1>\n\n{% for x in %}\n",
+        "templates/home.html:3: template error while rendering index.md: "
+        "Expected an expression, got 'end of statement block'; fix the template",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("template", "text", "message"), TEMPLATE_ERRORS, ids=[t[0] for t in TEMPLATE_ERRORS]
+)
+def test_build_template_error_names_template_and_line(
+    project: Project, capsys: pytest.CaptureFixture[str], template: str, text: str, message: str
+) -> None:
+    (_own_templates(project) / template).write_text(text, "utf-8")
+    with pytest.raises(BuildFailed):
+        project.build()
+    assert f"evmap: {message}" in capsys.readouterr().err
+
+
+def test_build_freezes_the_map_for_the_collector_and_leaves_nothing_frozen(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freezes: list[int] = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1) or freeze())
+    project.build()
+    assert freezes == [1]
+    assert gc.get_freeze_count() == 0  # a long-lived process (tests, an editor) keeps no leak
+    (_own_templates(project) / "pathway.html").write_text("{{ page.no_such_field }}", "utf-8")
+    with pytest.raises(BuildFailed):
+        project.build()  # fails after the map was loaded and frozen
+    assert freezes == [1, 1]
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_build_collector_paused_while_reading_and_restored(running: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if running else gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is running
+        with pytest.raises(KeyError), collector_paused():
+            raise KeyError("a failure inside")
+        assert gc.isenabled() is running
+    finally:
+        gc.enable() if was else gc.disable()

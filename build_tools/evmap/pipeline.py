@@ -8,17 +8,40 @@ always read again, but parsing is cached by file content (see
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from . import cache
 from .bibtex import format_references, formatted_texts, remember_texts
 from .config import Settings
-from .model import EvidenceMap
+from .model import EvidenceMap, Reference
 from .problems import EvmapError
 from .validate import CheckResult, check_project
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a map is read or formatted.
+
+    Reading a large map allocates millions of objects that form no reference
+    cycles; the collector would scan them again and again while the heap grows
+    (a fifth of a check at 10,000 claims). Reference counting still frees
+    everything; the collector resumes afterwards if it was running.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def check(settings: Settings, persist: bool = True) -> CheckResult:
     """Load and validate the project (see :func:`evmap.validate.check_project`)."""
-    return check_project(settings, persist)
+    with collector_paused():
+        return check_project(settings, persist)
 
 
 def checked_map(settings: Settings, strict: bool = False, persist: bool = True) -> CheckResult:
@@ -35,7 +58,11 @@ def checked_map(settings: Settings, strict: bool = False, persist: bool = True) 
 
 def format_map_references(settings: Settings, evidence_map: EvidenceMap) -> None:
     """Format every reference of the map now (both cores), reusing earlier runs' results."""
-    references = list(evidence_map.references.values())
+    with collector_paused():
+        _format(settings, list(evidence_map.references.values()))
+
+
+def _format(settings: Settings, references: list[Reference]) -> None:
     known = formatted_texts(references)
     if len(known) < len(references):
         remember_texts(cache.read(settings.root, "formats"))

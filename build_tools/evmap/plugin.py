@@ -8,6 +8,7 @@ place, and ``on_serve`` watches the content, library and templates.
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from .render import (
     Renderer,
     Urls,
     make_environment,
+    template_error,
     templates_stamp,
 )
 from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
@@ -122,6 +124,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
         format_map_references(self.settings, result.map)
+        if not self.serving:
+            # A one-shot build keeps the map, MkDocs' files and the theme to the end:
+            # the collector need not scan them for every page (see on_post_build).
+            gc.freeze()
         if self.config.page_shell:
             theme_dir = str(self.settings.templates_dir / "theme")
             if theme_dir not in config.theme.dirs:
@@ -267,7 +273,20 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             return ""  # rendered in on_page_context, when the page is written
         page.toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
         page.present_anchor_ids = self.renderer.anchors(spec)  # for MkDocs' link checks
-        return self.renderer.render(spec)
+        return self._render(spec)
+
+    def _render(self, spec: PageSpec) -> str:
+        """A generated page's body; a template error names its template and line."""
+        assert self.renderer is not None and self.settings is not None
+        try:
+            return self.renderer.render(spec)
+        except jinja2.TemplateError as exc:
+            path, line, message = template_error(exc, self.settings.templates_dir)
+            where = self.settings.relative(Path(path))
+            raise PluginError(
+                f"evmap: {where}:{line}: template error while rendering {spec.src}: {message}; "
+                "fix the template"
+            ) from None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -287,14 +306,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         assert self.renderer is not None and self.shells is not None
         toc = get_toc(self.renderer.toc(spec))  # type: ignore[arg-type]
         context["evmap_page_html"] = self.shells.render(  # type: ignore[typeddict-unknown-key]
-            dict(context), page, self.renderer.render(spec), toc
+            dict(context), page, self._render(spec), toc
         )
         page.content = ""
         return context
 
     @event_priority(-50)  # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Add the entity pages' entries to the search index."""
+        """Add the entity pages' entries to the search index (and unfreeze, see on_config)."""
+        gc.unfreeze()
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.renderer is None or not index.is_file():
             return
@@ -302,6 +322,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for spec in self.pages.values():
             data["docs"].extend(self.renderer.search_entries(spec))
         index.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Give what the build held back to the collector (see on_config)."""
+        gc.unfreeze()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -11,7 +11,8 @@ import dataclasses
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -797,4 +798,19 @@ def reference_links(reference: Reference) -> list[Link]:
     return links
 
 
-RenderHook = Callable[[PageSpec, str], None]
+def template_error(exc: jinja2.TemplateError, templates_dir: Path) -> tuple[str, int, str]:
+    """Where a template error happened: (template path, line, message).
+
+    Syntax errors name their line; errors while rendering (an unknown field, a
+    failing filter) are found in the traceback, whose frames Jinja maps back to
+    template lines. The path is the template's as found under ``templates_dir``
+    (the innermost template frame, e.g. a partial); line 0 when none is known.
+    """
+    message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno, message
+    base = str(templates_dir.resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.startswith(base) and frame.filename.endswith(".html"):
+            return frame.filename, frame.lineno or 0, message
+    return str(templates_dir), 0, message
