@@ -21,7 +21,8 @@ from typing import Any
 import pybtex.errors
 from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
-from pybtex.database import BibliographyData, Entry
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
@@ -182,12 +183,31 @@ _FORMAT_CACHE: dict[str, ReferenceText] = {}
 PARALLEL_MIN = 200
 
 
+def with_persons(entry: Entry) -> Entry:
+    """``entry`` with its author and editor fields read as names, as pybtex styles need.
+
+    The library is read with names left as text (see :class:`_CollectingParser`):
+    parsing every name of a large library costs a third of reading it, and only
+    formatting, which happens once per entry and content, needs them.
+    """
+    roles = [role for role in Person.valid_roles if role in entry.fields]
+    if not roles:
+        return entry
+    persons: dict[str, list[Person]] = {}
+    with pybtex.errors.capture():  # a name pybtex cannot read was reported when checking
+        for role in roles:
+            persons[role] = [Person(name) for name in split_name_list(entry.fields[role])]
+    fields = {k: v for k, v in entry.fields.items() if k not in roles}
+    return Entry(entry.type, fields=fields, persons=persons)
+
+
 def _format(entry: Entry) -> ReferenceText:
     """Format one entry: label, pybtex plain style as HTML and text, plain fields.
 
     Falls back to a minimal "label. title." form when pybtex's style cannot
     format the entry (for example an article with no journal).
     """
+    entry = with_persons(entry)
     label = make_label(entry)
     try:
         formatted = _STYLE.format_entry("", entry)
@@ -549,11 +569,29 @@ def _explain_error(
 
 
 class _CollectingParser(Parser):
-    """pybtex's parser, collecting errors instead of printing or raising."""
+    """pybtex's parser, collecting errors instead of printing or raising.
+
+    Author and editor fields stay text (see :func:`with_persons`); a name that
+    pybtex would refuse is still reported, by :meth:`check_names`.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(person_fields=())
         self.errors: list[Exception] = []
+
+    def check_names(self) -> None:
+        """Report names with too many commas, as pybtex does when it reads names.
+
+        pybtex refuses a name of more than three comma-separated parts; a name
+        with fewer than three commas cannot be one, so only the others are read.
+        """
+        for entry in self.data.entries.values():
+            for role in Person.valid_roles:
+                names = entry.fields.get(role, "")
+                if names.count(",") >= 3:
+                    for name in split_name_list(names):
+                        if name.count(",") >= 3:
+                            Person(name)
 
     def handle_error(self, error: Exception) -> None:
         self.errors.append(error)
@@ -605,6 +643,7 @@ def _load_library(text: str, path: str) -> Library:
         except PybtexSyntaxError as exc:  # pragma: no cover - the parser reports, not raises
             parser.errors.append(exc)
             data = parser.data
+        parser.check_names()
     for error in [*parser.errors, *captured]:
         message = str(error)
         if message.startswith("repeated bibliography entry"):
