@@ -12,14 +12,16 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .problems import Check, Problem, did_you_mean
 from .yamlio import LineDict, LineList
+
+if TYPE_CHECKING:  # jsonschema loads only to explain an invalid entry (a check's startup)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 KINDS = ("compound", "pathway", "claim")
 SCHEMA_DIR = "schema"
@@ -44,6 +46,8 @@ def entry_validator(kind: str) -> Draft202012Validator:
     schema = dict(load_schema(kind))
     schema.pop("oneOf", None)
     schema["$ref"] = f"#/$defs/{kind}"
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema)
 
 
