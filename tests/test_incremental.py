@@ -192,6 +192,17 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
         del claims[2]
         _dump(first, claims)
 
+    def facet_shift() -> None:
+        # A new claim sorting first, with a paradigm that differs from an existing one
+        # only in case: the two share a slug, and the new one takes the plain anchor.
+        claims = _load(second)
+        new = copy.deepcopy(claims[0])
+        model = new["evidence"][0]["model"]
+        model["paradigm"] = str(model.get("paradigm") or "CSDS").swapcase()
+        new.update(id="aaa-incremental-facet", statement="A claim first in order.")
+        claims.append(new)
+        _dump(second, claims)
+
     def rename_compound() -> None:
         path = root / "content" / "compounds" / "arketamine.yml"
         path.write_text(
@@ -216,6 +227,7 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
         (move, True),
         (add, True),
         (remove, True),
+        (facet_shift, False),
         (rename_compound, False),
         (template, False),
         (lambda: None, True),

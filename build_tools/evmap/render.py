@@ -618,6 +618,9 @@ class Renderer:
             or previous.stamp != self.stamp
             or previous.urls != self.urls
             or previous.docs != self.docs
+            # A facet value's anchor (linked from its claims) moves when a value with
+            # the same slug comes or goes before it.
+            or any(self.facets.anchors.get(k, v) != v for k, v in previous.facets.anchors.items())
         ):
             return 0
         stale = stale_subjects(previous.map, self.map)
