@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import tempfile
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from evmap.build import build_site
+from evmap.build import build_site, fresh_plugins
 from evmap.cli import main
+from evmap.plugin import EvidenceMapPlugin
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "templates"
@@ -206,3 +210,23 @@ def article(path: Path) -> BeautifulSoup:
 
 
 SoupOf = Callable[[Path], BeautifulSoup]
+
+
+@contextmanager
+def serving(config_file: Path, site: Path) -> Iterator[Callable[[], EvidenceMapPlugin]]:
+    """Rebuild as `mkdocs serve` does: configuration read again, plugin instances kept."""
+    with fresh_plugins():
+        first = load_config(str(config_file), site_dir=str(site))
+        first.plugins.on_startup(command="serve", dirty=False)
+
+        def rebuild() -> EvidenceMapPlugin:
+            config = load_config(str(config_file), site_dir=str(site))
+            build(config)
+            plugin = config.plugins["evmap"]
+            assert isinstance(plugin, EvidenceMapPlugin)
+            return plugin
+
+        try:
+            yield rebuild
+        finally:
+            first.plugins.on_shutdown()

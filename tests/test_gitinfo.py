@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, soup, write_project
+from conftest import CLAIM, Project, serving, soup, write_project
 from evmap import gitinfo
 from evmap.gitinfo import format_date, join_edit_url, read_commit_times, repository_edit_uri
-from gitrepo import DAY, T0, git_env, init_repo  # noqa: F401  (fixture)
+from gitrepo import DAY, T0, Repo, git_env, init_repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -195,3 +195,30 @@ def test_gitinfo_join_and_format() -> None:
     assert join_edit_url("https://h/r", "", "references.bib") == "https://h/r/references.bib"
     assert format_date(T0) == "2024-03-01"
     assert format_date(T0 + 3 * DAY, epoch=T0) == "2024-03-01"
+
+
+def test_gitinfo_serving_reads_the_history_again_only_when_head_moves(
+    history: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def counting_popen(args: list[str], **kwargs: Any) -> Any:
+        if "log" in args:
+            logs.append(args)
+        return real_popen(args, **kwargs)
+
+    monkeypatch.setattr(gitinfo.subprocess, "Popen", counting_popen)
+    site = tmp_path / "served"
+    page = "pathways/bdnf-trkb/index.html"
+    with serving(history.config, site) as rebuild:
+        rebuild()
+        assert len(logs) == 1 and last_changed(site, page) == "2024-03-11"
+        history.write("content/claims/new.yml", CLAIM)  # not committed: no date, no new read
+        rebuild()
+        assert len(logs) == 2  # a new file to date: read again
+        rebuild()
+        assert len(logs) == 2  # same HEAD, same files: the times are reused
+        Repo(history.root).commit("c1", when=T0 + 20 * DAY)
+        rebuild()
+        assert len(logs) == 3 and last_changed(site, page) == "2024-03-21"

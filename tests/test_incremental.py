@@ -12,21 +12,17 @@ import copy
 import hashlib
 import re
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, Project
-from evmap.build import fresh_plugins, run_mkdocs
+from conftest import REPO, Project, serving
+from evmap.build import run_mkdocs
 from evmap.config import load_settings
 from evmap.incremental import stale_subjects
 from evmap.model import EvidenceMap
 from evmap.pipeline import check, format_map_references
-from evmap.plugin import EvidenceMapPlugin
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 
 def _map(project: Project) -> EvidenceMap:
@@ -114,26 +110,6 @@ def _digests(site: Path) -> dict[str, str]:
         for p in sorted(site.rglob("*"))
         if p.is_file()
     }
-
-
-@contextmanager
-def serving(config_file: Path, site: Path) -> Iterator[Callable[[], EvidenceMapPlugin]]:
-    """Rebuild as `mkdocs serve` does: configuration read again, plugin instances kept."""
-    with fresh_plugins():
-        first = load_config(str(config_file), site_dir=str(site))
-        first.plugins.on_startup(command="serve", dirty=False)
-
-        def rebuild() -> EvidenceMapPlugin:
-            config = load_config(str(config_file), site_dir=str(site))
-            build(config)
-            plugin = config.plugins["evmap"]
-            assert isinstance(plugin, EvidenceMapPlugin)
-            return plugin
-
-        try:
-            yield rebuild
-        finally:
-            first.plugins.on_shutdown()
 
 
 def _load(path: Path) -> list[dict[str, object]]:

@@ -103,6 +103,26 @@ def read_commit_times(root: Path, wanted: Collection[str]) -> dict[str, int]:
     return times
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit checked out under ``root``, or None (no git, no checkout, no commit yet).
+
+    Commit times depend only on the history, which changes only with HEAD, so a
+    long-lived process (``mkdocs serve``) reads the times again only when HEAD moves.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except OSError:
+        return None
+    head = done.stdout.strip()
+    return head if done.returncode == 0 and head else None
+
+
 def page_inputs(spec: PageSpec, evidence_map: EvidenceMap) -> set[str]:
     """The files a generated page is made from: its entry's file and those of its claims.
 

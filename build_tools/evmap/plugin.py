@@ -29,7 +29,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from .config import ConfigError, Settings, settings_from_options
 from .export import download_files
-from .gitinfo import SourceHistory, page_inputs, repository_edit_uri
+from .gitinfo import (
+    SourceHistory,
+    head_commit,
+    page_inputs,
+    repository_edit_uri,
+    source_date_epoch,
+)
 from .load import save_cache
 from .pipeline import checked_map, format_map_references
 from .problems import EvmapError, Severity
@@ -88,6 +94,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.previous: Renderer | None = None
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
+        self.history_key: tuple[object, ...] | None = None
         self.shells: PageShells | None = None
         self.written = 0
         self.env: jinja2.Environment | None = None
@@ -201,6 +208,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if edit_uri is None:
             docs_dir = self.settings.relative(Path(config.docs_dir))
             edit_uri = repository_edit_uri(config.edit_uri, docs_dir)
+        key: tuple[object, ...] | None = None
+        if self.serving:
+            # Serving, the history is read again only when a commit moved HEAD (a walk
+            # through all of it for a file not yet committed costs each rebuild).
+            head = head_commit(self.settings.root)
+            key = (head, frozenset(docs | sources), config.repo_url, edit_uri, source_date_epoch())
+            if head is not None and key == self.history_key:
+                return self.history
+        self.history_key = key
         return SourceHistory.read(
             self.settings.root, docs | sources, config.repo_url or None, edit_uri
         )
