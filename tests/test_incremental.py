@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, Project, serving
+from evmap import cache
 from evmap.build import run_mkdocs
 from evmap.config import load_settings
 from evmap.incremental import stale_subjects
@@ -212,6 +213,9 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
     with serving(config_file, served) as rebuild:
         plugin = rebuild()
         assert plugin.renderer is not None and plugin.renderer.adopted == 0
+        assert plugin.settings is not None
+        parsed = cache.read(plugin.settings.root, "parsed")  # the first build, like a check
+        assert len(parsed["files"]) == len(list((root / "content").rglob("*.yml")))
         for n, (edit, reuses) in enumerate(edits):
             edit()
             plugin = rebuild()

@@ -111,7 +111,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
-        """Serving, the parse cache is written once, when the server stops."""
+        """Serving, what rebuilds parsed goes to the parse cache when the server stops."""
         if self.settings is not None:
             save_cache(self.settings)
 
@@ -120,8 +120,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         root = Path(config.config_file_path).parent.resolve()
         try:
             self.settings = settings_from_options(root, dict(self.config))
+            # Serving, the first build writes the parse cache like any check; later
+            # rebuilds leave it to on_shutdown (a large map takes a while to write).
+            first = self.renderer is None
             result = checked_map(
-                self.settings, strict=bool(config.strict), persist=not self.serving
+                self.settings, strict=bool(config.strict), persist=first or not self.serving
             )
         except ConfigError as exc:
             raise PluginError(f"evmap: {exc}") from None
