@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_settings
+from .incremental import claim_pages
 from .model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference
 from .pipeline import check
 from .problems import Problem, summary_line
@@ -366,13 +367,8 @@ class _Pages:
         for claim in claims:
             if claim is None:
                 continue
-            targets = [
-                *((Entity.PATHWAY, p) for p in claim.pathways),
-                *((Entity.COMPOUND, c) for c in claim.compounds),
-                *((Entity.REFERENCE, k) for k in claim.citation_keys()),
-            ]
-            for entity, id_ in targets:
-                page = self.of(entity, id_)
+            for kind, id_ in claim_pages(claim):
+                page = self.of(Entity(kind), id_)
                 if page is not None:
                     found.setdefault(page.url, page)
         return tuple(found.values())

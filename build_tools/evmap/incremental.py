@@ -41,14 +41,18 @@ def stale_subjects(old: EvidenceMap, new: EvidenceMap) -> frozenset[Subject] | N
     return frozenset(stale)
 
 
+def claim_pages(claim: Claim) -> list[Subject]:
+    """The entity pages a claim shows on: its pathways', compounds', then references'."""
+    return [
+        *(("pathway", p) for p in claim.pathways),
+        *(("compound", c) for c in claim.compounds),
+        *(("reference", k) for k in claim.citation_keys()),
+    ]
+
+
 def _subjects(claims: Iterable[Claim]) -> set[Subject]:
-    """The entity pages a claim shows on."""
-    found: set[Subject] = set()
-    for claim in claims:
-        found.update(("pathway", p) for p in claim.pathways)
-        found.update(("compound", c) for c in claim.compounds)
-        found.update(("reference", k) for k in claim.citation_keys())
-    return found
+    """The entity pages any of ``claims`` shows on."""
+    return {subject for claim in claims for subject in claim_pages(claim)}
 
 
 def _same_references(old: EvidenceMap, new: EvidenceMap) -> bool:
