@@ -13,7 +13,9 @@ Every refusal is a :class:`YamlError` with the line a curator's editor shows
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -133,13 +135,7 @@ class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
             )
         nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
         if nests and self.depth >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
-                "an entry needs at most 5",
-                event.start_mark,
-            )
+            raise _too_deep(event.start_mark)
         self.depth += nests
         try:
             node: yaml.Node = _Composer.compose_node(self, parent, index)
@@ -235,41 +231,18 @@ def _build(loader: _FastLoader, node: yaml.Node, depth: int) -> Any:
             return node.value
         return loader.construct_object(node, deep=True)
     if depth >= MAX_DEPTH:
-        raise yaml.composer.ComposerError(
-            None,
-            None,
-            f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
-            "an entry needs at most 5",
-            node.start_mark,
-        )
+        raise _too_deep(node.start_mark)
+
+    def child(value: yaml.Node) -> Any:
+        return _build(loader, value, depth + 1)
+
     if cls is yaml.MappingNode and node.tag == _MAP_TAG:
         data = LineDict(node.start_mark.line + 1)
-        lines = data.key_lines
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise yaml.constructor.ConstructorError(
-                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
-                )
-            key = _build(loader, key_node, depth + 1)
-            if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"field names must be text, got {key!r}", key_node.start_mark
-                )
-            if key in data:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"field '{key}' appears twice (first at line {lines[key]}); keep one of them",
-                    key_node.start_mark,
-                )
-            data[key] = _build(loader, value_node, depth + 1)
-            lines[key] = key_node.start_mark.line + 1
+        _fill_mapping(data, node, child)
         return data
     if cls is yaml.SequenceNode and node.tag == _SEQ_TAG:
         items = LineList(node.start_mark.line + 1)
-        for child in node.value:
-            items.append(_build(loader, child, depth + 1))
-            items.item_lines.append(child.start_mark.line + 1)
+        _fill_sequence(items, node, child)
         return items
     return loader.construct_object(node, deep=True)  # a tagged list or mapping: refused
 
@@ -329,16 +302,29 @@ def _refuse_tag(loader: _LineLoader, node: yaml.Node) -> Any:
     )
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
-    data = LineDict(node.start_mark.line + 1)
-    yield data
+def _too_deep(mark: yaml.Mark) -> yaml.composer.ComposerError:
+    return yaml.composer.ComposerError(
+        None,
+        None,
+        f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+        "an entry needs at most 5",
+        mark,
+    )
+
+
+def _fill_mapping(
+    data: LineDict, node: yaml.MappingNode, build: Callable[[yaml.Node], Any]
+) -> None:
+    """Fill ``data`` with ``node``'s fields, their values made by ``build``.
+
+    Field names must be text and may not repeat; merge keys (``<<``) are refused.
+    """
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise yaml.constructor.ConstructorError(
                 None, None, "merge keys (<<) are not allowed", key_node.start_mark
             )
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
+        key = build(key_node)
         if not isinstance(key, str):
             raise yaml.constructor.ConstructorError(
                 None, None, f"field names must be text, got {key!r}", key_node.start_mark
@@ -351,16 +337,29 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
                 "keep one of them",
                 key_node.start_mark,
             )
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = line
+        data[key] = build(value_node)
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _fill_sequence(
+    items: LineList, node: yaml.SequenceNode, build: Callable[[yaml.Node], Any]
+) -> None:
+    """Fill ``items`` with ``node``'s items, each made by ``build``."""
+    for child in node.value:
+        items.append(build(child))
+        items.item_lines.append(child.start_mark.line + 1)
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    data = LineDict(node.start_mark.line + 1)
+    yield data
+    _fill_mapping(data, node, functools.partial(loader.construct_object, deep=True))
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
     data = LineList(node.start_mark.line + 1)
     yield data
-    for child in node.value:
-        data.append(loader.construct_object(child, deep=True))
-        data.item_lines.append(child.start_mark.line + 1)
+    _fill_sequence(data, node, functools.partial(loader.construct_object, deep=True))
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
