@@ -125,12 +125,18 @@ _BUILDERS: dict[str, Any] = {"compound": _compound, "pathway": _pathway, "claim"
 
 # Parsed files by (kind, path, content digest): `mkdocs serve` and `evmap build`
 # (which checks before MkDocs checks again) re-parse only files that changed.
-_FILE_CACHE: dict[tuple[str, str, bytes], tuple[list[Any], list[Problem]]] = {}
+FileKey = tuple[str, str, bytes]  # kind, path, content digest
+_FILE_CACHE: dict[FileKey, tuple[list[Any], list[Problem]]] = {}
 
 
-def load_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Problem]]:
-    """Parse one YAML file of ``kind``: its valid entries and its problems (cached by content)."""
-    key = _file_key(kind, path, data)
+def load_file(
+    kind: str, data: bytes, path: str, key: FileKey | None = None
+) -> tuple[list[Any], list[Problem]]:
+    """Parse one YAML file of ``kind``: its valid entries and its problems (cached by content).
+
+    ``key`` is the file's :func:`_file_key` when the caller has it already.
+    """
+    key = key or _file_key(kind, path, data)
     cached = _FILE_CACHE.get(key)
     if cached is None:
         try:
@@ -207,17 +213,15 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
 PARALLEL_MIN_BYTES = 1_000_000
 
 
-def _file_key(kind: str, path: str, data: bytes) -> tuple[str, str, bytes]:
+def _file_key(kind: str, path: str, data: bytes) -> FileKey:
     return (kind, path, hashlib.blake2b(data, digest_size=16).digest())
 
 
-Job = tuple[str, str, bytes]  # kind, path, content
+Job = tuple[FileKey, bytes]  # a file to parse: its key and content
 
 
-def _parse_batch(batch: list[Job]) -> list[tuple[tuple[str, str, bytes], Any]]:
-    return [
-        (_file_key(kind, path, data), _parse_file(kind, data, path)) for kind, path, data in batch
-    ]
+def _parse_batch(batch: list[Job]) -> list[tuple[FileKey, Any]]:
+    return [(key, _parse_file(key[0], data, key[1])) for key, data in batch]
 
 
 def batches(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -226,13 +230,13 @@ def batches(jobs: list[Job], count: int) -> list[list[Job]]:
     Sizes vary a hundredfold (one compound against a hundred claims), so batching
     by number of files would leave one process with all the work.
     """
-    target = max(1, sum(len(data) for _, _, data in jobs) // max(1, count))
+    target = max(1, sum(len(data) for _, data in jobs) // max(1, count))
     result: list[list[Job]] = []
     current: list[Job] = []
     size = 0
-    for job in sorted(jobs, key=lambda job: len(job[2]), reverse=True):
+    for job in sorted(jobs, key=lambda job: len(job[1]), reverse=True):
         current.append(job)
-        size += len(job[2])
+        size += len(job[1])
         if size >= target:
             result.append(current)
             current, size = [], 0
@@ -279,14 +283,17 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
                 data = exc
             files.append((kind, settings.relative(file), data))
     _restore(settings)
+    keys = {
+        path: _file_key(kind, path, data) for kind, path, data in files if isinstance(data, bytes)
+    }
     todo = [
-        (kind, path, data)
-        for kind, path, data in files
-        if isinstance(data, bytes) and _file_key(kind, path, data) not in _FILE_CACHE
+        (keys[path], data)
+        for _, path, data in files
+        if isinstance(data, bytes) and keys[path] not in _FILE_CACHE
     ]
     if (
         workers > 1
-        and sum(len(data) for _, _, data in todo) >= PARALLEL_MIN_BYTES
+        and sum(len(data) for _, data in todo) >= PARALLEL_MIN_BYTES
         and "fork" in mp.get_all_start_methods()
     ):
         _parse_in_parallel(settings, todo, workers)
@@ -297,24 +304,21 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
                 Problem(path, 0, f"cannot read the file: {data.strerror}", Check.FILE_ENCODING)
             )
             continue
-        entries, problems = load_file(kind, data, path)
+        entries, problems = load_file(kind, data, path, keys[path])
         targets[kind].extend(entries)
         content.problems.extend(problems)
     library_key, library, parsed_now = _load_library(settings)
     content.references.extend(library.references)
     content.problems.extend(library.problems)
     if todo or parsed_now or settings.root in _UNSAVED:
-        keys = [
-            _file_key(kind, path, data) for kind, path, data in files if isinstance(data, bytes)
-        ]
-        _UNSAVED[settings.root] = (keys, library_key)
+        _UNSAVED[settings.root] = (list(keys.values()), library_key)
         if persist:
             save_cache(settings)
     return content
 
 
 # What load_content(persist=False) parsed and has not written yet, by project.
-_UNSAVED: dict[Path, tuple[list[tuple[str, str, bytes]], tuple[str, bytes] | None]] = {}
+_UNSAVED: dict[Path, tuple[list[FileKey], tuple[str, bytes] | None]] = {}
 
 
 def save_cache(settings: Settings) -> None:
@@ -340,7 +344,7 @@ def _restore(settings: Settings) -> None:
 
 def _persist(
     settings: Settings,
-    keys: list[tuple[str, str, bytes]],
+    keys: list[FileKey],
     library_key: tuple[str, bytes] | None,
 ) -> None:
     """Keep this run's parsed files and library for the next run (only what is still used)."""
