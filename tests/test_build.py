@@ -58,7 +58,7 @@ def test_build_evidence_for_and_against_with_model_and_citations(tiny_site: Path
             "stance": tr.select("td")[0].get_text(strip=True),
             "model": tr.select("td")[2].get_text(strip=True),
             "type": tr.select("td")[3].get_text(strip=True),
-            "cites": [a.get_text(strip=True) for a in tr.select("td:last-child a")],
+            "cites": [a.get_text(strip=True) for a in tr.select("td.r a")],
         }
         for tr in section.select("tbody tr")
     ]
@@ -86,14 +86,16 @@ def test_build_citation_links_to_reference_page_with_hover_text(tiny_site: Path)
     assert cite is not None
     assert cite["href"] == "../../references/berman2000/"
     assert (tiny_site / "compounds/ketamine" / cite["href"] / "index.html").resolve().is_file()
-    # The hover text: the page loads the site's formatted references, which give each
-    # citation its reference page's text as title (the browser tests hover it).
+    # The preview: the page loads the site's formatted references, which evmap-tips.js
+    # shows on hover, focus or tap (the browser tests do so).
     script = article(tiny_site / "compounds/ketamine/index.html").select_one(
         "script[src='../../assets/evmap-references.js']"
     )
     assert script is not None
     source = (tiny_site / "assets/evmap-references.js").read_text("utf-8")
-    references = json.loads(source[source.rindex("})({") + 3 : source.rindex(");")])
+    references = json.loads(
+        source[source.index("window.evmapReferences = ") + 25 : source.rindex(";")]
+    )
     assert references["berman2000"].startswith(
         "Robert M. Berman, Angela Cappiello, and Amit Anand. Antidepressant effects"
     )
@@ -157,7 +159,7 @@ def test_build_every_internal_link_resolves(tiny_site: Path) -> None:
 
 def test_build_without_directory_urls_links_html_files(tmp_path: Path) -> None:
     site = write_project(tmp_path / "p", directory_urls=False).build()
-    cite = article(site / "compounds/ketamine.html").select_one("table.ev td:last-child a")
+    cite = article(site / "compounds/ketamine.html").select_one("table.ev td.r a")
     assert cite is not None and cite["href"] == "../references/berman2000.html"
     assert (site / "compounds" / cite["href"]).resolve().is_file()
 

@@ -89,7 +89,7 @@ def test_bundle_browser_citation_hover_shows_the_reference(
 ) -> None:
     recorded = open_page(chromium, (tiny_bundle_dir / "compounds/ketamine.html").as_uri())
     recorded.page.locator("table.ev a[href$='/berman2000.html']").first.hover()
-    tooltip = recorded.page.locator(".md-tooltip2--active")
+    tooltip = recorded.page.locator(".evmap-tip:not([hidden])")
     tooltip.wait_for(state="visible")
     assert "Antidepressant effects of ketamine in depressed patients" in tooltip.inner_text()
     url = follow(recorded, "table.ev a[href$='/berman2000.html']")
@@ -119,9 +119,9 @@ def test_bundle_browser_shipped_content_works_offline(
     assert recorded.page.url.startswith(shipped_bundle_dir.as_uri())
     # A pathway page: hover a citation, then follow a claim's compound link.
     recorded.page.goto((shipped_bundle_dir / "pathways/ampar-activation.html").as_uri())
-    cite = recorded.page.locator("table.ev td:last-child a").first
+    cite = recorded.page.locator("table.ev td.r a").first
     cite.hover()
-    tooltip = recorded.page.locator(".md-tooltip2--active")
+    tooltip = recorded.page.locator(".evmap-tip:not([hidden])")
     tooltip.wait_for(state="visible")
     assert tooltip.inner_text().strip() != ""
     url = follow(recorded, "section.claim a[href*='compounds/']")

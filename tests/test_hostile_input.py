@@ -881,6 +881,28 @@ def test_markup_in_content_never_becomes_markup_in_any_article(markup_site: Path
     assert {page: tags for page, tags in found.items() if tags} == {}
 
 
+def test_markup_in_content_never_reaches_a_title_attribute(markup_site: Path) -> None:
+    """Material's content.tooltips inserts a title attribute's value as HTML: evmap sets none.
+
+    Tooltips come from data-tip attributes and assets/evmap-references.js, shown by
+    assets/evmap-tips.js as text (the browser test hovers them on the served site).
+    """
+    titled = {}
+    for page in sorted(markup_site.rglob("*.html")):
+        body = soup(page).select_one("article.md-content__inner")
+        if body is not None:
+            tags = [tag.name for tag in body.find_all(True) if tag.has_attr("title")]
+            if tags:
+                titled[str(page.relative_to(markup_site))] = tags
+    assert titled == {}
+    tips = [
+        tag["data-tip"]
+        for tag in article(markup_site / "matrix/index.html").select("[data-tip]")
+        if BIB_PAYLOAD in tag["data-tip"] or PAYLOAD in tag["data-tip"]
+    ]
+    assert tips  # hostile names and paradigms reach tips, as attribute text
+
+
 def test_bibtex_links_are_escaped_and_http_only(markup_site: Path) -> None:
     body = article(markup_site / "references/wei2021/index.html")
     hrefs = [a["href"] for a in body.select("a[href]")]

@@ -210,7 +210,7 @@ def test_every_citation_link_resolves_to_its_reference_page(
     broken = []
     by_slug = {ref.slug: ref for ref in shipped_map.references.values()}
     for page in sorted(shipped_site.rglob("*.html")):
-        for cite in soup(page).select("table.ev td:last-child a"):
+        for cite in soup(page).select("table.ev td.r a"):
             checked_links += 1
             # The link text is the reference's label, its page is references/<key>/.
             key = cite["href"].rstrip("/").rsplit("/", 1)[-1]

@@ -597,7 +597,7 @@ def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
     glyphs = _glyph_counts(cell)
     assert glyphs["\u25b2"] >= 1 and glyphs["\u25bc"] >= 1  # supports and contradicts shown
     assert "\u26a0" in glyphs  # flagged
-    assert "Evidence points both ways" in cell["title"]
+    assert "Evidence points both ways" in cell["data-tip"]
     link = cell.select_one("a")
     assert link is not None and link["href"] == "#cell-arketamine--nmdar-inhibition"
     detail = article(shipped / "matrix/index.html").select_one("#cell-arketamine--nmdar-inhibition")
@@ -797,7 +797,7 @@ def test_views_references_script_holds_every_cited_reference_once(
     shipped: Path, shipped_map: EvidenceMap
 ) -> None:
     source = references_script(shipped_map)
-    data = source[source.rindex("})({") + 3 : source.rindex(");")]
+    data = source[source.index("window.evmapReferences = ") + 25 : source.rindex(";")]
     assert "<" not in data  # written as \\u003c: no text can close a script element
     cited = {
         ref.slug: ref.text
@@ -808,7 +808,7 @@ def test_views_references_script_holds_every_cited_reference_once(
     # Every page with claims loads it; a citation itself carries no copy of the text.
     page = article(shipped / "pathways/mtorc1/index.html")
     assert page.select("script[src='../../assets/evmap-references.js'][defer]")
-    assert all(not a.has_attr("title") for a in page.select("table.ev td:last-child a"))
+    assert all(not a.has_attr("title") for a in page.select("table.ev td.r a"))
 
 
 def test_views_downloads_are_deterministic_and_match_the_build(
@@ -835,5 +835,5 @@ def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path
         "../pathways/nmdar-inhibition.html",
         "../pathways/nmdar-inhibition.html#claim-nmdar-main-route",
     ]
-    cite = article(site / "compounds/ketamine.html").select_one("table.ev td:last-child a")
+    cite = article(site / "compounds/ketamine.html").select_one("table.ev td.r a")
     assert cite is not None and cite["href"] == "../references/berman2000.html"

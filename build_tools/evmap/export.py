@@ -249,31 +249,21 @@ def cited_bibtex(evidence_map: EvidenceMap, bib_text: str, source_name: str = ""
 REFERENCES_SCRIPT = "assets/evmap-references.js"
 """Site-relative path of the citation-tooltip script (see :func:`references_script`)."""
 
-_TOOLTIP_SCRIPT = """\
-/* Citation tooltips of the evidence map (evmap): generated with the site, do not edit.
+_REFERENCES_HEADER = """\
+/* Formatted references of the evidence map (evmap): generated with the site, do not edit.
  *
- * Every formatted reference is written here once, by reference page slug, rather
- * than in a title on every citation of every page. A page with claims loads this
- * script (deferred: it runs once the page is parsed, before DOMContentLoaded, when
- * Material's content.tooltips turns titles into tooltips); it gives each citation
- * link in the claims' evidence tables the formatted reference of the page it links
- * to as its title. Without JavaScript a citation is a plain link to that page.
+ * Every cited reference is written here once, by reference page slug, rather than
+ * on every citation of every page. A page with claims loads this file (deferred);
+ * assets/evmap-tips.js reads it to preview a citation on hover, focus or tap, and
+ * puts the text in the page with textContent only, never as markup. Without
+ * JavaScript a citation is a plain link to the reference page.
  */
-(function (references) {
-  "use strict";
-  var links = document.querySelectorAll(".evmap-claims table.ev td:last-child a[href]");
-  for (var i = 0; i < links.length; i += 1) {
-    var slug = /([^\\/]+?)(?:\\/|\\.html)?$/.exec(links[i].getAttribute("href").split("#")[0]);
-    if (slug && Object.prototype.hasOwnProperty.call(references, slug[1]) && !links[i].title) {
-      links[i].title = references[slug[1]];
-    }
-  }
-})({
+window.evmapReferences = {
 """
 
 
 def references_script(evidence_map: EvidenceMap) -> str:
-    """The citation-tooltip script: every cited reference's formatted text, by page slug.
+    """The citation-preview data: every cited reference's formatted text, by page slug.
 
     One ``"slug":"text"`` line per reference, in key order; ``<`` is written as
     ``\\u003c`` so no text can end a script element wherever the file is inlined.
@@ -283,7 +273,7 @@ def references_script(evidence_map: EvidenceMap) -> str:
         for key, ref in evidence_map.references.items()
         if evidence_map.claims_by_reference.get(key)
     ]
-    return _TOOLTIP_SCRIPT + ",\n".join(lines) + "\n});\n"
+    return _REFERENCES_HEADER + ",\n".join(lines) + "\n};\n"
 
 
 def download_files(

@@ -56,9 +56,9 @@ log = get_plugin_logger(__name__)
 # shows it; `evmap build` prints it on stderr).
 PROGRESS_EVERY = 1000
 
-ASSETS = ("assets/evmap.css", "assets/evmap-views.js")
+ASSETS = ("assets/evmap.css", "assets/evmap-views.js", "assets/evmap-tips.js")
 STYLESHEETS = ("assets/evmap.css",)
-SCRIPTS = ("assets/evmap-views.js",)
+SCRIPTS = ("assets/evmap-views.js", "assets/evmap-tips.js")
 
 
 class EvidenceMapConfig(base.Config):

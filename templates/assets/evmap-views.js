@@ -1,4 +1,4 @@
-/* Filters and hover titles of the evidence matrix (evmap). Plain JavaScript, no dependencies.
+/* Filters and cell names of the evidence matrix (evmap). Plain JavaScript, no dependencies.
  *
  * Each non-empty cell carries its evidence items in data-items as 4-character
  * tokens: stance (s, c or m), then the codes of the item's species, evidence
@@ -7,7 +7,7 @@
  * them). The page is complete without this script: the server renders the full
  * counts and keeps the form hidden. With it, the form is shown and every change
  * recounts the cells from the items whose species, evidence type and certainty
- * are all checked; hovering a cell names its compound and pathway.
+ * are all checked; hovering or focusing a cell names its compound and pathway.
  */
 (function () {
   "use strict";
@@ -22,9 +22,10 @@
     return;
   }
   var cells = Array.prototype.slice.call(matrix.querySelectorAll("td[data-items]"));
-  // Titles written at build time: cells whose evidence points both ways, naming the models.
+  // Tips written at build time: cells whose evidence points both ways, naming the models.
+  // (Tips are shown by evmap-tips.js as text; evmap never uses title attributes.)
   cells.forEach(function (cell) {
-    cell.evmapTitle = cell.getAttribute("title") || "";
+    cell.evmapTip = cell.getAttribute("data-tip") || "";
   });
   var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
   var filledOut = document.querySelector("[data-evmap-filled]");
@@ -72,8 +73,8 @@
       link.appendChild(document.createTextNode(""));
     }
     link.childNodes[1].nodeValue = " " + parts.join(" ");
-    if (cell.evmapTitle) {
-      cell.setAttribute("title", flagged ? cell.evmapTitle : "");
+    if (cell.evmapTip) {
+      cell.setAttribute("data-tip", flagged ? cell.evmapTip : "");
     }
     return total;
   }
@@ -114,11 +115,12 @@
     }
   }
 
-  /* On hover, a cell is named after its row and column (unless its built title shows). */
-  matrix.addEventListener("mouseover", function (event) {
+  /* On hover or focus, a cell is named after its row and column (unless its built tip
+     shows): the tip is set before evmap-tips.js, listening on the document, shows it. */
+  function nameCell(event) {
     var cell = event.target.closest ? event.target.closest("td") : null;
     var column = cell ? columns[cell.cellIndex - 1] : null;
-    if (!column || (cell.evmapTitle && cell.getAttribute("title") !== "")) {
+    if (!column || (cell.evmapTip && cell.getAttribute("data-tip") !== "")) {
       return;
     }
     var link = cell.querySelector("a");
@@ -127,8 +129,10 @@
       what = link.querySelector("b").textContent + " evidence items," + link.childNodes[1].nodeValue;
     }
     var row = cell.parentNode.querySelector("th");
-    cell.setAttribute("title", row.textContent + " \u00D7 " + column.textContent + ": " + what);
-  });
+    cell.setAttribute("data-tip", row.textContent + " \u00D7 " + column.textContent + ": " + what);
+  }
+  matrix.addEventListener("mouseover", nameCell);
+  matrix.addEventListener("focusin", nameCell);
 
   form.hidden = false;
   form.addEventListener("change", update);
