@@ -76,12 +76,14 @@ TINY: dict[str, str] = {
               model: {species: human, paradigm: MDD trial}
               type: clinical
               citations: [berman2000]
+              compounds: [ketamine]
             - stance: contradicts
               finding: The R-enantiomer acted without an NMDA-like imaging signature.
               model: {species: rat, paradigm: fMRI}
               type: review
               locator: Fig. 1
               citations: [wei2021]
+              compounds: [arketamine, ketamine]
         - id: trkb-needed
           statement: TrkB signalling is needed for the effect of arketamine.
           compounds: [arketamine]
@@ -92,6 +94,7 @@ TINY: dict[str, str] = {
               model: {species: mouse, paradigm: CSDS}
               type: in-vivo
               citations: [wei2021, berman2000]
+              pathways: [bdnf-trkb]
         """,
     "references.bib": """\
         @article{berman2000,

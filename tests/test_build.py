@@ -219,7 +219,7 @@ def test_build_plain_mkdocs_fails_with_file_and_line(project: Project) -> None:
     )
     assert result.returncode == 1
     assert (
-        "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
+        "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
         in result.stderr
     )
     assert not (project.root / "site").exists()

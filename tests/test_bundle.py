@@ -221,7 +221,7 @@ def test_bundle_content_errors_exit_1_and_write_nothing(
     _, err = capsys.readouterr()
     assert code == 1
     assert (
-        "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
+        "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
         in err
     )
     assert not out.exists()

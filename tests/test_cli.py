@@ -23,10 +23,10 @@ def test_cli_command_prints_every_problem_through_a_pipe(project: Project) -> No
     done = _run("check", "-f", str(project.config))
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        "content/claims/core.yml:27: claim 'x': missing required field 'evidence'; add at "
+        "content/claims/core.yml:30: claim 'x': missing required field 'evidence'; add at "
         "least one evidence item under 'evidence'",
-        "content/claims/core.yml:27: claim 'x': missing required field 'pathways'",
-        "content/claims/core.yml:27: claim 'x': missing required field 'statement'",
+        "content/claims/core.yml:30: claim 'x': missing required field 'pathways'",
+        "content/claims/core.yml:30: claim 'x': missing required field 'statement'",
     ]
     assert done.stderr == "evmap: 3 errors, 0 warnings\n"
 

@@ -129,7 +129,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "supports",
                 "contradicts",
                 CORE,
-                22,
+                24,
             )
         ],
     ),
@@ -161,7 +161,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "berman2000",
                 "",
                 CORE,
-                22,
+                24,
             )
         ],
     ),
@@ -193,7 +193,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "TrkB signalling is needed for the effect of arketamine.",
                 "",
                 CORE,
-                17,
+                19,
             )
         ],
     ),
@@ -202,12 +202,13 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [
             delete("content/compounds/arketamine.yml"),
             replace(CORE, "compounds: [ketamine, arketamine]", "compounds: [ketamine]"),
+            replace(CORE, "compounds: [arketamine, ketamine]", "compounds: [ketamine]"),
             replace(CORE, "compounds: [arketamine]", "compounds: [ketamine]"),
         ],
         [
             ("compound unlinked", "claim", "nmdar-main-route", "", "arketamine", "", CORE, 1),
-            ("compound linked", "claim", "trkb-needed", "", "", "ketamine", CORE, 19),
-            ("compound unlinked", "claim", "trkb-needed", "", "arketamine", "", CORE, 17),
+            ("compound linked", "claim", "trkb-needed", "", "", "ketamine", CORE, 21),
+            ("compound unlinked", "claim", "trkb-needed", "", "arketamine", "", CORE, 19),
             (
                 "compound removed",
                 "compound",
@@ -238,7 +239,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "derived",
                 "low (One study.)",
                 CORE,
-                17,
+                19,
             )
         ],
     ),
@@ -254,7 +255,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "",
                 "mixed: Partial block in rats.",
                 CORE,
-                27,
+                30,
             )
         ],
     ),
@@ -270,7 +271,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "mouse, CSDS",
                 "rat, CSDS",
                 CORE,
-                22,
+                24,
             )
         ],
     ),
@@ -292,7 +293,7 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "bdnf-trkb",
                 "nmdar-inhibition",
                 CORE,
-                17,
+                19,
             )
         ],
     ),
@@ -383,7 +384,7 @@ def test_diff_core_and_cli_agree_in_every_format(
         '"AMPA receptor activation follows NMDA receptor block."',
         "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1 (berman2000, wei2021): "
         "citation added: wei2021",
-        "content/claims/core.yml:22: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): "
+        "content/claims/core.yml:24: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): "
         "stance flipped: supports -> contradicts",
         "pages touched:",
         "  https://lab.example.org/map/compounds/arketamine/",
@@ -399,7 +400,7 @@ def test_diff_core_and_cli_agree_in_every_format(
         '"AMPA receptor activation follows NMDA receptor block."',
         "::notice file=content/claims/core.yml,line=10::claim 'nmdar-main-route': "
         "evidence item 1 (berman2000, wei2021): citation added: wei2021",
-        "::notice file=content/claims/core.yml,line=22::claim 'trkb-needed': "
+        "::notice file=content/claims/core.yml,line=24::claim 'trkb-needed': "
         "evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
     ]
     base_url = BASE_URL
@@ -485,6 +486,7 @@ def test_diff_working_folder_against_a_revision(history: tuple[Project, Repo, st
     project, _, base = history
     delete("content/compounds/arketamine.yml")(project)
     replace(CORE, "compounds: [ketamine, arketamine]", "compounds: [ketamine]")(project)
+    replace(CORE, "compounds: [arketamine, ketamine]", "compounds: [ketamine]")(project)
     replace(CORE, "compounds: [arketamine]", "compounds: [ketamine]")(project)
     diff = diff_projects(base, str(project.root), project.config)
     assert diff.summary() == "2 claims changed, 1 compound removed"
@@ -501,7 +503,7 @@ def test_diff_head_with_errors_exits_1_with_path_and_line(
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         f"evmap: {head}: the evidence map has errors",
-        "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key "
+        "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key "
         "'wei2012' is not in the BibTeX library; did you mean 'wei2021'?",
         "evmap: 1 error, 0 warnings",
     ]

@@ -41,11 +41,11 @@ FOLDER = object()
 UNCITABLE = [
     "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1: citation key "
     "'berman2000' is not in the BibTeX library; add the entry to the library",
-    "content/claims/core.yml:16: claim 'nmdar-main-route': evidence item 2: citation key "
+    "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key "
     "'wei2021' is not in the BibTeX library; add the entry to the library",
-    "content/claims/core.yml:26: claim 'trkb-needed': evidence item 1: citation key "
+    "content/claims/core.yml:28: claim 'trkb-needed': evidence item 1: citation key "
     "'berman2000' is not in the BibTeX library; add the entry to the library",
-    "content/claims/core.yml:26: claim 'trkb-needed': evidence item 1: citation key "
+    "content/claims/core.yml:28: claim 'trkb-needed': evidence item 1: citation key "
     "'wei2021' is not in the BibTeX library; add the entry to the library",
 ]
 
@@ -686,7 +686,8 @@ CONFIG_CASES = [
         ),
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
         "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-encoding, file-shape, "
-        "missing-doi, parent-cycle, schema, uncited-reference, unknown-compound, unknown-field, "
+        "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
+        "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, yaml-syntax; did you mean 'missing-doi'?",
         id="unknown-check",
     ),

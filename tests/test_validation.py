@@ -39,8 +39,8 @@ ERROR_CASES = [
     ),
     pytest.param(
         CLAIM.replace("      citations: [wei2021]\n", ""),
-        "content/claims/new.yml:6: claim 'c1': evidence item 1: missing required field "
-        "'citations'; list at least one key of references.bib under 'citations'",
+        "content/claims/new.yml:6: claim 'c1': evidence item 1: has no source; list the study "
+        "under 'citations' (and, if you read it in a review, the review under 'via')",
         id="evidence-missing-citations-field",
     ),
     pytest.param(
@@ -70,15 +70,14 @@ ERROR_CASES = [
     pytest.param(
         CLAIM.replace("id: c1", "id: trkb-needed"),
         "content/claims/new.yml:1: claim id 'trkb-needed' is already used at "
-        "content/claims/core.yml:17; ids must be unique, rename one of them",
+        "content/claims/core.yml:19; ids must be unique, rename one of them",
         id="duplicate-id-across-files",
     ),
     pytest.param(
         CLAIM.replace("citations: [wei2021]", "citaton: [wei2021]"),
-        "content/claims/new.yml:6: claim 'c1': evidence item 1: missing required field "
-        "'citations'; list at least one key of references.bib under 'citations'\n"
         "content/claims/new.yml:10: claim 'c1': evidence item 1: unknown field 'citaton'; "
-        "expected one of: citations, finding, locator, model, stance, type; did you mean 'citations'?",
+        "expected one of: citations, compounds, finding, indirect, locator, model, pathways, stance, "
+        "type, via; did you mean 'citations'?",
         id="unknown-field-typo",
     ),
     pytest.param(

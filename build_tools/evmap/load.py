@@ -24,8 +24,12 @@ from .model import (
     EvidenceType,
     Grade,
     ModelSystem,
+    NoteType,
     Pathway,
     Reference,
+    ReferenceInfo,
+    ReferenceKind,
+    ReferenceNote,
     Source,
     Stance,
 )
@@ -34,7 +38,12 @@ from .schema import check_entry, describe_value
 from .yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
 
 # content/<folder>/ holds the entries of each kind.
-FOLDERS = {"compound": "compounds", "pathway": "pathways", "claim": "claims"}
+FOLDERS = {
+    "compound": "compounds",
+    "pathway": "pathways",
+    "claim": "claims",
+    "reference": "references",
+}
 SUFFIXES = (".yml", ".yaml")
 
 
@@ -46,6 +55,7 @@ class Content:
     pathways: list[Pathway] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    reference_info: list[ReferenceInfo] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -96,10 +106,17 @@ def _evidence(data: LineDict, path: str) -> Evidence:
         finding=data["finding"],
         model=ModelSystem(species=model["species"], paradigm=model.get("paradigm", "")),
         type=EvidenceType(data["type"]),
-        citations=tuple(data["citations"]),
+        citations=tuple(data.get("citations", ())),
         source=Source(path, data.line),
         locator=data.get("locator", ""),
+        via=tuple(data.get("via", ())),
+        compounds=tuple(data.get("compounds", ())),
+        pathways=tuple(data.get("pathways", ())),
+        indirect=data.get("indirect", ""),
         citation_lines=_lines(data, "citations"),
+        via_lines=_lines(data, "via"),
+        compound_lines=_lines(data, "compounds"),
+        pathway_lines=_lines(data, "pathways"),
     )
 
 
@@ -120,7 +137,24 @@ def _claim(data: LineDict, source: Source) -> Claim:
     )
 
 
-_BUILDERS: dict[str, Any] = {"compound": _compound, "pathway": _pathway, "claim": _claim}
+def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:
+    kind = data.get("kind")
+    return ReferenceInfo(
+        key=data["key"],
+        source=source,
+        kind=ReferenceKind(kind) if kind is not None else None,
+        notes=tuple(
+            ReferenceNote(NoteType(note["type"]), note["text"]) for note in data.get("notes", ())
+        ),
+    )
+
+
+_BUILDERS: dict[str, Any] = {
+    "compound": _compound,
+    "pathway": _pathway,
+    "claim": _claim,
+    "reference": _reference_info,
+}
 
 
 # Parsed files by (kind, path, content digest): `mkdocs serve` and `evmap build`
@@ -273,6 +307,7 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
         "compound": content.compounds,
         "pathway": content.pathways,
         "claim": content.claims,
+        "reference": content.reference_info,
     }
     files: list[tuple[str, str, bytes | OSError]] = []
     for kind in targets:

@@ -107,7 +107,23 @@ class ModelSystem(_Pickles):
 
 @dataclass(frozen=True, slots=True)
 class Evidence(_Pickles):
-    """One finding for, against or mixed on a claim, resting on citations."""
+    """One finding for, against or mixed on a claim.
+
+    Attributes:
+        stance: How the finding bears on the claim's statement.
+        finding: What the study did and found, in the curators' words.
+        model: Species and paradigm of the study.
+        type: The kind of study that produced the finding (``review`` only for a
+            review's own synthesis), whether it was read first- or second-hand.
+        citations: The study (or studies) that produced the finding; empty only
+            when it was read second-hand and the study is not identified.
+        source: Where the item is written.
+        locator: Figure, table or page.
+        via: The review(s) through which the finding was read (second-hand).
+        compounds: Which of the claim's compounds the item tested (empty: all).
+        pathways: Which of the claim's pathways it bears on (empty: all).
+        indirect: Why it bears on the claim only indirectly ("" when direct).
+    """
 
     stance: Stance
     finding: str
@@ -116,7 +132,23 @@ class Evidence(_Pickles):
     citations: tuple[str, ...]
     source: Source
     locator: str = ""
+    via: tuple[str, ...] = ()
+    compounds: tuple[str, ...] = ()
+    pathways: tuple[str, ...] = ()
+    indirect: str = ""
     citation_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    via_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    compound_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    pathway_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def second_hand(self) -> bool:
+        """Whether the finding was read in a review rather than in the study itself."""
+        return bool(self.via)
+
+    def sources(self) -> tuple[str, ...]:
+        """Every reference key of the item: the studies, then the reviews it was read in."""
+        return self.citations + self.via
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +179,56 @@ class Claim(_Pickles):
         return self.pathways[0]
 
     def citation_keys(self) -> tuple[str, ...]:
-        """Every citation key of the claim, in order of first use, without repeats."""
-        return tuple(dict.fromkeys(key for ev in self.evidence for key in ev.citations))
+        """Every reference key of the claim (studies and reviews read through), in order
+        of first use, without repeats."""
+        return tuple(dict.fromkeys(key for ev in self.evidence for key in ev.sources()))
+
+    def item_compounds(self, evidence: Evidence) -> tuple[str, ...]:
+        """The compounds an item of this claim tested: its own list, else all the claim's."""
+        return evidence.compounds or self.compounds
+
+    def item_pathways(self, evidence: Evidence) -> tuple[str, ...]:
+        """The pathways an item of this claim bears on: its own list, else all the claim's."""
+        return evidence.pathways or self.pathways
+
+
+class ReferenceKind(enum.StrEnum):
+    """What kind of paper a reference is (curators' notes beside the library)."""
+
+    PRIMARY_STUDY = "primary-study"
+    TRIAL = "trial"
+    REVIEW = "review"
+    PREPRINT = "preprint"
+    CONFERENCE_ABSTRACT = "conference-abstract"
+    OTHER = "other"
+
+
+class NoteType(enum.StrEnum):
+    """What a curator's note on a reference is about."""
+
+    RETRACTED = "retracted"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    CORRECTED = "corrected"
+    CONFLICT_OF_INTEREST = "conflict-of-interest"
+    COMMENT = "comment"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceNote(_Pickles):
+    """A note readers must see next to every citation of a reference."""
+
+    type: NoteType
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceInfo(_Pickles):
+    """The curators' entry on one reference: its kind and notes, keyed by citation key."""
+
+    key: str
+    source: Source
+    kind: ReferenceKind | None = None
+    notes: tuple[ReferenceNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +337,12 @@ class EvidenceMap:
     claims_by_compound: Mapping[str, tuple[str, ...]]
     claims_by_reference: Mapping[str, tuple[str, ...]]
     children: Mapping[str, tuple[str, ...]]
+    reference_info: Mapping[str, ReferenceInfo] = field(default_factory=dict)
+
+    def kind_of(self, key: str) -> ReferenceKind | None:
+        """The curated kind of reference ``key``, or None when nobody said."""
+        info = self.reference_info.get(key)
+        return info.kind if info is not None else None
 
 
 def build_map(
@@ -264,6 +350,7 @@ def build_map(
     pathways: list[Pathway],
     claims: list[Claim],
     references: list[Reference],
+    reference_info: list[ReferenceInfo] | None = None,
 ) -> EvidenceMap:
     """Assemble an :class:`EvidenceMap` with its reverse indexes.
 
@@ -296,4 +383,5 @@ def build_map(
         claims_by_compound={k: tuple(v) for k, v in sorted(by_compound.items())},
         claims_by_reference={k: tuple(v) for k, v in sorted(by_reference.items())},
         children={k: tuple(v) for k, v in sorted(children.items())},
+        reference_info={i.key: i for i in sorted(reference_info or (), key=lambda i: i.key)},
     )

@@ -39,10 +39,22 @@ class Check(enum.StrEnum):
     MISSING_DOI = "missing-doi"
     DUPLICATE_DOI = "duplicate-doi"
     UNCITED_REFERENCE = "uncited-reference"
+    UNATTRIBUTED_EVIDENCE = "unattributed-evidence"
+    REVIEW_CITED_AS_STUDY = "review-cited-as-study"
+    RETRACTED_CITATION = "retracted-citation"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
-DEFAULT_WARNINGS = frozenset({Check.MISSING_DOI, Check.DUPLICATE_DOI, Check.UNCITED_REFERENCE})
+DEFAULT_WARNINGS = frozenset(
+    {
+        Check.MISSING_DOI,
+        Check.DUPLICATE_DOI,
+        Check.UNCITED_REFERENCE,
+        Check.UNATTRIBUTED_EVIDENCE,
+        Check.REVIEW_CITED_AS_STUDY,
+        Check.RETRACTED_CITATION,
+    }
+)
 
 
 def default_severity(check: Check) -> Severity:

@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # jsonschema loads only to explain an invalid entry (a check'
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-KINDS = ("compound", "pathway", "claim")
+KINDS = ("compound", "pathway", "claim", "reference")
+# The field that names an entry of each kind in messages (``claim 'x': ...``).
+ID_FIELDS = {"compound": "id", "pathway": "id", "claim": "id", "reference": "key"}
 SCHEMA_DIR = "schema"
 
 
@@ -255,8 +257,9 @@ def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
         One problem per violation, located at the line of the offending value.
     """
     label = kind
-    if isinstance(data, dict) and isinstance(data.get("id"), str):
-        label = f"{kind} {quoted(data['id'])}"
+    name = ID_FIELDS[kind]
+    if isinstance(data, dict) and isinstance(data.get(name), str):
+        label = f"{kind} {quoted(data[name])}"
     if not isinstance(data, dict):
         return [
             Problem(

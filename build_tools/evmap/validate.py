@@ -6,13 +6,25 @@ schema); output is a list of problems. Nothing stops at the first problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .bibtex import IGNORE_FIELD
 from .config import Settings
 from .load import Content, load_content
-from .model import Claim, Compound, EvidenceMap, Pathway, Reference, build_map
+from .model import (
+    Claim,
+    Compound,
+    Evidence,
+    EvidenceMap,
+    EvidenceType,
+    NoteType,
+    Pathway,
+    Reference,
+    ReferenceInfo,
+    ReferenceKind,
+    build_map,
+)
 from .problems import Check, Problem, Severity, did_you_mean, sort_problems
 
 
@@ -93,7 +105,11 @@ def check_claims(
     pathways: Iterable[str],
     references: Iterable[str],
 ) -> Iterator[Problem]:
-    """Every compound, pathway and citation key a claim names exists."""
+    """Every compound, pathway and reference a claim or evidence item names exists.
+
+    An item's own ``compounds`` and ``pathways`` (what it tested) must be among
+    its claim's; each item needs a source: the study, or the review it was read in.
+    """
     compound_ids, pathway_ids, keys = set(compounds), set(pathways), set(references)
     for claim in claims:
         where = claim.source
@@ -118,17 +134,132 @@ def check_claims(
                         check,
                     )
         for n, evidence in enumerate(claim.evidence, start=1):
+            yield from _check_item(claim, n, evidence, keys)
+
+
+def _check_item(claim: Claim, n: int, evidence: Evidence, keys: set[str]) -> Iterator[Problem]:
+    """Problems of evidence item ``n`` of ``claim``: its sources and what it tested."""
+    path, item = claim.source.path, f"claim '{claim.id}': evidence item {n}"
+    if not evidence.sources():
+        yield Problem(
+            path,
+            evidence.source.line,
+            f"{item}: has no source; list the study under 'citations' (and, if you read it "
+            "in a review, the review under 'via')",
+            Check.SCHEMA,
+        )
+    for what, cited, lines in (
+        ("citation key", evidence.citations, evidence.citation_lines),
+        ("'via' key", evidence.via, evidence.via_lines),
+    ):
+        for i, key in enumerate(cited):
+            if key not in keys:
+                hint = did_you_mean(key, keys)
+                yield Problem(
+                    path,
+                    _line(lines, i, evidence.source.line),
+                    f"{item}: {what} '{key}' is not in the BibTeX library"
+                    + (hint or "; add the entry to the library"),
+                    Check.UNKNOWN_REFERENCE,
+                )
+    for i, key in enumerate(evidence.via):
+        if key in evidence.citations:
+            yield Problem(
+                path,
+                _line(evidence.via_lines, i, evidence.source.line),
+                f"{item}: '{key}' is listed under both 'citations' and 'via'; keep the study "
+                "under 'citations' and the review you read it in under 'via'",
+                Check.SCHEMA,
+            )
+    for kind, own, of_claim, lines in (
+        ("compound", evidence.compounds, claim.compounds, evidence.compound_lines),
+        ("pathway", evidence.pathways, claim.pathways, evidence.pathway_lines),
+    ):
+        for i, entry_id in enumerate(own):
+            if entry_id not in of_claim:
+                listed = ", ".join(of_claim) or "none"
+                yield Problem(
+                    path,
+                    _line(lines, i, evidence.source.line),
+                    f"{item}: {kind} '{entry_id}' is not one of the claim's {kind}s ({listed}); "
+                    f"add it to the claim's '{kind}s' or fix the id"
+                    + did_you_mean(entry_id, of_claim),
+                    Check.UNKNOWN_COMPOUND if kind == "compound" else Check.UNKNOWN_PATHWAY,
+                )
+        if not own and len(of_claim) > 1:
+            yield Problem(
+                path,
+                evidence.source.line,
+                f"{item} does not say which of the claim's {len(of_claim)} {kind}s it "
+                f"{'tested' if kind == 'compound' else 'bears on'} ({', '.join(of_claim)}); "
+                f"list them under the item's '{kind}s' (all of them if it concerns all)",
+                Check.UNATTRIBUTED_EVIDENCE,
+            )
+
+
+def check_sources(claims: Sequence[Claim], info: Mapping[str, ReferenceInfo]) -> Iterator[Problem]:
+    """Sources used as what they are not: a review cited as the study, a retracted paper.
+
+    Needs the curators' reference notes (``content/references/``); references
+    without a kind are taken as they are cited.
+    """
+    for claim in claims:
+        for n, evidence in enumerate(claim.evidence, start=1):
+            item = f"claim '{claim.id}': evidence item {n}"
             for i, key in enumerate(evidence.citations):
-                if key not in keys:
+                entry = info.get(key)
+                if entry is None:
+                    continue
+                line = _line(evidence.citation_lines, i, evidence.source.line)
+                if entry.kind is ReferenceKind.REVIEW and evidence.type is not EvidenceType.REVIEW:
                     yield Problem(
-                        where.path,
-                        _line(evidence.citation_lines, i, evidence.source.line),
-                        f"claim '{claim.id}': evidence item {n}: citation key '{key}' "
-                        "is not in the BibTeX library"
-                        + did_you_mean(key, keys)
-                        + ("" if did_you_mean(key, keys) else "; add the entry to the library"),
-                        Check.UNKNOWN_REFERENCE,
+                        claim.source.path,
+                        line,
+                        f"{item}: '{key}' is a review, but the item's type is "
+                        f"'{evidence.type}'; cite the study it reports under 'citations' and "
+                        f"move '{key}' to 'via' (or set type: review if the finding is the "
+                        "review's own conclusion)",
+                        Check.REVIEW_CITED_AS_STUDY,
                     )
+            for i, key in enumerate(evidence.sources()):
+                entry = info.get(key)
+                if entry is not None and any(
+                    note.type is NoteType.RETRACTED for note in entry.notes
+                ):
+                    lines = evidence.citation_lines + evidence.via_lines
+                    yield Problem(
+                        claim.source.path,
+                        _line(lines, i, evidence.source.line),
+                        f"{item}: '{key}' is marked retracted; remove the item or say in its "
+                        "finding why a retracted paper still counts",
+                        Check.RETRACTED_CITATION,
+                    )
+
+
+def check_reference_info(
+    entries: Sequence[ReferenceInfo], references: Iterable[str]
+) -> Iterator[Problem]:
+    """Curators' reference entries name keys of the library, once each."""
+    keys = set(references)
+    first: dict[str, ReferenceInfo] = {}
+    for entry in entries:
+        if entry.key not in keys:
+            yield Problem(
+                entry.source.path,
+                entry.source.line,
+                f"reference '{entry.key}' is not in the BibTeX library"
+                + (did_you_mean(entry.key, keys) or "; fix the key or add the entry"),
+                Check.UNKNOWN_REFERENCE,
+            )
+        seen = first.setdefault(entry.key, entry)
+        if seen is not entry:
+            yield Problem(
+                entry.source.path,
+                entry.source.line,
+                f"reference '{entry.key}' already has notes at "
+                f"{seen.source.path}:{seen.source.line}; keep one entry per reference",
+                Check.DUPLICATE_ID,
+            )
 
 
 def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
@@ -213,6 +344,8 @@ def validate_content(content: Content, settings: Settings) -> list[Problem]:
             (r.key for r in content.references),
         ),
         *check_references(content.references, cited),
+        *check_reference_info(content.reference_info, (r.key for r in content.references)),
+        *check_sources(content.claims, {i.key: i for i in content.reference_info}),
     ]
     adjusted = []
     for problem in found:
@@ -246,6 +379,10 @@ def check_project(settings: Settings, persist: bool = True) -> CheckResult:
     content = load_content(settings, persist=persist)
     problems = validate_content(content, settings)
     evidence_map = build_map(
-        content.compounds, content.pathways, content.claims, content.references
+        content.compounds,
+        content.pathways,
+        content.claims,
+        content.references,
+        content.reference_info,
     )
     return CheckResult(evidence_map, problems, len(content.files) + 1)
