@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, write_project
-from evmap.bundle import Bundle, build_bundle
+from evmap.adapters.bundle import Bundle, build_bundle
 
 IFRAME_WORKER = REPO / "node_modules" / "iframe-worker"
 # 2023-11-14 22:13:20 UTC: the SOURCE_DATE_EPOCH of every test bundle.

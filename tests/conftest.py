@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from evmap.build import build_site, fresh_plugins
-from evmap.cli import main
-from evmap.plugin import EvidenceMapPlugin
+from evmap.adapters.build import build_site, fresh_plugins
+from evmap.adapters.cli import main
+from evmap.adapters.mkdocs_plugin import EvidenceMapPlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TEMPLATES, Project, article, soup, write_project
-from evmap.build import BuildFailed
-from evmap.pipeline import collector_paused
+from evmap.adapters.build import BuildFailed
+from evmap.core.pipeline import collector_paused
 
 
 def test_build_writes_one_page_per_entity_and_indexes(tiny_site: Path) -> None:
@@ -104,9 +104,10 @@ def test_build_citation_links_to_reference_page_with_hover_text(tiny_site: Path)
 def test_build_reference_page_lists_citing_claims_and_links(tiny_site: Path) -> None:
     page = article(tiny_site / "references/berman2000/index.html")
     citing = [(a.get_text(strip=True)[:19], a["href"]) for a in page.select("ul.evmap-citing a")]
+    # By certainty: the TrkB claim (two studies, moderate) before the contested one (low).
     assert citing == [
-        ("NMDA receptor block", "../../pathways/nmdar-inhibition/#claim-nmdar-main-route"),
         ("TrkB signalling is ", "../../pathways/bdnf-trkb/#claim-trkb-needed"),
+        ("NMDA receptor block", "../../pathways/nmdar-inhibition/#claim-nmdar-main-route"),
     ]
     links = {a.get_text(strip=True): a["href"] for a in page.select(".evmap-reference-links a")}
     assert links == {
@@ -175,7 +176,7 @@ def _digest(site: Path) -> dict[str, str]:
 def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
     project = write_project(tmp_path / "p")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    cmd = [sys.executable, "-m", "evmap.cli", "build", "-f", str(project.config)]
+    cmd = [sys.executable, "-m", "evmap", "build", "-f", str(project.config)]
     for site in ("a", "b"):
         subprocess.run([*cmd, "-d", str(tmp_path / site)], check=True, env=env, capture_output=True)
     first, second = _digest(tmp_path / "a"), _digest(tmp_path / "b")
@@ -260,7 +261,7 @@ def test_build_claim_details_shown_on_its_home_page_only(tiny_site: Path) -> Non
 def test_build_long_builds_print_progress(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evmap import plugin
+    from evmap.adapters import mkdocs_plugin as plugin
 
     monkeypatch.setattr(plugin, "PROGRESS_EVERY", 3)
     project.build()
@@ -299,13 +300,13 @@ TEMPLATE_ERRORS = [
         "pathway.html",
         "<h1>x</h1>\n{{ page.no_such_field }}\n",
         "templates/pathway.html:2: template error while rendering pathways/bdnf-trkb.md: "
-        "'evmap.render.PageContext object' has no attribute 'no_such_field'; fix the template",
+        "'evmap.site.contexts.PageContext object' has no attribute 'no_such_field'; fix the template",
     ),
     (
         "partials/claim.html",
         "{% if claim.id %}\n{{ claim.nope | upper }}\n{% endif %}\n",
         "templates/partials/claim.html:2: template error while rendering pathways/bdnf-trkb.md: "
-        "'evmap.render.ClaimView object' has no attribute 'nope'; fix the template",
+        "'evmap.site.contexts.ClaimView object' has no attribute 'nope'; fix the template",
     ),
     (
         "home.html",

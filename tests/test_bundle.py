@@ -24,8 +24,14 @@ from bundling import (  # noqa: F401  (fixtures)
     tiny_bundle_dir,
 )
 from conftest import REPO, Project, write_project
-from evmap.bundle import Bundle, BundleFailed, build_bundle, bundle_version, find_iframe_worker
-from evmap.cli import main
+from evmap.adapters.bundle import (
+    Bundle,
+    BundleFailed,
+    build_bundle,
+    bundle_version,
+    find_iframe_worker,
+)
+from evmap.adapters.cli import main
 from gitrepo import git_env, init_repo  # noqa: F401  (fixture)
 
 # Elements whose URL the browser loads by itself, and the attribute holding it.

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from conftest import write_project
-from evmap import bibtex, cache, load
-from evmap.config import load_settings
-from evmap.pipeline import format_map_references
-from evmap.validate import check_project
+from evmap.core import bibtex, cache, load
+from evmap.core.config import load_settings
+from evmap.core.pipeline import format_map_references
+from evmap.core.validate import check_project
 
 
 def _forget(monkeypatch: pytest.MonkeyPatch) -> None:

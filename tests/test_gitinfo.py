@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from conftest import CLAIM, Project, serving, soup, write_project
-from evmap import gitinfo
-from evmap.gitinfo import format_date, join_edit_url, read_commit_times, repository_edit_uri
+from evmap.core import gitinfo
+from evmap.core.gitinfo import format_date, join_edit_url, read_commit_times, repository_edit_uri
 from gitrepo import DAY, T0, Repo, git_env, init_repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("git_env")

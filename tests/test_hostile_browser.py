@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from browser import chromium, served  # noqa: F401  (fixture)
-from evmap.build import build_site
+from evmap.adapters.build import build_site
 from test_hostile_input import BIB_PAYLOAD, markup_project
 
 pytestmark = pytest.mark.browser

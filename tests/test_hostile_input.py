@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CLAIM, TINY, Project, article, soup, write_project
-from evmap.build import BuildFailed, build_site
-from evmap.cli import main
-from evmap.problems import summary_line
-from evmap.yamlio import MAX_DEPTH, MAX_FILE_BYTES
+from evmap.adapters.build import BuildFailed, build_site
+from evmap.adapters.cli import main
+from evmap.core.problems import summary_line
+from evmap.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 
 CLAIMS = "content/claims/new.yml"
 COMPOUND = "content/compounds/x.yml"

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, Project, serving
-from evmap import cache
-from evmap.build import run_mkdocs
-from evmap.config import load_settings
-from evmap.incremental import stale_subjects
-from evmap.model import EvidenceMap
-from evmap.pipeline import check, format_map_references
+from evmap.adapters.build import run_mkdocs
+from evmap.core import cache
+from evmap.core.config import load_settings
+from evmap.core.model import EvidenceMap
+from evmap.core.pipeline import check, format_map_references
+from evmap.site.incremental import stale_subjects
 
 
 def _map(project: Project) -> EvidenceMap:

@@ -31,12 +31,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import TINY, write_project
-from evmap.bibtex import KEY_PATTERN, Library, load_library
-from evmap.cli import main
-from evmap.load import load_file
-from evmap.model import Claim, Compound, Pathway
-from evmap.problems import Problem
-from evmap.yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
+from evmap.adapters.cli import main
+from evmap.core.bibtex import KEY_PATTERN, Library, load_library
+from evmap.core.load import load_file
+from evmap.core.model import Claim, Compound, Pathway
+from evmap.core.problems import Problem
+from evmap.core.yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from evmap.schema import entry_validator, is_valid_entry
+from evmap.core.schema import entry_validator, is_valid_entry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

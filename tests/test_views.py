@@ -18,20 +18,21 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import REPO, TEMPLATES, article, soup, write_project
-from evmap import views
-from evmap.build import build_site
-from evmap.config import load_settings
-from evmap.export import (
-    CSV_COLUMNS,
-    DOWNLOADS,
-    cited_bibtex,
-    download_files,
-    entry_text,
-    map_to_csv,
-    map_to_json,
-    references_script,
+from evmap.adapters.build import build_site
+from evmap.analysis import network as network_order
+from evmap.analysis.analyse import analyse_map
+from evmap.analysis.certainty import (
+    MIN_STUDIES,
+    START_GRADE,
+    Consistency,
+    derive_certainty,
+    grade_claim,
 )
-from evmap.model import (
+from evmap.analysis.contradictions import find_contradiction, model_label
+from evmap.analysis.matrix import NO_COMPOUND
+from evmap.analysis.network import crossings, order_layers, ordered_layers
+from evmap.core.config import load_settings
+from evmap.core.model import (
     CertaintyOverride,
     Claim,
     Compound,
@@ -42,28 +43,29 @@ from evmap.model import (
     ModelSystem,
     Pathway,
     Reference,
+    ReferenceKind,
     Source,
     Stance,
     build_map,
 )
-from evmap.pipeline import check
-from evmap.render import PageSpec, Renderer, Urls, make_environment
-from evmap.schema import entry_validator
-from evmap.views import (
-    CODE_DIGITS,
-    MIN_INDEPENDENT_SOURCES,
-    NO_COMPOUND,
-    START_GRADE,
-    Consistency,
-    analyse_map,
-    crossings,
-    derive_certainty,
-    find_contradiction,
-    grade_claim,
-    layout_network,
-    order_layers,
-    ordered_layers,
+from evmap.core.pipeline import check
+from evmap.core.schema import entry_validator
+from evmap.core.vocab import GRADE_LABELS, SPECIES_LABELS, TYPE_LABELS
+from evmap.site.export import (
+    CSV_COLUMNS,
+    DOWNLOADS,
+    cited_bibtex,
+    download_files,
+    entry_text,
+    map_to_csv,
+    map_to_json,
+    preview_text,
+    references_script,
 )
+from evmap.site.network import layout_network
+from evmap.site.render import Renderer, make_environment
+from evmap.site.urls import PageSpec, Urls
+from evmap.site.views import CODE_DIGITS
 from pybtex.database.input.bibtex import Parser
 
 HERE = Source("content/claims/x.yml", 1)
@@ -77,6 +79,10 @@ def ev(
     cites: tuple[str, ...] = ("a2020",),
     species: str = "mouse",
     paradigm: str = "CSDS",
+    via: tuple[str, ...] = (),
+    indirect: str = "",
+    compounds: tuple[str, ...] = (),
+    pathways: tuple[str, ...] = (),
 ) -> Evidence:
     """One evidence item, short to write in tables."""
     return Evidence(
@@ -86,7 +92,19 @@ def ev(
         EvidenceType(type),
         cites,
         HERE,
+        via=via,
+        indirect=indirect,
+        compounds=compounds,
+        pathways=pathways,
     )
+
+
+REVIEWS = frozenset({"r1", "r2", "rev"})
+"""Keys the tables below treat as curated reviews."""
+
+
+def kind_of(key: str) -> ReferenceKind | None:
+    return ReferenceKind.REVIEW if key in REVIEWS else None
 
 
 def claim(
@@ -114,42 +132,120 @@ def tiny_map(
 # -- the grading rule ---------------------------------------------------------
 
 GRADING_CASES = [
-    # (evidence, expected grade, expected consistency)
-    ([ev(type="clinical", cites=("a", "b"))], Grade.HIGH, Consistency.CONSISTENT),
-    ([ev(type="clinical", cites=("a",))], Grade.MODERATE, Consistency.CONSISTENT),
-    ([ev(type="clinical"), ev(type="review", cites=("b",))], Grade.HIGH, Consistency.CONSISTENT),
-    ([ev(type="in-vivo", cites=("a", "b"))], Grade.MODERATE, Consistency.CONSISTENT),
-    ([ev(type="in-vivo"), ev(type="in-vivo")], Grade.LOW, Consistency.CONSISTENT),  # same source
-    ([ev(type="ex-vivo", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
-    ([ev(type="in-vitro", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
-    ([ev(type="review", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT),
-    ([ev(type="review")], Grade.VERY_LOW, Consistency.CONSISTENT),
-    (
-        [ev("supports", "clinical", ("a",)), ev("contradicts", "clinical", ("b",))],
-        Grade.MODERATE,
-        Consistency.BOTH_WAYS,
+    # (evidence, expected grade, expected consistency); r1, r2 and rev are reviews.
+    pytest.param(
+        [ev(type="clinical", cites=("a", "b"))], Grade.HIGH, Consistency.CONSISTENT, id="two-trials"
     ),
-    (
-        [ev("supports", "clinical", ("a",)), ev("mixed", "in-vivo", ("b",))],
-        Grade.MODERATE,
-        Consistency.MIXED,
+    pytest.param(
+        [ev(type="clinical", cites=("a",))], Grade.MODERATE, Consistency.CONSISTENT, id="one-trial"
     ),
-    (
-        [ev("contradicts", "clinical", ("a",)), ev("contradicts", "in-vivo", ("b",))],
-        Grade.HIGH,  # consistent against: the grade is about the evidence, not the direction
+    pytest.param(
+        [ev(type="clinical"), ev(type="review", cites=("b",))],
+        Grade.MODERATE,  # a review is not a second study
         Consistency.CONSISTENT,
+        id="trial-and-a-review-opinion",
     ),
-    (
-        [ev("supports", "review"), ev("contradicts", "review")],
-        Grade.VERY_LOW,  # low, -1 single source, -1 both ways: never below very low
-        Consistency.BOTH_WAYS,
+    pytest.param(
+        [ev(type="in-vivo", cites=("a", "b"))],
+        Grade.MODERATE,
+        Consistency.CONSISTENT,
+        id="two-animal-studies",
     ),
-    (
-        [ev("supports", "in-vivo", ("a",)), ev("contradicts", "in-vitro", ("b",))],
+    pytest.param(
+        [ev(type="in-vivo"), ev(type="in-vivo")],
         Grade.LOW,
-        Consistency.BOTH_WAYS,
+        Consistency.CONSISTENT,
+        id="one-study-twice",
     ),
-    ([ev("mixed", "in-vivo", ("a", "b"))], Grade.LOW, Consistency.MIXED),
+    pytest.param(
+        [ev(type="ex-vivo", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT, id="ex-vivo"
+    ),
+    pytest.param(
+        [ev(type="in-vitro", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT, id="in-vitro"
+    ),
+    pytest.param(
+        [ev(type="review", cites=("a", "b"))],
+        Grade.VERY_LOW,
+        Consistency.CONSISTENT,
+        id="reviews-only",
+    ),
+    pytest.param([ev(type="review")], Grade.VERY_LOW, Consistency.CONSISTENT, id="one-review"),
+    pytest.param(
+        [ev("supports", "clinical", ("a",)), ev("contradicts", "clinical", ("b",))],
+        Grade.LOW,  # high, -1 one supporting study, -1 both ways
+        Consistency.BOTH_WAYS,
+        id="trial-against-trial",
+    ),
+    pytest.param(
+        [ev("supports", "clinical", ("a",)), ev("mixed", "in-vivo", ("b",))],
+        Grade.LOW,
+        Consistency.MIXED,
+        id="trial-and-mixed",
+    ),
+    pytest.param(
+        [ev("contradicts", "clinical", ("a",)), ev("contradicts", "in-vivo", ("b",))],
+        Grade.VERY_LOW,  # nothing supports the claim: items against it never raise it
+        Consistency.CONSISTENT,
+        id="only-against",
+    ),
+    pytest.param(
+        [ev("supports", "review"), ev("contradicts", "review")],
+        Grade.VERY_LOW,  # low, -1 no study, -1 both ways: never below very low
+        Consistency.BOTH_WAYS,
+        id="review-against-review",
+    ),
+    pytest.param(
+        [ev("supports", "in-vivo", ("a",)), ev("contradicts", "in-vitro", ("b",))],
+        Grade.VERY_LOW,
+        Consistency.BOTH_WAYS,
+        id="animal-against-cells",
+    ),
+    pytest.param(
+        [ev("mixed", "in-vivo", ("a", "b"))], Grade.LOW, Consistency.MIXED, id="mixed-only"
+    ),
+    # The cases of issue 11.
+    pytest.param(
+        [ev(cites=("study",)), ev(cites=("rev",))],
+        Grade.LOW,  # a review and the study it reports are one study: moderate, -1 single
+        Consistency.CONSISTENT,
+        id="review-plus-the-study-it-reports",
+    ),
+    pytest.param(
+        [ev(cites=("r1",)), ev(cites=("r2",))],
+        Grade.VERY_LOW,  # moderate, -1 one (unidentified) study, -1 second-hand only
+        Consistency.CONSISTENT,
+        id="two-reviews-cited-for-a-study",
+    ),
+    pytest.param(
+        [ev(type="review", cites=("r1",)), ev(type="review", cites=("r2",))],
+        Grade.VERY_LOW,  # reviews count as reviews, not as studies
+        Consistency.CONSISTENT,
+        id="two-reviews-by-one-group",
+    ),
+    pytest.param(
+        [ev(cites=("a",)), ev(cites=("b",)), ev("contradicts", "clinical", ("c",))],
+        Grade.LOW,  # starts from the animal studies (moderate), not the trial against
+        Consistency.BOTH_WAYS,
+        id="item-against-never-raises",
+    ),
+    pytest.param(
+        [ev(cites=("a",), via=("rev",)), ev(cites=("b",), via=("rev",))],
+        Grade.LOW,  # moderate, two studies, -1 read only second-hand
+        Consistency.CONSISTENT,
+        id="second-hand-only",
+    ),
+    pytest.param(
+        [ev(type="clinical", cites=("a", "b"), indirect="an efficacy trial: no mechanism tested")],
+        Grade.MODERATE,  # high, -1 indirect
+        Consistency.CONSISTENT,
+        id="clinical-efficacy-used-for-a-mechanism",
+    ),
+    pytest.param(
+        [ev(type="clinical", cites=("a",), indirect="efficacy only"), ev(cites=("b", "c"))],
+        Grade.MODERATE,  # high, three studies, -1 the trial is indirect
+        Consistency.CONSISTENT,
+        id="indirect-trial-with-direct-animal-studies",
+    ),
 ]
 
 
@@ -157,20 +253,29 @@ GRADING_CASES = [
 def test_views_grading_rule(
     evidence: list[Evidence], grade: Grade, consistency: Consistency
 ) -> None:
-    certainty = derive_certainty(evidence)
+    certainty = derive_certainty(evidence, kind_of)
     assert (certainty.grade, certainty.consistency) == (grade, consistency)
     assert certainty.derived is certainty.grade
     assert not certainty.overridden
 
 
 def test_views_grading_steps_read_as_sentences() -> None:
-    certainty = derive_certainty([ev("supports", "review"), ev("contradicts", "review")])
-    assert certainty.steps == (
-        "starts low: strongest evidence is review",
-        "down one: a single independent source",
-        "down one: evidence points both ways",
+    certainty = derive_certainty(
+        [ev(cites=("study",), via=("rev",)), ev("contradicts", "in-vitro", ("b",))], kind_of
     )
-    assert certainty.sources == 1
+    assert certainty.steps == (
+        "starts moderate: strongest supporting evidence is in vivo",
+        "down one: a single study",
+        "down one: evidence points both ways",
+        "down one: the in vivo evidence is read only second-hand, in reviews",
+    )
+    assert certainty.studies == 1
+    indirect = derive_certainty([ev(type="clinical", cites=("a", "b"), indirect="efficacy only")])
+    assert indirect.steps == (
+        "starts high: strongest supporting evidence is clinical",
+        "down one: the clinical evidence is indirect (efficacy only)",
+    )
+    assert derive_certainty([ev("contradicts")]).steps == ("very low: no item supports the claim",)
 
 
 def test_views_grading_override_keeps_derived_grade_and_reason() -> None:
@@ -188,8 +293,9 @@ def test_views_grading_rule_matches_the_docs() -> None:
         re.findall(r"^\| (clinical|in-vivo|ex-vivo|in-vitro|review) \| ([a-z ]+) \|$", text, re.M)
     )
     assert table == {t.value: g.value.replace("-", " ") for t, g in START_GRADE.items()}
-    assert MIN_INDEPENDENT_SOURCES == 2 and "fewer than two" in text
-    assert "Go down one grade for inconsistency" in text
+    assert MIN_STUDIES == 2 and "fewer than two independent studies" in text
+    for step in ("Go down one grade for inconsistency", "Go down one grade for indirectness"):
+        assert step in text
 
 
 # -- contradictions and cells -------------------------------------------------
@@ -241,10 +347,67 @@ def test_views_cell_pools_claims_and_flags_pair_though_no_claim_is_flagged() -> 
     assert analysis.cells["j", "q"].balance.value == "supports"
     assert ("k", "q") not in analysis.cells and ("j", "p") not in analysis.cells
     assert analysis.cells[NO_COMPOUND, "q"].claims == ("no-compound",)
-    assert [item.token() for item in cell.items] == [
-        "c/human/clinical/moderate",
-        "s/mouse/in-vivo/low",
+    assert [(i.stance, i.species, i.type, i.grade) for i in cell.items] == [
+        (Stance.CONTRADICTS, "human", EvidenceType.CLINICAL, Grade.VERY_LOW),  # nothing supports it
+        (Stance.SUPPORTS, "mouse", EvidenceType.IN_VIVO, Grade.LOW),
     ]
+
+
+def broad_claim_map() -> EvidenceMap:
+    """One claim naming two compounds and two pathways, whose items concern different pairs.
+
+    Item 1 tested compound j on pathway p (for); item 2 tested compound k on pathway q
+    (against). Before attribution, both items landed in all four cells, and every
+    cell was flagged as pointing both ways.
+    """
+    return tiny_map(
+        [
+            claim(
+                "broad",
+                [
+                    ev("supports", cites=("a",), compounds=("j",), pathways=("p",)),
+                    ev("contradicts", cites=("b",), compounds=("k",), pathways=("q",)),
+                ],
+                compounds=("j", "k"),
+                pathways=("p", "q"),
+            )
+        ],
+        compounds=("j", "k"),
+        pathways=("p", "q"),
+    )
+
+
+def test_views_items_count_only_for_the_pairs_they_tested() -> None:
+    analysis = analyse_map(broad_claim_map())
+    assert "broad" in analysis.contradictions  # the claim itself is contested
+    assert sorted(analysis.cells) == [("j", "p"), ("k", "q")]  # no cell for j x q or k x p
+    assert [cell.balance.value for cell in analysis.cells.values()] == ["supports", "contradicts"]
+    assert all(cell.contradiction is None for cell in analysis.cells.values())
+    assert analysis.contested_by_compound == {} and analysis.contested_by_pathway == {}
+    assert analysis.items_by_compound == {"j": (("broad", 0),), "k": (("broad", 1),)}
+    assert analysis.items_by_pathway == {"p": (("broad", 0),), "q": (("broad", 1),)}
+
+
+def test_views_network_draws_only_tested_edges() -> None:
+    m = broad_claim_map()
+    analysis = analyse_map(m)
+    layout = layout_network(m, analysis, _Links())
+    edges = sorted((e.ends, e.balance) for e in layout.edges)
+    assert edges == [
+        ("c:j k:broad", "supports"),
+        ("c:k k:broad", "contradicts"),
+        ("k:broad p:p", "supports"),
+        ("k:broad p:q", "contradicts"),
+    ]
+
+
+def test_views_item_that_names_nothing_counts_for_all_its_claims_pairs() -> None:
+    m = tiny_map(
+        [claim("wide", [ev("supports")], compounds=("j", "k"), pathways=("p",))],
+        compounds=("j", "k"),
+        pathways=("p",),
+    )
+    assert sorted(analyse_map(m).cells) == [("j", "p"), ("k", "p")]
 
 
 # -- network layout -----------------------------------------------------------
@@ -263,15 +426,15 @@ def test_views_barycentre_ordering_removes_crossings() -> None:
 def test_views_ordered_layers_remembers_the_ordering_of_a_graph() -> None:
     layers = [["a", "b", "c"], ["x", "y", "z"]]
     edges = [{("a", "y"): 1.0, ("b", "x"): 1.0, ("c", "z"): 1.0}]
-    views._order_layers_memo.cache_clear()
+    network_order._order_layers_memo.cache_clear()
     first = ordered_layers(layers, edges)
     assert first == order_layers(layers, edges)
     first[0].reverse()  # the caller's copy: the remembered ordering stays as it was
     assert ordered_layers(layers, edges) == order_layers(layers, edges)
-    assert views._order_layers_memo.cache_info().hits == 1
+    assert network_order._order_layers_memo.cache_info().hits == 1
     edges[0][("a", "x")] = 2.0  # another graph: ordered afresh
     assert ordered_layers(layers, edges) == order_layers(layers, edges)
-    assert views._order_layers_memo.cache_info().misses == 2
+    assert network_order._order_layers_memo.cache_info().misses == 2
 
 
 class _Links:
@@ -465,26 +628,29 @@ def _sides(flag: Tag) -> dict[str, list[str]]:
     return sides
 
 
-CONTESTED = [
-    "nmdar-antagonism-main-route",
-    "mtorc1-required-for-ketamine-effect",
-    "hnk-metabolites-antidepressant",
-    "arketamine-more-potent-than-esketamine",
-    "rodent-findings-predict-human-response",
-]
+def contested(evidence_map: EvidenceMap) -> list[str]:
+    """Claims with items for and against them, as a reader would count them."""
+    return [
+        cid
+        for cid, claim in evidence_map.claims.items()
+        if {Stance.SUPPORTS, Stance.CONTRADICTS} <= {ev.stance for ev in claim.evidence}
+    ]
 
 
-@pytest.mark.parametrize("claim_id", CONTESTED)
 def test_views_shipped_contested_claims_are_flagged_with_models(
-    shipped: Path, shipped_map: EvidenceMap, claim_id: str
+    shipped: Path, shipped_map: EvidenceMap
 ) -> None:
-    section = _claim_section(shipped, claim_id, shipped_map)
-    flag = section.select_one(".evmap-flag")
-    assert flag is not None
-    assert "Evidence points both ways" in flag.get_text()
-    sides = _sides(flag)
-    assert set(sides) == {"supports", "contradicts"}
-    assert sides["supports"] and sides["contradicts"]
+    assert len(contested(shipped_map)) >= 5
+    for claim_id in contested(shipped_map):
+        claim_ = shipped_map.claims[claim_id]
+        flag = _claim_section(shipped, claim_id, shipped_map).select_one(".evmap-flag")
+        assert flag is not None, claim_id
+        assert "Evidence points both ways" in flag.get_text()
+        sides = _sides(flag)
+        assert set(sides) == {"supports", "contradicts"}
+        for stance, side in ((Stance.SUPPORTS, "supports"), (Stance.CONTRADICTS, "contradicts")):
+            expected = {model_label(ev) for ev in claim_.evidence if ev.stance is stance}
+            assert set(sides[side]) == expected, claim_id
 
 
 def test_views_shipped_flag_names_the_models(shipped: Path, shipped_map: EvidenceMap) -> None:
@@ -493,8 +659,12 @@ def test_views_shipped_flag_names_the_models(shipped: Path, shipped_map: Evidenc
             ".evmap-flag"
         )
     )
-    assert "rat, prefrontal cortex; mTOR signalling blocked (in-vivo)" in sides["supports"]
-    assert "human, MDD patients given rapamycin (review)" in sides["contradicts"]
+    assert any(
+        side.startswith("rat, ") and side.endswith("(in-vivo)") for side in sides["supports"]
+    )
+    assert any(
+        side.startswith("human, ") and side.endswith("(clinical)") for side in sides["contradicts"]
+    )
 
 
 def test_views_shipped_consistent_claim_has_no_flag(
@@ -516,52 +686,42 @@ def test_views_shipped_contested_claim_is_flagged_on_every_page_naming_it(
         assert section is not None and section.select_one(".evmap-flag") is not None, page
 
 
-@pytest.mark.parametrize(
-    ("claim_id", "label", "steps"),
-    [
-        (
-            "single-ketamine-infusion-rapid-in-mdd",
-            "Moderate",
-            "starts high: strongest evidence is clinical; down one: a single independent source",
-        ),
-        (
-            "nmdar-antagonism-main-route",
-            "Very low",
-            "starts low: strongest evidence is review; down one: a single independent source; "
-            "down one: evidence points both ways",
-        ),
-    ],
-)
-def test_views_shipped_claim_shows_its_derived_grade(
-    shipped: Path, shipped_map: EvidenceMap, claim_id: str, label: str, steps: str
+def test_views_shipped_claims_show_their_derived_grades(
+    shipped: Path, shipped_map: EvidenceMap
 ) -> None:
-    grade = _claim_section(shipped, claim_id, shipped_map).select_one(".cert b")
-    assert grade is not None
-    assert grade.get_text(" ", strip=True).endswith(label)
-    steps_shown = grade.find_next_sibling("small")
-    assert steps_shown is not None and steps_shown.get_text() == f"({steps})"
-    link = grade.select_one("a")
-    assert link is not None and link["href"] == "../../certainty/"
+    """Every claim's home page shows the grade the rule gives and the rule's steps."""
+    for claim_id, claim_ in shipped_map.claims.items():
+        certainty = grade_claim(claim_, shipped_map.kind_of)
+        grade = _claim_section(shipped, claim_id, shipped_map).select_one(".cert b")
+        assert grade is not None
+        assert grade.get_text(" ", strip=True).endswith(GRADE_LABELS[certainty.grade]), claim_id
+        steps = grade.find_next_sibling("small")
+        assert steps is not None
+        if certainty.overridden:
+            assert "; ".join(certainty.steps) in steps.get_text(), claim_id
+        else:
+            assert steps.get_text() == f"({'; '.join(certainty.steps)})", claim_id
+        link = grade.select_one("a")
+        assert link is not None and link["href"] == "../../certainty/"
 
 
 def test_views_shipped_claims_show_facet_chips(shipped: Path, shipped_map: EvidenceMap) -> None:
-    section = _claim_section(shipped, "mtorc1-required-for-ketamine-effect", shipped_map)
+    claim_id = "mtorc1-required-for-ketamine-effect"
+    section = _claim_section(shipped, claim_id, shipped_map)
     facets = section.select_one("p.facets")
     assert facets is not None
-    # Grouped by facet: "Species: rat, human · Evidence type: in vivo, review · ..."
+    # Grouped by facet: "Species: rat, human · Evidence type: in vivo, clinical · ..."
     groups = {
         name.strip(): [value.strip() for value in values.split(",")]
         for name, values in (part.split(":") for part in facets.get_text().split("\u00b7"))
     }
-    assert {"rat", "human"} <= set(groups["Species"])
-    assert {"in vivo", "review"} <= set(groups["Evidence type"])
+    items = shipped_map.claims[claim_id].evidence
+    species = {SPECIES_LABELS[ev.model.species] for ev in items}
+    types = {TYPE_LABELS[ev.type] for ev in items}
+    assert set(groups["Species"]) == species and {"rat", "human"} <= species
+    assert set(groups["Evidence type"]) == types
     chips = {(a["href"].split("#")[1].split("-")[0], a.get_text()) for a in facets.select("a")}
-    assert {
-        ("species", "rat"),
-        ("species", "human"),
-        ("type", "in vivo"),
-        ("type", "review"),
-    } <= chips
+    assert {("species", v) for v in species} | {("type", v) for v in types} <= chips
     matrix = article(shipped / "matrix/index.html")
     for a in facets.select("a"):
         page, anchor = a["href"].split("#")
@@ -608,6 +768,30 @@ def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
     assert "../pathways/nmdar-inhibition/#claim-nmdar-antagonism-main-route" in claims
 
 
+def test_views_shipped_every_flagged_cell_has_both_sides_on_that_very_pair(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    """Walks every cell of the shipped matrix: a ⚠ needs an item for and one against that
+    tested that very compound and bears on that very pathway (issue 11)."""
+    _, columns, rows = _matrix(shipped)
+    flagged = 0
+    for compound, row in rows.items():
+        for pathway, td in zip(columns, row.select("td"), strict=True):
+            link = td.select_one("a")
+            is_flagged = link is not None and "\u26a0" in link.get_text()
+            stances = {
+                ev.stance
+                for c in shipped_map.claims.values()
+                for ev in c.evidence
+                if (compound in c.item_compounds(ev) or (not compound and not c.compounds))
+                and pathway in c.item_pathways(ev)
+            }
+            both = {Stance.SUPPORTS, Stance.CONTRADICTS} <= stances
+            assert is_flagged == both, (compound, pathway)
+            flagged += is_flagged
+    assert flagged >= 1
+
+
 def test_views_shipped_matrix_counts_are_the_claims_evidence(
     shipped: Path, shipped_map: EvidenceMap
 ) -> None:
@@ -615,8 +799,8 @@ def test_views_shipped_matrix_counts_are_the_claims_evidence(
     expected = [
         e
         for c in shipped_map.claims.values()
-        if "ketamine" in c.compounds and "mtorc1" in c.pathways
         for e in c.evidence
+        if "ketamine" in c.item_compounds(e) and "mtorc1" in c.item_pathways(e)
     ]
     n = cell.select_one("a > b")
     assert n is not None and int(n.get_text()) == len(expected)
@@ -676,7 +860,7 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
     form = page.select_one("form.evmap-filters")
     assert form is not None and form.has_attr("hidden")  # the script shows it
     names = {fs["data-filter"] for fs in form.select("fieldset")}
-    assert names == {"species", "type", "certainty"}
+    assert names == {"species", "type", "certainty", "source"}
     species = {i["value"] for i in form.select("input[name=species]")}
     assert {"human", "mouse", "rat"} <= species
     assert (shipped / "assets/evmap-views.js").is_file()
@@ -689,13 +873,14 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
     }
     for td in page.select("td[data-items]"):
         for token in td["data-items"].split():
-            stance, sp, kind, grade = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
+            stance, sp, kind, grade, read = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
             assert (
-                len(token) == 4
+                len(token) == 5
                 and stance in "scm"
                 and values["species"][sp] in species
                 and values["type"][kind] in {t.value for t in EvidenceType}
                 and values["certainty"][grade] in {"high", "moderate", "low", "very-low"}
+                and values["source"][read] in {"first-hand", "second-hand"}
             )
 
 
@@ -729,9 +914,14 @@ def test_views_shipped_network_links_every_node(shipped: Path, shipped_map: Evid
     flagged = {
         a["data-node"] for a in nodes if a.select_one("text").get_text().startswith("\u26a0")
     }
-    assert flagged == {f"k:{k}" for k in CONTESTED}
+    assert flagged == {f"k:{k}" for k in contested(shipped_map)}
     edges = svg.select("g.evmap-net-edges path")
-    expected = sum(len(c.compounds) + len(c.pathways) for c in shipped_map.claims.values())
+    # An edge joins a claim to each compound and pathway some item of it bears on.
+    expected = sum(
+        len({x for ev in c.evidence for x in c.item_compounds(ev)})
+        + len({x for ev in c.evidence for x in c.item_pathways(ev)})
+        for c in shipped_map.claims.values()
+    )
     assert len(edges) == expected
     assert {e["class"][0] for e in edges} >= {"s", "m"}  # supports, mixed
 
@@ -758,9 +948,10 @@ def test_views_shipped_json_download_is_valid_against_the_schemas(
             assert errors == [], (item["id"], errors)
     assert [c["id"] for c in data["claims"]] == list(shipped_map.claims)
     assert len(data["compounds"]) == len(shipped_map.compounds)
+    main_route = shipped_map.claims["nmdar-antagonism-main-route"]
     assert data["derived"]["claims"]["nmdar-antagonism-main-route"] == {
-        "certainty": "very-low",
-        "certainty_from": "rule",
+        "certainty": grade_claim(main_route, shipped_map.kind_of).grade.value,
+        "certainty_from": "rule" if main_route.certainty is None else "curators",
         "contradicted": True,
     }
 
@@ -772,13 +963,15 @@ def test_views_shipped_csv_download_has_one_row_per_evidence_item(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == sum(len(c.evidence) for c in shipped_map.claims.values())
-    mtor = [r for r in rows if r["claim_id"] == "mtorc1-required-for-ketamine-effect"]
-    assert [(r["stance"], r["type"], r["citations"]) for r in mtor][1:3] == [
-        ("supports", "in-vivo", "li2010"),
-        ("contradicts", "review", "wei2021"),
+    claim_id = "mtorc1-required-for-ketamine-effect"
+    mtor = [r for r in rows if r["claim_id"] == claim_id]
+    items = shipped_map.claims[claim_id].evidence
+    assert [(r["stance"], r["type"], r["citations"], r["via"]) for r in mtor] == [
+        (ev.stance.value, ev.type.value, "; ".join(ev.citations), "; ".join(ev.via)) for ev in items
     ]
-    assert {r["certainty"] for r in mtor} == {"low"}
-    assert mtor[0]["compounds"] == "ketamine; rapamycin"
+    grade = grade_claim(shipped_map.claims[claim_id], shipped_map.kind_of).grade.value
+    assert {r["certainty"] for r in mtor} == {grade}
+    assert mtor[0]["claim_compounds"] == "; ".join(shipped_map.claims[claim_id].compounds)
 
 
 def test_views_shipped_bibtex_download_holds_exactly_the_cited_references(
@@ -800,10 +993,11 @@ def test_views_references_script_holds_every_cited_reference_once(
     data = source[source.index("window.evmapReferences = ") + 25 : source.rindex(";")]
     assert "<" not in data  # written as \\u003c: no text can close a script element
     cited = {
-        ref.slug: ref.text
+        ref.slug: preview_text(shipped_map, key)
         for key, ref in shipped_map.references.items()
         if shipped_map.claims_by_reference.get(key)
     }
+    assert all(text.startswith(shipped_map.references[k].text) for k, text in cited.items())
     assert json.loads(data) == cited
     # Every page with claims loads it; a citation itself carries no copy of the text.
     page = article(shipped / "pathways/mtorc1/index.html")
@@ -833,6 +1027,7 @@ def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path
     assert [a["href"] for a in detail.select("a")] == [
         "../compounds/ketamine.html",
         "../pathways/nmdar-inhibition.html",
+        "../index.html#term-contested",
         "../pathways/nmdar-inhibition.html#claim-nmdar-main-route",
     ]
     cite = article(site / "compounds/ketamine.html").select_one("table.ev td.r a")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO
-from evmap.cli import make_parser
+from evmap.adapters.cli import make_parser
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # A GitHub expression such as ${{ github.base_ref }}: any one word will do for parsing.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, TINY
-from evmap import yamlio
+from evmap.core import yamlio
 
 
 def _load(loader_class: type, text: str) -> Any:

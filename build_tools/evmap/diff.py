@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load_settings
-from .incremental import claim_pages
-from .model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference
-from .pipeline import check
-from .problems import Problem, summary_line
-from .render import Urls
+from evmap.core.config import load_settings
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference
+from evmap.core.pipeline import check
+from evmap.core.problems import Problem, summary_line
+from evmap.site.incremental import claim_pages
+from evmap.site.urls import Urls
 
 
 class Entity(enum.StrEnum):

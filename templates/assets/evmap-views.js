@@ -1,13 +1,13 @@
 /* Filters and cell names of the evidence matrix (evmap). Plain JavaScript, no dependencies.
  *
- * Each non-empty cell carries its evidence items in data-items as 4-character
+ * Each non-empty cell carries its evidence items in data-items as 5-character
  * tokens: stance (s, c or m), then the codes of the item's species, evidence
- * type and certainty grade. A value's code is the position of its checkbox in
- * its fieldset, as a digit of CODE_DIGITS (evmap.views.filter_codes writes
+ * type, certainty grade and how it was read (first- or second-hand). A value's code is the position of its checkbox in
+ * its fieldset, as a digit of CODE_DIGITS (evmap.site.views.filter_codes writes
  * them). The page is complete without this script: the server renders the full
  * counts and keeps the form hidden. With it, the form is shown and every change
- * recounts the cells from the items whose species, evidence type and certainty
- * are all checked; hovering or focusing a cell names its compound and pathway.
+ * recounts the cells from the items whose species, evidence type, certainty and
+ * source are all checked; hovering or focusing a cell names its compound and pathway.
  */
 (function () {
   "use strict";
@@ -83,6 +83,7 @@
     var species = checked("species");
     var types = checked("type");
     var grades = checked("certainty");
+    var sources = checked("source");
     var filled = 0;
     var flagged = 0;
     var items = 0;
@@ -90,10 +91,11 @@
       var n = { s: 0, c: 0, m: 0 };
       cell.getAttribute("data-items").split(" ").forEach(function (token) {
         if (
-          token.length === 4 &&
+          token.length === 5 &&
           species[token.charAt(1)] &&
           types[token.charAt(2)] &&
-          grades[token.charAt(3)]
+          grades[token.charAt(3)] &&
+          sources[token.charAt(4)]
         ) {
           n[token.charAt(0)] += 1;
         }

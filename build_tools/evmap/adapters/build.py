@@ -18,9 +18,9 @@ from mkdocs.config import config_options, load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from .config import Settings, load_settings
-from .pipeline import checked_map
-from .problems import EvmapError
+from evmap.core.config import Settings, load_settings
+from evmap.core.pipeline import checked_map
+from evmap.core.problems import EvmapError
 
 
 class BuildFailed(Exception):

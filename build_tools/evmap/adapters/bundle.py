@@ -33,9 +33,9 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from . import __version__
-from .build import BuildFailed, check_inputs, run_mkdocs
-from .gitinfo import source_date_epoch
+from evmap import __version__
+from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
+from evmap.core.gitinfo import source_date_epoch
 
 # The npm package and file Material's offline plugin would load from unpkg.com.
 SHIM_PACKAGE = "iframe-worker"

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .config import ConfigError, load_settings
-from .pipeline import check
-from .problems import Problem, Severity, summary_line
+from evmap import __version__
+from evmap.core.config import ConfigError, load_settings
+from evmap.core.pipeline import check
+from evmap.core.problems import Problem, Severity, summary_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -51,7 +51,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then build the site into a temporary folder and swap it in."""
-    from .build import BuildFailed, build_site  # MkDocs loads only for commands that need it
+    from evmap.adapters.build import (  # MkDocs loads only for commands that need it
+        BuildFailed,
+        build_site,
+    )
 
     try:
         site = build_site(
@@ -68,7 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_bundle(args: argparse.Namespace) -> int:
     """Build the offline teaching bundle, ``<out>/<name>-<version>.zip``."""
-    from .bundle import BundleFailed, build_bundle
+    from evmap.adapters.bundle import BundleFailed, build_bundle
 
     try:
         bundle = build_bundle(
@@ -88,7 +91,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare the evidence maps of two git revisions or folders; print the changes."""
-    from .diff import DiffInputError, diff_projects
+    from evmap.diff import DiffInputError, diff_projects
 
     try:
         diff = diff_projects(args.base, args.head, Path(args.config_file))

@@ -27,29 +27,28 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from .config import ConfigError, Settings, settings_from_options
-from .export import download_files
-from .gitinfo import (
+from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
+from evmap.core.config import ConfigError, Settings, settings_from_options
+from evmap.core.gitinfo import (
     SourceHistory,
     head_commit,
-    page_inputs,
     repository_edit_uri,
     source_date_epoch,
 )
-from .load import save_cache
-from .pipeline import checked_map, format_map_references
-from .problems import EvmapError, Severity
-from .render import (
+from evmap.core.load import save_cache
+from evmap.core.pipeline import checked_map, format_map_references
+from evmap.core.problems import EvmapError, Severity
+from evmap.core.yamlio import decode_text
+from evmap.site.export import download_files
+from evmap.site.incremental import page_inputs
+from evmap.site.render import (
     OWN_SEARCH_KINDS,
-    PageSpec,
     Renderer,
-    Urls,
     make_environment,
     template_error,
     templates_stamp,
 )
-from .shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
-from .yamlio import decode_text
+from evmap.site.urls import PageSpec, Urls
 
 log = get_plugin_logger(__name__)
 # Long builds say how far they are every this many pages (INFO: `mkdocs build`

@@ -28,8 +28,8 @@ from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.formatting.plain import Style
 
-from .model import LINK_FIELDS, Reference, ReferenceText, Source
-from .problems import Check, Problem, did_you_mean
+from evmap.core.model import LINK_FIELDS, Reference, ReferenceText, Source
+from evmap.core.problems import Check, Problem, did_you_mean
 
 # A DOI as registered: "10.<registrant>/<suffix>" with no spaces or markup characters.
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}\\]+$")

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from evmap import __version__
 
 
 @cache

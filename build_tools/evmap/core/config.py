@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Check, Severity, default_severity, did_you_mean
+from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
 
 class ConfigError(Exception):

@@ -24,9 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import Claim, Compound, EvidenceMap, Pathway
-from .render import PageSpec
-
 log = logging.getLogger(__name__)
 
 # Marks the start of a commit in the ``git log`` output; file names cannot contain it.
@@ -121,37 +118,6 @@ def head_commit(root: Path) -> str | None:
         return None
     head = done.stdout.strip()
     return head if done.returncode == 0 and head else None
-
-
-def page_inputs(spec: PageSpec, evidence_map: EvidenceMap) -> set[str]:
-    """The files a generated page is made from: its entry's file and those of its claims.
-
-    A pathway, compound or reference page changes when its own entry changes
-    and when any claim it lists changes; the home, index and overview pages
-    show the whole map, so they depend on every content file and the library.
-    """
-    m = evidence_map
-    claim_index = {
-        "pathway": m.claims_by_pathway,
-        "compound": m.claims_by_compound,
-        "reference": m.claims_by_reference,
-    }.get(spec.kind)
-    if claim_index is not None and spec.subject in claim_index:
-        paths = {spec.source_path} if spec.source_path else set()
-        paths.update(m.claims[i].source.path for i in claim_index[spec.subject])
-        return paths
-    return all_inputs(evidence_map)
-
-
-def all_inputs(evidence_map: EvidenceMap) -> set[str]:
-    """Every file the map was loaded from."""
-    m = evidence_map
-    entries: list[Compound | Pathway | Claim] = [
-        *m.compounds.values(),
-        *m.pathways.values(),
-        *m.claims.values(),
-    ]
-    return {e.source.path for e in entries} | {r.source.path for r in m.references.values()}
 
 
 def format_date(timestamp: int, epoch: int | None = None) -> str:

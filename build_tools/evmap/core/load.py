@@ -13,17 +13,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cache
-from .bibtex import Library, load_library
-from .config import Settings
-from .model import (
+from evmap.core import cache
+from evmap.core.bibtex import Library, load_library
+from evmap.core.config import Settings
+from evmap.core.model import (
     CertaintyOverride,
     Claim,
     Compound,
     Evidence,
-    EvidenceType,
     Grade,
-    ModelSystem,
     NoteType,
     Pathway,
     Reference,
@@ -31,11 +29,11 @@ from .model import (
     ReferenceKind,
     ReferenceNote,
     Source,
-    Stance,
+    yaml_fields,
 )
-from .problems import Check, Problem
-from .schema import check_entry, describe_value
-from .yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
+from evmap.core.problems import Check, Problem
+from evmap.core.schema import check_entry, describe_value
+from evmap.core.yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
 
 # content/<folder>/ holds the entries of each kind.
 FOLDERS = {
@@ -100,24 +98,14 @@ def _pathway(data: LineDict, source: Source) -> Pathway:
 
 
 def _evidence(data: LineDict, path: str) -> Evidence:
-    model = data["model"]
-    return Evidence(
-        stance=Stance(data["stance"]),
-        finding=data["finding"],
-        model=ModelSystem(species=model["species"], paradigm=model.get("paradigm", "")),
-        type=EvidenceType(data["type"]),
-        citations=tuple(data.get("citations", ())),
-        source=Source(path, data.line),
-        locator=data.get("locator", ""),
-        via=tuple(data.get("via", ())),
-        compounds=tuple(data.get("compounds", ())),
-        pathways=tuple(data.get("pathways", ())),
-        indirect=data.get("indirect", ""),
-        citation_lines=_lines(data, "citations"),
-        via_lines=_lines(data, "via"),
-        compound_lines=_lines(data, "compounds"),
-        pathway_lines=_lines(data, "pathways"),
-    )
+    """An evidence item from its YAML, field by field as the model declares them."""
+    values: dict[str, Any] = {"source": Source(path, data.line)}
+    for spec in yaml_fields(Evidence):
+        key, meta = spec.metadata["yaml"], spec.metadata
+        values[spec.name] = meta["read"](data[key]) if key in data else meta["missing"]
+        if meta["lines"]:
+            values[meta["lines"]] = _lines(data, key)
+    return Evidence(**values)
 
 
 def _claim(data: LineDict, source: Source) -> Claim:

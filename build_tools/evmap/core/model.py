@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
 
@@ -104,6 +104,48 @@ class ModelSystem(_Pickles):
         """Human-readable, e.g. ``"mouse, CSDS"``."""
         return ", ".join(part for part in (self.species, self.paradigm) if part)
 
+    @classmethod
+    def from_yaml(cls, data: Mapping[str, str]) -> ModelSystem:
+        """The model as written in YAML: ``{species: mouse, paradigm: CSDS}``."""
+        return cls(data["species"], data.get("paradigm", ""))
+
+    def to_yaml(self) -> dict[str, str]:
+        """The model as YAML writes it (paradigm only when set)."""
+        return {"species": self.species, **({"paradigm": self.paradigm} if self.paradigm else {})}
+
+
+def written_as(
+    key: str,
+    label: str,
+    read: Callable[[Any], Any],
+    write: Callable[[Any], Any],
+    *,
+    lines: str = "",
+    missing: Any = None,
+) -> dict[str, Any]:
+    """Metadata of a model field written in YAML as ``key``: how to read and write it.
+
+    Loading (:mod:`evmap.core.load`), the downloads (:mod:`evmap.site.export`) and
+    :mod:`evmap.diff` go through such fields, so a new optional field of an
+    evidence item reaches all of them from its declaration here. ``label`` names
+    it for readers; ``lines`` names the field that keeps the line of each list
+    item; ``missing`` is the value of a field left out of the YAML (the field's
+    default, or for a field the constructor requires, this value).
+    """
+    return {
+        "yaml": key,
+        "label": label,
+        "read": read,
+        "write": write,
+        "lines": lines,
+        "missing": missing,
+    }
+
+
+def yaml_fields(cls: type) -> tuple[Field[Any], ...]:
+    """The fields of a model class that YAML entries write, in declaration order."""
+    return tuple(f for f in fields(cls) if "yaml" in f.metadata)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence(_Pickles):
@@ -125,17 +167,40 @@ class Evidence(_Pickles):
         indirect: Why it bears on the claim only indirectly ("" when direct).
     """
 
-    stance: Stance
-    finding: str
-    model: ModelSystem
-    type: EvidenceType
-    citations: tuple[str, ...]
-    source: Source
-    locator: str = ""
-    via: tuple[str, ...] = ()
-    compounds: tuple[str, ...] = ()
-    pathways: tuple[str, ...] = ()
-    indirect: str = ""
+    stance: Stance = field(metadata=written_as("stance", "stance", Stance, str))
+    finding: str = field(metadata=written_as("finding", "finding", str, str))
+    model: ModelSystem = field(
+        metadata=written_as("model", "model", ModelSystem.from_yaml, ModelSystem.to_yaml)
+    )
+    type: EvidenceType = field(metadata=written_as("type", "study type", EvidenceType, str))
+    citations: tuple[str, ...] = field(
+        metadata=written_as(
+            "citations", "citations", tuple, list, lines="citation_lines", missing=()
+        )
+    )
+    source: Source = field()
+    locator: str = field(
+        default="", metadata=written_as("locator", "locator", str, str, missing="")
+    )
+    via: tuple[str, ...] = field(
+        default=(),
+        metadata=written_as("via", "read via", tuple, list, lines="via_lines", missing=()),
+    )
+    compounds: tuple[str, ...] = field(
+        default=(),
+        metadata=written_as(
+            "compounds", "compounds tested", tuple, list, lines="compound_lines", missing=()
+        ),
+    )
+    pathways: tuple[str, ...] = field(
+        default=(),
+        metadata=written_as(
+            "pathways", "pathways concerned", tuple, list, lines="pathway_lines", missing=()
+        ),
+    )
+    indirect: str = field(
+        default="", metadata=written_as("indirect", "indirect because", str, str, missing="")
+    )
     citation_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     via_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     compound_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)

@@ -12,12 +12,12 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-from . import cache
-from .bibtex import format_references, formatted_texts, remember_texts
-from .config import Settings
-from .model import EvidenceMap, Reference
-from .problems import EvmapError
-from .validate import CheckResult, check_project
+from evmap.core import cache
+from evmap.core.bibtex import format_references, formatted_texts, remember_texts
+from evmap.core.config import Settings
+from evmap.core.model import EvidenceMap, Reference
+from evmap.core.problems import EvmapError
+from evmap.core.validate import CheckResult, check_project
 
 
 @contextlib.contextmanager

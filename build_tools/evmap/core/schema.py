@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from .problems import Check, Problem, did_you_mean
-from .yamlio import LineDict, LineList
+from evmap.core.problems import Check, Problem, did_you_mean
+from evmap.core.yamlio import LineDict, LineList
 
 if TYPE_CHECKING:  # jsonschema loads only to explain an invalid entry (a check's startup)
     from jsonschema import Draft202012Validator

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .bibtex import IGNORE_FIELD
-from .config import Settings
-from .load import Content, load_content
-from .model import (
+from evmap.core.bibtex import IGNORE_FIELD
+from evmap.core.config import Settings
+from evmap.core.load import Content, load_content
+from evmap.core.model import (
     Claim,
     Compound,
     Evidence,
@@ -25,7 +25,7 @@ from .model import (
     ReferenceKind,
     build_map,
 )
-from .problems import Check, Problem, Severity, did_you_mean, sort_problems
+from evmap.core.problems import Check, Problem, Severity, did_you_mean, sort_problems
 
 
 def _line(lines: Sequence[int], index: int, fallback: int) -> int:

@@ -16,8 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Claim, Compound, EvidenceMap, Pathway
-from .views import MapAnalysis, analyse_map
+from dataclasses import MISSING
+
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
+from evmap.core.vocab import NOTE_LABELS
+from evmap.analysis.analyse import MapAnalysis, analyse_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +49,47 @@ BIBTEX_DOWNLOAD = Download(
 )
 DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
 
+LIST_SEPARATOR = "; "
+# Item fields that YAML writes as a mapping are spread over several columns.
+_SPREAD = {"model": ("species", "paradigm")}
+
+
+def _item_columns() -> tuple[str, ...]:
+    names: list[str] = []
+    for spec in yaml_fields(Evidence):
+        key = spec.metadata["yaml"]
+        names.extend(_SPREAD.get(key, (key,)))
+    return tuple(names)
+
+
 CSV_COLUMNS = (
     "claim_id",
     "statement",
-    "compounds",
-    "pathways",
-    "stance",
-    "finding",
-    "species",
-    "paradigm",
-    "type",
-    "locator",
-    "citations",
+    "claim_compounds",
+    "claim_pathways",
+    *_item_columns(),
+    "tested_compounds",
+    "tested_pathways",
+    "second_hand",
     "certainty",
 )
-LIST_SEPARATOR = "; "
+"""One row per evidence item: the claim, every field of the item as written (empty
+``compounds``/``pathways``: all the claim's), then derived values: what the item
+tested, whether it was read second-hand, and the claim's certainty grade."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Cells starting with these are formulas to a spreadsheet (OWASP, CSV injection)."""
+
+
+def csv_cell(value: str) -> str:
+    """``value`` made safe for spreadsheets: a leading formula character gets a ``'``.
+
+    Text from content may start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return; Excel, LibreOffice and Google Sheets would run it as a formula. As
+    OWASP advises, such a cell is prefixed with a single quote, which spreadsheets
+    show as text and do not display.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def compound_record(compound: Compound) -> dict[str, Any]:
@@ -88,29 +117,26 @@ def pathway_record(pathway: Pathway) -> dict[str, Any]:
     return record
 
 
+def evidence_record(evidence: Evidence) -> dict[str, Any]:
+    """An evidence item as its YAML would hold it: every field the model declares, when set."""
+    record: dict[str, Any] = {}
+    for spec in yaml_fields(Evidence):
+        value = getattr(evidence, spec.name)
+        if value != spec.metadata["missing"] or spec.default is MISSING:
+            record[spec.metadata["yaml"]] = spec.metadata["write"](value)
+    if not evidence.citations:
+        del record["citations"]  # a second-hand item whose study is not identified
+    return record
+
+
 def claim_record(claim: Claim) -> dict[str, Any]:
     """A claim as its YAML entry would hold it, evidence in order, override when set."""
-    evidence = []
-    for ev in claim.evidence:
-        model: dict[str, Any] = {"species": ev.model.species}
-        if ev.model.paradigm:
-            model["paradigm"] = ev.model.paradigm
-        item: dict[str, Any] = {
-            "stance": ev.stance.value,
-            "finding": ev.finding,
-            "model": model,
-            "type": ev.type.value,
-        }
-        if ev.locator:
-            item["locator"] = ev.locator
-        item["citations"] = list(ev.citations)
-        evidence.append(item)
     record: dict[str, Any] = {
         "id": claim.id,
         "statement": claim.statement,
         "compounds": list(claim.compounds),
         "pathways": list(claim.pathways),
-        "evidence": evidence,
+        "evidence": [evidence_record(ev) for ev in claim.evidence],
     }
     if claim.certainty is not None:
         record["certainty"] = {
@@ -161,31 +187,44 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _item_cells(evidence: Evidence) -> list[str]:
+    cells: list[str] = []
+    for spec in yaml_fields(Evidence):
+        key = spec.metadata["yaml"]
+        written = spec.metadata["write"](getattr(evidence, spec.name))
+        if key in _SPREAD:
+            cells.extend(str(written.get(part, "")) for part in _SPREAD[key])
+        elif isinstance(written, list):
+            cells.append(LIST_SEPARATOR.join(written))
+        else:
+            cells.append(str(written))
+    return cells
+
+
 def map_to_csv(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
-    """One row per evidence item; lists joined with ``"; "``; certainty is the claim's grade."""
+    """One row per evidence item (:data:`CSV_COLUMNS`); lists joined with ``"; "``.
+
+    Every cell goes through :func:`csv_cell`, so no text from the content is a formula.
+    """
     analysis = analysis or analyse_map(evidence_map)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for cid, claim in evidence_map.claims.items():
         grade = analysis.certainty[cid].grade.value
-        for ev in claim.evidence:
-            writer.writerow(
-                (
-                    cid,
-                    claim.statement,
-                    LIST_SEPARATOR.join(claim.compounds),
-                    LIST_SEPARATOR.join(claim.pathways),
-                    ev.stance.value,
-                    ev.finding,
-                    ev.model.species,
-                    ev.model.paradigm,
-                    ev.type.value,
-                    ev.locator,
-                    LIST_SEPARATOR.join(ev.citations),
-                    grade,
-                )
-            )
+        for index, ev in enumerate(claim.evidence):
+            row = [
+                cid,
+                claim.statement,
+                LIST_SEPARATOR.join(claim.compounds),
+                LIST_SEPARATOR.join(claim.pathways),
+                *_item_cells(ev),
+                LIST_SEPARATOR.join(claim.item_compounds(ev)),
+                LIST_SEPARATOR.join(claim.item_pathways(ev)),
+                "yes" if analysis.second_hand.get((cid, index)) else "no",
+                grade,
+            ]
+            writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -262,14 +301,22 @@ window.evmapReferences = {
 """
 
 
+def preview_text(evidence_map: EvidenceMap, key: str) -> str:
+    """What a citation's preview says: the formatted reference, then the curators' notes."""
+    text = evidence_map.references[key].text
+    info = evidence_map.reference_info.get(key)
+    notes = [f"{NOTE_LABELS[n.type]}: {n.text}" for n in info.notes] if info else []
+    return "\n".join([text, *notes])
+
+
 def references_script(evidence_map: EvidenceMap) -> str:
-    """The citation-preview data: every cited reference's formatted text, by page slug.
+    """The citation-preview data: every cited reference's preview text, by page slug.
 
     One ``"slug":"text"`` line per reference, in key order; ``<`` is written as
     ``\\u003c`` so no text can end a script element wherever the file is inlined.
     """
     lines = [
-        _compact(ref.slug) + ":" + _compact(ref.text).replace("<", "\\u003c")
+        _compact(ref.slug) + ":" + _compact(preview_text(evidence_map, key)).replace("<", "\\u003c")
         for key, ref in evidence_map.references.items()
         if evidence_map.claims_by_reference.get(key)
     ]

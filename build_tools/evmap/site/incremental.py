@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Claim, EvidenceMap
+from evmap.core.model import Claim, Compound, EvidenceMap, Pathway
+from evmap.site.urls import PageSpec
 
 Subject = tuple[str, str]
 """An entity page by its kind and subject id, e.g. ``("pathway", "bdnf-trkb")``."""
@@ -31,7 +32,7 @@ def stale_subjects(old: EvidenceMap, new: EvidenceMap) -> frozenset[Subject] | N
     """
     if old.compounds != new.compounds or old.pathways != new.pathways:
         return None
-    if not _same_references(old, new):
+    if not _same_references(old, new) or old.reference_info != new.reference_info:
         return None
     stale: set[Subject] = set()
     for claim_id in old.claims.keys() | new.claims.keys():
@@ -66,3 +67,34 @@ def _same_references(old: EvidenceMap, new: EvidenceMap) -> bool:
         if before != after or before.formatter() != after.formatter():
             return False
     return True
+
+
+def page_inputs(spec: PageSpec, evidence_map: EvidenceMap) -> set[str]:
+    """The files a generated page is made from: its entry's file and those of its claims.
+
+    A pathway, compound or reference page changes when its own entry changes
+    and when any claim it lists changes; the home, index and overview pages
+    show the whole map, so they depend on every content file and the library.
+    """
+    m = evidence_map
+    claim_index = {
+        "pathway": m.claims_by_pathway,
+        "compound": m.claims_by_compound,
+        "reference": m.claims_by_reference,
+    }.get(spec.kind)
+    if claim_index is not None and spec.subject in claim_index:
+        paths = {spec.source_path} if spec.source_path else set()
+        paths.update(m.claims[i].source.path for i in claim_index[spec.subject])
+        return paths
+    return all_inputs(evidence_map)
+
+
+def all_inputs(evidence_map: EvidenceMap) -> set[str]:
+    """Every file the map was loaded from."""
+    m = evidence_map
+    entries: list[Compound | Pathway | Claim] = [
+        *m.compounds.values(),
+        *m.pathways.values(),
+        *m.claims.values(),
+    ]
+    return {e.source.path for e in entries} | {r.source.path for r in m.references.values()}

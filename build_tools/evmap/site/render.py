@@ -1,8 +1,9 @@
 """Pages of the site, rendered from the model through Jinja templates.
 
-Each page kind has a typed context built here; templates only present it
-(loops, conditionals on presence, escaping). All hrefs are computed here,
-relative to the page, so the same pages work hosted and from ``file://``.
+Each page kind has a typed context (:mod:`evmap.site.contexts`) built here;
+templates only present it (loops, conditionals on presence, escaping). All hrefs
+are computed here, relative to the page, so the same pages work hosted and from
+``file://``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import posixpath
 import re
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,50 +21,47 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup, escape
 
-from . import views
-from .export import DOWNLOADS
-from .incremental import stale_subjects
-from .model import Claim, Compound, EvidenceMap, Pathway, Reference, Stance
-
-PAGE_KINDS = (
-    "home",
-    "pathway-index",
-    "compound-index",
-    "reference-index",
-    "matrix",
-    "network",
-    "pathway",
-    "compound",
-    "reference",
+from evmap.analysis.analyse import analyse_map
+from evmap.analysis.facets import facet_index
+from evmap.analysis.summary import EvidenceSummary, weight_order
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
+from evmap.core.vocab import (
+    CATEGORY_LABELS,
+    GRADE_LABELS,
+    GRADE_SYMBOLS,
+    KIND_LABELS,
+    NOTE_LABELS,
+    REFERENCE_KIND_LABELS,
+    SERIOUS_NOTES,
+    SPECIES_LABELS,
+    STANCE_GLYPHS,
+    STANCE_LABELS,
+    TYPE_LABELS,
 )
+from evmap.site import views
+from evmap.site.contexts import (
+    CategoryGroup,
+    CitationView,
+    ClaimView,
+    CompoundPage,
+    EvidenceView,
+    GradeCount,
+    IndexPage,
+    Link,
+    NoteBadge,
+    PageContext,
+    PathwayPage,
+    ReferenceClaim,
+    ReferencePage,
+    SourceCount,
+    SummaryView,
+    TreeRow,
+)
+from evmap.site.export import DOWNLOADS
+from evmap.site.incremental import stale_subjects
+from evmap.site.network import network_page
+from evmap.site.urls import SECTION, PageSpec, Urls
 
-STANCE_LABELS = {
-    Stance.SUPPORTS: "Supports",
-    Stance.CONTRADICTS: "Contradicts",
-    Stance.MIXED: "Mixed",
-}
-CATEGORY_LABELS = {
-    "receptor": "Receptors",
-    "ion-channel": "Ion channels",
-    "neurotrophic": "Neurotrophic signalling",
-    "translation": "Protein translation",
-    "signalling": "Intracellular signalling",
-    "immune": "Immune and inflammatory",
-    "circuit": "Circuits and cell types",
-    "plasticity": "Synaptic and structural plasticity",
-    "glia": "Glia and myelin",
-    "periphery": "Body-brain axes",
-    "endocrine": "Hormones",
-    "other": "Other",
-}
-KIND_LABELS = {
-    "racemate": "Racemate",
-    "enantiomer": "Enantiomer",
-    "metabolite": "Metabolite",
-    "drug": "Drug",
-    "tool-compound": "Tool compound",
-    "endogenous": "Endogenous factor",
-}
 # Pages indexed by our own compact search entries (see Renderer.search_entries),
 # not by the search plugin parsing their HTML: entity pages and the wide views.
 VIEW_KINDS = {
@@ -74,198 +71,29 @@ VIEW_KINDS = {
 OWN_SEARCH_KINDS = frozenset({"pathway", "compound", "reference", *VIEW_KINDS})
 # A page's table of contents lists its claims one by one up to this many.
 TOC_CLAIMS = 30
-SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
-# Site-wide views, one page each at <kind>/index.md.
-VIEW_PAGES = ("matrix", "network")
+# Claim statements in a table of contents are cut at this many characters.
+TOC_CHARS = 70
 CERTAINTY_DOC = "certainty.md"
+GLOSSARY = "glossary"
+GLOSSARY_TERMS = ("claim", "evidence-item", "certainty", "contested", "second-hand")
+"""Terms the home page defines at ``#term-<name>``; pages using them link there."""
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One generated page: its source path (as MkDocs sees it), kind and subject."""
-
-    src: str
-    kind: str
-    title: str
-    subject: str = ""
-    source_path: str = ""
-    hide: tuple[str, ...] = ()
+def model_text(evidence: Evidence) -> str:
+    """An item's model as readers see it: ``mouse, CSDS``, ``cell line, HMC3``."""
+    species = evidence.model.species
+    if species == "none":
+        return evidence.model.paradigm or "no model (review or theory)"
+    label = SPECIES_LABELS.get(species, species)
+    return ", ".join(part for part in (label, evidence.model.paradigm) if part)
 
 
-@dataclass(frozen=True)
-class Urls:
-    """Where pages live, for ``use_directory_urls`` on (hosted) or off (file://)."""
-
-    directory_urls: bool = True
-
-    def src(self, kind: str, subject: str = "") -> str:
-        """Source path of a page, e.g. ``pathways/bdnf-trkb.md``."""
-        if kind == "home":
-            return "index.md"
-        if kind in VIEW_PAGES:
-            return f"{kind}/index.md"
-        if kind.endswith("-index"):
-            return f"{SECTION[kind.removesuffix('-index')]}/index.md"
-        return f"{SECTION[kind]}/{subject}.md"
-
-    def url(self, src: str) -> str:
-        """Site-relative URL of a source path, as MkDocs computes it."""
-        stem = src.removesuffix(".md")
-        if not self.directory_urls:
-            return stem + ".html"
-        if stem == "index":
-            return ""
-        if stem.endswith("/index"):
-            return stem.removesuffix("index")
-        return stem + "/"
-
-    def root(self, src: str) -> str:
-        """Relative prefix from the page of ``src`` back to the site root."""
-        directory = posixpath.dirname(self.url(src)) if not self.directory_urls else self.url(src)
-        depth = directory.rstrip("/").count("/") + 1 if directory.strip("/") else 0
-        return "../" * depth
-
-
-@dataclass(frozen=True)
-class Link:
-    """A labelled href."""
-
-    label: str
-    href: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class CitationView:
-    """An in-text citation: a link to the reference page.
-
-    Its hover text, the formatted reference, is written once for the whole site
-    (:func:`evmap.export.references_script`) instead of on every citation.
-    """
-
-    key: str
-    label: str
-    href: str
-
-
-@dataclass(frozen=True)
-class EvidenceView:
-    """One evidence item as shown in a claim's table."""
-
-    stance: str
-    stance_label: str
-    finding: str
-    model: str
-    type: str
-    locator: str
-    citations: Sequence[CitationView]
-    glyph: str = ""
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    """A claim with its evidence grouped by stance, ready for any page."""
-
-    id: str
-    anchor: str
-    statement: str
-    href: str
-    compounds: Sequence[Link]
-    pathways: Sequence[Link]
-    evidence: Sequence[EvidenceView]
-    supports: int
-    contradicts: int
-    mixed: int
-    source_path: str
-    certainty: views.CertaintyView | None = None
-    flag: views.FlagView | None = None
-    facets: Sequence[views.FacetChip] = ()
-    # On its home page a claim also shows its facet links and how its grade was
-    # derived; elsewhere it links home for them (a claim repeats on many pages).
-    home: bool = False
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """What every template receives: the page's subject in ``page`` plus shared fields.
-
-    Attributes:
-        title: Page title (also the ``<h1>``).
-        root: Relative prefix back to the site root.
-        kind: One of :data:`PAGE_KINDS`.
-        data: The kind-specific context (see the ``*Page`` dataclasses).
-    """
-
-    title: str
-    root: str
-    kind: str
-    data: Any
-
-
-@dataclass(frozen=True)
-class PathwayPage:
-    """Context of ``pathway.html``."""
-
-    pathway: Pathway
-    category: Link
-    related: Sequence[Link]
-    compounds: Sequence[Link]
-    claims: Sequence[ClaimView]
-    contested: Sequence[views.PairFlag] = ()
-
-
-@dataclass(frozen=True)
-class CompoundPage:
-    """Context of ``compound.html``."""
-
-    compound: Compound
-    kind_label: str
-    parent: Link | None
-    children: Sequence[Link]
-    identifiers: Sequence[Link]
-    pathways: Sequence[Link]
-    claims: Sequence[ClaimView]
-    contested: Sequence[views.PairFlag] = ()
-
-
-@dataclass(frozen=True)
-class ReferencePage:
-    """Context of ``reference.html``."""
-
-    reference: Reference
-    formatted: Markup
-    links: Sequence[Link]
-    claims: Sequence[ClaimView]
-
-
-@dataclass(frozen=True)
-class CategoryGroup:
-    """Pathways of one category, for the index and home pages."""
-
-    id: str
-    label: str
-    pathways: Sequence[Link]
-
-
-@dataclass(frozen=True)
-class TreeRow:
-    """A compound in the parent/child tree of the compound index."""
-
-    link: Link
-    depth: int
-    kind_label: str
-
-
-@dataclass(frozen=True)
-class IndexPage:
-    """Context of the home page and of the three index pages."""
-
-    counts: dict[str, int]
-    categories: Sequence[CategoryGroup] = ()
-    compounds: Sequence[TreeRow] = ()
-    references: Sequence[Link] = ()
-    links: dict[str, str] = field(default_factory=dict)
-    downloads: Sequence[Link] = ()
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ")
+    return cut + "\u2026"
 
 
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
@@ -340,9 +168,9 @@ class Renderer:
         # A claim reads the same on every page of one depth: render it once per depth.
         self._claim_html: dict[tuple[str, str, bool], Markup] = {}
         self.env.globals["claim_html"] = self.claim_html
-        self.analysis = views.analyse_map(evidence_map)
-        self.facets = views.facet_index(evidence_map)
-        # Hand-written pages of the site (set by the plugin), to link the certainty rule.
+        self.analysis = analyse_map(evidence_map)
+        self.facets = facet_index(evidence_map)
+        # Hand-written pages of the site (set by the adapter), to link the certainty rule.
         self.docs: frozenset[str] = frozenset()
 
     # -- planning ---------------------------------------------------------
@@ -356,8 +184,8 @@ class Renderer:
             PageSpec(u.src("compound-index"), "compound-index", "Compounds"),
             PageSpec(u.src("reference-index"), "reference-index", "References"),
             # Wide views: Material's `hide` meta gives them the full width.
-            PageSpec(u.src("matrix"), "matrix", "Evidence matrix", hide=("navigation", "toc")),
-            PageSpec(u.src("network"), "network", "Evidence network", hide=("navigation", "toc")),
+            PageSpec(u.src("matrix"), "matrix", "Evidence matrix", hide=("toc",)),
+            PageSpec(u.src("network"), "network", "Evidence network", hide=("toc",)),
         ]
         pages += [
             PageSpec(u.src("pathway", p.id), "pathway", p.name, p.id, p.source.path)
@@ -393,16 +221,41 @@ class Renderer:
             return ""
         return root + self.urls.url(CERTAINTY_DOC)
 
+    def glossary_href(self, root: str) -> str:
+        """Href of the page defining the map's terms (the home page): ``#term-<name>`` follows."""
+        return self.href(root, "home")
+
     def _pathway_link(self, root: str, pid: str) -> Link:
         return Link(self.map.pathways[pid].name, self.href(root, "pathway", pid))
 
     def _compound_link(self, root: str, cid: str) -> Link:
         return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
 
+    def notes(self, key: str) -> list[NoteBadge]:
+        """The curators' notes on reference ``key``, as badges."""
+        info = self.map.reference_info.get(key)
+        if info is None:
+            return []
+        return [
+            NoteBadge(n.type.value, NOTE_LABELS[n.type], n.text, n.type in SERIOUS_NOTES)
+            for n in info.notes
+        ]
+
     def citation(self, root: str, key: str) -> CitationView:
         """The in-text citation of ``key`` from a page with prefix ``root``."""
         ref = self.map.references[key]
-        return CitationView(key, ref.label, self.href(root, "reference", ref.slug))
+        return CitationView(key, ref.label, self.href(root, "reference", ref.slug), self.notes(key))
+
+    def _tested(self, claim: Claim, ev: Evidence) -> str:
+        """Which of the claim's several compounds and pathways an item bears on ("" if moot)."""
+        parts = []
+        if len(claim.compounds) > 1 and ev.compounds:
+            names = [self.map.compounds[c].name for c in ev.compounds if c in self.map.compounds]
+            parts.append("tested " + ", ".join(names))
+        if len(claim.pathways) > 1 and ev.pathways:
+            names = [self.map.pathways[p].name for p in ev.pathways if p in self.map.pathways]
+            parts.append("bears on " + ", ".join(names))
+        return "; ".join(parts)
 
     def claim_view(self, root: str, claim: Claim) -> ClaimView:
         """The view of ``claim`` for pages with prefix ``root`` (cached)."""
@@ -410,20 +263,26 @@ class Renderer:
         view = self._claim_views.get(cache_key)
         if view is not None:
             return view
+        second_hand = self.analysis.second_hand
         evidence = [
             EvidenceView(
                 stance=ev.stance.value,
                 stance_label=STANCE_LABELS[ev.stance],
-                glyph=views.STANCE_GLYPHS[ev.stance],
+                glyph=STANCE_GLYPHS[ev.stance],
                 finding=ev.finding,
-                model=ev.model.describe(),
-                type=ev.type.value,
+                model=model_text(ev),
+                type=TYPE_LABELS[ev.type],
                 locator=ev.locator,
                 citations=[self.citation(root, k) for k in ev.citations],
+                via=[self.citation(root, k) for k in ev.via],
+                second_hand=second_hand.get((claim.id, index), False),
+                tested=self._tested(claim, ev),
+                indirect=ev.indirect,
             )
-            for ev in claim.evidence
+            for index, ev in enumerate(claim.evidence)
         ]
         anchor = f"claim-{claim.id}"
+        stances = [ev.stance for ev in claim.evidence]
         view = ClaimView(
             id=claim.id,
             anchor=anchor,
@@ -432,15 +291,16 @@ class Renderer:
             compounds=[self._compound_link(root, c) for c in claim.compounds],
             pathways=[self._pathway_link(root, p) for p in claim.pathways],
             evidence=evidence,
-            supports=sum(ev.stance is Stance.SUPPORTS for ev in claim.evidence),
-            contradicts=sum(ev.stance is Stance.CONTRADICTS for ev in claim.evidence),
-            mixed=sum(ev.stance is Stance.MIXED for ev in claim.evidence),
+            supports=stances.count(Stance.SUPPORTS),
+            contradicts=stances.count(Stance.CONTRADICTS),
+            mixed=stances.count(Stance.MIXED),
             source_path=claim.source.path,
             certainty=views.certainty_view(
                 self.analysis.certainty[claim.id], self.certainty_href(root)
             ),
             flag=views.flag_view(self.analysis.contradictions.get(claim.id)),
             facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
+            glossary=self.glossary_href(root),
         )
         self._claim_views[cache_key] = view
         return view
@@ -454,15 +314,53 @@ class Renderer:
             html = self._claim_html[key] = Markup(template.render(claim=view))
         return html
 
+    def ordered(self, ids: Iterable[str]) -> list[str]:
+        """Claim ids by certainty and weight of evidence (see :func:`weight_order`)."""
+        return weight_order(self.map, self.analysis.certainty, ids)
+
     def _claims(self, root: str, ids: Iterable[str], home: str = "") -> list[ClaimView]:
-        """Views of claims ``ids``; those whose home pathway is ``home`` marked as at home."""
-        views_ = [self.claim_view(root, self.map.claims[i]) for i in ids]
+        """Views of claims ``ids`` in weight order; those at home on pathway ``home`` marked."""
+        views_ = [self.claim_view(root, self.map.claims[i]) for i in self.ordered(ids)]
         return [
             dataclasses.replace(v, home=True)
             if home and self.map.claims[v.id].home_pathway == home
             else v
             for v in views_
         ]
+
+    def summary_view(self, root: str, summary: EvidenceSummary) -> SummaryView:
+        """The summary block of a page with prefix ``root``."""
+        linker = self.linker(root)
+        sources = []
+        for use in summary.sources:
+            if use.key not in self.map.references:
+                continue
+            kind = self.map.kind_of(use.key)
+            sources.append(
+                SourceCount(
+                    self.citation(root, use.key),
+                    use.items,
+                    REFERENCE_KIND_LABELS[kind] if kind is not None else "",
+                )
+            )
+        return SummaryView(
+            claims=summary.claims,
+            grades=[
+                GradeCount(g.value, GRADE_LABELS[g], GRADE_SYMBOLS[g], n) for g, n in summary.by_grade
+            ],
+            contested=[
+                Link(self.map.claims[cid].statement, linker.claim(cid))
+                for cid in self.ordered(summary.contested)
+            ],
+            items=summary.items,
+            first_hand=summary.first_hand,
+            second_hand=summary.second_hand,
+            supporting=summary.supporting,
+            against=summary.against,
+            mixed=summary.mixed,
+            sources=sources,
+            glossary=self.glossary_href(root),
+        )
 
     # -- contexts ---------------------------------------------------------
 
@@ -471,11 +369,7 @@ class Renderer:
         for p in sorted(self.map.pathways.values(), key=lambda p: p.name.lower()):
             count = len(self.map.claims_by_pathway[p.id])
             groups.setdefault(p.category, []).append(
-                Link(
-                    p.name,
-                    self.href(root, "pathway", p.id),
-                    f"{count} claims" if count != 1 else "1 claim",
-                )
+                Link(p.name, self.href(root, "pathway", p.id), _count(count, "claim"))
             )
         order = list(CATEGORY_LABELS)
         return [
@@ -492,11 +386,7 @@ class Renderer:
             count = len(self.map.claims_by_compound[cid])
             rows.append(
                 TreeRow(
-                    Link(
-                        c.name,
-                        self.href(root, "compound", cid),
-                        f"{count} claims" if count != 1 else "1 claim",
-                    ),
+                    Link(c.name, self.href(root, "compound", cid), _count(count, "claim")),
                     depth,
                     KIND_LABELS.get(c.kind, c.kind),
                 )
@@ -520,6 +410,40 @@ class Renderer:
             "references": len(m.references),
         }
 
+    def _reference_page(self, root: str, r: Reference) -> ReferencePage:
+        """A reference page: its kind, notes, and what it says on each claim citing it."""
+        m = self.map
+        linker = self.linker(root)
+        claims = []
+        for cid in self.ordered(m.claims_by_reference[r.key]):
+            claim = m.claims[cid]
+            own = [ev.stance for ev in claim.evidence if r.key in ev.citations]
+            claims.append(
+                ReferenceClaim(
+                    Link(claim.statement, linker.claim(cid)),
+                    own.count(Stance.SUPPORTS),
+                    own.count(Stance.CONTRADICTS),
+                    own.count(Stance.MIXED),
+                    sum(r.key in ev.via for ev in claim.evidence),
+                    GRADE_LABELS[self.analysis.certainty[cid].grade],
+                )
+            )
+        alone = [
+            Link(m.claims[cid].statement, linker.claim(cid))
+            for cid in self.ordered(m.claims_by_reference[r.key])
+            if self.analysis.sole_source.get(cid) == r.key
+        ]
+        kind = m.kind_of(r.key)
+        return ReferencePage(
+            reference=r,
+            formatted=Markup(r.html),  # the formatter escapes field text; URLs were validated
+            links=reference_links(r),
+            claims=claims,
+            kind=REFERENCE_KIND_LABELS[kind] if kind is not None else "",
+            notes=self.notes(r.key),
+            alone=alone,
+        )
+
     def context(self, spec: PageSpec) -> PageContext:
         """The typed context of one page."""
         root = self.urls.root(spec.src)
@@ -527,9 +451,12 @@ class Renderer:
         data: Any
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
-            claim_ids = m.claims_by_pathway[p.id]
             compound_ids = sorted(
-                {c for i in claim_ids for c in m.claims[i].compounds if c in m.compounds}
+                {
+                    cid
+                    for cid, _ in self.analysis.cells
+                    if _ == p.id and cid in m.compounds
+                }
             )
             data = PathwayPage(
                 pathway=p,
@@ -539,14 +466,14 @@ class Renderer:
                 ),
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
-                claims=self._claims(root, claim_ids, home=p.id),
+                summary=self.summary_view(root, self.analysis.summary(m, "pathway", p.id)),
+                claims=self._claims(root, m.claims_by_pathway[p.id], home=p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
-            claim_ids = m.claims_by_compound[c.id]
             pathway_ids = sorted(
-                {p for i in claim_ids for p in m.claims[i].pathways if p in m.pathways}
+                {pid for cid, pid in self.analysis.cells if cid == c.id and pid in m.pathways}
             )
             data = CompoundPage(
                 compound=c,
@@ -559,17 +486,12 @@ class Renderer:
                 children=[self._compound_link(root, k) for k in m.children[c.id]],
                 identifiers=identifier_links(c),
                 pathways=[self._pathway_link(root, p) for p in pathway_ids],
-                claims=self._claims(root, claim_ids),
+                summary=self.summary_view(root, self.analysis.summary(m, "compound", c.id)),
+                claims=self._claims(root, m.claims_by_compound[c.id]),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), compound=c.id),
             )
         elif spec.kind == "reference":
-            r = m.references[spec.subject]
-            data = ReferencePage(
-                reference=r,
-                formatted=Markup(r.html),  # pybtex escapes field text; URLs were validated
-                links=reference_links(r),
-                claims=self._claims(root, m.claims_by_reference[r.key]),
-            )
+            data = self._reference_page(root, m.references[spec.subject])
         elif spec.kind == "matrix":
             data = views.matrix_page(
                 m,
@@ -581,7 +503,7 @@ class Renderer:
                 self.certainty_href(root),
             )
         elif spec.kind == "network":
-            data = views.network_page(m, self.analysis, self.linker(root))
+            data = network_page(m, self.analysis, self.linker(root))
         else:
             data = IndexPage(
                 counts=self._counts(),
@@ -604,6 +526,9 @@ class Renderer:
                     "certainty": self.certainty_href(root),
                 },
                 downloads=self.downloads(root) if spec.kind == "home" else (),
+                summary=self.summary_view(root, self.analysis.summary(m, "map"))
+                if spec.kind == "home"
+                else None,
             )
         return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
 
@@ -721,6 +646,10 @@ class Renderer:
                 else self.map.claims_by_compound
             )
             found.update(f"claim-{i}" for i in index[spec.subject])
+        if spec.kind == "reference":
+            found.update(("notes", "alone"))
+        if spec.kind == "home":
+            found.update(("summary", GLOSSARY, *(f"term-{t}" for t in GLOSSARY_TERMS)))
         return found
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
@@ -739,11 +668,18 @@ class Renderer:
             }[spec.kind][spec.subject]
             # A reference page lists its citing claims as links to their home pages:
             # it has no claim anchors of its own to list.
-            # Past TOC_CLAIMS the sidebar would be a wall of ids repeated on every page
+            # Past TOC_CLAIMS the sidebar would be a wall of text repeated on every page
             # load; the claims stay on the page, their anchors too (see anchors()).
-            listed = ids[:TOC_CLAIMS] if spec.kind != "reference" else ()
-            claims = [entry(f"claim-{i}", i, 3) for i in listed]
-            return [entry("about", "About"), entry("claims", f"Claims ({len(ids)})", 2, claims)]
+            # Names are HTML (themes print them as they are): statements are escaped.
+            listed = self.ordered(ids)[:TOC_CLAIMS] if spec.kind != "reference" else ()
+            claims = [
+                entry(f"claim-{i}", str(escape(shorten(self.map.claims[i].statement, TOC_CHARS))), 3)
+                for i in listed
+            ]
+            head = [entry("about", "About")]
+            if spec.kind != "reference":
+                head.append(entry("summary", "State of the evidence"))
+            return [*head, entry("claims", f"Claims ({len(ids)})", 2, claims)]
         if spec.kind == "matrix":
             return [
                 entry("matrix", "Matrix"),
@@ -755,7 +691,7 @@ class Renderer:
 
 
 class PageLinker:
-    """The :class:`evmap.views.Linker` of one page: hrefs relative to its ``root``."""
+    """The :class:`evmap.site.views.Linker` of one page: hrefs relative to its ``root``."""
 
     def __init__(self, renderer: Renderer, root: str) -> None:
         self.renderer = renderer
@@ -817,3 +753,7 @@ def template_error(exc: jinja2.TemplateError, templates_dir: Path) -> tuple[str,
         if frame.filename.startswith(base) and frame.filename.endswith(".html"):
             return frame.filename, frame.lineno or 0, message
     return str(templates_dir), 0, message
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,121 @@
+"""Everything the evidence views derive from a map, computed once per build."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from evmap.analysis.certainty import Certainty, grade_claim, is_second_hand, studies_of
+from evmap.analysis.contradictions import Contradiction, find_contradiction
+from evmap.analysis.matrix import NO_COMPOUND, Cell, pool_cells
+from evmap.analysis.summary import EvidenceSummary, ItemRef, summarise
+from evmap.core.model import Claim, EvidenceMap, Stance
+
+
+@dataclass(frozen=True, slots=True)
+class MapAnalysis:
+    """Grades, flags, cells and attribution of a map.
+
+    Attributes:
+        certainty: Each claim's grade and how it was reached.
+        contradictions: Claims whose evidence points both ways, with the models on each side.
+        cells: Non-empty matrix cells by (compound, pathway): the items bearing on both.
+        contested_by_compound: Keys of contested cells by compound (for entity pages).
+        contested_by_pathway: The same by pathway.
+        second_hand: Whether each item (claim id, index) was read second-hand.
+        items_by_compound: The items that tested each compound.
+        items_by_pathway: The items that bear on each pathway.
+        sole_source: For claims whose supporting evidence rests on one reference
+            alone, that reference's key.
+    """
+
+    certainty: Mapping[str, Certainty]
+    contradictions: Mapping[str, Contradiction]
+    cells: Mapping[tuple[str, str], Cell]
+    contested_by_compound: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    contested_by_pathway: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    second_hand: Mapping[ItemRef, bool] = field(default_factory=dict)
+    items_by_compound: Mapping[str, tuple[ItemRef, ...]] = field(default_factory=dict)
+    items_by_pathway: Mapping[str, tuple[ItemRef, ...]] = field(default_factory=dict)
+    sole_source: Mapping[str, str] = field(default_factory=dict)
+
+    def summary(self, evidence_map: EvidenceMap, kind: str, subject: str = "") -> EvidenceSummary:
+        """The state of the evidence on a pathway or compound page, or (``kind`` ``map``) all."""
+        m = evidence_map
+        if kind == "pathway":
+            ids, items = (
+                m.claims_by_pathway.get(subject, ()),
+                self.items_by_pathway.get(subject, ()),
+            )
+        elif kind == "compound":
+            ids = m.claims_by_compound.get(subject, ())
+            items = self.items_by_compound.get(subject, ())
+        else:
+            ids = tuple(m.claims)
+            items = tuple((cid, i) for cid, c in m.claims.items() for i in range(len(c.evidence)))
+        return summarise(
+            m,
+            [m.claims[i] for i in ids],
+            items,
+            self.certainty,
+            self.contradictions,
+            self.second_hand,
+        )
+
+
+def _sole_source(claim: Claim, evidence_map: EvidenceMap) -> str | None:
+    """The one reference the claim's supporting evidence rests on, if there is one."""
+    basis = [ev for ev in claim.evidence if ev.stance is Stance.SUPPORTS]
+    if not basis:
+        return None
+    studies = {s for ev in basis for s in studies_of(ev, evidence_map.kind_of)}
+    if len(studies) == 1:
+        return next(iter(studies))
+    if studies:
+        return None
+    keys = {k for ev in basis for k in ev.sources()}
+    return next(iter(keys)) if len(keys) == 1 else None
+
+
+def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
+    """Grade every claim, flag contradictions, attribute items and pool them into cells."""
+    m = evidence_map
+    kind_of = m.kind_of
+    certainty = {cid: grade_claim(claim, kind_of) for cid, claim in m.claims.items()}
+    contradictions = {
+        cid: found
+        for cid, claim in m.claims.items()
+        if (found := find_contradiction(claim.evidence)) is not None
+    }
+    second_hand: dict[ItemRef, bool] = {}
+    by_compound: dict[str, list[ItemRef]] = {}
+    by_pathway: dict[str, list[ItemRef]] = {}
+    for cid, claim in m.claims.items():
+        for index, ev in enumerate(claim.evidence):
+            second_hand[cid, index] = is_second_hand(ev, kind_of)
+            for compound in claim.item_compounds(ev):
+                by_compound.setdefault(compound, []).append((cid, index))
+            for pathway in claim.item_pathways(ev):
+                by_pathway.setdefault(pathway, []).append((cid, index))
+    cells = pool_cells(m, {cid: c.grade for cid, c in certainty.items()}, second_hand)
+    contested_compound: dict[str, list[tuple[str, str]]] = {}
+    contested_pathway: dict[str, list[tuple[str, str]]] = {}
+    for key, cell in cells.items():
+        if cell.contradiction is not None and key[0] != NO_COMPOUND:
+            contested_compound.setdefault(key[0], []).append(key)
+            contested_pathway.setdefault(key[1], []).append(key)
+    return MapAnalysis(
+        certainty,
+        contradictions,
+        cells,
+        {k: tuple(v) for k, v in contested_compound.items()},
+        {k: tuple(v) for k, v in contested_pathway.items()},
+        second_hand,
+        {k: tuple(v) for k, v in by_compound.items()},
+        {k: tuple(v) for k, v in by_pathway.items()},
+        {
+            cid: source
+            for cid, claim in m.claims.items()
+            if (source := _sole_source(claim, m)) is not None
+        },
+    )

@@ -1,0 +1,44 @@
+"""Contradiction flags: evidence on one claim, or one compound-pathway pair, pointing both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from evmap.core.model import Evidence, Stance
+
+
+def model_label(ev: Evidence) -> str:
+    """The model of an evidence item with its type, e.g. ``"mouse, CSDS (in-vivo)"``."""
+    none = ev.model.species == "none"
+    what = (ev.model.paradigm or "no model") if none else ev.model.describe()
+    return f"{what} ({ev.type.value})"
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Evidence pointing both ways: the models on each side, in order of first mention."""
+
+    supports: tuple[str, ...]
+    contradicts: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One line: ``"supports: mouse, CSDS (in-vivo); contradicts: human, MDD (clinical)"``."""
+        return f"supports: {' / '.join(self.supports)}; contradicts: {' / '.join(self.contradicts)}"
+
+
+def find_contradiction(evidence: Iterable[Evidence]) -> Contradiction | None:
+    """A :class:`Contradiction` when the items include both supports and contradicts, else None.
+
+    Mixed items alone do not make a contradiction: they lower the grade instead.
+    """
+    sides: dict[Stance, list[str]] = {Stance.SUPPORTS: [], Stance.CONTRADICTS: []}
+    for ev in evidence:
+        if ev.stance in sides:
+            sides[ev.stance].append(model_label(ev))
+    if not (sides[Stance.SUPPORTS] and sides[Stance.CONTRADICTS]):
+        return None
+    return Contradiction(
+        tuple(dict.fromkeys(sides[Stance.SUPPORTS])),
+        tuple(dict.fromkeys(sides[Stance.CONTRADICTS])),
+    )

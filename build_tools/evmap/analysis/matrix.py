@@ -1,0 +1,193 @@
+"""The compound x pathway matrix: each evidence item credited only to the pairs it tested.
+
+An item bears on the compounds and pathways it names itself, or, when it names
+none, on all its claim's (``Claim.item_compounds`` / ``item_pathways``). A cell
+pools the items of every claim that bear on its very compound and its very
+pathway, so a broad claim naming four compounds and two pathways no longer
+lends each of its items to all eight pairs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from evmap.analysis.contradictions import Contradiction, find_contradiction
+from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Stance
+from evmap.core.vocab import category_order
+
+NO_COMPOUND = ""
+"""Row key of the matrix row holding claims that name no compound."""
+
+
+class Balance(enum.StrEnum):
+    """Balance of a matrix cell, a claim or an edge; values are CSS class suffixes."""
+
+    EMPTY = "empty"
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    MIXED = "mixed"
+
+
+def balance_of(supports: int, contradicts: int, mixed: int) -> Balance:
+    """Only supporting items: supports; only contradicting: contradicts; anything else: mixed."""
+    if not (supports or contradicts or mixed):
+        return Balance.EMPTY
+    if supports and not (contradicts or mixed):
+        return Balance.SUPPORTS
+    if contradicts and not (supports or mixed):
+        return Balance.CONTRADICTS
+    return Balance.MIXED
+
+
+def balance_of_items(evidence: Iterable[Evidence]) -> Balance:
+    """The balance of some evidence items."""
+    stances = [ev.stance for ev in evidence]
+    return balance_of(
+        stances.count(Stance.SUPPORTS),
+        stances.count(Stance.CONTRADICTS),
+        stances.count(Stance.MIXED),
+    )
+
+
+def item_pairs(
+    claim: Claim,
+    evidence: Evidence,
+    compounds: Mapping[str, object],
+    pathways: Mapping[str, object],
+) -> Iterator[tuple[str, str]]:
+    """The (compound, pathway) pairs one item of ``claim`` bears on (known ids only).
+
+    A claim naming no compound puts its items in the :data:`NO_COMPOUND` row.
+    """
+    named = [c for c in claim.item_compounds(evidence) if c in compounds]
+    if not named and not claim.compounds:
+        named = [NO_COMPOUND]
+    for pid in claim.item_pathways(evidence):
+        if pid in pathways:
+            for cid in named:
+                yield cid, pid
+
+
+@dataclass(frozen=True, slots=True)
+class CellItem:
+    """One evidence item as a matrix cell counts it."""
+
+    claim: str
+    stance: Stance
+    species: str
+    type: EvidenceType
+    grade: Grade
+    second_hand: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """The evidence on one compound-pathway pair: the items that bear on both."""
+
+    compound: str
+    pathway: str
+    claims: tuple[str, ...]
+    items: tuple[CellItem, ...]
+    contradiction: Contradiction | None
+
+    @property
+    def anchor(self) -> str:
+        """Id of the cell's entry in the matrix page's cell list."""
+        return cell_anchor(self.compound, self.pathway)
+
+    @property
+    def listed(self) -> bool:
+        """Whether the cell has an entry in the matrix page's cell list.
+
+        Cells pooling several claims, or whose evidence points both ways, do; a
+        cell resting on one uncontested claim links straight to that claim, which
+        already shows all the entry would (most cells of a large map are such).
+        """
+        return len(self.claims) > 1 or self.contradiction is not None
+
+    def count(self, stance: Stance) -> int:
+        """Number of items with ``stance``."""
+        return sum(item.stance is stance for item in self.items)
+
+    @property
+    def balance(self) -> Balance:
+        """The cell's balance of supporting against contradicting items."""
+        return balance_of(
+            self.count(Stance.SUPPORTS), self.count(Stance.CONTRADICTS), self.count(Stance.MIXED)
+        )
+
+
+def cell_anchor(compound: str, pathway: str) -> str:
+    """``cell-<compound>--<pathway>``; ids never hold ``--``, so the split is unambiguous."""
+    return f"cell-{compound or '_none'}--{pathway}"
+
+
+def pool_cells(
+    evidence_map: EvidenceMap,
+    grades: Mapping[str, Grade],
+    second_hand: Mapping[tuple[str, int], bool],
+) -> dict[tuple[str, str], Cell]:
+    """Every non-empty cell, in sorted key order.
+
+    Args:
+        evidence_map: The map.
+        grades: Each claim's grade (its items carry it in the matrix filters).
+        second_hand: Whether item ``(claim id, index)`` was read second-hand.
+    """
+    m = evidence_map
+    pooled: dict[tuple[str, str], tuple[list[str], list[CellItem], list[Evidence]]] = {}
+    for cid, claim in m.claims.items():
+        for index, ev in enumerate(claim.evidence):
+            item = CellItem(
+                cid,
+                ev.stance,
+                ev.model.species,
+                ev.type,
+                grades[cid],
+                second_hand.get((cid, index), False),
+            )
+            for pair in item_pairs(claim, ev, m.compounds, m.pathways):
+                claims, items, evidence = pooled.setdefault(pair, ([], [], []))
+                if not claims or claims[-1] != cid:
+                    claims.append(cid)
+                items.append(item)
+                evidence.append(ev)
+    return {
+        key: Cell(key[0], key[1], tuple(claims), tuple(items), find_contradiction(evidence))
+        for key, (claims, items, evidence) in sorted(pooled.items())
+    }
+
+
+def compound_rows(evidence_map: EvidenceMap) -> list[tuple[str, int]]:
+    """Compounds in tree order (each parent followed by its children, by name) with depth."""
+    compounds = evidence_map.compounds
+    rows: list[tuple[str, int]] = []
+
+    def walk(cid: str, depth: int, seen: frozenset[str]) -> None:
+        rows.append((cid, depth))
+        children = sorted(
+            evidence_map.children.get(cid, ()), key=lambda i: compounds[i].name.lower()
+        )
+        for child in children:
+            if child not in seen:
+                walk(child, depth + 1, seen | {child})
+
+    tops = [c for c in compounds.values() if c.parent not in compounds]
+    for c in sorted(tops, key=lambda c: (c.name.lower(), c.id)):
+        walk(c.id, 0, frozenset({c.id}))
+    placed = {cid for cid, _ in rows}
+    # Compounds caught in a parent cycle (validation reports those) still get a row.
+    rows.extend((cid, 0) for cid in compounds if cid not in placed)
+    return rows
+
+
+def pathway_columns(evidence_map: EvidenceMap) -> list[tuple[str, list[str]]]:
+    """Pathway ids grouped by category (schema order), by name within a category."""
+    order = category_order()
+    groups: dict[str, list[str]] = {}
+    for p in sorted(evidence_map.pathways.values(), key=lambda p: (p.name.lower(), p.id)):
+        groups.setdefault(p.category, []).append(p.id)
+    rank = {cat: i for i, cat in enumerate(order)}
+    return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(order)), kv[0]))

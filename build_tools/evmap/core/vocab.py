@@ -1,0 +1,129 @@
+"""The vocabulary of an evidence map, written once: every value and how readers see it.
+
+Stances, evidence types, species, pathway categories, compound kinds, certainty
+grades, reference kinds and note types, each with its label (and glyph or symbol
+where pages use one). The schemas, the model, the views and the templates all
+take them from here; ``tests/test_vocab.py`` holds this module and the
+published schemas (``evmap/schema/*.schema.json``) together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from evmap.core.model import EvidenceType, Grade, NoteType, ReferenceKind, Stance
+from evmap.core.schema import load_schema
+
+STANCE_LABELS: Mapping[Stance, str] = {
+    Stance.SUPPORTS: "Supports",
+    Stance.CONTRADICTS: "Contradicts",
+    Stance.MIXED: "Mixed",
+}
+STANCE_GLYPHS: Mapping[Stance, str] = {
+    Stance.SUPPORTS: "\u25b2",
+    Stance.CONTRADICTS: "\u25bc",
+    Stance.MIXED: "\u25c6",
+}
+FLAG_GLYPH = "\u26a0"
+"""Marks a claim, cell or pair whose evidence points both ways (contested)."""
+
+GRADES: tuple[Grade, ...] = (Grade.HIGH, Grade.MODERATE, Grade.LOW, Grade.VERY_LOW)
+"""Certainty grades, highest first."""
+GRADE_LABELS: Mapping[Grade, str] = {
+    Grade.HIGH: "High",
+    Grade.MODERATE: "Moderate",
+    Grade.LOW: "Low",
+    Grade.VERY_LOW: "Very low",
+}
+# The symbols GRADE evidence profiles use, so the grade reads without colour.
+GRADE_SYMBOLS: Mapping[Grade, str] = {
+    Grade.HIGH: "\u2295\u2295\u2295\u2295",
+    Grade.MODERATE: "\u2295\u2295\u2295\u25ef",
+    Grade.LOW: "\u2295\u2295\u25ef\u25ef",
+    Grade.VERY_LOW: "\u2295\u25ef\u25ef\u25ef",
+}
+
+TYPE_STRENGTH: tuple[EvidenceType, ...] = (
+    EvidenceType.CLINICAL,
+    EvidenceType.IN_VIVO,
+    EvidenceType.EX_VIVO,
+    EvidenceType.IN_VITRO,
+    EvidenceType.REVIEW,
+)
+"""Evidence types, strongest first (the order certainty starts from)."""
+TYPE_LABELS: Mapping[EvidenceType, str] = {
+    EvidenceType.IN_VITRO: "in vitro",
+    EvidenceType.EX_VIVO: "ex vivo",
+    EvidenceType.IN_VIVO: "in vivo",
+    EvidenceType.CLINICAL: "clinical",
+    EvidenceType.REVIEW: "review",
+}
+
+SPECIES_LABELS: Mapping[str, str] = {
+    "human": "human",
+    "mouse": "mouse",
+    "rat": "rat",
+    "non-human-primate": "non-human primate",
+    "cell-line": "cell line",
+    "unspecified": "species not stated",
+    "none": "no model (review or theory)",
+}
+"""Species of a model system, in the order filters list them."""
+
+CATEGORY_LABELS: Mapping[str, str] = {
+    "receptor": "Receptors",
+    "ion-channel": "Ion channels",
+    "neurotrophic": "Neurotrophic signalling",
+    "translation": "Protein translation",
+    "signalling": "Intracellular signalling",
+    "immune": "Immune and inflammatory",
+    "circuit": "Circuits and cell types",
+    "plasticity": "Synaptic and structural plasticity",
+    "glia": "Glia and myelin",
+    "periphery": "Body-brain axes",
+    "endocrine": "Hormones",
+    "other": "Other",
+}
+"""Pathway categories, in the order the matrix groups its columns."""
+
+KIND_LABELS: Mapping[str, str] = {
+    "racemate": "Racemate",
+    "enantiomer": "Enantiomer",
+    "metabolite": "Metabolite",
+    "drug": "Drug",
+    "tool-compound": "Tool compound",
+    "endogenous": "Endogenous factor",
+}
+"""Kinds of compound."""
+
+REFERENCE_KIND_LABELS: Mapping[ReferenceKind, str] = {
+    ReferenceKind.PRIMARY_STUDY: "Primary study",
+    ReferenceKind.TRIAL: "Clinical trial",
+    ReferenceKind.REVIEW: "Review",
+    ReferenceKind.PREPRINT: "Preprint (not peer reviewed)",
+    ReferenceKind.CONFERENCE_ABSTRACT: "Conference abstract",
+    ReferenceKind.OTHER: "Other",
+}
+NOTE_LABELS: Mapping[NoteType, str] = {
+    NoteType.RETRACTED: "Retracted",
+    NoteType.EXPRESSION_OF_CONCERN: "Expression of concern",
+    NoteType.CORRECTED: "Corrected",
+    NoteType.CONFLICT_OF_INTEREST: "Conflict of interest",
+    NoteType.COMMENT: "Curators' note",
+}
+# Notes that call a finding into question are shown as warnings, the others as notes.
+SERIOUS_NOTES = frozenset({NoteType.RETRACTED, NoteType.EXPRESSION_OF_CONCERN})
+
+
+@cache
+def category_order() -> tuple[str, ...]:
+    """Pathway categories in the order the published schema lists them."""
+    schema = load_schema("pathway")
+    values: list[str] = schema["$defs"]["pathway"]["properties"]["category"]["enum"]
+    return tuple(values)
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """``1 claim``, ``2 claims`` (``words`` for an irregular plural)."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
