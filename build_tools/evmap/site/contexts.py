@@ -1,0 +1,373 @@
+"""Typed contexts of the generated pages: what each template receives, field by field.
+
+Templates only present these (loops, conditionals on presence, escaping); every
+href is computed by :class:`evmap.site.render.Renderer`, relative to the page.
+A test holds this module and ``docs/templates.md``-style docstrings together:
+every field is described in its class's docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from evmap.core.model import Compound, Pathway, Reference
+from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled href.
+
+    Attributes:
+        label: The link text.
+        href: Where it leads, relative to the page.
+        note: A short note shown after it (a count, a description).
+    """
+
+    label: str
+    href: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NoteBadge:
+    """A curators' note on a reference, shown beside each citation of it and on its page.
+
+    Attributes:
+        type: The note's type (``retracted``, ``conflict-of-interest``...).
+        label: Its label ("Retracted", "Conflict of interest").
+        text: The note itself.
+        serious: Whether it calls the finding into question (retraction, concern).
+    """
+
+    type: str
+    label: str
+    text: str
+    serious: bool
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """An in-text citation: a link to the reference page.
+
+    Its preview, the formatted reference, is written once for the whole site
+    (:func:`evmap.site.export.references_script`) instead of on every citation.
+
+    Attributes:
+        key: The BibTeX key.
+        label: Short author-year label.
+        href: The reference page.
+        notes: Curators' notes on the reference, shown next to the citation.
+    """
+
+    key: str
+    label: str
+    href: str
+    notes: Sequence[NoteBadge] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One evidence item as shown in a claim's table.
+
+    Attributes:
+        stance: ``supports``, ``contradicts`` or ``mixed``.
+        stance_label: The stance as a word.
+        glyph: The stance as a glyph (▲ ▼ ◆).
+        finding: What the study did and found.
+        model: Species and paradigm, as readers see them.
+        type: The kind of study, as readers see it (``in vivo``).
+        locator: Figure, table or page.
+        citations: The study or studies the finding comes from.
+        via: The reviews it was read in, when second-hand.
+        second_hand: Read in a review, not in the study itself.
+        tested: Which of the claim's compounds and pathways the item bears on,
+            when the claim names several ("" otherwise).
+        indirect: Why the item bears on the claim only indirectly ("" when direct).
+    """
+
+    stance: str
+    stance_label: str
+    finding: str
+    model: str
+    type: str
+    locator: str
+    citations: Sequence[CitationView]
+    glyph: str = ""
+    via: Sequence[CitationView] = ()
+    second_hand: bool = False
+    tested: str = ""
+    indirect: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A claim with its evidence, ready for any page.
+
+    Attributes:
+        id: The claim's id.
+        anchor: Its anchor on its pages (``claim-<id>``).
+        statement: The claim.
+        href: The claim on its home pathway page.
+        compounds: The compounds it names.
+        pathways: The pathways it names.
+        evidence: Its evidence items, in the order written.
+        supports: How many items support it.
+        contradicts: How many contradict it.
+        mixed: How many have mixed results.
+        source_path: The YAML file it is written in.
+        certainty: Its grade and how it was reached.
+        flag: The models on each side, when its evidence points both ways.
+        facets: Facet chips (home page only).
+        home: True on the claim's home pathway page, which also shows how the
+            grade was derived and the facet links (a claim repeats on many pages).
+        glossary: The page defining the map's terms (append ``#term-<name>``).
+    """
+
+    id: str
+    anchor: str
+    statement: str
+    href: str
+    compounds: Sequence[Link]
+    pathways: Sequence[Link]
+    evidence: Sequence[EvidenceView]
+    supports: int
+    contradicts: int
+    mixed: int
+    source_path: str
+    certainty: CertaintyView | None = None
+    flag: FlagView | None = None
+    facets: Sequence[FacetChip] = ()
+    home: bool = False
+    glossary: str = ""
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """Claims of one certainty grade in a summary.
+
+    Attributes:
+        grade: The grade's value (``high``...).
+        label: The grade as readers see it.
+        symbol: Its GRADE symbol.
+        count: How many claims have it.
+    """
+
+    grade: str
+    label: str
+    symbol: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """A much-relied-on reference in a summary.
+
+    Attributes:
+        citation: The reference, as a citation.
+        items: How many of the summarised items rest on it.
+        kind: What kind of paper it is ("" when not curated).
+    """
+
+    citation: CitationView
+    items: int
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The state of the evidence at a glance (top of pathway, compound and home pages).
+
+    Attributes:
+        claims: How many claims.
+        grades: Claims per grade, highest first, zeros included.
+        contested: The contested claims (their evidence points both ways).
+        items: Evidence items bearing on the page's subject.
+        first_hand: Items read in the study itself.
+        second_hand: Items read through a review.
+        supporting: Items for their claim.
+        against: Items against their claim.
+        mixed: Items with mixed results.
+        sources: The most relied-on references.
+        glossary: The page defining the map's terms (append ``#term-<name>``).
+    """
+
+    claims: int
+    grades: Sequence[GradeCount]
+    contested: Sequence[Link]
+    items: int
+    first_hand: int
+    second_hand: int
+    supporting: int
+    against: int
+    mixed: int
+    sources: Sequence[SourceCount]
+    glossary: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every template receives: the page's subject in ``data`` plus shared fields.
+
+    Attributes:
+        title: Page title (also the ``<h1>``).
+        root: Relative prefix back to the site root.
+        kind: One of :data:`evmap.site.urls.PAGE_KINDS`.
+        data: The kind-specific context (see the ``*Page`` dataclasses).
+    """
+
+    title: str
+    root: str
+    kind: str
+    data: Any
+
+
+@dataclass(frozen=True)
+class PathwayPage:
+    """Context of ``pathway.html``.
+
+    Attributes:
+        pathway: The pathway.
+        category: Its category, linking to the pathway index.
+        related: Related pathways.
+        compounds: Compounds with evidence on this pathway.
+        summary: The state of the evidence here.
+        claims: The claims naming it, by certainty and weight of evidence.
+        contested: Compound-pathway pairs here whose evidence points both ways.
+    """
+
+    pathway: Pathway
+    category: Link
+    related: Sequence[Link]
+    compounds: Sequence[Link]
+    summary: SummaryView
+    claims: Sequence[ClaimView]
+    contested: Sequence[PairFlag] = ()
+
+
+@dataclass(frozen=True)
+class CompoundPage:
+    """Context of ``compound.html``.
+
+    Attributes:
+        compound: The compound.
+        kind_label: Its kind as readers see it.
+        parent: The compound it derives from.
+        children: Compounds derived from it.
+        identifiers: Links to PubChem and ChEBI.
+        pathways: Pathways with evidence on this compound.
+        summary: The state of the evidence here.
+        claims: The claims naming it, by certainty and weight of evidence.
+        contested: Compound-pathway pairs here whose evidence points both ways.
+    """
+
+    compound: Compound
+    kind_label: str
+    parent: Link | None
+    children: Sequence[Link]
+    identifiers: Sequence[Link]
+    pathways: Sequence[Link]
+    summary: SummaryView
+    claims: Sequence[ClaimView]
+    contested: Sequence[PairFlag] = ()
+
+
+@dataclass(frozen=True)
+class ReferenceClaim:
+    """A claim citing a reference, and what this reference says on it.
+
+    Attributes:
+        claim: The claim (statement and link).
+        supports: Items of this reference supporting the claim.
+        contradicts: Items of this reference against it.
+        mixed: Items of this reference with mixed results.
+        via: Items read through this reference (it is the review, not the study).
+        grade: The claim's certainty grade label.
+    """
+
+    claim: Link
+    supports: int
+    contradicts: int
+    mixed: int
+    via: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class ReferencePage:
+    """Context of ``reference.html``.
+
+    Attributes:
+        reference: The reference.
+        formatted: The formatted reference (safe HTML).
+        links: DOI, PubMed and URL links.
+        kind: What kind of paper it is ("" when not curated).
+        notes: Curators' notes (retracted, conflict of interest...).
+        claims: Claims citing it, with this reference's own stance on each.
+        alone: Claims whose supporting evidence rests on this reference alone.
+    """
+
+    reference: Reference
+    formatted: Markup
+    links: Sequence[Link]
+    claims: Sequence[ReferenceClaim]
+    kind: str = ""
+    notes: Sequence[NoteBadge] = ()
+    alone: Sequence[Link] = ()
+
+
+@dataclass(frozen=True)
+class CategoryGroup:
+    """Pathways of one category, for the index and home pages.
+
+    Attributes:
+        id: The category.
+        label: Its label.
+        pathways: Its pathways, with their claim counts as notes.
+    """
+
+    id: str
+    label: str
+    pathways: Sequence[Link]
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """A compound in the parent/child tree of the compound index.
+
+    Attributes:
+        link: The compound, with its claim count as note.
+        depth: Its depth in the tree (0 for a compound with no parent).
+        kind_label: Its kind.
+    """
+
+    link: Link
+    depth: int
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """Context of the home page and of the three index pages.
+
+    Attributes:
+        counts: Claims, evidence items, compounds, pathways and references.
+        categories: Pathways by category (home and pathway index).
+        compounds: The compound tree (home and compound index).
+        references: Every reference (reference index).
+        links: Hrefs of the indexes, views and the certainty rule by name.
+        downloads: The data downloads (home).
+        summary: The state of the whole map (home).
+    """
+
+    counts: dict[str, int]
+    categories: Sequence[CategoryGroup] = ()
+    compounds: Sequence[TreeRow] = ()
+    references: Sequence[Link] = ()
+    links: dict[str, str] = field(default_factory=dict)
+    downloads: Sequence[Link] = ()
+    summary: SummaryView | None = None

@@ -1,0 +1,81 @@
+"""Where generated pages live: one page per pathway, compound and reference, plus views.
+
+The same pages work hosted (directory URLs: ``pathways/bdnf-trkb/``) and from
+``file://`` (``pathways/bdnf-trkb.html``); every href is relative to its page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+PAGE_KINDS = (
+    "home",
+    "pathway-index",
+    "compound-index",
+    "reference-index",
+    "matrix",
+    "network",
+    "pathway",
+    "compound",
+    "reference",
+)
+SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
+"""The folder of each kind of entity page."""
+VIEW_PAGES = ("matrix", "network")
+"""Site-wide views, one page each at ``<kind>/index.md``."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One generated page: its source path (as a builder sees it), kind and subject.
+
+    Attributes:
+        src: Source path, e.g. ``pathways/bdnf-trkb.md``.
+        kind: One of :data:`PAGE_KINDS`.
+        title: The page title (plain text; templates escape it).
+        subject: The entity's id (a reference's key), "" for site-wide pages.
+        source_path: The content file the page is made from ("" for site-wide pages).
+        hide: Parts of the theme to hide (Material's ``hide`` meta).
+    """
+
+    src: str
+    kind: str
+    title: str
+    subject: str = ""
+    source_path: str = ""
+    hide: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where pages live, for ``use_directory_urls`` on (hosted) or off (file://)."""
+
+    directory_urls: bool = True
+
+    def src(self, kind: str, subject: str = "") -> str:
+        """Source path of a page, e.g. ``pathways/bdnf-trkb.md``."""
+        if kind == "home":
+            return "index.md"
+        if kind in VIEW_PAGES:
+            return f"{kind}/index.md"
+        if kind.endswith("-index"):
+            return f"{SECTION[kind.removesuffix('-index')]}/index.md"
+        return f"{SECTION[kind]}/{subject}.md"
+
+    def url(self, src: str) -> str:
+        """Site-relative URL of a source path, as MkDocs computes it."""
+        stem = src.removesuffix(".md")
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return stem + "/"
+
+    def root(self, src: str) -> str:
+        """Relative prefix from the page of ``src`` back to the site root."""
+        directory = posixpath.dirname(self.url(src)) if not self.directory_urls else self.url(src)
+        depth = directory.rstrip("/").count("/") + 1 if directory.strip("/") else 0
+        return "../" * depth
