@@ -207,6 +207,16 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         ],
         [
             ("compound unlinked", "claim", "nmdar-main-route", "", "arketamine", "", CORE, 1),
+            (
+                "changed",
+                "claim",
+                "nmdar-main-route",
+                "evidence item 2 (wei2021): 'compounds'",
+                "arketamine; ketamine",
+                "ketamine",
+                CORE,
+                12,
+            ),
             ("compound linked", "claim", "trkb-needed", "", "", "ketamine", CORE, 21),
             ("compound unlinked", "claim", "trkb-needed", "", "arketamine", "", CORE, 19),
             (
@@ -267,9 +277,9 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
                 "model changed",
                 "claim",
                 "trkb-needed",
-                "evidence item 1 (wei2021, berman2000)",
-                "mouse, CSDS",
-                "rat, CSDS",
+                "evidence item 1 (wei2021, berman2000): species",
+                "mouse",
+                "rat",
                 CORE,
                 24,
             )
@@ -386,6 +396,15 @@ def test_diff_core_and_cli_agree_in_every_format(
         "citation added: wei2021",
         "content/claims/core.yml:24: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): "
         "stance flipped: supports -> contradicts",
+        "what this does to the map:",
+        "  content/claims/core.yml:1: claim 'nmdar-main-route': certainty grade changed: "
+        "low -> moderate (starts high: strongest supporting evidence is clinical; "
+        "down one: evidence points both ways)",
+        "  content/claims/core.yml:19: claim 'trkb-needed': certainty grade changed: "
+        'moderate -> "very low" (very low: no item supports the claim)',
+        "  cell 'arketamine x bdnf-trkb': balance changed: \u25b21 -> \u25bc1",
+        "  cell 'ketamine x nmdar-inhibition': balance changed: "
+        '"\u25b21 \u25bc1" -> "\u25b21 \u25bc1 \u25c61"',
         "pages touched:",
         "  https://lab.example.org/map/compounds/arketamine/",
         "  https://lab.example.org/map/compounds/ketamine/",
@@ -402,6 +421,14 @@ def test_diff_core_and_cli_agree_in_every_format(
         "evidence item 1 (berman2000, wei2021): citation added: wei2021",
         "::notice file=content/claims/core.yml,line=24::claim 'trkb-needed': "
         "evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+        "::notice file=content/claims/core.yml,line=1::claim 'nmdar-main-route': certainty grade "
+        "changed: low -> moderate (starts high: strongest supporting evidence is clinical; "
+        "down one: evidence points both ways)",
+        "::notice file=content/claims/core.yml,line=19::claim 'trkb-needed': certainty grade "
+        'changed: moderate -> "very low" (very low: no item supports the claim)',
+        "::notice::cell 'arketamine x bdnf-trkb': balance changed: \u25b21 -> \u25bc1",
+        "::notice::cell 'ketamine x nmdar-inhibition': balance changed: "
+        '"\u25b21 \u25bc1" -> "\u25b21 \u25bc1 \u25c61"',
     ]
     base_url = BASE_URL
     assert outputs["markdown"].splitlines() == [
@@ -411,12 +438,30 @@ def test_diff_core_and_cli_agree_in_every_format(
         "",
         "**Claims**",
         "",
-        f"- claim [`ampa-downstream`]({base_url}/pathways/nmdar-inhibition/#claim-ampa-downstream): "
+        "- claim [AMPA receptor activation follows NMDA receptor block.]"
+        f"({base_url}/pathways/nmdar-inhibition/#claim-ampa-downstream) (`ampa-downstream`): "
         'claim added: "AMPA receptor activation follows NMDA receptor block."',
-        f"- claim [`nmdar-main-route`]({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route): "
+        "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.]"
+        f"({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
         "evidence item 1 (berman2000, wei2021): citation added: wei2021",
-        f"- claim [`trkb-needed`]({base_url}/pathways/bdnf-trkb/#claim-trkb-needed): "
+        "- claim [TrkB signalling is needed for the effect of arketamine.]"
+        f"({base_url}/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
         "evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+        "",
+        "**What this does to the map**",
+        "",
+        "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.]"
+        f"({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
+        "certainty grade changed: low → moderate (starts high: strongest supporting evidence is "
+        "clinical; down one: evidence points both ways)",
+        "- claim [TrkB signalling is needed for the effect of arketamine.]"
+        f"({base_url}/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
+        'certainty grade changed: moderate → "very low" (very low: no item supports the claim)',
+        f"- cell [Arketamine \u00d7 BDNF-TrkB signalling]({base_url}/matrix/#cell-arketamine--bdnf-trkb) "
+        "(`arketamine x bdnf-trkb`): balance changed: \u25b21 → \u25bc1",
+        "- cell [Ketamine \u00d7 NMDA receptor inhibition]"
+        f"({base_url}/matrix/#cell-ketamine--nmdar-inhibition) (`ketamine x nmdar-inhibition`): "
+        'balance changed: "\u25b21 \u25bc1" → "\u25b21 \u25bc1 \u25c61"',
         "",
         "**Pages touched** (6)",
         "",
@@ -443,7 +488,8 @@ def test_diff_markdown_groups_changes_of_one_entry_and_lists_paths_without_base_
         "",
         "**Claims**",
         "",
-        "- claim `nmdar-main-route`",
+        "- claim NMDA receptor block is one route of ketamine's antidepressant effect. "
+        "(`nmdar-main-route`)",
         "  - statement changed: \"NMDA receptor block is the main route of ketamine's antidepressant "
         'effect." → "NMDA receptor block is one route of ketamine\'s antidepressant effect."',
         '  - evidence item 2 (wei2021): locator changed: "Fig. 1" → "Fig. 2"',
@@ -551,3 +597,100 @@ def test_diff_pair_evidence_prefers_identical_then_same_finding_then_citations()
         evidence("Gamma was entirely unrelated.", cites=("c", "e")),  # reads alike
     ]
     assert pair_evidence(olds, news) == ([(1, 0), (0, 2), (2, 3)], [], [1])
+
+
+def test_diff_reports_what_an_edit_does_to_the_map(history: tuple[Project, Repo, str]) -> None:
+    """An item against a claim: the grade drops, the claim and its cell become contested."""
+    project, repo, base = history
+    against = (
+        "      pathways: [bdnf-trkb]\n"
+        "    - stance: contradicts\n"
+        "      finding: A TrkB antagonist did not block the effect in rats.\n"
+        "      model: {species: rat, paradigm: CSDS}\n"
+        "      type: in-vivo\n"
+        "      citations: [berman2000]\n"
+        "      pathways: [bdnf-trkb]\n"
+    )
+    replace(CORE, "      pathways: [bdnf-trkb]\n", against)(project)
+    diff = diff_projects(base, repo.commit("against"), project.config)
+    assert [record(c) for c in diff.changes] == [
+        (
+            "evidence item added",
+            "claim",
+            "trkb-needed",
+            "evidence item 2 (berman2000)",
+            "",
+            "contradicts: A TrkB antagonist did not block the effect in rats.",
+            CORE,
+            30,
+        )
+    ]
+    assert [(c.entity.value, c.id, c.kind.value, c.old, c.new) for c in diff.derived] == [
+        ("claim", "trkb-needed", "certainty grade changed", "moderate", "low"),
+        (
+            "claim",
+            "trkb-needed",
+            "now contested",
+            "",
+            "supports: mouse, CSDS (in-vivo); contradicts: rat, CSDS (in-vivo)",
+        ),
+        (
+            "cell",
+            "arketamine x bdnf-trkb",
+            "now contested",
+            "",
+            "supports: mouse, CSDS (in-vivo); contradicts: rat, CSDS (in-vivo)",
+        ),
+        ("cell", "arketamine x bdnf-trkb", "balance changed", "\u25b21", "\u25b21 \u25bc1"),
+    ]
+    grade = diff.derived[0]
+    assert grade.reason == (
+        "starts moderate: strongest supporting evidence is in vivo; "
+        "down one: evidence points both ways"
+    )
+    assert grade.title == "TrkB signalling is needed for the effect of arketamine."
+    assert "**What this does to the map**" in diff.markdown()
+
+
+def test_diff_groups_a_change_repeated_on_many_items(tmp_path: Path) -> None:
+    old = write_project(tmp_path / "old")
+    items = "".join(
+        f"    - stance: supports\n"
+        f"      finding: Review {n} says so.\n"
+        f"      model: {{species: none, paradigm: opinion}}\n"
+        f"      type: review\n"
+        f"      citations: [wei2021]\n"
+        for n in range(4)
+    )
+    claim_file = (
+        "- id: many\n  statement: Many reviews agree.\n  compounds: [ketamine]\n"
+        f"  pathways: [bdnf-trkb]\n  evidence:\n{items}"
+    )
+    old.write("content/claims/many.yml", claim_file)
+    new = write_project(tmp_path / "new")
+    new.write(
+        "content/claims/many.yml", claim_file.replace("species: none", "species: unspecified")
+    )
+    diff = diff_projects(str(old.root), str(new.root), old.config)
+    assert len(diff.changes) == 4
+    assert diff.text().splitlines()[0] == (
+        "4 evidence items: model changed: none -> unspecified (claims: many)"
+    )
+    assert "- 4 evidence items: model changed: none → unspecified (claims: many)" in (
+        diff.markdown().splitlines()
+    )
+    assert len(diff.github().splitlines()) == 4  # annotations stay one per line
+
+
+def test_diff_compares_every_declared_item_field(history: tuple[Project, Repo, str]) -> None:
+    """Item fields are diffed as the model declares them: 'via' needs no code of its own."""
+    project, repo, base = history
+    replace(
+        CORE,
+        "      citations: [wei2021]\n",
+        "      citations: [wei2021]\n      via: [berman2000]\n",
+    )(project)
+    diff = diff_projects(base, repo.commit("via"), project.config)
+    assert [(c.kind.value, c.where, c.old, c.new, c.field) for c in diff.changes] == [
+        ("changed", "evidence item 2 (wei2021): 'via'", "", "berman2000", "via")
+    ]

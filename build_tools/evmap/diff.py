@@ -13,11 +13,21 @@ folder (the working tree is never touched).
 Evidence items have no ids, so those of one claim are paired before being
 compared: identical items first, then items with the same finding, then with
 the same citations, then findings that read alike; what is left was added or
-removed.
+removed. Item fields are compared as the model declares them
+(:func:`evmap.core.model.yaml_fields`), so a new field is diffed without a
+change here.
+
+Besides what curators changed, a diff reports what the change does to the map
+(:attr:`MapDiff.derived`), from the same analysis the pages use
+(:func:`evmap.analysis.analyse_map`): certainty grades that change, claims and
+compound-pathway pairs that become or stop being contested, and matrix cells
+whose balance changes. Outputs group a change repeated on many items
+("21 evidence items: species changed: none -> unspecified").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
 import io
@@ -29,10 +39,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from evmap.analysis.analyse import MapAnalysis, analyse_map
+from evmap.analysis.matrix import NO_COMPOUND, Cell
 from evmap.core.config import load_settings
-from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference
+from evmap.core.model import (
+    Claim,
+    Compound,
+    Evidence,
+    EvidenceMap,
+    Pathway,
+    Reference,
+    yaml_fields,
+)
 from evmap.core.pipeline import check
 from evmap.core.problems import Problem, summary_line
+from evmap.core.vocab import GRADE_LABELS, STANCE_GLYPHS
 from evmap.site.incremental import claim_pages
 from evmap.site.urls import Urls
 
@@ -44,6 +65,7 @@ class Entity(enum.StrEnum):
     COMPOUND = "compound"
     PATHWAY = "pathway"
     REFERENCE = "reference"
+    CELL = "cell"
 
 
 class ChangeKind(enum.StrEnum):
@@ -74,6 +96,11 @@ class ChangeKind(enum.StrEnum):
     REFERENCE_ADDED = "reference added"
     REFERENCE_REMOVED = "reference removed"
     FIELD_CHANGED = "changed"
+    # Derived: what a change does to the map.
+    GRADE_CHANGED = "certainty grade changed"
+    NOW_CONTESTED = "now contested"
+    NO_LONGER_CONTESTED = "no longer contested"
+    BALANCE_CHANGED = "balance changed"
 
 
 # Kinds whose record carries an old and a new value, shown as ``old -> new``.
@@ -88,6 +115,8 @@ TWO_SIDED = frozenset(
         ChangeKind.STUDY_TYPE_CHANGED,
         ChangeKind.LOCATOR_CHANGED,
         ChangeKind.FIELD_CHANGED,
+        ChangeKind.GRADE_CHANGED,
+        ChangeKind.BALANCE_CHANGED,
     }
 )
 ADDED = frozenset(
@@ -157,6 +186,9 @@ class Change:
         new: The value after.
         page: The page showing the entry in the new map (anchored to a claim), if any.
         pages: Every page of the new site whose content the change alters.
+        title: How readers know the entry: a claim's statement, a cell's names.
+        field: The field changed, for grouping a change repeated on many items.
+        reason: Why a derived value is what it is (the certainty rule's steps).
     """
 
     kind: ChangeKind
@@ -169,6 +201,9 @@ class Change:
     new: str = ""
     page: SitePage | None = None
     pages: tuple[SitePage, ...] = ()
+    title: str = ""
+    field: str = ""
+    reason: str = ""
 
     def sort_key(self) -> tuple[int, str, str, int, str, str]:
         """Entries in entity order then by id; changes in kind order within a part."""
@@ -184,7 +219,12 @@ class Change:
     def describe(self) -> str:
         """One sentence-like line, e.g. ``claim 'x': evidence item 2: stance flipped: a -> b``."""
         parts = [f"{self.entity} '{self.id}'", *([self.where] if self.where else []), self.kind]
-        return ": ".join(parts) + self._values(_plain)
+        because = f" ({self.reason})" if self.reason else ""
+        return ": ".join(parts) + self._values(_plain) + because
+
+    def group_key(self) -> tuple[str, ...]:
+        """Changes equal in this key are one change repeated (see :meth:`MapDiff.groups`)."""
+        return (self.entity, self.kind, self.field, self.old, self.new)
 
     def _values(self, show: Callable[[str], str], arrow: str = "->") -> str:
         if self.kind in TWO_SIDED:
@@ -193,11 +233,18 @@ class Change:
         return f": {show(value)}" if value else ""
 
     def text(self) -> str:
-        """The change as a terminal line: ``path:line: description``."""
-        return f"{self.path}:{self.line}: {self.describe()}"
+        """The change as a terminal line: ``path:line: description`` (no path: derived)."""
+        where = f"{self.path}:{self.line}: " if self.path else "derived: "
+        return where + self.describe()
 
     def heading(self, base_url: str = "") -> str:
-        """The entry in Markdown, linked to its page under ``base_url`` when given."""
+        """The entry in Markdown: named by its title (a claim's statement) when it has one,
+        linked to its page under ``base_url`` when given, with its id."""
+        if self.title:
+            name = _markdown(_short(self.title)).strip('"')
+            if base_url and self.page is not None:
+                name = f"[{name}]({self.page.href(base_url)})"
+            return f"{self.entity} {name} (`{self.id}`)"
         name = f"`{self.id}`"
         if base_url and self.page is not None:
             name = f"[{name}]({self.page.href(base_url)})"
@@ -207,13 +254,27 @@ class Change:
         """The change as a Markdown bullet; ``nested``: under a bullet naming the entry."""
         parts = [*([self.where] if self.where else []), self.kind]
         text = ": ".join(parts) + self._values(_markdown, "→")
+        if self.reason:
+            text += f" ({_markdown(self.reason).strip(chr(34))})"
         return f"  - {text}" if nested else f"- {self.heading(base_url)}: {text}"
 
     def github(self) -> str:
         """The change as a GitHub workflow annotation on its file and line."""
         message = self.describe().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        if not self.path:
+            return f"::notice::{message}"
         path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::notice file={path},line={max(self.line, 1)}::{message}"
+
+
+TITLE_CHARS = 90
+"""A claim's statement is cut at this many characters where it names the claim."""
+GROUP_MIN = 3
+"""A change repeated on at least this many items is listed once, with its count."""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "\u2026"
 
 
 def _plain(value: str) -> str:
@@ -229,11 +290,54 @@ def _markdown(value: str) -> str:
     return f'"{escaped}"' if " " in value else escaped
 
 
+Listed = Change | tuple[Change, ...]
+"""A change as outputs list it: alone, or a change repeated on many items (a group)."""
+
+
+def group_changes(changes: Sequence[Change]) -> list[Listed]:
+    """``changes`` in order, those repeated :data:`GROUP_MIN` times or more as one group.
+
+    Repeated means equal in :meth:`Change.group_key` (entity, kind, field, old and
+    new value): "species none -> unspecified" on 21 items is one line, not 21.
+    """
+    keyed: dict[tuple[str, ...], list[Change]] = {}
+    for change in changes:
+        if change.field:
+            keyed.setdefault(change.group_key(), []).append(change)
+    listed: list[Listed] = []
+    done: set[tuple[str, ...]] = set()
+    for change in changes:
+        same = keyed.get(change.group_key(), []) if change.field else []
+        if len(same) < GROUP_MIN:
+            listed.append(change)
+        elif change.group_key() not in done:
+            done.add(change.group_key())
+            listed.append(tuple(same))
+    return listed
+
+
+def _group_line(group: tuple[Change, ...], show: Callable[[str], str], arrow: str) -> str:
+    """``21 evidence items: species changed: none -> unspecified (claims: a, b, c, ...)``."""
+    first = group[0]
+    items = "evidence items" if first.where.startswith("evidence item") else f"{first.entity}s"
+    ids = list(dict.fromkeys(change.id for change in group))
+    named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    values = first._values(show, arrow)
+    return f"{len(group)} {items}: {first.kind}{values} ({first.entity}s: {named})"
+
+
 @dataclass(frozen=True)
 class MapDiff:
-    """Every change between two maps, sorted, with summaries in each output format."""
+    """Every change between two maps, sorted, with summaries in each output format.
+
+    Attributes:
+        changes: What the curators changed, entry by entry and field by field.
+        derived: What that does to the map: grades, contested claims and pairs,
+            matrix cells (from :func:`evmap.analysis.analyse_map` of both sides).
+    """
 
     changes: tuple[Change, ...]
+    derived: tuple[Change, ...] = ()
 
     def counts(self) -> dict[Entity, dict[str, int]]:
         """Per entity: how many entries were added, removed and changed."""
@@ -265,10 +369,18 @@ class MapDiff:
         return [seen[url] for url in sorted(seen)]
 
     def text(self, base_url: str = "") -> str:
-        """Terminal output: one line per change, the pages touched, a summary."""
+        """Terminal output: a line per change (repeats grouped), their effects, pages, summary."""
         if not self.changes:
             return "evmap diff: no changes to the evidence map"
-        lines = [change.text() for change in self.changes]
+        lines = []
+        for listed in group_changes(self.changes):
+            if isinstance(listed, Change):
+                lines.append(listed.text())
+            else:
+                lines.append(_group_line(listed, _plain, "->"))
+        if self.derived:
+            lines.append("what this does to the map:")
+            lines += [f"  {change.text().removeprefix('derived: ')}" for change in self.derived]
         lines.append("pages touched:")
         lines += [f"  {page.href(base_url) if base_url else page.url}" for page in self.pages()]
         n = len(self.changes)
@@ -276,7 +388,7 @@ class MapDiff:
         return "\n".join(lines)
 
     def markdown(self, base_url: str = "", limit: int = 200) -> str:
-        """A pull-request comment: summary, changes by entity, pages touched (linked).
+        """A pull-request comment: summary, changes by entity, what they do, pages (linked).
 
         At most ``limit`` changes and pages are listed, so the comment stays
         under GitHub's size limit; the rest are counted.
@@ -289,20 +401,33 @@ class MapDiff:
             "",
             f"{n} change{'' if n == 1 else 's'}: {self.summary()}.",
         ]
-        shown = self.changes[:limit]
+        listed = group_changes(self.changes)
+        shown = listed[:limit]
         for entity in Entity:
-            group = [c for c in shown if c.entity is entity]
+            group = [c for c in shown if (c if isinstance(c, Change) else c[0]).entity is entity]
             if group:
                 lines += ["", f"**{entity.capitalize()}s**", ""]
-            for _, same_entry in itertools.groupby(group, key=lambda c: c.id):
+            singles = [c for c in group if isinstance(c, Change)]
+            for _, same_entry in itertools.groupby(singles, key=lambda c: c.id):
                 entry = list(same_entry)
                 if len(entry) == 1:
                     lines.append(entry[0].markdown(base_url))
                 else:
                     lines.append(f"- {entry[0].heading(base_url)}")
                     lines += [c.markdown(base_url, nested=True) for c in entry]
-        if n > limit:
-            lines += ["", f"… and {n - limit} more changes (run `evmap diff` to see all)."]
+            lines += [
+                f"- {_group_line(c, _markdown, '→')}" for c in group if not isinstance(c, Change)
+            ]
+        if len(listed) > limit:
+            lines += [
+                "",
+                f"… and {len(listed) - limit} more changes (run `evmap diff` to see all).",
+            ]
+        if self.derived:
+            lines += ["", "**What this does to the map**", ""]
+            lines += [change.markdown(base_url) for change in self.derived[:limit]]
+            if len(self.derived) > limit:
+                lines.append(f"- … and {len(self.derived) - limit} more")
         pages = self.pages()
         if pages:
             lines += ["", f"**Pages touched** ({len(pages)})", ""]
@@ -318,8 +443,8 @@ class MapDiff:
         return "\n".join(lines)
 
     def github(self) -> str:
-        """One notice annotation per change."""
-        return "\n".join(change.github() for change in self.changes)
+        """One notice annotation per change, then per derived change."""
+        return "\n".join(change.github() for change in (*self.changes, *self.derived))
 
     def render(self, fmt: str, base_url: str = "") -> str:
         """The diff in ``fmt``: ``text``, ``markdown`` or ``github``."""
@@ -342,6 +467,11 @@ class _Pages:
 
     def _page(self, kind: str, subject: str, title: str) -> SitePage:
         return SitePage(title, self.urls.url(self.urls.src(kind, subject)))
+
+    def page(self, kind: str) -> SitePage:
+        """A site-wide page (``matrix``, ``network``)."""
+        titles = {"matrix": "Evidence matrix", "network": "Evidence network"}
+        return self._page(kind, "", titles[kind])
 
     def index(self, entity: Entity) -> SitePage:
         titles = {"pathway": "Pathways", "compound": "Compounds", "reference": "References"}
@@ -394,7 +524,99 @@ def diff_maps(old: EvidenceMap, new: EvidenceMap, directory_urls: bool = True) -
         *_diff_entries(Entity.PATHWAY, old.pathways, new.pathways, _pathway_fields, pages),
         *_diff_entries(Entity.REFERENCE, old.references, new.references, _reference_fields, pages),
     ]
-    return MapDiff(tuple(sorted(changes, key=Change.sort_key)))
+    derived = list(_derived_changes(old, new, analyse_map(old), analyse_map(new), pages))
+    return MapDiff(
+        tuple(sorted(changes, key=Change.sort_key)), tuple(sorted(derived, key=Change.sort_key))
+    )
+
+
+def _grade(analysis: MapAnalysis, cid: str) -> str:
+    return GRADE_LABELS[analysis.certainty[cid].grade].lower()
+
+
+def _cell_counts(cell: Cell | None) -> str:
+    """A cell's items as glyph counts, ``▲2 ▼1`` (``empty`` for no cell)."""
+    if cell is None:
+        return "empty"
+    return " ".join(
+        f"{glyph}{cell.count(stance)}"
+        for stance, glyph in STANCE_GLYPHS.items()
+        if cell.count(stance)
+    )
+
+
+def _derived_changes(
+    old: EvidenceMap, new: EvidenceMap, before: MapAnalysis, after: MapAnalysis, pages: _Pages
+) -> Iterator[Change]:
+    """What the edit does to the map: grades, contested claims and pairs, matrix cells."""
+    for cid in sorted(old.claims.keys() | new.claims.keys()):
+        claim = new.claims.get(cid) or old.claims[cid]
+        where = (claim.source.path, claim.source.line)
+        page = pages.of(Entity.CLAIM, cid)
+        if cid in old.claims and cid in new.claims:
+            grade_before, grade_after = _grade(before, cid), _grade(after, cid)
+            if grade_before != grade_after:
+                certainty = after.certainty[cid]
+                reason = (
+                    f"set by the curators: {certainty.reason}"
+                    if certainty.overridden
+                    else "; ".join(certainty.steps)
+                )
+                yield Change(
+                    ChangeKind.GRADE_CHANGED,
+                    Entity.CLAIM,
+                    cid,
+                    *where,
+                    old=grade_before,
+                    new=grade_after,
+                    page=page,
+                    title=claim.statement,
+                    field="grade",
+                    reason=reason,
+                )
+        flag_before, flag_after = before.contradictions.get(cid), after.contradictions.get(cid)
+        if (flag_before is None) != (flag_after is None):
+            flag = flag_after or flag_before
+            assert flag is not None
+            yield Change(
+                ChangeKind.NOW_CONTESTED if flag_after else ChangeKind.NO_LONGER_CONTESTED,
+                Entity.CLAIM,
+                cid,
+                *where,
+                new=flag.describe(),
+                page=page,
+                title=claim.statement,
+            )
+    matrix = pages.page("matrix")
+    for key in sorted(before.cells.keys() | after.cells.keys()):
+        cell_before, cell_after = before.cells.get(key), after.cells.get(key)
+        compound, pathway = key
+        names = (
+            (new.compounds.get(compound) or old.compounds[compound]).name
+            if compound != NO_COMPOUND
+            else "No compound named",
+            (new.pathways.get(pathway) or old.pathways[pathway]).name,
+        )
+        cell = cell_after or cell_before
+        assert cell is not None
+        base = Change(
+            ChangeKind.BALANCE_CHANGED,
+            Entity.CELL,
+            f"{compound or 'none'} x {pathway}",
+            "",
+            0,
+            page=SitePage(matrix.title, f"{matrix.url}#{cell.anchor}"),
+            title=f"{names[0]} \u00d7 {names[1]}",
+        )
+        counts = (_cell_counts(cell_before), _cell_counts(cell_after))
+        if counts[0] != counts[1]:
+            yield dataclasses.replace(base, old=counts[0], new=counts[1])
+        flagged = [c is not None and c.contradiction is not None for c in (cell_before, cell_after)]
+        if flagged[0] != flagged[1]:
+            side = cell_after if flagged[1] else cell_before
+            assert side is not None and side.contradiction is not None
+            kind = ChangeKind.NOW_CONTESTED if flagged[1] else ChangeKind.NO_LONGER_CONTESTED
+            yield dataclasses.replace(base, kind=kind, new=side.contradiction.describe())
 
 
 def _diff_claims(old: EvidenceMap, new: EvidenceMap, pages: _Pages) -> Iterator[Change]:
@@ -412,6 +634,7 @@ def _diff_claims(old: EvidenceMap, new: EvidenceMap, pages: _Pages) -> Iterator[
                 new=after.statement,
                 page=page,
                 pages=touched,
+                title=after.statement,
             )
         elif after is None and before is not None:
             yield Change(
@@ -422,30 +645,22 @@ def _diff_claims(old: EvidenceMap, new: EvidenceMap, pages: _Pages) -> Iterator[
                 before.source.line,
                 old=before.statement,
                 pages=touched,
+                title=before.statement,
             )
         elif before is not None and after is not None:
             for change in _claim_changes(before, after):
-                yield Change(
-                    change.kind,
-                    Entity.CLAIM,
-                    cid,
-                    change.path,
-                    change.line,
-                    change.where,
-                    change.old,
-                    change.new,
-                    page,
-                    touched,
-                )
+                yield dataclasses.replace(change, page=page, pages=touched, title=after.statement)
 
 
 def _claim_changes(before: Claim, after: Claim) -> Iterator[Change]:
     """Changes of one claim (entity fields and pages are filled in by the caller)."""
 
     def change(
-        kind: ChangeKind, line: int, old: str = "", new: str = "", where: str = ""
+        kind: ChangeKind, line: int, old: str = "", new: str = "", where: str = "", field: str = ""
     ) -> Change:
-        return Change(kind, Entity.CLAIM, after.id, after.source.path, line, where, old, new)
+        return Change(
+            kind, Entity.CLAIM, after.id, after.source.path, line, where, old, new, field=field
+        )
 
     line = after.source.line
     if before.statement != after.statement:
@@ -491,7 +706,7 @@ def _at(lines: Sequence[int], index: int, fallback: int) -> int:
 
 
 def _evidence_key(ev: Evidence) -> tuple[object, ...]:
-    return (ev.stance, ev.finding, ev.model, ev.type, ev.citations, ev.locator)
+    return tuple(getattr(ev, spec.name) for spec in yaml_fields(Evidence))
 
 
 def pair_evidence(
@@ -548,24 +763,61 @@ def _evidence_changes(
     for i, j in pairs:
         a, b = before.evidence[i], after.evidence[j]
         where = f"evidence item {j + 1} ({_citations(b)})"
-        line = b.source.line
-        for kind, old, new in (
-            (ChangeKind.STANCE_FLIPPED, a.stance.value, b.stance.value),
-            (ChangeKind.FINDING_CHANGED, a.finding, b.finding),
-            (ChangeKind.MODEL_CHANGED, a.model.describe(), b.model.describe()),
-            (ChangeKind.STUDY_TYPE_CHANGED, a.type.value, b.type.value),
-            (ChangeKind.LOCATOR_CHANGED, a.locator, b.locator),
-        ):
-            if old != new:
-                yield change(kind, line, old, new, where)
-        for k, key in enumerate(b.citations):
-            if key not in a.citations:
-                yield change(
-                    ChangeKind.CITATION_ADDED, _at(b.citation_lines, k, line), "", key, where
-                )
-        for key in a.citations:
-            if key not in b.citations:
-                yield change(ChangeKind.CITATION_REMOVED, line, key, "", where)
+        yield from _item_changes(a, b, where, change)
+
+
+# Item fields with a kind of change of their own; every other field (including any
+# new one) is reported as FIELD_CHANGED under its YAML name.
+_ITEM_KINDS = {
+    "stance": ChangeKind.STANCE_FLIPPED,
+    "finding": ChangeKind.FINDING_CHANGED,
+    "type": ChangeKind.STUDY_TYPE_CHANGED,
+    "locator": ChangeKind.LOCATOR_CHANGED,
+}
+
+
+def _item_changes(
+    a: Evidence, b: Evidence, where: str, change: Callable[..., Change]
+) -> Iterator[Change]:
+    """Changes between two versions of one item, field by field as the model declares them."""
+    line = b.source.line
+    for spec in yaml_fields(Evidence):
+        key = spec.metadata["yaml"]
+        old, new = getattr(a, spec.name), getattr(b, spec.name)
+        if old == new:
+            continue
+        if key == "model":
+            for part in ("species", "paradigm"):
+                if getattr(old, part) != getattr(new, part):
+                    yield change(
+                        ChangeKind.MODEL_CHANGED,
+                        line,
+                        getattr(old, part),
+                        getattr(new, part),
+                        f"{where}: {part}",
+                        field=part,
+                    )
+        elif key == "citations":
+            for k, cite in enumerate(b.citations):
+                if cite not in a.citations:
+                    yield change(
+                        ChangeKind.CITATION_ADDED, _at(b.citation_lines, k, line), "", cite, where
+                    )
+            for cite in a.citations:
+                if cite not in b.citations:
+                    yield change(ChangeKind.CITATION_REMOVED, line, cite, "", where)
+        elif key in _ITEM_KINDS:
+            yield change(_ITEM_KINDS[key], line, str(old), str(new), where, field=key)
+        else:
+            write = spec.metadata["write"]
+            shown = [write(v) for v in (old, new)]
+            yield change(
+                ChangeKind.FIELD_CHANGED,
+                line,
+                *("; ".join(v) if isinstance(v, list) else str(v) for v in shown),
+                f"{where}: '{key}'",
+                field=key,
+            )
 
 
 Entry = Compound | Pathway | Reference

@@ -13,14 +13,12 @@ import functools
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from typing import Any
 
-from dataclasses import MISSING
-
+from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
-from evmap.analysis.analyse import MapAnalysis, analyse_map
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import hashlib
 import posixpath
 import re
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -346,7 +346,8 @@ class Renderer:
         return SummaryView(
             claims=summary.claims,
             grades=[
-                GradeCount(g.value, GRADE_LABELS[g], GRADE_SYMBOLS[g], n) for g, n in summary.by_grade
+                GradeCount(g.value, GRADE_LABELS[g], GRADE_SYMBOLS[g], n)
+                for g, n in summary.by_grade
             ],
             contested=[
                 Link(self.map.claims[cid].statement, linker.claim(cid))
@@ -452,11 +453,7 @@ class Renderer:
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
             compound_ids = sorted(
-                {
-                    cid
-                    for cid, _ in self.analysis.cells
-                    if _ == p.id and cid in m.compounds
-                }
+                {cid for cid, _ in self.analysis.cells if _ == p.id and cid in m.compounds}
             )
             data = PathwayPage(
                 pathway=p,
@@ -673,7 +670,9 @@ class Renderer:
             # Names are HTML (themes print them as they are): statements are escaped.
             listed = self.ordered(ids)[:TOC_CLAIMS] if spec.kind != "reference" else ()
             claims = [
-                entry(f"claim-{i}", str(escape(shorten(self.map.claims[i].statement, TOC_CHARS))), 3)
+                entry(
+                    f"claim-{i}", str(escape(shorten(self.map.claims[i].statement, TOC_CHARS))), 3
+                )
                 for i in listed
             ]
             head = [entry("about", "About")]

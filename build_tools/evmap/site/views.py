@@ -106,8 +106,6 @@ def cell_href(cell: Cell, links: Linker, matrix: str | None = None) -> str:
     return f"{links.page('matrix') if matrix is None else matrix}#{cell.anchor}"
 
 
-
-
 def certainty_view(certainty: Certainty, doc_href: str) -> CertaintyView:
     """The certainty badge of a claim; ``doc_href`` points at the rule ("" when absent)."""
     return CertaintyView(
@@ -127,7 +125,6 @@ def flag_view(contradiction: Contradiction | None) -> FlagView | None:
     if contradiction is None:
         return None
     return FlagView(contradiction.supports, contradiction.contradicts, contradiction.describe())
-
 
 
 def facet_chips(claim: Claim, facets: FacetIndex, matrix_href: str) -> list[FacetChip]:
@@ -585,4 +582,3 @@ def pair_flags(
         assert view is not None
         flags.append(PairFlag(other, cell_href(cell, links, matrix), view))
     return sorted(flags, key=lambda f: f.other.label.lower())
-
