@@ -52,11 +52,11 @@ TEMPLATE = """\
 {% if claim.certainty %}
 <p>Certainty: {{ claim.certainty.grade }} ({{ claim.certainty.reason }})</p>
 {% endif %}
-<ul>{% for ev in claim.evidence %}{% if kind != "reference" or key in ev.citations %}
+<ul>{% for ev in claim.evidence %}{% if kind != "reference" or key in ev.sources %}
 <li class="{{ ev.stance }}"><b>{{ ev.stance }}</b> ({{ ev.type }}; {{ ev.model.species }}
 {%- if ev.model.paradigm %}, {{ ev.model.paradigm }}{% endif %}
 {%- if ev.locator %}, {{ ev.locator }}{% endif %}): {{ ev.finding }}
-{% for k in ev.citations %}<a href="../references/{{ k }}.html">[{{ k }}]</a>{% endfor %}</li>
+{% for k in ev.sources %}<a href="../references/{{ k }}.html">[{{ k }}]</a>{% endfor %}</li>
 {% endif %}{% endfor %}</ul>
 </section>
 {% endfor %}
@@ -80,12 +80,17 @@ def _load(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
     return out[0], out[1], out[2]
 
 
+def _sources(ev: dict[str, Any]) -> list[str]:
+    """An item's reference keys: the studies, then the reviews it was read in."""
+    return [*ev.get("citations", ()), *ev.get("via", ())]
+
+
 def _cited(claims: Sequence[dict[str, Any]]) -> list[str]:
     """Keys cited by ``claims``, in first-citation order."""
     seen: dict[str, None] = {}
     for cl in claims:
         for ev in cl["evidence"]:
-            for k in ev["citations"]:
+            for k in _sources(ev):
                 seen.setdefault(k, None)
     return list(seen)
 
@@ -100,11 +105,13 @@ def build(corpus: Path, out: Path) -> int:
     names = {c["id"]: c["name"] for c in compounds} | {p["id"]: p["name"] for p in pathways}
     by: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for cl in claims:
+        for ev in cl["evidence"]:
+            ev["sources"] = _sources(ev)
         for p in cl["pathways"]:
             by["pathways", p].append(cl)
         for c in cl.get("compounds", []):
             by["compounds", c].append(cl)
-        for k in {k for ev in cl["evidence"] for k in ev["citations"]}:
+        for k in {k for ev in cl["evidence"] for k in _sources(ev)}:
             by["references", k].append(cl)
 
     template = jinja2.Environment(autoescape=True, trim_blocks=True).from_string(TEMPLATE)

@@ -62,7 +62,7 @@ def _claim_md(claim: dict[str, Any], comp_names: dict[str, str], pw_names: dict[
         if "paradigm" in ev["model"]:
             model += f", {ev['model']['paradigm']}"
         where = f", {ev['locator']}" if "locator" in ev else ""
-        cites = "; ".join(f"@{k}" for k in ev["citations"])
+        cites = "; ".join(f"@{k}" for k in [*ev.get("citations", ()), *ev.get("via", ())])
         lines.append(
             f"- **{ev['stance']}** ({ev['type']}; {model}{where}): {ev['finding']} [{cites}]"
         )

@@ -27,6 +27,8 @@ class MapAnalysis:
         items_by_pathway: The items that bear on each pathway.
         sole_source: For claims whose supporting evidence rests on one reference
             alone, that reference's key.
+        compounds_by_pathway: The compounds with evidence on each pathway (sorted ids).
+        pathways_by_compound: The pathways with evidence on each compound (sorted ids).
     """
 
     certainty: Mapping[str, Certainty]
@@ -38,6 +40,8 @@ class MapAnalysis:
     items_by_compound: Mapping[str, tuple[ItemRef, ...]] = field(default_factory=dict)
     items_by_pathway: Mapping[str, tuple[ItemRef, ...]] = field(default_factory=dict)
     sole_source: Mapping[str, str] = field(default_factory=dict)
+    compounds_by_pathway: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pathways_by_compound: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def summary(self, evidence_map: EvidenceMap, kind: str, subject: str = "") -> EvidenceSummary:
         """The state of the evidence on a pathway or compound page, or (``kind`` ``map``) all."""
@@ -100,7 +104,12 @@ def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
     cells = pool_cells(m, {cid: c.grade for cid, c in certainty.items()}, second_hand)
     contested_compound: dict[str, list[tuple[str, str]]] = {}
     contested_pathway: dict[str, list[tuple[str, str]]] = {}
-    for key, cell in cells.items():
+    compounds_by_pathway: dict[str, list[str]] = {}
+    pathways_by_compound: dict[str, list[str]] = {}
+    for key, cell in cells.items():  # sorted by (compound, pathway)
+        if key[0] != NO_COMPOUND:
+            compounds_by_pathway.setdefault(key[1], []).append(key[0])
+            pathways_by_compound.setdefault(key[0], []).append(key[1])
         if cell.contradiction is not None and key[0] != NO_COMPOUND:
             contested_compound.setdefault(key[0], []).append(key)
             contested_pathway.setdefault(key[1], []).append(key)
@@ -118,4 +127,6 @@ def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
             for cid, claim in m.claims.items()
             if (source := _sole_source(claim, m)) is not None
         },
+        {k: tuple(v) for k, v in compounds_by_pathway.items()},
+        {k: tuple(sorted(v)) for k, v in pathways_by_compound.items()},
     )

@@ -9,6 +9,7 @@ curation must not look the same).
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,15 +80,21 @@ def summarise(
     :func:`evmap.analysis.certainty.is_second_hand` decides).
     """
     grades = Counter(certainty[c.id].grade for c in claims)
-    stances: Counter[Stance] = Counter()
-    uses: Counter[str] = Counter()
+    stances: dict[Stance, int] = dict.fromkeys(Stance, 0)
+    uses: dict[str, int] = {}
     total = first = 0
+    claims_by_id = evidence_map.claims
     for ref in items:
-        ev = evidence_map.claims[ref[0]].evidence[ref[1]]
+        ev = claims_by_id[ref[0]].evidence[ref[1]]
         total += 1
-        first += not second_hand.get(ref, False)
+        if not second_hand.get(ref, False):
+            first += 1
         stances[ev.stance] += 1
-        uses.update(dict.fromkeys(ev.sources(), 1))
+        for key in ev.citations:
+            uses[key] = uses.get(key, 0) + 1
+        for key in ev.via:
+            if key not in ev.citations:
+                uses[key] = uses.get(key, 0) + 1
     ids = {c.id for c in claims}
     return EvidenceSummary(
         claims=len(claims),
@@ -100,7 +107,7 @@ def summarise(
         mixed=stances[Stance.MIXED],
         sources=tuple(
             SourceUse(key, n)
-            for key, n in sorted(uses.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SOURCES]
+            for key, n in heapq.nsmallest(TOP_SOURCES, uses.items(), key=lambda kv: (-kv[1], kv[0]))
         ),
     )
 

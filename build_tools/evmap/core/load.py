@@ -7,6 +7,7 @@ that pass become model objects. Problems are collected, never raised.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing as mp
 from dataclasses import dataclass, field, replace
@@ -97,14 +98,22 @@ def _pathway(data: LineDict, source: Source) -> Pathway:
     )
 
 
+@functools.cache
+def _item_readers() -> tuple[tuple[str, str, Any, Any, str], ...]:
+    """(field, YAML key, reader, value when missing, lines field) of each evidence field."""
+    return tuple(
+        (f.name, f.metadata["yaml"], f.metadata["read"], f.metadata["missing"], f.metadata["lines"])
+        for f in yaml_fields(Evidence)
+    )
+
+
 def _evidence(data: LineDict, path: str) -> Evidence:
     """An evidence item from its YAML, field by field as the model declares them."""
     values: dict[str, Any] = {"source": Source(path, data.line)}
-    for spec in yaml_fields(Evidence):
-        key, meta = spec.metadata["yaml"], spec.metadata
-        values[spec.name] = meta["read"](data[key]) if key in data else meta["missing"]
-        if meta["lines"]:
-            values[meta["lines"]] = _lines(data, key)
+    for name, key, read, missing, lines in _item_readers():
+        values[name] = read(data[key]) if key in data else missing
+        if lines:
+            values[lines] = _lines(data, key)
     return Evidence(**values)
 
 

@@ -7,6 +7,7 @@ page can point back to where a curator wrote it.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
@@ -142,6 +143,7 @@ def written_as(
     }
 
 
+@functools.cache
 def yaml_fields(cls: type) -> tuple[Field[Any], ...]:
     """The fields of a model class that YAML entries write, in declaration order."""
     return tuple(f for f in fields(cls) if "yaml" in f.metadata)

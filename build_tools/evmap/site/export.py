@@ -75,7 +75,7 @@ CSV_COLUMNS = (
 ``compounds``/``pathways``: all the claim's), then derived values: what the item
 tested, whether it was read second-hand, and the claim's certainty grade."""
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 """Cells starting with these are formulas to a spreadsheet (OWASP, CSV injection)."""
 
 
@@ -87,7 +87,7 @@ def csv_cell(value: str) -> str:
     OWASP advises, such a cell is prefixed with a single quote, which spreadsheets
     show as text and do not display.
     """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def compound_record(compound: Compound) -> dict[str, Any]:

@@ -170,6 +170,15 @@ class Renderer:
         self.env.globals["claim_html"] = self.claim_html
         self.analysis = analyse_map(evidence_map)
         self.facets = facet_index(evidence_map)
+        # Every list of claims is in this order: rank them once for the whole map.
+        self._rank = {
+            cid: i
+            for i, cid in enumerate(
+                weight_order(evidence_map, self.analysis.certainty, evidence_map.claims)
+            )
+        }
+        self._citations: dict[tuple[str, str], CitationView] = {}
+        self._toc_names: dict[str, str] = {}
         # Hand-written pages of the site (set by the adapter), to link the certainty rule.
         self.docs: frozenset[str] = frozenset()
 
@@ -242,9 +251,15 @@ class Renderer:
         ]
 
     def citation(self, root: str, key: str) -> CitationView:
-        """The in-text citation of ``key`` from a page with prefix ``root``."""
-        ref = self.map.references[key]
-        return CitationView(key, ref.label, self.href(root, "reference", ref.slug), self.notes(key))
+        """The in-text citation of ``key`` from a page with prefix ``root`` (cached)."""
+        view = self._citations.get((root, key))
+        if view is None:
+            ref = self.map.references[key]
+            view = CitationView(
+                key, ref.label, self.href(root, "reference", ref.slug), self.notes(key)
+            )
+            self._citations[root, key] = view
+        return view
 
     def _tested(self, claim: Claim, ev: Evidence) -> str:
         """Which of the claim's several compounds and pathways an item bears on ("" if moot)."""
@@ -316,7 +331,7 @@ class Renderer:
 
     def ordered(self, ids: Iterable[str]) -> list[str]:
         """Claim ids by certainty and weight of evidence (see :func:`weight_order`)."""
-        return weight_order(self.map, self.analysis.certainty, ids)
+        return sorted(ids, key=self._rank.__getitem__)
 
     def _claims(self, root: str, ids: Iterable[str], home: str = "") -> list[ClaimView]:
         """Views of claims ``ids`` in weight order; those at home on pathway ``home`` marked."""
@@ -452,9 +467,7 @@ class Renderer:
         data: Any
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
-            compound_ids = sorted(
-                {cid for cid, _ in self.analysis.cells if _ == p.id and cid in m.compounds}
-            )
+            compound_ids = self.analysis.compounds_by_pathway.get(p.id, ())
             data = PathwayPage(
                 pathway=p,
                 category=Link(
@@ -469,9 +482,7 @@ class Renderer:
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
-            pathway_ids = sorted(
-                {pid for cid, pid in self.analysis.cells if cid == c.id and pid in m.pathways}
-            )
+            pathway_ids = self.analysis.pathways_by_compound.get(c.id, ())
             data = CompoundPage(
                 compound=c,
                 kind_label=KIND_LABELS.get(c.kind, c.kind),
@@ -648,6 +659,14 @@ class Renderer:
         if spec.kind == "home":
             found.update(("summary", GLOSSARY, *(f"term-{t}" for t in GLOSSARY_TERMS)))
         return found
+
+    def _toc_name(self, claim_id: str) -> str:
+        """A claim's statement as a table of contents lists it: shortened, escaped (cached)."""
+        name = self._toc_names.get(claim_id)
+        if name is None:
+            statement = shorten(self.map.claims[claim_id].statement, TOC_CHARS)
+            name = self._toc_names[claim_id] = str(escape(statement))
+        return name
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
         """Table-of-contents entries (MkDocs toc tokens) of a page."""
