@@ -9,7 +9,7 @@ JOBS   ?= 2   # pytest-xdist workers: the machines have 2 cores
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install site serve test check lint bundle bench clean
+.PHONY: install site serve test test-slow check lint bundle bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,11 @@ bundle: $(STAMP) $(NODE_STAMP)  ## offline teaching bundle dist/<name>-<version>
 check: $(STAMP)  ## validate content/ and references.bib only
 	$(BIN)/evmap check --strict
 
-test: $(STAMP)  ## the whole test suite (browser tests skip without Chromium)
-	$(BIN)/python -m pytest -n $(JOBS)
+test: $(STAMP) $(NODE_STAMP)  ## the test suite but the slow one (browser tests skip without Chromium)
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
+
+test-slow: $(STAMP) $(NODE_STAMP)  ## the slow suite: every kind of page at two screen sizes, axe-core
+	$(BIN)/python -m pytest -n $(JOBS) -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check build_tools tests bench

@@ -88,6 +88,12 @@ def test_bundle_zip_is_named_and_laid_out_for_file_urls(tiny_bundle: Bundle) -> 
     } <= files
     assert "pathways/nmdar-inhibition/index.html" not in files  # no directory URLs
     assert {"404.html", "sitemap.xml", "sitemap.xml.gz"}.isdisjoint(files)  # for servers only
+    # Never loaded offline: source maps, the JSON index (search_index.js replaces it),
+    # search languages of other sites.
+    assert [f for f in files if f.endswith(".map")] == []
+    assert "search/search_index.json" not in files
+    assert [f for f in files if "javascripts/lunr/" in f] == []
+    assert "README.txt" in files
     assert {info.date_time for info in infos} == {time.gmtime(EPOCH)[:6]}
     assert {info.external_attr >> 16 for info in infos} == {0o100644}
     assert tiny_bundle.files == len(infos)
@@ -268,13 +274,28 @@ def test_bundle_name_option_and_git_version(project: Project, iframe_worker: Pat
         ),
     )
     repo = init_repo(project.root)
-    repo.commit("course")
+    commit = repo.commit("course")
+    date = repo.git("log", "-1", "--format=%cs").strip()
+    assert bundle_version(project.root) == f"{date}-{commit[:7]}"  # a date and a short hash
     repo.git("tag", "v1.0")
-    assert bundle_version(project.root) == "v1.0"
+    assert bundle_version(project.root) == "v1.0"  # a release tag when there is one
     project.write("docs/about.md", "# About\n\nEdited.\n")
     assert bundle_version(project.root) == "v1.0-dirty"
     bundle = build_bundle(project.config, project.root / "dist", iframe_worker=iframe_worker)
     assert bundle.path.name == "ketamine-course-v1.0-dirty.zip"
+
+
+def test_bundle_says_what_it_is(tiny_bundle: Bundle, tiny_bundle_dir: Path) -> None:
+    readme = (tiny_bundle_dir / "README.txt").read_text("utf-8")
+    assert readme.startswith("Tiny map\n========\n\nVersion 0.1.0, content of 2023-11-14.")
+    assert "open index.html in a web" in readme
+    assert "https://example.org/tiny/" in readme  # where the hosted site lives
+    for page in ("index.html", "pathways/nmdar-inhibition.html", "matrix/index.html"):
+        footer = parse(tiny_bundle_dir / page).select_one(".md-copyright")
+        assert footer is not None, page
+        assert " ".join(footer.get_text().split()).startswith(
+            "Version 0.1.0 \u00b7 content of 2023-11-14 \u00b7 offline copy"
+        ), page
 
 
 def test_bundle_makefile_target_installs_npm_files_first() -> None:

@@ -887,11 +887,12 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
 def test_views_shipped_pages_flag_contested_pairs(shipped: Path) -> None:
     pairs = article(shipped / "compounds/arketamine/index.html").select_one("#contested")
     assert pairs is not None
-    others = [s.a.get_text() for s in pairs.select("details summary")]
+    assert pairs.select("summary a") == []  # no link inside a clickable summary
+    others = [d.select_one("summary + p a").get_text() for d in pairs.select("details")]
     assert "NMDA receptor inhibition" in others
     pathway = article(shipped / "pathways/nmdar-inhibition/index.html").select_one("#contested")
     assert pathway is not None
-    assert "Arketamine" in [s.a.get_text() for s in pathway.select("summary")]
+    assert "Arketamine" in [d.select_one("summary + p a").get_text() for d in pathway.select("details")]
 
 
 # -- the shipped network --------------------------------------------------------

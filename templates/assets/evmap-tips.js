@@ -26,6 +26,7 @@
   var hideTimer = 0;
   var lastPointer = "mouse";
   var pressing = false; // between a pointer's press and its click: focus then is not keyboard focus
+  var tapped = null; // the citation whose preview a tap opened: a second tap follows it
 
   function referenceText(link) {
     var references = window.evmapReferences || {};
@@ -98,6 +99,7 @@
       tip.appendChild(more);
     }
     owner = element;
+    tapped = null;
     element.setAttribute("aria-describedby", tip.id);
     tip.hidden = false;
     place(element);
@@ -109,6 +111,7 @@
       owner.removeAttribute("aria-describedby");
     }
     owner = null;
+    tapped = null;
     if (tip) {
       tip.hidden = true;
     }
@@ -184,13 +187,34 @@
       return;
     }
     var element = targetOf(event.target);
-    if (element && lastPointer === "touch" && isCitation(element) && element !== owner) {
+    if (element && lastPointer === "touch" && isCitation(element) && element !== tapped) {
       event.preventDefault(); // the first tap previews, the second follows the link
       show(element);
+      tapped = element;
       return;
     }
     if (!element) {
       hide();
     }
   });
+
+  /* The theme's own markup, made accessible (axe-core): a code block that scrolls takes
+     the keyboard focus, and the search dialog has a name. Material mounts its components
+     after this script runs: its document$ stream says when (else, now). */
+  function themeFixes() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code"), function (code) {
+      if (!code.hasAttribute("tabindex")) {
+        code.setAttribute("tabindex", "0");
+      }
+    });
+    var search = document.querySelector('.md-search[role="dialog"]');
+    if (search && !search.hasAttribute("aria-label")) {
+      search.setAttribute("aria-label", "Search");
+    }
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(themeFixes);
+  } else {
+    themeFixes();
+  }
 })();

@@ -8,9 +8,12 @@ Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
    Material's ``offline`` plugin on, no repository link (Material would ask the
    GitHub API for stars), no web fonts, no analytics, no instant loading, and
    the iframe-worker shim as a local script instead of Material's CDN copy;
-3. build, drop what only a web server uses (404 page, sitemaps), and copy the
-   shim (installed by ``npm ci`` at the version pinned in ``package-lock.json``)
-   and its licence into the site;
+3. build, drop what only a web server uses (404 page, sitemaps) and what is never
+   loaded offline (source maps, the JSON search index that the offline plugin's
+   script copy replaces, search languages the site does not use), copy the shim
+   (installed by ``npm ci`` at the version pinned in ``package-lock.json``) and its
+   licence into the site, and add a README.txt saying what the bundle is and how to
+   open it; every page's footer names the version and the date of the content;
 4. refuse the bundle when any page or stylesheet would still load something
    over the network;
 5. zip it into ``<name>-<version>.zip`` with sorted entries, fixed permissions
@@ -19,6 +22,7 @@ Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -45,6 +49,11 @@ SHIM_FILES = {"shim/index.js": "shim.js", "LICENSE": "LICENSE"}
 SHIM_DIR = "assets/javascripts/iframe-worker"
 # Files only a web server uses; the 404 page also links by absolute paths.
 SERVER_ONLY = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+# Never loaded from file://: source maps (for developers' tools), the JSON search index
+# (the offline plugin writes search_index.js, which the pages load instead).
+NEVER_LOADED = ("**/*.map", "search/search_index.json")
+# Material's search languages other than English (loaded only for a site in another one).
+SEARCH_LANGUAGES = "assets/javascripts/lunr"
 # Theme features that fetch pages over HTTP and cannot work from file://.
 ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"})
 # The earliest time a zip entry can carry (1980-01-01).
@@ -77,19 +86,65 @@ def slugify(text: str, keep: str = "") -> str:
     return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-")
 
 
-def bundle_version(root: Path) -> str:
-    """``git describe --tags --always --dirty`` in ``root``, else the evmap version."""
+def _git(root: Path, *args: str) -> str:
+    """What a git command prints in ``root`` ("" when git or the repository is missing)."""
     try:
-        described = subprocess.run(
-            ["git", "describe", "--tags", "--always", "--dirty"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        described = ""
-    return slugify(described, keep=".") or __version__
+        return ""
+
+
+def bundle_version(root: Path) -> str:
+    """A version a person can read: the release tag on the last commit, else its date and
+    short hash (``2026-11-28-7cd4b7f``), ``-dirty`` when the checkout has changes; the
+    evmap version outside a git repository."""
+    tag = _git(root, "describe", "--tags", "--exact-match", "HEAD")
+    if not tag:
+        dated = _git(root, "log", "-1", "--format=%cs-%h")
+        tag = dated
+    if tag and _git(root, "status", "--porcelain", "--untracked-files=no"):
+        tag += "-dirty"
+    return slugify(tag, keep=".") or __version__
+
+
+def content_date(epoch: int | None) -> str:
+    """The date of the content: ``SOURCE_DATE_EPOCH`` (the last commit's time), else today."""
+    return time.strftime("%Y-%m-%d", time.gmtime(epoch if epoch is not None else time.time()))
+
+
+def readme_text(config: MkDocsConfig, version: str, date: str) -> str:
+    """README.txt of the bundle: what it is, how to open it, where the hosted site lives."""
+    lines = [
+        f"{config.site_name}",
+        "=" * len(config.site_name),
+        "",
+        f"Version {version}, content of {date}.",
+        "",
+    ]
+    if config.site_description:
+        lines += [config.site_description, ""]
+    lines += [
+        "How to open it",
+        "--------------",
+        "Unzip this folder anywhere (a USB stick will do), then open index.html in a web",
+        "browser (double-click it, or drag it onto a browser window). Everything works",
+        "without a network: pages, search, citation previews, the evidence matrix and",
+        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib).",
+        "",
+    ]
+    if config.site_url:
+        lines += [
+            "The hosted site, always the latest version:",
+            f"  {config.site_url}",
+            "",
+        ]
+    lines += [
+        f"Made with evmap {__version__} (an evidence-map site generator) and MkDocs.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def bundle_name(config: MkDocsConfig) -> str:
@@ -116,10 +171,15 @@ def find_iframe_worker(roots: Sequence[Path]) -> Path:
     )
 
 
-def offline_config(config: MkDocsConfig) -> None:
-    """Turn a loaded MkDocs configuration into the offline one, in place."""
+def offline_config(config: MkDocsConfig, footer: str = "") -> None:
+    """Turn a loaded MkDocs configuration into the offline one, in place.
+
+    ``footer`` (plain text) replaces the copyright line of every page's footer.
+    """
     from material.plugins.offline.plugin import OfflinePlugin
 
+    if footer:
+        config.copyright = html.escape(footer)
     config.use_directory_urls = False
     config.repo_url = None
     config.edit_uri = None
@@ -247,14 +307,22 @@ def build_bundle(
     except BuildFailed as exc:
         raise BundleFailed(str(exc)) from None
     package = iframe_worker or find_iframe_worker([settings.root, CHECKOUT])
+    version = version or bundle_version(settings.root)
+    epoch = source_date_epoch()
+    date = content_date(epoch)
+    footer = f"Version {version} \u00b7 content of {date} \u00b7 offline copy"
     with tempfile.TemporaryDirectory(prefix="evmap-bundle-") as tmp:
         site = Path(tmp) / "site"
         try:
-            config = run_mkdocs(config_file, site, strict, adjust=offline_config)
+            config = run_mkdocs(
+                config_file, site, strict, adjust=lambda c: offline_config(c, footer)
+            )
         except BuildFailed as exc:
             raise BundleFailed(str(exc)) from None
         for server_file in SERVER_ONLY:
             (site / server_file).unlink(missing_ok=True)
+        drop_unused(site, config)
+        (site / "README.txt").write_text(readme_text(config, version, date), "utf-8")
         for source, copy in SHIM_FILES.items():
             destination = site / SHIM_DIR / copy
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -264,7 +332,22 @@ def build_bundle(
             raise BundleFailed(
                 "the bundle would load these from the network:\n" + "\n".join(remote)
             )
-        label = f"{name or bundle_name(config)}-{version or bundle_version(settings.root)}"
+        label = f"{name or bundle_name(config)}-{version}"
         target = out_dir / f"{label}.zip"
-        count = write_zip(site, target, label, source_date_epoch())
+        count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)
+
+
+def drop_unused(site: Path, config: MkDocsConfig) -> None:
+    """Remove what no page loads from ``file://`` (see :data:`NEVER_LOADED`).
+
+    Material's search loads language files only for a site whose search language is
+    not English alone; for such a site they stay.
+    """
+    for pattern in NEVER_LOADED:
+        for path in site.glob(pattern):
+            path.unlink()
+    search = config.plugins.get("search") or config.plugins.get("material/search")
+    languages = getattr(search, "config", {}).get("lang") or [config.theme.get("language", "en")]
+    if list(languages) == ["en"]:
+        shutil.rmtree(site / SEARCH_LANGUAGES, ignore_errors=True)

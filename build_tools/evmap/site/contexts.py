@@ -126,6 +126,8 @@ class ClaimView:
         home: True on the claim's home pathway page, which also shows how the
             grade was derived and the facet links (a claim repeats on many pages).
         glossary: The page defining the map's terms (append ``#term-<name>``).
+        compound_ids: The compounds' ids, space-separated (for the claims filter).
+        pathway_ids: The pathways' ids, space-separated (for the claims filter).
     """
 
     id: str
@@ -144,6 +146,8 @@ class ClaimView:
     facets: Sequence[FacetChip] = ()
     home: bool = False
     glossary: str = ""
+    compound_ids: str = ""
+    pathway_ids: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from evmap.analysis.matrix import (
 )
 from evmap.analysis.network import LayerEdges, crossings, ordered_layers
 from evmap.core.model import Claim, EvidenceMap, Stance
-from evmap.core.vocab import FLAG_GLYPH, GRADE_LABELS
+from evmap.core.vocab import FLAG_GLYPH, GRADE_LABELS, plural
 from evmap.site.views import Linker, cell_href
 
 CLAIM_NODE_LIMIT = 150
@@ -274,8 +274,8 @@ def layout_network(
             )
             title = (
                 f"{m.compounds[cid].name} \u2192 {m.pathways[pid].name}: "
-                f"{len(cell.items)} evidence items (\u25b2 {n_s} \u25bc {n_c} \u25c6 {n_m}) "
-                f"in {len(cell.claims)} claims"
+                f"{plural(len(cell.items), 'evidence item')} "
+                f"(\u25b2 {n_s} \u25bc {n_c} \u25c6 {n_m}) in {plural(len(cell.claims), 'claim')}"
             )
             edges.append(
                 NetEdge(

@@ -37,6 +37,7 @@ from evmap.core.vocab import (
     STANCE_GLYPHS,
     STANCE_LABELS,
     TYPE_LABELS,
+    plural,
 )
 from evmap.site import views
 from evmap.site.contexts import (
@@ -114,8 +115,12 @@ class Dedent(jinja2.ext.Extension):
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """The Jinja environment of generated pages: autoescape on, strict undefined, no indentation."""
-    return jinja2.Environment(
+    """The Jinja environment of generated pages: autoescape on, strict undefined, no indentation.
+
+    Templates get the filter ``plural``: ``{{ n | plural("claim") }}`` gives ``1 claim``,
+    ``2 claims``.
+    """
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -124,6 +129,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=[Dedent],
     )
+    env.filters["plural"] = plural
+    return env
 
 
 def templates_stamp(templates_dir: Path) -> str:
@@ -316,6 +323,8 @@ class Renderer:
             flag=views.flag_view(self.analysis.contradictions.get(claim.id)),
             facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
             glossary=self.glossary_href(root),
+            compound_ids=" ".join(claim.compounds),
+            pathway_ids=" ".join(claim.pathways),
         )
         self._claim_views[cache_key] = view
         return view

@@ -26,6 +26,7 @@ from evmap.core.vocab import (
     STANCE_GLYPHS,
     TYPE_LABELS,
     TYPE_STRENGTH,
+    plural,
 )
 
 FACET_LIST_LIMIT = 50
@@ -344,8 +345,8 @@ def cell_glyphs(supports: int, contradicts: int, mixed: int, flagged: bool) -> s
 def _cell_title(compound: str, pathway: str, cell: Cell) -> str:
     s, c, m = (cell.count(st) for st in (Stance.SUPPORTS, Stance.CONTRADICTS, Stance.MIXED))
     text = (
-        f"{compound} \u00d7 {pathway}: {len(cell.items)} evidence items ({s} supporting, "
-        f"{c} contradicting, {m} mixed) in {len(cell.claims)} claims"
+        f"{compound} \u00d7 {pathway}: {plural(len(cell.items), 'evidence item')} "
+        f"({s} supporting, {c} contradicting, {m} mixed) in {plural(len(cell.claims), 'claim')}"
     )
     if cell.contradiction is not None:
         text += f". Evidence points both ways: {cell.contradiction.describe()}"
