@@ -230,11 +230,12 @@ def test_bundle_content_errors_exit_1_and_write_nothing(
     code = main(
         ["bundle", "-f", str(project.config), "-o", str(out), "--iframe-worker", str(iframe_worker)]
     )
-    _, err = capsys.readouterr()
+    stdout, err = capsys.readouterr()
     assert code == 1
+    assert err.splitlines() == ["evmap: 1 error, 0 warnings"]  # problems on stdout, as check
     assert (
         "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key 'nobody'"
-        in err
+        in stdout
     )
     assert not out.exists()
 

@@ -9,8 +9,14 @@ left exactly as they were).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -984,13 +990,14 @@ def test_failed_cli_build_prints_path_line_messages(
 ) -> None:
     apply(built, {CLAIMS: claim("citations: [wei2021]", "citations: [nobody1999]")})
     code = main(["build", "-f", str(built.config), "-d", str(built.root / "site")])
-    _, err = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == 1
-    assert err.splitlines() == [
+    # As evmap check prints them: one problem a line on stdout, the count on stderr.
+    assert out.splitlines() == [
         f"{CLAIMS}:10: claim 'c1': evidence item 1: citation key 'nobody1999' is not in the "
         "BibTeX library; add the entry to the library",
-        "evmap: 1 error, 0 warnings",
     ]
+    assert err.splitlines() == ["evmap: 1 error, 0 warnings"]
 
 
 def test_build_after_a_failed_build_still_swaps_in(built: Project) -> None:
@@ -1001,3 +1008,90 @@ def test_build_after_a_failed_build_still_swaps_in(built: Project) -> None:
     site = built.build()
     assert (site / "index.html").is_file()
     assert not [p for p in built.root.iterdir() if p.name.startswith(".site")]
+
+
+# -- no build leaves debris; one build at a time -----------------------------------
+
+
+def _debris(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site"))
+
+
+def test_build_removes_what_a_killed_build_left(
+    built: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build killed with SIGKILL leaves its staging folder; the next build removes it."""
+    cmd = [sys.executable, "-m", "evmap", "build", "-f", str(built.config)]
+    for _ in range(3):
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not _debris(built.root) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            break
+    stale = [name for name in _debris(built.root) if name != ".site.lock"]
+    assert stale and all(name.startswith(".site-") for name in stale)
+    # And the leftovers of a swap interrupted between its two renames.
+    (built.root / ".site-old").mkdir()
+    assert main(["build", "-f", str(built.config)]) == 0
+    assert _debris(built.root) == []
+    assert (built.root / "site/index.html").is_file()
+
+
+def test_build_while_another_build_writes_the_same_site_fails_clearly(
+    built: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lock_path = built.root / ".site.lock"
+    before = snapshot(built.root / "site")
+    with open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        code = main(["build", "-f", str(built.config)])
+        out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"evmap: another build is writing {built.root / 'site'} (it holds {lock_path}); "
+        "wait for it to finish, or build into another folder with -d"
+    ]
+    assert snapshot(built.root / "site") == before
+
+
+def test_build_into_an_unwritable_site_fails_in_one_line_and_keeps_the_old_site(
+    built: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap's rename refused (as without write permission; tests may run as root)."""
+    target = built.root / "site"
+    before = snapshot(target)
+    rename = Path.rename
+
+    def refuse(self: Path, new: str | Path) -> Path:
+        if Path(new) == target and self.name != ".site-old":  # the new site cannot move in
+            raise PermissionError(13, "Permission denied", str(target))
+        return rename(self, new)
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    code = main(["build", "-f", str(built.config)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"evmap: cannot write the site at {target}: Permission denied ({target}); check that "
+        "the folder and its parent are writable, or pass -d to build elsewhere"
+    ]
+    assert snapshot(target) == before  # the old site was put back
+    assert _debris(built.root) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
+def test_build_in_a_read_only_folder_fails_in_one_line(
+    built: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    built.root.chmod(0o555)
+    try:
+        code = main(["build", "-f", str(built.config)])
+        _, err = capsys.readouterr()
+    finally:
+        built.root.chmod(0o755)
+    assert code == 1
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"evmap: cannot write the site at {built.root / 'site'}: ")

@@ -7,10 +7,14 @@ sources; MkDocs never sees the final folder until the build has succeeded.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import glob
 import logging
+import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -20,11 +24,19 @@ from mkdocs.exceptions import MkDocsException
 
 from evmap.core.config import Settings, load_settings
 from evmap.core.pipeline import checked_map
-from evmap.core.problems import EvmapError
+from evmap.core.problems import EvmapError, Problem
 
 
 class BuildFailed(Exception):
-    """The site could not be built; the message says why, the old site is intact."""
+    """The site could not be built; the message says why, the old site is intact.
+
+    Attributes:
+        problems: The input problems, when that is why (each with its path and line).
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def check_inputs(config_file: Path, strict: bool) -> Settings:
@@ -37,7 +49,7 @@ def check_inputs(config_file: Path, strict: bool) -> Settings:
     try:
         checked_map(settings, strict=strict)
     except EvmapError as exc:
-        raise BuildFailed(exc.report()) from None
+        raise BuildFailed(exc.report(), exc.problems) from None
     return settings
 
 
@@ -132,37 +144,124 @@ def run_mkdocs(
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False) -> Path:
     """Build the site of ``config_file`` into ``site_dir`` (default: its ``site_dir``).
 
+    The site is built into a staging folder beside ``site_dir`` and swapped in
+    only when the build succeeded. One build at a time writes a given site: a
+    lock file beside it (``.<site>.lock``) makes a second build fail with a clear
+    message, and the build holding it removes the staging folders a killed build
+    left behind.
+
     Returns:
         The folder the site was written to.
 
     Raises:
         BuildFailed: on input problems (every one listed with path and line),
-            MkDocs errors, or warnings when ``strict``.
+            MkDocs errors, warnings when ``strict``, another build running, or a
+            folder that cannot be written (one line saying which).
     """
     check_inputs(config_file, strict)
     if site_dir is None:
         with fresh_plugins():
             site_dir = Path(load_config(str(config_file)).site_dir)
     target = site_dir.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        run_mkdocs(config_file, staging, strict)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with site_lock(target):
+            remove_stale(target)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+            try:
+                run_mkdocs(config_file, staging, strict)
+                _swap(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise BuildFailed(f"evmap: {_os_problem(exc, target)}") from None
     return target
 
 
+def _os_problem(exc: OSError, target: Path) -> str:
+    """One line for a file-system failure: what could not be done, where, and why."""
+    where = exc.filename or target
+    reason = exc.strerror or type(exc).__name__
+    return (
+        f"cannot write the site at {target}: {reason} ({where}); check that the folder and "
+        "its parent are writable, or pass -d to build elsewhere"
+    )
+
+
+@contextlib.contextmanager
+def site_lock(target: Path) -> Iterator[None]:
+    """Hold ``.<site>.lock`` beside ``target`` for one build, or fail at once if another holds it.
+
+    The lock file is removed when the build ends, so nothing is left beside the
+    site. A build that opened the file just before it was removed finds, after
+    locking, that the path no longer names what it locked, and tries again.
+
+    Raises:
+        BuildFailed: when another build of the same site is running.
+    """
+    path = target.with_name(f".{target.name}.lock")
+    while True:
+        lock = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held across the yield
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise BuildFailed(
+                f"evmap: another build is writing {target} (it holds {path}); wait for it to "
+                "finish, or build into another folder with -d"
+            ) from None
+        try:
+            same = os.fstat(lock.fileno()).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        lock.close()
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        lock.close()
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove what a killed or failed build of ``target`` left beside it; return it.
+
+    Staging folders (``.<site>-XXXXXXXX``) and the old site kept during a swap
+    (``.<site>-old``): only called with the site's lock held, so none is in use.
+    """
+    stale = [
+        path
+        for path in target.parent.glob(f".{glob.escape(target.name)}-*")
+        if path.is_dir()
+        and not path.is_symlink()
+        and STAGING.fullmatch(path.name[len(target.name) + 2 :])
+    ]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+# The suffix tempfile.mkdtemp gives a staging folder (8 characters), or "old".
+STAGING = re.compile(r"[a-z0-9_]{8}|old")
+
+
 def _swap(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames, removing the old site last."""
+    """Replace ``target`` by ``staging`` with two renames, removing the old site last.
+
+    When the second rename fails, the old site is put back before the error is raised.
+    """
     staging.chmod(0o755)
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}-old")
         shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

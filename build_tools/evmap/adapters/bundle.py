@@ -40,6 +40,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
 from evmap.core.gitinfo import source_date_epoch
+from evmap.core.problems import Problem
 
 # The npm package and file Material's offline plugin would load from unpkg.com.
 SHIM_PACKAGE = "iframe-worker"
@@ -63,7 +64,15 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 class BundleFailed(Exception):
-    """The bundle could not be made; the message says why. Nothing was written."""
+    """The bundle could not be made; the message says why. Nothing was written.
+
+    Attributes:
+        problems: The input problems, when that is why (each with its path and line).
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -305,7 +314,7 @@ def build_bundle(
     try:
         settings = check_inputs(config_file, strict)
     except BuildFailed as exc:
-        raise BundleFailed(str(exc)) from None
+        raise BundleFailed(str(exc), exc.problems) from None
     package = iframe_worker or find_iframe_worker([settings.root, CHECKOUT])
     version = version or bundle_version(settings.root)
     epoch = source_date_epoch()

@@ -49,6 +49,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_failure(exc: Exception, problems: Sequence[Problem]) -> int:
+    """A failed build or bundle: input problems on stdout, one per line, as ``evmap check``
+    prints them, and the count on stderr; any other failure as one line on stderr."""
+    if problems:
+        for problem in problems:
+            print(problem.format())
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        print(summary_line(errors, len(problems) - errors), file=sys.stderr)
+    else:
+        message = str(exc)
+        print(message if message.startswith("evmap:") else f"evmap: {message}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then build the site into a temporary folder and swap it in."""
     from evmap.adapters.build import (  # MkDocs loads only for commands that need it
@@ -63,8 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             strict=args.strict,
         )
     except BuildFailed as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _report_failure(exc, exc.problems)
     print(f"evmap: site built in {site}", file=sys.stderr)
     return EXIT_OK
 
@@ -83,8 +96,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             version=args.label,
         )
     except BundleFailed as exc:
-        print(f"evmap: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _report_failure(exc, exc.problems)
     print(f"evmap: bundle written to {bundle.path} ({bundle.files} files, {bundle.size} bytes)")
     return EXIT_OK
 
