@@ -423,6 +423,31 @@ CASES = [
         "as \\0 or \\x07); remove it",
     ),
     case(
+        "right-to-left-override-in-a-statement",
+        {CLAIMS: claim("A statement long", "A statement \u202egnol")},
+        f"{CLAIMS}:2: the text contains the invisible character U+202E (RIGHT-TO-LEFT "
+        "OVERRIDE), which makes text read differently than it is stored; remove it",
+    ),
+    case(
+        "bidi-isolate-from-an-escape",
+        {COMPOUND: DRUG.replace("name: X", 'name: "X\\u2066Y"')},
+        f"{COMPOUND}:2: the text contains the invisible character U+2066 (LEFT-TO-RIGHT "
+        "ISOLATE), which makes text read differently than it is stored; remove it",
+    ),
+    case(
+        "zero-width-space-in-a-name",
+        {COMPOUND: DRUG.replace("name: X", "name: Ket\u200bamine")},
+        f"{COMPOUND}:2: the text contains the invisible character U+200B (ZERO WIDTH SPACE), "
+        "which makes text read differently than it is stored; remove it",
+    ),
+    case(
+        "homoglyph-in-an-id",
+        {COMPOUND: DRUG.replace("id: x", "id: ket\u0430mine")},
+        f"{COMPOUND}:1: compound 'ket\u0430mine': 'id' is 'ket\u0430mine'; expected a lowercase id "
+        "of letters, digits and single hyphens, e.g. 'bdnf-trkb'; it contains '\u0430' "
+        "(U+0430 CYRILLIC SMALL LETTER A), not ASCII",
+    ),
+    case(
         "unicode-line-separator",
         {COMPOUND: DRUG.replace("name: X", "name: X\u2028Y")},
         f"{COMPOUND}:2: the file contains the character U+2028 (LINE SEPARATOR), which YAML "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib import resources
@@ -221,6 +222,10 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             expected = "a ChEBI id such as 'CHEBI:6121'"
         else:
             expected = "letters, digits, '-' and '_' only (a BibTeX key)"
+        foreign = next((c for c in value if not c.isascii()), "") if isinstance(value, str) else ""
+        if foreign:  # a letter that looks Latin but is not (a homoglyph), or an invisible one
+            name = unicodedata.name(foreign, "an unnamed character")
+            expected += f"; it contains {quoted(foreign)} (U+{ord(foreign):04X} {name}), not ASCII"
         yield path, f"{where} is {quoted(value)}; expected {expected}", Check.SCHEMA
         return
     if keyword == "maxLength":

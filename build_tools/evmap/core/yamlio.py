@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,10 @@ _UNREADABLE = re.compile(
     "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# Bidirectional controls (embeddings, overrides, isolates) and invisible format
+# characters: text with them reads differently than it is stored ("Trojan Source"),
+# in pages, the CSV and the JSON alike. Found anywhere in a file, with their line.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 # Control characters a quoted text can still produce through escapes ("\0", "\e").
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Tags of the safe schema that build values no entry can hold.
@@ -227,7 +232,9 @@ def _build(loader: _FastLoader, node: yaml.Node, depth: int) -> Any:
     """
     cls = node.__class__
     if cls is yaml.ScalarNode:
-        if node.tag == _STR_TAG and not (loader.escapes and _CONTROL.search(node.value)):
+        if node.tag == _STR_TAG and not (
+            loader.escapes and (_CONTROL.search(node.value) or _INVISIBLE.search(node.value))
+        ):
             return node.value
         return loader.construct_object(node, deep=True)
     if depth >= MAX_DEPTH:
@@ -278,8 +285,22 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
     return value
 
 
+def invisible_message(char: str) -> str:
+    """What is wrong with an invisible or bidirectional control character, and the fix."""
+    name = unicodedata.name(char, "FORMAT CHARACTER")
+    return (
+        f"the text contains the invisible character U+{ord(char):04X} ({name}), which makes "
+        "text read differently than it is stored; remove it"
+    )
+
+
 def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     value: str = loader.construct_scalar(node)
+    hidden = _INVISIBLE.search(value)
+    if hidden:  # written as an escape ("\u202e"): the file scan cannot see it
+        raise yaml.constructor.ConstructorError(
+            None, None, invisible_message(hidden.group()), node.start_mark
+        )
     bad = _CONTROL.search(value)
     if bad:
         raise yaml.constructor.ConstructorError(
@@ -424,6 +445,9 @@ def load_yaml(data: bytes) -> Any:
             f"the file contains the character U+{ord(char):04X}, which YAML does not allow; "
             "remove it",
         )
+    hidden = _INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)
+    if hidden:
+        raise YamlError(text.count("\n", 0, hidden.start()) + 1, invisible_message(hidden.group()))
     loader = _FastLoader(text) if _fast_path_safe(text) else _LineLoader(text)
     try:
         return loader.get_single_data()
