@@ -52,20 +52,53 @@ def _pages(site: Path) -> dict[str, str]:
     }
 
 
+def _shelled(site: Path) -> list[str]:
+    """Pages written from a shell: the theme indents its markup, a shell does not."""
+    return sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if "\n    <" not in p.read_text("utf-8").split("<body", 1)[0]
+    )
+
+
+# Theme features that write something of each page into its chrome: the feedback
+# widget (its form names the page), alternate languages (links per page), and a page
+# description (in the head). A shell made from one page must not lend it to others.
+PAGE_SPECIFIC_CHROME = """\
+extra:
+  analytics:
+    provider: google
+    property: G-TEST
+    feedback:
+      title: Was this page helpful?
+      ratings:
+        - {icon: material/thumb-up-outline, name: Helpful, data: 1, note: "Thanks ({url})"}
+        - {icon: material/thumb-down-outline, name: Not helpful, data: 0, note: "Sorry ({url})"}
+  alternate:
+    - {name: English, link: /en/, lang: en}
+    - {name: Deutsch, link: /de/, lang: de}
+"""
+
+
+@pytest.mark.parametrize(
+    "chrome", ["", PAGE_SPECIFIC_CHROME], ids=["plain", "page-specific-chrome"]
+)
 @pytest.mark.parametrize("directory_urls", [True, False], ids=["directory-urls", "html-urls"])
-def test_shell_pages_equal_theme_pages(tmp_path: Path, directory_urls: bool) -> None:
+def test_shell_pages_equal_theme_pages(tmp_path: Path, directory_urls: bool, chrome: str) -> None:
     sites = {}
     for shell in (True, False):
         project = write_project(tmp_path / str(shell), ODD_NAMES, directory_urls=directory_urls)
         config = project.read("mkdocs.yml").replace(
             "  - evmap:\n", f"  - evmap:\n      page_shell: {str(shell).lower()}\n"
         )
-        project.write(
-            "mkdocs.yml",
-            "repo_url: https://example.org/lab/map\nedit_uri: edit/main/docs/\n" + config,
-        )
-        sites[shell] = _pages(project.build())
+        repository = "repo_url: https://example.org/lab/map\nedit_uri: edit/main/docs/\n"
+        project.write("mkdocs.yml", (chrome or repository) + config)
+        built = project.build()
+        sites[shell] = _pages(built)
+        if shell:
+            shelled = _shelled(built)
     assert sites[True].keys() == sites[False].keys()
+    assert len(shelled) >= 2  # shells were used (the first page of a kind, and others)
     entity = [
         page for page in sites[True] if page.startswith(("pathways/", "compounds/", "references/"))
     ]

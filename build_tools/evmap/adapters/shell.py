@@ -10,13 +10,20 @@ places, and every page is the shell with its own values put in.
 
 Placeholders are checked: each must appear in the shell as expected, else the
 page is rendered by the theme as usual (:meth:`PageShells.render` never guesses).
-The shell also drops the theme's indentation (:func:`squeeze`). Tests build
-sites both ways and compare the pages, indentation aside.
+A shell is made from the first page of its kind, so a theme that writes anything
+else of the page into its chrome (Material's feedback widget reads ``page.url``,
+``extra.alternate`` and ``meta.description`` change the head) would lend that to
+every page: the second page of each kind is therefore rendered by the theme too,
+and the shell is used for the rest only when both renderings agree (else every
+page of that kind is rendered by the theme). The shell also drops the theme's
+indentation (:func:`squeeze`). Tests build sites both ways and compare the pages,
+indentation aside.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -74,6 +81,9 @@ class PageShells:
         self.template = template
         self.toc_template = toc_template
         self._shells: dict[tuple[object, ...], Shell | None] = {}
+        # Pages filled from each shell so far: the second is checked against the theme.
+        self._filled: dict[tuple[object, ...], int] = {}
+        self.rejected = 0  # shells that disagreed with the theme (for tests and logs)
         self.tocs: dict[TocKey, str] | None = {} if keep_tocs else None
         self._reuse = reuse or {}
 
@@ -99,6 +109,26 @@ class PageShells:
         if shell is None:
             page.content = content
             return str(self.template.render(context))
+        filled = self._fill(context, page, shell, content, toc)
+        count = self._filled[key] = self._filled.get(key, 0) + 1
+        if count == 2:  # the first page made the shell: the second shows what it lends
+            page.content = content
+            themed = str(self.template.render(context))
+            if comparable(themed) != comparable(filled):
+                self._shells[key] = None
+                self.rejected += 1
+                return themed
+        return filled
+
+    def _fill(
+        self,
+        context: dict[str, Any],
+        page: Page,
+        shell: Shell,
+        content: str,
+        toc: TableOfContents,
+    ) -> str:
+        """``page`` as ``shell`` filled with its own values."""
         toc_html = self._toc_html(context, page, shell, toc)
         first = next(iter(toc), None)
         values: list[tuple[str, str]] = [
@@ -149,7 +179,8 @@ class PageShells:
         expected = {
             marker: 1,
             toc: 1,
-            EDIT: 1 if page.edit_url else 0,
+            # The edit link appears once, or not at all when the theme shows no edit button.
+            EDIT: min(html.count(EDIT), 1) if page.edit_url else 0,
             DATE: html.count(DATE) if page.meta.get("revision_date") else 0,
         }
         if any(html.count(text) != count for text, count in expected.items()):
@@ -182,6 +213,19 @@ def _toc_key(toc: Iterable[AnchorLink]) -> tuple[object, ...]:
 
 
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def comparable(page: str) -> str:
+    """A page as shells and the theme must agree on it: no indentation, the title unescaped.
+
+    The theme unescapes the title through its ``striptags`` filter; the shell
+    keeps it escaped (both show the same text).
+    """
+    title = _TITLE.sub(lambda m: "<title>" + html.unescape(m.group(1)) + "</title>", page)
+    return squeeze(title)
 
 
 def squeeze(html: str) -> str:
