@@ -3,7 +3,7 @@
 ``write_corpus(dest, size, seed)`` writes a complete evmap site directory::
 
     dest/
-      mkdocs.yml              our site (Material + search + evmap + bibtex)
+      mkdocs.yml              our site (Material + search + evmap)
       references.bib          realistic BibTeX (LaTeX escapes, UTF-8, long author lists)
       docs/                   empty: the evmap plugin generates the pages
       content/compounds/<id>.yml
@@ -877,8 +877,6 @@ def mkdocs_yml(site_name: str, templates_dir: Path = TEMPLATES_DIR) -> str:
         "      content_dir: content\n"
         "      bibtex_file: references.bib\n"
         f"      templates_dir: {templates_dir}\n"
-        "  - bibtex:\n"
-        "      bib_file: references.bib\n"
     )
 
 

@@ -33,8 +33,6 @@ plugins:
   - search
   - evmap:
       templates_dir: {templates}
-  - bibtex:
-      bib_file: references.bib
 """
 
 # The smallest project that exercises every page kind and both stances.

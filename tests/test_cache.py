@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import write_project
-from evmap.core import bibtex, cache, load
+from evmap.core import cache, load
 from evmap.core.config import load_settings
+from evmap.core.library import formatting
 from evmap.core.pipeline import format_map_references
 from evmap.core.validate import check_project
 
@@ -17,7 +18,8 @@ def _forget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "_FILE_CACHE", {})
     monkeypatch.setattr(load, "_LIBRARY_CACHE", {})
     monkeypatch.setattr(load, "_RESTORED", set())
-    monkeypatch.setattr(bibtex, "_FORMAT_CACHE", {})
+    monkeypatch.setattr(formatting, "_DONE", {})
+    monkeypatch.setattr(formatting, "_LATEST", {})
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -31,7 +33,7 @@ def test_cache_second_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.M
     first = check_project(settings)
     _forget(monkeypatch)
     monkeypatch.setattr(load, "_parse_file", _refuse)
-    monkeypatch.setattr(load, "load_library", _refuse)
+    monkeypatch.setattr(load, "load_library_files", _refuse)
     second = check_project(settings)
     assert second.map.claims == first.map.claims
     assert second.problems == first.problems
@@ -70,7 +72,7 @@ def test_cache_keeps_formatted_references(tmp_path: Path, monkeypatch: pytest.Mo
     format_map_references(settings, result.map)
     label = result.map.references["berman2000"].label
     _forget(monkeypatch)
-    monkeypatch.setattr(bibtex, "_format", _refuse)
+    monkeypatch.setattr(formatting, "_run_all", _refuse)
     again = check_project(settings)
     format_map_references(settings, again.map)
     assert again.map.references["berman2000"].label == label == "Berman et al., 2000"
@@ -112,5 +114,5 @@ def test_cache_serve_rebuilds_write_it_once_at_shutdown(
     load.save_cache(settings)  # nothing left to write
     _forget(monkeypatch)
     monkeypatch.setattr(load, "_parse_file", _refuse)
-    monkeypatch.setattr(load, "load_library", _refuse)
+    monkeypatch.setattr(load, "load_library_files", _refuse)
     assert check_project(settings).map.claims

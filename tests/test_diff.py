@@ -324,8 +324,8 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         ],
     ),
     (
-        "reference-added",
-        [append("references.bib", ZARATE)],
+        "reference-added",  # cited by a hand-written page: uncited entries have no page
+        [append("references.bib", ZARATE), append("docs/about.md", "\nAlso [@zarate2006].\n")],
         [
             (
                 "reference added",

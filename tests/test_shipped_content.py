@@ -340,5 +340,8 @@ def test_overview_citations_are_resolved(shipped_site: Path) -> None:
     assert len(keys) >= 10
     page = article(shipped_site / "overview/index.html")
     assert "[@" not in page.get_text()
-    footnotes = {li["id"].removeprefix("fn:") for li in page.select(".footnote li[id]")}
-    assert sorted(keys - footnotes) == []
+    # Linked to their reference pages (evmap's own citations, issue 13), and listed.
+    linked = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in page.select("a.evmap-cite")}
+    assert sorted(keys - linked) == []
+    listed = page.select("ul.evmap-bibliography li")
+    assert len(listed) == len(keys)

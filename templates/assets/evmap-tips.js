@@ -7,7 +7,8 @@
  * feature inserts titles as HTML.
  *
  * Two kinds of target:
- *   - a citation: a link in the Sources cell of an evidence table (td.r a); its
+ *   - a citation: a link in the Sources cell of an evidence table (td.r a), or a
+ *     [@key] citation of a hand-written page (a.evmap-cite); its
  *     text is the formatted reference of the page it links to, written once for
  *     the site in assets/evmap-references.js (window.evmapReferences, by page slug);
  *   - any element with a data-tip attribute (matrix cells and columns): its value.
@@ -19,7 +20,7 @@
 (function () {
   "use strict";
 
-  var CITATION = "td.r a[href]";
+  var CITATION = "td.r a[href], a.evmap-cite[href]"; // a.evmap-cite: hand-written pages
   var TARGET = CITATION + ", [data-tip]";
   var tip = null;
   var owner = null;

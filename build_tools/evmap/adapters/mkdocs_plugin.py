@@ -28,6 +28,8 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
+from evmap.core.bibtex import FormatError
+from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import ConfigError, Settings, settings_from_options
 from evmap.core.gitinfo import (
     SourceHistory,
@@ -38,8 +40,7 @@ from evmap.core.gitinfo import (
 from evmap.core.load import save_cache
 from evmap.core.pipeline import checked_map, format_map_references
 from evmap.core.problems import EvmapError, Severity
-from evmap.core.yamlio import decode_text
-from evmap.site.export import download_files
+from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
@@ -65,8 +66,12 @@ class EvidenceMapConfig(base.Config):
 
     content_dir = opt.Type(str, default="content")
     """Folder with ``compounds/``, ``pathways/`` and ``claims/``, relative to mkdocs.yml."""
-    bibtex_file = opt.Type(str, default="references.bib")
-    """The BibTeX library, relative to mkdocs.yml."""
+    bibtex_file = opt.Type((str, list), default="references.bib")
+    """The BibTeX/biblatex library, relative to mkdocs.yml: a file, a folder (its
+    ``*.bib`` files in name order) or a list of files and folders."""
+    csl = opt.Optional(opt.Type(str))
+    """The citation style: a CSL file relative to mkdocs.yml (e.g. ``styles/apa.csl``).
+    Default: evmap's own author-date style ("Berman et al., 2000")."""
     templates_dir = opt.Type(str, default="templates")
     """Jinja templates of generated pages, relative to mkdocs.yml."""
     page_shell = opt.Type(bool, default=True)
@@ -118,7 +123,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         """Load and validate everything before MkDocs writes anything."""
         root = Path(config.config_file_path).parent.resolve()
         try:
-            self.settings = settings_from_options(root, dict(self.config))
+            self.settings = settings_from_options(root, dict(self.config), config.docs_dir)
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -132,7 +137,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
-        format_map_references(self.settings, result.map)
+        try:
+            format_map_references(self.settings, result.map)
+        except FormatError as exc:
+            raise PluginError(f"evmap: {exc}") from None
         if not self.serving:
             # A one-shot build keeps the map, MkDocs' files and the theme to the end:
             # the collector need not scan them for every page (see on_post_build).
@@ -185,13 +193,16 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for asset in ASSETS:
             source = self.settings.templates_dir / asset
             files.append(File.generated(config, asset, abs_src_path=str(source)))
-        bib_text = decode_text(self.settings.bibtex_file.read_bytes())  # as the loader read it
-        bib_name = self.settings.relative(self.settings.bibtex_file)
+        bib_name = ", ".join(self.settings.relative(p) for p in self.settings.library_files())
         for path, content in download_files(
-            self.renderer.map, bib_text, bib_name, self.renderer.analysis
+            self.renderer.map, "", bib_name, self.renderer.analysis
         ).items():
             files.append(File.generated(config, path, content=content))
-        self.renderer.docs = frozenset(f.src_uri for f in files.documentation_pages())
+        # The hand-written pages (generated ones come and go with the map, which
+        # the renderer compares itself).
+        self.renderer.docs = frozenset(
+            f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages
+        )
         if self.previous is not None:
             reused = self.renderer.adopt(self.previous)
             log.debug(f"{reused} of {len(self.pages)} generated pages unchanged since last build")
@@ -254,8 +265,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Give generated pages their title; their body comes in ``on_page_content``."""
+        """Give generated pages their title (their body comes in ``on_page_content``);
+        turn the ``[@key]`` citations of hand-written pages into links and a reference list."""
         spec = self.pages.get(page.file.src_uri)
+        if spec is None and self.renderer is not None and "@" in markdown:
+            markdown = self._cite(markdown, page)
         if spec is not None:
             # MkDocs theme templates do not autoescape: the title must arrive escaped.
             page.meta["title"] = str(escape(spec.title))
@@ -273,6 +287,21 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if date is not None:
             page.meta.setdefault("revision_date", date)  # shown by Material's source-file
         return markdown
+
+    def _cite(self, markdown: str, page: Page) -> str:
+        """A hand-written page's citations, linked and previewed as on generated pages."""
+        renderer = self.renderer
+        assert renderer is not None
+        root = renderer.urls.root(page.file.src_uri)
+
+        def lookup(key: str) -> CitedReference | None:
+            ref = renderer.map.references.get(key)
+            if ref is None:
+                return None
+            href = renderer.href(root, "reference", ref.slug)
+            return CitedReference(ref.key, ref.label, href, ref.html)
+
+        return cite_markdown(markdown, lookup, root + REFERENCES_SCRIPT)
 
     def _page_sources(self, page: Page, spec: PageSpec | None) -> set[str]:
         """The files a page is made from, project-relative."""
@@ -352,7 +381,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if self.settings is not None:
             for path in (
                 self.settings.content_dir,
-                self.settings.bibtex_file,
+                *(self.settings.bibtex_paths or (self.settings.bibtex_file,)),
                 self.settings.templates_dir,
             ):
                 if path.exists():

@@ -28,9 +28,14 @@ class Settings:
         root: The project root (the folder of mkdocs.yml); messages name files
             relative to it.
         content_dir: Folder holding ``compounds/``, ``pathways/`` and ``claims/``.
-        bibtex_file: The BibTeX library.
+        bibtex_file: The BibTeX library (the first, when several are given).
         templates_dir: Jinja templates of the generated pages.
         severities: Severity of each check where it differs from the default.
+        bibtex_paths: Every library path as configured: files, and folders whose
+            ``*.bib`` files are read in name order (see :meth:`library_files`).
+        csl: The CSL citation style file; None for evmap's own default style.
+        docs_dir: The folder of hand-written pages, whose ``[@key]`` citations are
+            checked against the library (None: none are checked).
     """
 
     root: Path
@@ -38,6 +43,20 @@ class Settings:
     bibtex_file: Path
     templates_dir: Path
     severities: Mapping[Check, Severity] = field(default_factory=dict)
+    bibtex_paths: tuple[Path, ...] = ()
+    csl: Path | None = None
+    docs_dir: Path | None = None
+
+    def library_files(self) -> list[Path]:
+        """The library files, in reading order: each configured file, and the ``*.bib``
+        files of each configured folder sorted by name."""
+        files: list[Path] = []
+        for path in self.bibtex_paths or (self.bibtex_file,):
+            if path.is_dir():
+                files.extend(sorted(p for p in path.glob("*.bib") if p.is_file()))
+            else:
+                files.append(path)
+        return files
 
     def severity(self, check: Check) -> Severity:
         """The configured severity of ``check``."""
@@ -81,8 +100,12 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
     return result
 
 
-def settings_from_options(root: Path, options: Mapping[str, Any]) -> Settings:
+def settings_from_options(
+    root: Path, options: Mapping[str, Any], docs_dir: str | None = "docs"
+) -> Settings:
     """Build settings from plugin options (paths relative to ``root``).
+
+    ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``).
 
     Raises:
         ConfigError: when an option has the wrong type.
@@ -93,7 +116,26 @@ def settings_from_options(root: Path, options: Mapping[str, Any]) -> Settings:
             f"got {type(options).__name__}"
         )
     values = dict(DEFAULTS)
+    libraries = options.get("bibtex_file")
+    if libraries is None:
+        libraries = [DEFAULTS["bibtex_file"]]
+    elif isinstance(libraries, str):
+        libraries = [libraries]
+    if (
+        not isinstance(libraries, list)
+        or not libraries
+        or not all(isinstance(p, str) and p.strip() for p in libraries)
+    ):
+        raise ConfigError(
+            "evmap option 'bibtex_file' must be a file or folder path, or a list of them, "
+            f"got {libraries!r}"
+        )
+    csl = options.get("csl")
+    if csl is not None and (not isinstance(csl, str) or not csl.strip()):
+        raise ConfigError(f"evmap option 'csl' must be the path of a .csl file, got {csl!r}")
     for name in DEFAULTS:
+        if name == "bibtex_file":
+            continue
         value = options.get(name)
         if value is None:
             continue
@@ -106,12 +148,21 @@ def settings_from_options(root: Path, options: Mapping[str, Any]) -> Settings:
             "evmap option 'validation' must map check names to error, warning or ignore, "
             f"got {validation!r}"
         )
+    paths = tuple((root / p).resolve() for p in libraries)
+    if csl and not (root / csl).is_file():
+        raise ConfigError(
+            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
+            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+        )
     return Settings(
         root=root,
         content_dir=(root / values["content_dir"]).resolve(),
-        bibtex_file=(root / values["bibtex_file"]).resolve(),
+        bibtex_file=paths[0],
         templates_dir=(root / values["templates_dir"]).resolve(),
         severities=parse_severities(validation),
+        bibtex_paths=paths,
+        csl=(root / csl).resolve() if csl else None,
+        docs_dir=(root / docs_dir).resolve() if docs_dir else None,
     )
 
 
@@ -163,9 +214,11 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
         plugins = [{name: options} for name, options in plugins.items()]
     if not isinstance(plugins, list):
         raise ConfigError(f"'plugins' must be a list, got {plugins!r}")
+    docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
     for plugin in plugins:
         if plugin == "evmap":
-            return settings_from_options(root, {})
+            return settings_from_options(root, {}, docs_dir)
         if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(root, plugin["evmap"] or {})
+            return settings_from_options(root, plugin["evmap"] or {}, docs_dir)
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evmap.core import cache
-from evmap.core.bibtex import Library, load_library
+from evmap.core.bibtex import Library, load_library_files, load_style
 from evmap.core.config import Settings
 from evmap.core.model import (
     CertaintyOverride,
@@ -401,35 +401,64 @@ def _load_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library
 
 
 def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library]:
-    """The library and its cache key (None when it could not be read)."""
-    path = settings.relative(settings.bibtex_file)
-    try:
-        raw = settings.bibtex_file.read_bytes()
-    except FileNotFoundError:
+    """The library (every file of it) and its cache key (None when a file could not be read).
+
+    The key covers the files' paths and contents and the citation style, whose
+    identity the references' formatters carry.
+    """
+    files = settings.library_files()
+    configured = settings.bibtex_paths or (settings.bibtex_file,)
+    if not files:
+        folder = settings.relative(configured[0])
         return None, Library(
             problems=[
+                Problem(
+                    folder,
+                    0,
+                    "no .bib files in this folder; add the library there or set 'bibtex_file'",
+                    Check.BIBTEX_SYNTAX,
+                )
+            ]
+        )
+    style = load_style(settings.csl)
+    digest = hashlib.blake2b(style.digest.encode(), digest_size=16)
+    texts: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for file in files:
+        path = settings.relative(file)
+        try:
+            raw = file.read_bytes()
+        except FileNotFoundError:
+            problems.append(
                 Problem(
                     path,
                     0,
                     "BibTeX library not found; create it or set 'bibtex_file'",
                     Check.BIBTEX_SYNTAX,
                 )
-            ]
-        )
-    except OSError as exc:  # a folder, no permission...
-        return None, Library(
-            problems=[
+            )
+            continue
+        except OSError as exc:  # a folder, no permission...
+            problems.append(
                 Problem(
                     path, 0, f"cannot read the BibTeX library: {exc.strerror}", Check.BIBTEX_SYNTAX
                 )
-            ]
-        )
-    key = (path, hashlib.blake2b(raw, digest_size=16).digest())
+            )
+            continue
+        digest.update(path.encode() + b"\0" + hashlib.blake2b(raw, digest_size=16).digest())
+        texts.append((path, raw))
+    if problems:
+        return None, Library(problems=problems)
+    key = ("\n".join(path for path, _ in texts), digest.digest())
     cached = _LIBRARY_CACHE.get(key)
     if cached is not None:
         return key, cached
-    try:
-        text = decode_text(raw)
-    except YamlError as exc:
-        return None, Library(problems=[Problem(path, exc.line, exc.message, Check.FILE_ENCODING)])
-    return key, load_library(text, path)
+    decoded: list[tuple[str, str]] = []
+    for path, raw in texts:
+        try:
+            decoded.append((path, decode_text(raw)))
+        except YamlError as exc:
+            problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
+    if problems:
+        return None, Library(problems=problems)
+    return key, load_library_files(decoded, style)

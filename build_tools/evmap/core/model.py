@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
@@ -316,20 +319,42 @@ class ReferenceText(_Pickles):
 
 
 # Fields kept as written (validated, never formatted): they become links.
-LINK_FIELDS = ("doi", "pmid", "url")
+LINK_FIELDS = ("doi", "pmid", "url", "arxiv")
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9_]+")
+
+
+@functools.cache
+def reference_slug(key: str) -> str:
+    """The URL segment of a reference page, from its key alone (so it never moves).
+
+    Lower case, accents dropped, every run of other characters (``:``, ``/``,
+    ``.``, ``+``, spaces...) one ``-``: ``knuth:1984`` gives ``knuth-1984``. Two
+    keys may give one slug; the library check reports that as an error.
+    """
+    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    slug = _SLUG_UNSAFE.sub("-", ascii_key.lower()).strip("-")
+    if not slug:
+        slug = "ref-" + hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
+    return slug
 
 
 @dataclass(frozen=True, slots=True)
 class Reference(_Pickles):
-    """A BibTeX entry. Its text is formatted on first use, so checking never pays for it.
+    """A library entry. Its text is formatted on first use, so checking never pays for it.
 
     Attributes:
         key: The BibTeX key as written.
         entry_type: ``article``, ``book``...
         source: Where the entry starts in the library.
-        links: The validated DOI, PMID and URL as written (and evmap-ignore).
+        links: The validated DOI, PMID, URL and arXiv id (and evmap-ignore).
         formatter: Returns the formatted text; called at most once per content
-            (the BibTeX layer caches it by the entry's digest).
+            (the library layer caches it by the entry's content and style).
+        entry_fields: The entry's fields as written (LaTeX source), with what it
+            inherits through crossref and xdata.
+        bibtex: The entry exactly as written in its file (for the download).
+        requires: What the entry needs to be read on its own, verbatim and in
+            order: the @string macros it uses and its crossref/xdata parents.
     """
 
     key: str
@@ -339,6 +364,9 @@ class Reference(_Pickles):
     formatter: Callable[[], ReferenceText] = field(
         default=lambda: ReferenceText("", "", ""), compare=False, repr=False
     )
+    entry_fields: Mapping[str, str] = field(default_factory=dict)
+    bibtex: str = field(default="", compare=False, repr=False)
+    requires: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def formatted(
@@ -352,11 +380,10 @@ class Reference(_Pickles):
         source: Source,
     ) -> Reference:
         """A reference whose text is already known (tests, tools)."""
-        done = ReferenceText(
-            label, html, text, {k: v for k, v in fields.items() if k not in LINK_FIELDS}
-        )
+        done = ReferenceText(label, html, text)
         links = {k: v for k, v in fields.items() if k in LINK_FIELDS}
-        return cls(key, entry_type, source, links, lambda: done)
+        own = {k: v for k, v in fields.items() if k not in LINK_FIELDS}
+        return cls(key, entry_type, source, links, lambda: done, own)
 
     @property
     def label(self) -> str:
@@ -375,13 +402,13 @@ class Reference(_Pickles):
 
     @property
     def fields(self) -> Mapping[str, str]:
-        """Plain-text fields and link fields together."""
-        return {**self.formatter().fields, **self.links}
+        """The entry's fields as written, with the link fields as validated."""
+        return {**self.entry_fields, **self.links}
 
     @property
     def slug(self) -> str:
-        """URL segment of the reference page (keys are compared case-insensitively)."""
-        return self.key.lower()
+        """URL segment of the reference page (see :func:`reference_slug`)."""
+        return reference_slug(self.key)
 
     @property
     def doi(self) -> str:

@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator
 
 from evmap.core import cache
-from evmap.core.bibtex import format_references, formatted_texts, remember_texts
+from evmap.core.bibtex import format_references
 from evmap.core.config import Settings
 from evmap.core.model import EvidenceMap, Reference
 from evmap.core.problems import EvmapError
@@ -63,10 +63,13 @@ def format_map_references(settings: Settings, evidence_map: EvidenceMap) -> None
 
 
 def _format(settings: Settings, references: list[Reference]) -> None:
-    known = formatted_texts(references)
-    if len(known) < len(references):
-        remember_texts(cache.read(settings.root, "formats"))
-        known = formatted_texts(references)
-    if len(known) < len(references):
-        format_references(references)
-        cache.write(settings.root, "formats", formatted_texts(references))
+    """Format with pandoc what neither this process nor the persistent cache has yet.
+
+    Raises:
+        FormatError: when pandoc cannot be run or fails.
+    """
+    format_references(
+        references,
+        read_stored=lambda: cache.read(settings.root, "formats"),
+        write_stored=lambda texts: cache.write(settings.root, "formats", texts),
+    )

@@ -57,8 +57,14 @@ DEFAULT_WARNINGS = frozenset(
 )
 
 
+# Checks that are off unless configured: a lab's library holds far more than the map cites.
+DEFAULT_IGNORED = frozenset({Check.UNCITED_REFERENCE})
+
+
 def default_severity(check: Check) -> Severity:
     """Return the severity a check has when the configuration says nothing."""
+    if check in DEFAULT_IGNORED:
+        return Severity.IGNORE
     return Severity.WARNING if check in DEFAULT_WARNINGS else Severity.ERROR
 
 

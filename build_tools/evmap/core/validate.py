@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from evmap.core.bibtex import IGNORE_FIELD
+from evmap.core.bibtex import IGNORE_FIELD, slug_collisions
+from evmap.core.citations import DocCitation, scan_docs
 from evmap.core.config import Settings
 from evmap.core.load import Content, load_content
 from evmap.core.model import (
@@ -265,7 +266,11 @@ def check_reference_info(
 def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
     """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites.
 
-    An entry's ``evmap-ignore`` field drops the checks it names for that entry only.
+    A lab's library holds far more than the map cites: ``missing-doi`` and
+    ``duplicate-doi`` concern the references the site shows (cited by a claim or
+    a hand-written page) only; ``uncited-reference`` is ignored unless the
+    configuration asks for it. An entry's ``evmap-ignore`` field drops the checks
+    it names for that entry only.
     """
     by_doi: dict[str, Reference] = {}
     for ref in references:
@@ -273,6 +278,7 @@ def check_references(references: Sequence[Reference], cited: set[str]) -> Iterat
         yield from (
             p for p in _reference_problems(ref, cited, by_doi) if p.check.value not in ignored
         )
+    yield from slug_collisions(ref for ref in references if ref.key in cited)
 
 
 def _reference_problems(
@@ -280,7 +286,15 @@ def _reference_problems(
 ) -> Iterator[Problem]:
     """Every library warning on one entry, before its ``evmap-ignore`` is applied."""
     path, line = ref.source.path, ref.source.line
-    if not ref.doi:
+    if ref.key not in cited:
+        yield Problem(
+            path,
+            line,
+            f"reference '{ref.key}' is not cited by any claim or page",
+            Check.UNCITED_REFERENCE,
+        )
+        return
+    if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
         yield Problem(
             path,
             line,
@@ -290,20 +304,41 @@ def _reference_problems(
     else:
         first = by_doi.setdefault(ref.doi.lower(), ref)
         if first is not ref:
+            where = (
+                f"line {first.source.line}"
+                if first.source.path == path
+                else f"{first.source.path}:{first.source.line}"
+            )
             yield Problem(
                 path,
                 line,
                 f"reference '{ref.key}' has the same DOI ({ref.doi}) as '{first.key}' "
-                f"(line {first.source.line}); if they are one work, keep one entry and cite it",
+                f"({where}); if they are one work, keep one entry and cite it",
                 Check.DUPLICATE_DOI,
             )
-    if ref.key not in cited:
-        yield Problem(
-            path,
-            line,
-            f"reference '{ref.key}' is not cited by any claim",
-            Check.UNCITED_REFERENCE,
-        )
+
+
+def check_doc_citations(
+    docs: Sequence[DocCitation], references: Iterable[str]
+) -> Iterator[Problem]:
+    """Every key a hand-written page cites is in the library."""
+    keys = set(references)
+    for cite in docs:
+        if cite.key not in keys:
+            yield Problem(
+                cite.path,
+                cite.line,
+                f"citation key '{cite.key}' is not in the BibTeX library"
+                + (did_you_mean(cite.key, keys) or "; add the entry to the library"),
+                Check.UNKNOWN_REFERENCE,
+            )
+
+
+def cited_keys(content: Content, docs: Sequence[DocCitation] = ()) -> set[str]:
+    """Keys the site shows: cited by a claim (study or review) or a hand-written page."""
+    return {key for claim in content.claims for key in claim.citation_keys()} | {
+        cite.key for cite in docs
+    }
 
 
 def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
@@ -322,13 +357,17 @@ def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
         yield Problem(bib, 0, "the BibTeX library has no entries", Check.EMPTY_CONTENT)
 
 
-def validate_content(content: Content, settings: Settings) -> list[Problem]:
+def validate_content(
+    content: Content, settings: Settings, docs: Sequence[DocCitation] = ()
+) -> list[Problem]:
     """Run every cross-entry check and apply configured severities.
+
+    ``docs`` are the citations of the hand-written pages.
 
     Returns:
         Sorted problems, including those met while loading; ignored checks dropped.
     """
-    cited = {key for claim in content.claims for key in claim.citation_keys()}
+    cited = cited_keys(content, docs)
     found: list[Problem] = [
         *content.problems,
         *check_not_empty(content, settings),
@@ -344,6 +383,7 @@ def validate_content(content: Content, settings: Settings) -> list[Problem]:
             (r.key for r in content.references),
         ),
         *check_references(content.references, cited),
+        *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),
     ]
@@ -377,12 +417,14 @@ def check_project(settings: Settings, persist: bool = True) -> CheckResult:
     ``persist=False`` leaves the persistent cache for :func:`evmap.load.save_cache`.
     """
     content = load_content(settings, persist=persist)
-    problems = validate_content(content, settings)
+    docs = list(scan_docs(settings.docs_dir, settings.relative))
+    problems = validate_content(content, settings, docs)
+    cited = cited_keys(content, docs)
     evidence_map = build_map(
         content.compounds,
         content.pathways,
         content.claims,
-        content.references,
+        [ref for ref in content.references if ref.key in cited],  # pages for these only
         content.reference_info,
     )
     return CheckResult(evidence_map, problems, len(content.files) + 1)

@@ -260,26 +260,38 @@ def entry_text(bib_text: str, line: int) -> str | None:
     return None
 
 
-def cited_bibtex(evidence_map: EvidenceMap, bib_text: str, source_name: str = "") -> str:
-    """Every reference a claim cites, sliced verbatim from the library, in key order.
+def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str = "") -> str:
+    """Every reference the site shows, copied verbatim from its library file, in key order.
 
-    ``@string`` macros are copied first so entries that use them still parse.
+    The @string macros and crossref/xdata parents the entries need come first, so
+    the file reads on its own. References made without their text (tools, tests)
+    are sliced from ``bib_text`` at their line, after all of its @string macros.
     """
-    cited = [
-        ref
-        for key, ref in evidence_map.references.items()
-        if evidence_map.claims_by_reference.get(key)
-    ]
+    cited = list(evidence_map.references.values())
     header = f"% {len(cited)} references cited by the evidence map"
     parts = [header + (f", taken from {source_name}" if source_name else "") + "."]
-    for match in re.finditer(r"^[ \t]*@[ \t]*string[ \t]*[{(]", bib_text, re.IGNORECASE | re.M):
-        macro = entry_text(bib_text, bib_text.count("\n", 0, match.start()) + 1)
-        if macro:
-            parts.append(macro)
+    needed: dict[str, None] = {}
+    if bib_text and any(not ref.bibtex for ref in cited):
+        for match in re.finditer(r"^[ \t]*@[ \t]*string[ \t]*[{(]", bib_text, re.IGNORECASE | re.M):
+            macro = entry_text(bib_text, bib_text.count("\n", 0, match.start()) + 1)
+            if macro:
+                needed.setdefault(macro)
+    keys = {ref.bibtex for ref in cited if ref.bibtex}
     for ref in cited:
-        text = entry_text(bib_text, ref.source.line)
-        if text is not None:
-            parts.append(text)
+        for text in ref.requires:
+            if text not in keys and text.lstrip()[1:].lstrip().lower().startswith("string"):
+                needed.setdefault(text)
+    parents: dict[str, None] = {}
+    for ref in cited:
+        for text in ref.requires:
+            if text not in keys and text not in needed:
+                parents.setdefault(text)
+    parts.extend(needed)
+    for ref in cited:
+        sliced = ref.bibtex or (entry_text(bib_text, ref.source.line) if bib_text else None)
+        if sliced is not None:
+            parts.append(sliced)
+    parts.extend(parents)
     return "\n\n".join(parts) + "\n"
 
 
@@ -308,7 +320,7 @@ def preview_text(evidence_map: EvidenceMap, key: str) -> str:
 
 
 def references_script(evidence_map: EvidenceMap) -> str:
-    """The citation-preview data: every cited reference's preview text, by page slug.
+    """The citation-preview data: the preview text of every reference the site shows, by slug.
 
     One ``"slug":"text"`` line per reference, in key order; ``<`` is written as
     ``\\u003c`` so no text can end a script element wherever the file is inlined.
@@ -316,7 +328,6 @@ def references_script(evidence_map: EvidenceMap) -> str:
     lines = [
         _compact(ref.slug) + ":" + _compact(preview_text(evidence_map, key)).replace("<", "\\u003c")
         for key, ref in evidence_map.references.items()
-        if evidence_map.claims_by_reference.get(key)
     ]
     return _REFERENCES_HEADER + ",\n".join(lines) + "\n};\n"
 

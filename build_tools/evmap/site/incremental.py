@@ -57,11 +57,13 @@ def _subjects(claims: Iterable[Claim]) -> set[Subject]:
 
 
 def _same_references(old: EvidenceMap, new: EvidenceMap) -> bool:
-    """Same keys, entries and formatted text (the text is not part of equality)."""
-    if old.references.keys() != new.references.keys():
-        return False
+    """Same entries and formatted text (the text is not part of equality) for the keys
+    both maps show. A reference comes or goes only as a claim (or a hand-written page)
+    starts or stops citing it: the claim's pages are stale anyway (issue 13)."""
     for key, before in old.references.items():
-        after = new.references[key]
+        after = new.references.get(key)
+        if after is None:
+            continue
         if before is after:
             continue
         if before != after or before.formatter() != after.formatter():

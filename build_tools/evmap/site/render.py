@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from evmap.analysis.analyse import analyse_map
 from evmap.analysis.facets import facet_index
 from evmap.analysis.summary import EvidenceSummary, weight_order
+from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
 from evmap.core.vocab import (
     CATEGORY_LABELS,
@@ -187,7 +188,7 @@ class Renderer:
         self._citations: dict[tuple[str, str], CitationView] = {}
         self._toc_names: dict[str, str] = {}
         # Hand-written pages of the site (set by the adapter), to link the certainty rule.
-        self.docs: frozenset[str] = frozenset()
+        self.docs: frozenset[str] = frozenset()  # the site's hand-written pages
 
     # -- planning ---------------------------------------------------------
 
@@ -751,16 +752,19 @@ def identifier_links(compound: Compound) -> list[Link]:
 
 
 def reference_links(reference: Reference) -> list[Link]:
-    """DOI, PubMed and URL links of a reference, where known."""
+    """DOI, PubMed, arXiv and URL links of a reference, where known, percent-encoded."""
     links = []
     if reference.doi:
-        links.append(Link(f"doi:{reference.doi}", f"https://doi.org/{reference.doi}"))
-    pmid = reference.fields.get("pmid")
+        links.append(Link(f"doi:{reference.doi}", doi_href(reference.doi)))
+    pmid = reference.links.get("pmid")
     if pmid:
-        links.append(Link(f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
-    url = reference.fields.get("url")
+        links.append(Link(f"PubMed {pmid}", pmid_href(pmid)))
+    arxiv = reference.links.get("arxiv")
+    if arxiv:
+        links.append(Link(f"arXiv:{arxiv}", arxiv_href(arxiv)))
+    url = reference.links.get("url")
     if url:
-        links.append(Link(url, url))
+        links.append(Link(url, url_href(url)))
     return links
 
 

@@ -1,0 +1,184 @@
+"""Citations in hand-written Markdown pages: ``[@key]``, ``[@a; @b]``, ``[@key, p. 12]``.
+
+Pandoc's bracketed citation syntax, read by evmap itself so that hand-written
+pages cite the same library, with the same formatted text and previews, as the
+generated pages: :func:`find_citations` lists them (the check reports unknown
+keys at their line), :func:`cite_markdown` turns each into links to the
+reference pages and adds the page's list of references at its end. Keys with
+any character BibTeX allows may be written ``@{knuth:1984}``; ``@knuth:1984``
+works too when the key does not end in punctuation. Code spans and fenced code
+blocks are left alone. No builder is imported here: the MkDocs plugin and any
+other front end call it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link).
+_GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
+_ITEM = re.compile(
+    r"^\s*(?P<prefix>[^@;]*?)\s*-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[^\s,;{}()\[\]]+?))"
+    r"(?P<suffix>(?:\s*,\s*[^;]*)?)\s*$"
+)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
+
+
+@dataclass(frozen=True)
+class CitationItem:
+    """One cited key with what surrounds it: ``see @key, p. 12``."""
+
+    key: str
+    prefix: str = ""
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One bracketed citation: where it is (offsets, 1-based line) and its items."""
+
+    start: int
+    end: int
+    line: int
+    items: tuple[CitationItem, ...]
+
+
+@dataclass(frozen=True)
+class CitedReference:
+    """What a citation shows of a reference: its label, page link and formatted HTML."""
+
+    key: str
+    label: str
+    href: str
+    html: str
+
+
+def _parse_group(body: str) -> tuple[CitationItem, ...] | None:
+    items = []
+    for part in body.split(";"):
+        match = _ITEM.match(part)
+        if match is None:
+            return None
+        key = match.group("braced") or match.group("key")
+        key = key.strip() if match.group("braced") else key.rstrip(".:")
+        suffix = match.group("suffix").strip().removeprefix(",").strip()
+        items.append(CitationItem(key, match.group("prefix").strip(), suffix))
+    return tuple(items)
+
+
+def _code_ranges(markdown: str) -> list[tuple[int, int]]:
+    """Offsets of fenced code blocks and code spans, where nothing is a citation."""
+    ranges = []
+    fence: str | None = None
+    start = offset = 0
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence, start = match.group(1), offset
+        elif (
+            fence is not None
+            and match
+            and match.group(1)[0] == fence[0]
+            and len(match.group(1)) >= len(fence)
+        ):
+            ranges.append((start, offset + len(line)))
+            fence = None
+        offset += len(line)
+    if fence is not None:
+        ranges.append((start, len(markdown)))
+    for match in _CODE_SPAN.finditer(markdown):
+        if not any(a <= match.start() < b for a, b in ranges):
+            ranges.append(match.span())
+    return ranges
+
+
+def find_citations(markdown: str) -> list[Citation]:
+    """Every bracketed citation of a Markdown text, in order."""
+    code = _code_ranges(markdown)
+    found = []
+    for match in _GROUP.finditer(markdown):
+        if any(a <= match.start() < b for a, b in code):
+            continue
+        items = _parse_group(match.group(1))
+        if items is not None:
+            line = markdown.count("\n", 0, match.start()) + 1
+            found.append(Citation(match.start(), match.end(), line, items))
+    return found
+
+
+@dataclass(frozen=True)
+class DocCitation:
+    """A key cited on a hand-written page, and where (project-relative path, line)."""
+
+    key: str
+    path: str
+    line: int
+
+
+def scan_docs(docs_dir: Path | None, relative: Callable[[Path], str]) -> Iterator[DocCitation]:
+    """Every citation of the Markdown pages under ``docs_dir``, page by page in name order."""
+    if docs_dir is None or not docs_dir.is_dir():
+        return
+    for page in sorted(docs_dir.rglob("*.md")):
+        try:
+            text = page.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # the builder reports unreadable pages
+        if "@" not in text:
+            continue
+        path = relative(page)
+        for citation in find_citations(text.replace("\r\n", "\n")):
+            for item in citation.items:
+                yield DocCitation(item.key, path, citation.line)
+
+
+def cite_markdown(
+    markdown: str, lookup: Callable[[str], CitedReference | None], script: str = ""
+) -> str:
+    """``markdown`` with its citations as links and its list of references at the end.
+
+    ``lookup`` gives the reference of a key (None: left as written; the check
+    reports it). ``script`` is the href of the citation-preview data, loaded
+    once on pages that cite.
+    """
+    citations = find_citations(markdown)
+    if not citations:
+        return markdown
+    parts: list[str] = []
+    cited: dict[str, CitedReference] = {}
+    done = 0
+    for citation in citations:
+        refs = [lookup(item.key) for item in citation.items]
+        if any(ref is None for ref in refs):
+            continue
+        shown = []
+        for item, ref in zip(citation.items, refs, strict=True):
+            assert ref is not None
+            cited.setdefault(ref.key, ref)
+            link = (
+                f'<a class="evmap-cite" href="{html.escape(ref.href)}">{html.escape(ref.label)}</a>'
+            )
+            prefix = html.escape(item.prefix) + " " if item.prefix else ""
+            locator = ", " + html.escape(item.locator) if item.locator else ""
+            shown.append(prefix + link + locator)
+        parts.append(markdown[done : citation.start])
+        parts.append('<span class="evmap-citation">(' + "; ".join(shown) + ")</span>")
+        done = citation.end
+    parts.append(markdown[done:])
+    if not cited:
+        return markdown
+    ordered = sorted(cited.values(), key=lambda r: (r.label.lower(), r.key.lower()))
+    items = "\n".join(
+        f'<li><a class="evmap-cite" href="{html.escape(r.href)}">{html.escape(r.label)}</a>: '
+        f"{r.html}</li>"
+        for r in ordered
+    )
+    tail = f'\n\n## References {{#references}}\n\n<ul class="evmap-bibliography">\n{items}\n</ul>\n'
+    if script:
+        tail += f'\n<script src="{html.escape(script)}" defer></script>\n'
+    return "".join(parts).rstrip("\n") + tail
