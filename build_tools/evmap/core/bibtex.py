@@ -22,14 +22,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evmap.core.library.careful import read_carefully
 from evmap.core.library.formatting import (
     CitationStyle,
+    EntryToFormat,
     FormatError,
     FormatJob,
     format_jobs,
     load_style,
-    make_job,
     reference_text,
 )
 from evmap.core.library.inherit import ancestors, entry_type, resolve
@@ -151,6 +150,8 @@ def _read_all(
             entries.extend(parsed.entries)
             strings.update(parsed.strings)
             continue
+        from evmap.core.library.careful import read_carefully  # pybtex: only for unusual files
+
         careful = read_carefully(text, path, strings)
         entries.extend(careful.entries)
         strings.update(careful.strings)
@@ -198,14 +199,15 @@ def _load(files: Sequence[tuple[str, str]], style: CitationStyle) -> Library:
         shown = {k: v for k, v in fields.items() if k not in bad}  # a bad link is not shown
         if "doi" in links:
             shown["doi"] = links["doi"]
-        job = make_job(entry.key, kind, shown, style)
         library.references.append(
             Reference(
                 key=entry.key,
                 entry_type=kind,
                 source=Source(entry.path, entry.line),
                 links=links,
-                formatter=functools.partial(reference_text, job, style),
+                formatter=functools.partial(
+                    reference_text, EntryToFormat(entry.key, kind, shown), style
+                ),
                 entry_fields=fields,
                 bibtex=entry.text,
                 requires=_requires(entry, entries, strings),
@@ -218,6 +220,8 @@ def _requires(
     entry: RawEntry, entries: Mapping[str, RawEntry], strings: Mapping[str, StringDef]
 ) -> tuple[str, ...]:
     """The @string definitions and parent entries ``entry`` needs, verbatim, macros first."""
+    if not entry.macros and "crossref" not in entry.fields and "xdata" not in entry.fields:
+        return ()
     family = [entry, *ancestors(entry, entries)]
     macros: dict[str, None] = {}
     todo = [name for member in family for name in sorted(member.macros)]
@@ -270,7 +274,7 @@ def format_references(
     for ref in references:
         formatter = ref.formatter
         if isinstance(formatter, functools.partial) and formatter.func is reference_text:
-            jobs.append((formatter.args[0], formatter.args[1]))
+            jobs.append((formatter.args[0].job(formatter.args[1]), formatter.args[1]))
     if jobs:
         format_jobs(jobs, read_stored, write_stored)
 

@@ -154,6 +154,24 @@ def make_job(
 
 
 _STRAIGHT_QUOTE = re.compile(r'(?<!\\)"')
+
+
+@dataclass(frozen=True, slots=True)
+class EntryToFormat:
+    """An entry as the library read it (macros and parents merged in), before flattening.
+
+    Flattening happens only when the entry is formatted: checking never pays for it.
+    """
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+
+    def job(self, style: CitationStyle) -> FormatJob:
+        """The entry flattened for pandoc in ``style``."""
+        return make_job(self.key, self.entry_type, self.fields, style)
+
+
 _NAME_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
@@ -217,8 +235,9 @@ def _context(style: CitationStyle, job: FormatJob, group_digest: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def reference_text(job: FormatJob, style: CitationStyle) -> ReferenceText:
+def reference_text(entry: EntryToFormat, style: CitationStyle) -> ReferenceText:
     """The formatted text of one entry: as last formatted, else formatted alone now."""
+    job = entry.job(style)
     done = _DONE.get(_LATEST.get((style.digest, job.digest), ""))
     if done is None:
         format_jobs([(job, style)])

@@ -19,7 +19,7 @@ PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,9}$")
 URL_PATTERN = re.compile(r"^https?://[^\s\"<>{}\\^`|]+$")
 # New-style arXiv ids (2001.01234v2) and old-style ones (hep-th/9901001, math.GT/0309136).
 ARXIV_PATTERN = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z-]+)?/\d{7})(?:v\d+)?$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI_PREFIX = re.compile(r"^(?:https?://[^/\s]*doi[^/\s]*/(?=10\.)|doi:\s*)", re.IGNORECASE)
 # Characters left as they are in a link; everything else is percent-encoded.
 _DOI_SAFE = "/:;()[]._-~!$&'*+,=@"
 _URL_SAFE = "/:;()[]._-~!$&'*+,=@?#%"
