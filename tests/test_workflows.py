@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,7 @@ import pytest
 import yaml
 from conftest import REPO
 from evmap.adapters.cli import make_parser
+from ghexpr import evaluate
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # A GitHub expression such as ${{ github.base_ref }}: any one word will do for parsing.
@@ -59,13 +63,14 @@ def evmap_calls(scripts: list[str]) -> list[list[str]]:
 
 
 def test_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOWS] == ["pages.yml", "preview.yml"]
+    assert [p.name for p in WORKFLOWS] == ["pages.yml", "preview-comment.yml", "preview.yml"]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_workflows_call_make_targets_that_exist(path: Path) -> None:
     calls = make_calls(run_scripts(load(path)))
-    assert calls, f"{path.name} calls no make target"
+    # The comment workflow runs nothing of the project (tested below).
+    assert calls or path.name == "preview-comment.yml", f"{path.name} calls no make target"
     assert sorted(set(calls) - makefile_targets()) == []
 
 
@@ -109,21 +114,230 @@ def test_workflows_pages_tests_builds_strictly_and_deploys() -> None:
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
-def test_workflows_preview_validates_builds_diffs_and_comments_once() -> None:
+STATUS = re.compile(r"\b(?:success|failure|always|cancelled)\s*\(")
+
+
+def _condition(text: str | None, context: dict[str, Any], needs: dict[str, str]) -> bool:
+    """Whether a job or step with ``if: text`` runs, as GitHub decides it.
+
+    Without a status function the condition is ``success() && (text)``; ``needs`` holds
+    the results of the jobs it waits for.
+    """
+    ok = all(r == "success" for r in needs.values())
+    functions = {
+        "success": lambda: ok,
+        "failure": lambda: any(r == "failure" for r in needs.values()),
+        "always": lambda: True,
+        "cancelled": lambda: False,
+    }
+    if text is None:
+        return ok
+    scope = {**context, "needs": {k: {"result": r} for k, r in needs.items()}}
+    value = evaluate(str(text), scope, functions)
+    return bool(value) if STATUS.search(str(text)) else ok and bool(value)
+
+
+def simulate(
+    workflow: dict[Any, Any], context: dict[str, Any], failing: frozenset[str] = frozenset()
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The result of each job (``failing`` jobs fail if they run) and the steps each runs."""
+    results: dict[str, str] = {}
+    steps: dict[str, list[str]] = {}
+    jobs = dict(workflow["jobs"])
+    while jobs:
+        for name, job in list(jobs.items()):
+            needs = job.get("needs", [])
+            needs = [needs] if isinstance(needs, str) else list(needs)
+            if any(n not in results for n in needs):
+                continue
+            del jobs[name]
+            if not _condition(job.get("if"), context, {n: results[n] for n in needs}):
+                results[name] = "skipped"
+                continue
+            results[name] = "failure" if name in failing else "success"
+            steps[name] = [
+                step.get("uses", "run").split("@")[0]
+                for step in job.get("steps", [])
+                if _condition(step.get("if"), context, {})
+            ]
+    return results, steps
+
+
+def pull_request(repository: str, head: str, previews: bool) -> dict[str, Any]:
+    """The expression context of a pull_request run."""
+    return {
+        "github": {
+            "event_name": "pull_request",
+            "repository": repository,
+            "base_ref": "main",
+            "event": {"pull_request": {"number": 7, "head": {"repo": {"full_name": head}}}},
+        },
+        "vars": {"EVMAP_PAGES_PREVIEW": "true"} if previews else {},
+    }
+
+
+SAME = pull_request("lab/map", "lab/map", previews=True)
+FORK = pull_request("lab/map", "student/map", previews=True)
+NO_PREVIEWS = pull_request("lab/map", "lab/map", previews=False)
+
+
+def test_workflows_expression_evaluator_reads_what_conditions_use() -> None:
+    context = {"github": {"repository": "Lab/Map", "event": {"n": None}}, "vars": {}}
+    assert evaluate("${{ github.repository == 'lab/map' }}", context) is True  # case
+    assert evaluate("vars.X == 'true' && github.repository", context) is False
+    assert evaluate("vars.X || 'fallback'", context) == "fallback"
+    assert evaluate("!(github.event.n != null)", context) is True
+    assert evaluate("github['repository'] != 'it''s'", context) is True
+
+
+def test_workflows_preview_validates_builds_and_diffs() -> None:
     workflow = load(REPO / ".github/workflows/preview.yml")
     assert "pull_request" in workflow[True]
+    assert "pull_request_target" not in workflow[True]  # never the base token on PR code
     scripts = run_scripts(workflow)
     assert ["check", "--strict", "--format", "github"] in evmap_calls(scripts)
     diffs = [args for args in evmap_calls(scripts) if args[0] == "diff"]
     assert ["diff", "origin/$BASE_REF", "HEAD", "--format", "markdown"] in [a[:5] for a in diffs]
     assert {"site", "bundle"} <= set(make_calls(scripts))
-    comment = workflow["jobs"]["comment"]
-    script = next(
-        s["with"]["script"] for s in comment["steps"] if "github-script" in s.get("uses", "")
+
+
+def test_workflows_preview_deploys_only_same_repository_pull_requests() -> None:
+    workflow = load(REPO / ".github/workflows/preview.yml")
+    pages = "actions/upload-pages-artifact"
+    results, steps = simulate(workflow, SAME)
+    assert results == {"build": "success", "deploy": "success", "report": "success"}
+    assert pages in steps["build"]
+    for context in (FORK, NO_PREVIEWS):
+        results, steps = simulate(workflow, context)
+        # Forks keep the artifacts and the comment's text; nothing tries to deploy.
+        assert results == {"build": "success", "deploy": "skipped", "report": "success"}
+        assert pages not in steps["build"]
+        assert steps["build"].count("actions/upload-artifact") == 2  # site and bundle
+        assert "actions/upload-artifact" in steps["report"]
+    # A failed deploy still leaves the comment's text; a failed build leaves none.
+    assert simulate(workflow, SAME, frozenset({"deploy"}))[0]["report"] == "success"
+    failed = simulate(workflow, SAME, frozenset({"build"}))[0]
+    assert failed == {"build": "failure", "deploy": "skipped", "report": "skipped"}
+
+
+def test_workflows_preview_holds_no_write_token_but_the_deploy() -> None:
+    workflow = load(REPO / ".github/workflows/preview.yml")
+    assert workflow["permissions"] == {"contents": "read"}
+    text = (REPO / ".github/workflows/preview.yml").read_text("utf-8")
+    assert "secrets." not in text
+    for name, job in workflow["jobs"].items():
+        writes = {k for k, v in job.get("permissions", {}).items() if v == "write"}
+        assert writes == ({"pages", "id-token"} if name == "deploy" else set()), name
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["with"]["preview"] is True
+
+
+def _artifact(job: dict[str, Any], action: str) -> dict[str, Any]:
+    return next(s["with"] for s in job["steps"] if s.get("uses", "").startswith(action + "@"))
+
+
+def test_workflows_preview_comment_posts_for_forks_without_running_their_code() -> None:
+    preview = load(REPO / ".github/workflows/preview.yml")
+    workflow = load(REPO / ".github/workflows/preview-comment.yml")
+    trigger = workflow[True]["workflow_run"]
+    assert trigger["workflows"] == [preview["name"]] and trigger["types"] == ["completed"]
+    job = workflow["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    # It never checks out, installs or runs anything: the pull request's code stays out.
+    assert run_scripts(workflow) == []
+    assert not any("checkout" in s.get("uses", "") for s in job["steps"])
+    uploaded = _artifact(preview["jobs"]["report"], "actions/upload-artifact")
+    downloaded = _artifact(job, "actions/download-artifact")
+    assert downloaded["name"] == uploaded["name"]
+    assert downloaded["run-id"] == "${{ github.event.workflow_run.id }}"
+
+    def run(conclusion: str, event: str = "pull_request") -> str:
+        context = {
+            "github": {"event": {"workflow_run": {"event": event, "conclusion": conclusion}}}
+        }
+        return simulate(workflow, context)[0]["comment"]
+
+    assert run("success") == "success"
+    assert run("failure") == "skipped" and run("cancelled") == "skipped"
+    assert run("success", event="push") == "skipped"
+
+
+COMMENT_HARNESS = r"""
+const fs = require("fs");
+const calls = [];
+const state = JSON.parse(fs.readFileSync("state.json", "utf8"));
+const github = {
+  paginate: async (fn, args) => { calls.push(["list", args.issue_number]); return state.comments; },
+  rest: {
+    pulls: { get: async ({ pull_number }) => {
+      calls.push(["get", pull_number]);
+      return { data: { head: { sha: state.heads[pull_number] } } };
+    } },
+    issues: {
+      listComments: "listComments",
+      updateComment: async (a) => calls.push(["update", a.comment_id, a.body]),
+      createComment: async (a) => calls.push(["create", a.issue_number, a.body]),
+    },
+  },
+};
+const context = { repo: { owner: "lab", repo: "map" }, payload: { workflow_run: state.run } };
+const core = { setFailed: (m) => calls.push(["failed", m]) };
+const script = fs.readFileSync("script.js", "utf8");
+(new Function("require", "github", "context", "core", `return (async () => {${script}})();`))(
+  require, github, context, core,
+).then(() => console.log(JSON.stringify(calls)));
+"""
+
+
+def _comment_script(tmp_path: Path, number: str, comments: list[dict[str, Any]]) -> list[Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not found: install Node.js (.ci/run installs Debian's nodejs)")
+    workflow = load(REPO / ".github/workflows/preview-comment.yml")
+    job = workflow["jobs"]["comment"]
+    script = next(s["with"]["script"] for s in job["steps"] if "github-script" in s["uses"])
+    (tmp_path / "comment").mkdir(parents=True)
+    (tmp_path / "comment" / "number").write_text(number, "utf-8")
+    (tmp_path / "comment" / "diff.md").write_text("**1 claim changed**\n", "utf-8")
+    (tmp_path / "script.js").write_text(script, "utf-8")
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS, "utf-8")
+    state = {
+        "comments": comments,
+        "heads": {"7": "abc", "8": "other"},
+        "run": {"head_sha": "abc", "html_url": "https://github.com/lab/map/actions/runs/1"},
+    }
+    (tmp_path / "state.json").write_text(json.dumps(state), "utf-8")
+    done = subprocess.run(
+        [node, "harness.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
-    marker = "<!-- evmap-preview -->"
-    assert marker in script and "updateComment" in script and "createComment" in script
-    assert comment["permissions"]["pull-requests"] == "write"
+    assert done.returncode == 0, done.stderr
+    result: list[Any] = json.loads(done.stdout)
+    return result
+
+
+def test_workflows_preview_comment_script_keeps_one_comment(tmp_path: Path) -> None:
+    calls = _comment_script(tmp_path, "7\n", [])
+    assert [c[:2] for c in calls] == [["get", 7], ["list", 7], ["create", 7]]
+    body = calls[-1][2]
+    assert body.startswith("<!-- evmap-preview -->\n**1 claim changed**")
+    assert "actions/runs/1" in body
+    ours = {"id": 5, "user": {"type": "Bot"}, "body": "<!-- evmap-preview -->\nold"}
+    someone = {"id": 4, "user": {"type": "User"}, "body": "<!-- evmap-preview --> quoted"}
+    calls = _comment_script(tmp_path / "again", "7", [someone, ours])
+    assert [c[:2] for c in calls] == [["get", 7], ["list", 7], ["update", 5]]
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [("8", "is not the one the preview built"), ("7; rm -rf /", "names no pull request")],
+)
+def test_workflows_preview_comment_script_refuses_another_pull_request(
+    tmp_path: Path, number: str, why: str
+) -> None:
+    calls = _comment_script(tmp_path, number, [])
+    assert calls[-1][0] == "failed" and why in calls[-1][1]
+    assert not any(c[0] in ("create", "update") for c in calls)
 
 
 def test_workflows_pre_commit_hook_checks_content_and_library() -> None:
