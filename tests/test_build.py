@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TEMPLATES, Project, article, soup, write_project
-from evmap.adapters.build import BuildFailed
+from evmap.adapters.build import BuildFailed, run_mkdocs
 from evmap.core.pipeline import collector_paused
 
 
@@ -311,7 +311,7 @@ TEMPLATE_ERRORS = [
     (
         "home.html",
         "<h1>Home</h1>\n\n{% for x in %}\n",
-        "templates/home.html:3: template error while rendering index.md: "
+        "templates/home.html:3: template error: "  # it does not compile: no page yet
         "Expected an expression, got 'end of statement block'; fix the template",
     ),
 ]
@@ -327,6 +327,29 @@ def test_build_template_error_names_template_and_line(
     with pytest.raises(BuildFailed):
         project.build()
     assert f"evmap: {message}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("template", "text", "message"), TEMPLATE_ERRORS, ids=[t[0] for t in TEMPLATE_ERRORS]
+)
+def test_build_template_error_fails_before_mkdocs_empties_the_site(
+    project: Project,
+    capsys: pytest.CaptureFixture[str],
+    template: str,
+    text: str,
+    message: str,
+) -> None:
+    # `mkdocs build` (no evmap staging) cleans site_dir after the plugins' pre_build
+    # event: the plugin must have failed by then, leaving the last site whole.
+    site = project.root / "site"
+    run_mkdocs(project.config, site, strict=True)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert len(before) > 10
+    (_own_templates(project) / template).write_text(text, "utf-8")
+    with pytest.raises(BuildFailed):
+        run_mkdocs(project.config, site, strict=True)
+    assert f"evmap: {message}" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_build_freezes_the_map_for_the_collector_and_leaves_nothing_frozen(

@@ -44,6 +44,7 @@ from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
+    PreflightError,
     Renderer,
     make_environment,
     template_error,
@@ -169,6 +170,20 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Fail on a broken template before MkDocs empties the site folder.
+
+        MkDocs cleans ``site_dir`` right after this event; every template is compiled
+        and one page of each kind rendered first, so ``mkdocs build`` with a broken
+        template leaves the last site as it was (``evmap build`` always does).
+        """
+        assert self.renderer is not None and self.settings is not None
+        self.renderer.urls = Urls(bool(config.use_directory_urls))
+        try:
+            self.renderer.preflight()
+        except PreflightError as exc:
+            raise self._template_failure(exc.error, exc.page) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and assets as virtual files."""
@@ -328,12 +343,17 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         try:
             return self.renderer.render(spec)
         except jinja2.TemplateError as exc:
-            path, line, message = template_error(exc, self.settings.templates_dir)
-            where = self.settings.relative(Path(path))
-            raise PluginError(
-                f"evmap: {where}:{line}: template error while rendering {spec.src}: {message}; "
-                "fix the template"
-            ) from None
+            raise self._template_failure(exc, spec.src) from None
+
+    def _template_failure(self, exc: jinja2.TemplateError, page: str) -> PluginError:
+        """The build error of a template error: template, line, and the page if any."""
+        assert self.settings is not None
+        path, line, message = template_error(exc, self.settings.templates_dir)
+        where = self.settings.relative(Path(path))
+        during = f" while rendering {page}" if page else ""
+        return PluginError(
+            f"evmap: {where}:{line}: template error{during}: {message}; fix the template"
+        )
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -143,6 +143,20 @@ def templates_stamp(templates_dir: Path) -> str:
     return digest.hexdigest()
 
 
+class PreflightError(Exception):
+    """A template error found by :meth:`Renderer.preflight`.
+
+    Attributes:
+        page: The page being rendered ("" when the template did not compile).
+        error: Jinja's error.
+    """
+
+    def __init__(self, page: str, error: jinja2.TemplateError) -> None:
+        super().__init__(str(error))
+        self.page = page
+        self.error = error
+
+
 class Renderer:
     """Renders every generated page of one map; caches shared views per page depth.
 
@@ -574,6 +588,38 @@ class Renderer:
                 self._bodies[spec] = html
         self.adopted = len(self._bodies)
         return self.adopted
+
+    def preflight(self) -> None:
+        """Compile every page template and render one page of each kind, keeping nothing.
+
+        A builder calls this before it touches its output folder, so that a broken
+        template fails the build while the last site is still whole.
+
+        Raises:
+            PreflightError: the template error, and the page it came from.
+        """
+        for name in self.env.list_templates(
+            filter_func=lambda n: n.endswith(".html") and not n.startswith("theme/")
+        ):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise PreflightError("", exc) from None
+        kinds: set[str] = set()
+        try:
+            for spec in self.plan():
+                if spec.kind not in kinds:
+                    kinds.add(spec.kind)
+                    try:
+                        self._render(spec)
+                    except jinja2.TemplateError as exc:
+                        raise PreflightError(spec.src, exc) from None
+        finally:
+            # Views cached now may hold links the builder settles later (self.docs).
+            self._claim_views.clear()
+            self._claim_html.clear()
+            self._citations.clear()
+            self._toc_names.clear()
 
     def render(self, spec: PageSpec) -> str:
         """The HTML fragment of one page (the theme adds the surrounding page)."""
