@@ -9,7 +9,7 @@ import pytest
 from conftest import Project, write_project
 from evmap.adapters.cli import main
 from evmap.core.model import Evidence, EvidenceType, ModelSystem, Source, Stance
-from evmap.diff import Change, diff_projects, pair_evidence
+from evmap.site.diff import Change, diff_projects, pair_evidence
 from gitrepo import Repo, git_env, init_repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("git_env")

@@ -26,7 +26,6 @@ import html
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import zipfile
@@ -39,7 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
-from evmap.core.gitinfo import source_date_epoch
+from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.problems import Problem
 
 # The npm package and file Material's offline plugin would load from unpkg.com.
@@ -95,27 +94,10 @@ def slugify(text: str, keep: str = "") -> str:
     return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-")
 
 
-def _git(root: Path, *args: str) -> str:
-    """What a git command prints in ``root`` ("" when git or the repository is missing)."""
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def bundle_version(root: Path) -> str:
-    """A version a person can read: the release tag on the last commit, else its date and
-    short hash (``2026-11-28-7cd4b7f``), ``-dirty`` when the checkout has changes; the
-    evmap version outside a git repository."""
-    tag = _git(root, "describe", "--tags", "--exact-match", "HEAD")
-    if not tag:
-        dated = _git(root, "log", "-1", "--format=%cs-%h")
-        tag = dated
-    if tag and _git(root, "status", "--porcelain", "--untracked-files=no"):
-        tag += "-dirty"
-    return slugify(tag, keep=".") or __version__
+    """A version a person can read (:func:`~evmap.core.gitinfo.describe`, as a file-name
+    slug); the evmap version outside a git repository."""
+    return slugify(describe(root), keep=".") or __version__
 
 
 def content_date(epoch: int | None) -> str:

@@ -103,7 +103,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare the evidence maps of two git revisions or folders; print the changes."""
-    from evmap.diff import DiffInputError, diff_projects
+    from evmap.site.diff import DiffInputError, diff_projects
 
     try:
         diff = diff_projects(args.base, args.head, Path(args.config_file))

@@ -1,4 +1,7 @@
-"""Where each page comes from in the repository: edit links and last-changed dates.
+"""Every use of git: last-changed dates, edit links, revisions read for diffs, versions.
+
+No other module runs git. Where each page comes from in the repository gives its
+edit link and its last-changed date.
 
 Dates come from git in **one** ``git log`` pass over the project, never one
 process per page, so they scale with the number of files, not of claims. The
@@ -16,9 +19,11 @@ Commit dates are part of the history, so two builds of one checkout agree.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
+import tarfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +33,70 @@ log = logging.getLogger(__name__)
 
 # Marks the start of a commit in the ``git log`` output; file names cannot contain it.
 _COMMIT = "\x01"
+# Reading never takes git's optional locks (a build must not block a commit).
+_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+
+
+class GitError(Exception):
+    """git is missing, or a git command failed (the message is git's last line)."""
+
+
+def git(root: Path, *args: str) -> bytes:
+    """What ``git args`` prints in ``root``.
+
+    Raises:
+        GitError: when git cannot run or the command fails.
+    """
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def git_text(root: Path, *args: str) -> str:
+    """What ``git args`` prints in ``root``, stripped; "" when git or the repository is missing."""
+    try:
+        return git(root, *args).decode("utf-8", "replace").strip()
+    except GitError:
+        return ""
+
+
+def export_revision(revision: str, project: Path, into: Path) -> Path:
+    """Write the tree of ``revision`` into ``into``; return the project folder in it.
+
+    ``project`` is the folder of ``mkdocs.yml`` in the working checkout; the
+    revision's copy of it is at the same place relative to the repository. The
+    working tree is not touched (``git archive``).
+
+    Raises:
+        GitError: when ``project`` is not in a git checkout or ``revision`` is unknown.
+    """
+    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+    try:
+        commit = git(top, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    except GitError:
+        raise GitError(f"'{revision}' is neither a folder nor a git revision of {top}") from None
+    archive = git(top, "archive", "--format=tar", commit.decode().strip())
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / prefix
+
+
+def describe(root: Path) -> str:
+    """The checkout as a person reads it: the release tag on HEAD, else the last commit's
+    date and short hash (``2026-11-28-7cd4b7f``), with ``-dirty`` when tracked files have
+    changed; "" outside a git checkout."""
+    tag = git_text(root, "describe", "--tags", "--exact-match", "HEAD")
+    if not tag:
+        tag = git_text(root, "log", "-1", "--format=%cs-%h")
+    if tag and git_text(root, "status", "--porcelain", "--untracked-files=no"):
+        tag += "-dirty"
+    return tag
 
 
 def source_date_epoch() -> int | None:
@@ -71,7 +140,7 @@ def read_commit_times(root: Path, wanted: Collection[str]) -> dict[str, int]:
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            env=_ENV,
         )
     except OSError as exc:
         log.debug("git not available (%s); pages get no last-changed date", exc)
@@ -112,7 +181,7 @@ def head_commit(root: Path) -> str | None:
             cwd=root,
             capture_output=True,
             text=True,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            env=_ENV,
         )
     except OSError:
         return None

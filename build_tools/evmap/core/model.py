@@ -130,7 +130,7 @@ def written_as(
     """Metadata of a model field written in YAML as ``key``: how to read and write it.
 
     Loading (:mod:`evmap.core.load`), the downloads (:mod:`evmap.site.export`) and
-    :mod:`evmap.diff` go through such fields, so a new optional field of an
+    :mod:`evmap.site.diff` go through such fields, so a new optional field of an
     evidence item reaches all of them from its declaration here. ``label`` names
     it for readers; ``lines`` names the field that keeps the line of each list
     item; ``missing`` is the value of a field left out of the YAML (the field's

@@ -30,10 +30,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
-import io
 import itertools
-import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +39,7 @@ from pathlib import Path
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import NO_COMPOUND, Cell
 from evmap.core.config import load_settings
+from evmap.core.gitinfo import GitError, export_revision
 from evmap.core.model import (
     Claim,
     Compound,
@@ -913,37 +911,6 @@ def _title(entry: Entry) -> str:
 # -- loading both sides ------------------------------------------------------
 
 
-def _git(args: Sequence[str], cwd: Path) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except OSError as exc:
-        raise DiffInputError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffInputError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
-
-
-def export_revision(revision: str, project: Path, into: Path) -> Path:
-    """Write the tree of ``revision`` into ``into``; return the project folder in it.
-
-    ``project`` is the folder of ``mkdocs.yml`` in the working checkout; the
-    revision's copy of it is at the same place relative to the repository.
-    """
-    top = Path(_git(["rev-parse", "--show-toplevel"], project).decode().strip())
-    prefix = _git(["rev-parse", "--show-prefix"], project).decode().strip()
-    try:
-        commit = _git(["rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}"], top)
-    except DiffInputError:
-        raise DiffInputError(
-            f"'{revision}' is neither a folder nor a git revision of {top}"
-        ) from None
-    archive = _git(["archive", "--format=tar", commit.decode().strip()], top)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / prefix
-
-
 def load_side(spec: str, config_file: Path, workdir: Path) -> EvidenceMap:
     """The map of one side: a folder holding ``mkdocs.yml``, else a git revision.
 
@@ -954,7 +921,10 @@ def load_side(spec: str, config_file: Path, workdir: Path) -> EvidenceMap:
     if folder.is_dir():
         root = folder
     else:
-        root = export_revision(spec, config_file.resolve().parent, workdir)
+        try:
+            root = export_revision(spec, config_file.resolve().parent, workdir)
+        except GitError as exc:
+            raise DiffInputError(str(exc)) from None
     result = check(load_settings(root / config_file.name))
     errors = result.errors()
     if errors:

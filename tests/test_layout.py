@@ -1,0 +1,90 @@
+"""The package's layers: the core and the site rendering import no builder; one module runs git.
+
+The layers are ``evmap.core`` (load, validate, model), ``evmap.analysis`` (pure functions
+of a map), ``evmap.site`` (pages, downloads and diffs of a map) and ``evmap.adapters``
+(the MkDocs/ProperDocs plugin, the command line, builders). Only adapters may import a
+site builder or a theme.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+PACKAGE = REPO / "build_tools" / "evmap"
+NEUTRAL = ("core", "analysis", "site")
+LAYERS = {"core": 0, "analysis": 1, "site": 2, "adapters": 3}
+BUILDERS = ("mkdocs", "properdocs", "material", "zensical")
+
+
+def modules(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (PACKAGE / package).rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    """Every module ``path`` imports, at any depth of its code."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", modules(*NEUTRAL), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layout_neutral_module_imports_no_builder(path: Path) -> None:
+    found = sorted(n for n in imported(path) if n.split(".")[0] in BUILDERS)
+    assert found == [], f"{path.relative_to(PACKAGE)} imports a builder: {found}"
+
+
+def test_layout_importing_the_core_loads_no_builder() -> None:
+    # What a Zensical pre-build, a notebook or another builder's adapter would import.
+    names = [
+        ".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        for p in modules(*NEUTRAL)
+    ]
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{BUILDERS!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize("path", modules(*LAYERS), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layout_layers_import_only_downwards(path: Path) -> None:
+    layer = path.relative_to(PACKAGE).parts[0]
+    upward = sorted(
+        name
+        for name in imported(path)
+        if name.startswith("evmap.") and LAYERS.get(name.split(".")[1], -1) > LAYERS[layer]
+    )
+    assert upward == [], f"{path.relative_to(PACKAGE)} ({layer}) imports upwards: {upward}"
+
+
+def test_layout_only_gitinfo_runs_git() -> None:
+    runs_git = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if any(
+            isinstance(node, ast.Constant) and node.value == "git"
+            for node in ast.walk(ast.parse(p.read_text("utf-8")))
+        )
+    ]
+    assert runs_git == ["core/gitinfo.py"]
+
+
+def test_layout_package_has_no_loose_modules() -> None:
+    loose = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py"]
