@@ -402,6 +402,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             for path in (
                 self.settings.content_dir,
                 *(self.settings.bibtex_paths or (self.settings.bibtex_file,)),
+                *((self.settings.csl,) if self.settings.csl else ()),
                 self.settings.templates_dir,
             ):
                 if path.exists():
