@@ -73,7 +73,9 @@ def _text_of(path: Path) -> str:
         return tree.get_text(" ")
     if path.name == "search_index.json":
         docs = json.loads(text)["docs"]
-        return "\n".join(d["title"] + " " + BeautifulSoup(d["text"], "html.parser").get_text() for d in docs)
+        return "\n".join(
+            d["title"] + " " + BeautifulSoup(d["text"], "html.parser").get_text() for d in docs
+        )
     if path.suffix == ".json":
         return json.dumps(json.loads(text), ensure_ascii=False)
     if path.name == "evmap-references.js":
@@ -103,7 +105,9 @@ def test_examples_no_latex_on_any_page_tooltip_search_entry_or_download(
 def test_examples_no_nd_for_entries_with_a_date(examples_site: tuple[Path, list[str]]) -> None:
     site, keys = examples_site
     source = (site / "assets/evmap-references.js").read_text("utf-8")
-    previews = json.loads(source[source.index("window.evmapReferences = ") + 25 : source.rindex(";")])
+    previews = json.loads(
+        source[source.index("window.evmapReferences = ") + 25 : source.rindex(";")]
+    )
     bib = EXAMPLES.read_text("utf-8")
     dated = [
         m.group(1)
