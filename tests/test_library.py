@@ -509,3 +509,13 @@ def test_library_folder_of_files(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "% 2 references cited by the evidence map, taken from library/1-berman.bib, "
         "library/2-wei.bib."
     )
+
+
+def test_library_hand_written_citations_without_directory_urls(tmp_path: Path) -> None:
+    site = write_project(tmp_path / "p", directory_urls=False).build()
+    page = article(site / "about.html")
+    assert [a["href"] for a in page.select("a.evmap-cite")] == [
+        "references/berman2000.html",
+        "references/berman2000.html",
+    ]
+    assert page.select("script[src='assets/evmap-references.js']")
