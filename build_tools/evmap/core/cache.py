@@ -29,13 +29,16 @@ from evmap import __version__
 
 @cache
 def code_version() -> str:
-    """A digest of evmap's own code and schemas: any change invalidates the cache."""
+    """A digest of evmap's own code, schemas and styles: any change invalidates the cache.
+
+    Every module counts, those of the subpackages too (the library reader and
+    formatter live in ``evmap.core.library``).
+    """
     digest = hashlib.blake2b(__version__.encode(), digest_size=12)
-    package = resources.files("evmap")
-    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(name.encode() + package.joinpath(name).read_bytes())
-    for name in sorted(p.name for p in package.joinpath("schema").iterdir()):
-        digest.update(name.encode() + package.joinpath("schema", name).read_bytes())
+    root = Path(str(resources.files("evmap")))
+    files = [*root.rglob("*.py"), *root.rglob("*.json"), *root.rglob("*.csl")]
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
 
