@@ -516,3 +516,34 @@ def test_library_hand_written_citations_without_directory_urls(tmp_path: Path) -
         "references/berman2000.html",
     ]
     assert page.select("script[src='assets/evmap-references.js']")
+
+
+NUMERIC_STYLE = """\
+<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Numeric test style</title><id>numeric-test</id>
+  <updated>2026-01-01T00:00:00+00:00</updated><category citation-format="numeric"/></info>
+  <citation><layout prefix="[" suffix="]"><text variable="citation-number"/></layout></citation>
+  <bibliography second-field-align="flush"><layout>
+    <text variable="citation-number" suffix=". "/>
+    <group delimiter=", "><names variable="author"><name initialize-with=". "/></names>
+    <text variable="title" font-style="italic"/></group>
+  </layout></bibliography>
+</style>
+"""
+
+
+def test_library_numeric_style_keeps_author_date_labels(tmp_path: Path) -> None:
+    from evmap.core.bibtex import load_style
+
+    csl = tmp_path / "numeric.csl"
+    csl.write_text(NUMERIC_STYLE, "utf-8")
+    style = load_style(csl)
+    assert not style.own_labels
+    library = load_library_files([("references.bib", textwrap.dedent(FEATURES))], style)
+    refs = {ref.key: ref for ref in library.references}
+    format_references([refs["Doe/2020"]])
+    # numbers mean nothing on a site: the label is author-date, the reference the style's
+    # (without its number; pandoc puts English titles in sentence case for such styles)
+    assert refs["Doe/2020"].label == "Doe & Roe, 2020"
+    assert refs["Doe/2020"].html == "J. Doe, R. Roe, <em>Slash keys</em>"
