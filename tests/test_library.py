@@ -8,12 +8,10 @@ evmap's default CSL style unless said otherwise) with the exact expected output.
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from conftest import MKDOCS_YML, TEMPLATES, TINY, Project, article, soup, write_project
 from evmap.adapters.build import BuildFailed
 from evmap.core.bibtex import format_references, load_library_files
