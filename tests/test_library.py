@@ -124,8 +124,9 @@ FEATURES = r"""
 
 EXPECTED_HTML = {
     "knuth:1984": "Donald E. Knuth. Literate Programming. <em>The Computer Journal</em>, "
-    "27(2):97–111, 1984.",
-    "sici1997": "Kim Lee. An Old SICI DOI. <em>Journal of Computational Chemistry</em>, 1997.",
+    "27(2):97–111, 1984. doi:10.1093/comjnl/27.2.97.",
+    "sici1997": "Kim Lee. An Old SICI DOI. <em>Journal of Computational Chemistry</em>, 1997. "
+    "doi:10.1002/(SICI)1096-987X(199704)18:5&lt;664::AID-JCC7&gt;3.0.CO;2-#.",
     # inbook -> book -> mvbook: pandoc names the main title (the volume's title is
     # its volume-title, which evmap's style does not show)
     "chapter": "Chris Chapman. A Chapter. In Eve Editor, ed., <em>The Whole Series</em>, pages "
@@ -374,10 +375,15 @@ def test_library_site_hand_written_citations(library_site: Path) -> None:
     ]
     assert "Doe & Roe, 2020, p. 12" in page.get_text()
     listed = [li.get_text() for li in page.select("ul.evmap-bibliography li")]
-    assert listed[1] == "Doe & Roe, 2020: Jane Doe and Richard Roe. Slash Keys. Key Studies, 2020."
+    assert listed[1] == (
+        "Doe & Roe, 2020: Jane Doe and Richard Roe. Slash Keys. Key Studies, 2020. "
+        "doi:10.5555/slash.2020."
+    )
     assert page.select("script[src='../assets/evmap-references.js']")
     previews = _previews(library_site)
-    assert previews["doe-2020"] == "Jane Doe and Richard Roe. Slash Keys. Key Studies, 2020."
+    assert previews["doe-2020"] == (
+        "Jane Doe and Richard Roe. Slash Keys. Key Studies, 2020. doi:10.5555/slash.2020."
+    )
 
 
 def test_library_site_no_latex_anywhere_but_the_bib(library_site: Path) -> None:
