@@ -277,6 +277,7 @@ def test_citations_syntax_in_markdown() -> None:
     text = (
         "See [@a; @{knuth:1984}, p. 12] and [see @Doe/2020].\n"
         "`[@code]` and [a link](x) and [@b](url) stay.\n```\n[@fenced]\n```\n"
+        "Mail [curators@example.org] or [ask: a@b.org].\n"
     )
     found = [
         (c.line, [(i.key, i.prefix, i.locator) for i in c.items]) for c in find_citations(text)

@@ -22,7 +22,7 @@ from pathlib import Path
 # One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link).
 _GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
 _ITEM = re.compile(
-    r"^\s*(?P<prefix>[^@;]*?)\s*-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[^\s,;{}()\[\]]+?))"
+    r"^\s*(?:(?P<prefix>[^@;]*?)\s+)?-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[^\s,;{}()\[\]]+?))"
     r"(?P<suffix>(?:\s*,\s*[^;]*)?)\s*$"
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -67,7 +67,7 @@ def _parse_group(body: str) -> tuple[CitationItem, ...] | None:
         key = match.group("braced") or match.group("key")
         key = key.strip() if match.group("braced") else key.rstrip(".:")
         suffix = match.group("suffix").strip().removeprefix(",").strip()
-        items.append(CitationItem(key, match.group("prefix").strip(), suffix))
+        items.append(CitationItem(key, (match.group("prefix") or "").strip(), suffix))
     return tuple(items)
 
 
