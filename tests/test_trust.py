@@ -35,8 +35,8 @@ from evmap.core.model import (
 )
 from evmap.core.pipeline import check
 from evmap.core.schema import load_schema
-from evmap.site.diff import diff_maps
 from evmap.site import contexts
+from evmap.site.diff import diff_maps
 from evmap.site.export import CSV_COLUMNS, claim_record, map_to_csv
 
 TRUST = dict(TINY)
