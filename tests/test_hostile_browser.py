@@ -48,6 +48,11 @@ def _visit(browser: Any, url: str, touch: bool) -> tuple[list[str], int, list[st
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(url, wait_until="load")
     inline_before = page.locator(INJECTED).count()
+    if touch:
+        # On a phone claims start folded: open each one, as a reader would.
+        folded = page.locator("button.evmap-toggle[aria-expanded='false']")
+        while folded.count():
+            folded.first.tap()
     tips: list[str] = []
     targets = page.locator(TARGETS)
     for index in range(targets.count()):
