@@ -101,6 +101,32 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write every page, asset and download, and a derived mkdocs.yml, for another builder."""
+    from evmap.adapters.generate import GenerateFailed, LinkStyle, generate
+
+    try:
+        done = generate(
+            Path(args.config_file),
+            Path(args.out_dir) if args.out_dir else None,
+            site_dir=Path(args.site_dir) if args.site_dir else None,
+            strict=args.strict,
+            links=LinkStyle(args.links),
+        )
+    except GenerateFailed as exc:
+        return _report_failure(exc, exc.problems)
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+    print(
+        f"evmap: {done.generated} generated and {done.written} hand-written pages written to "
+        f"{shown(done.out_dir)}; build with: zensical build -f {shown(done.config_file)}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare the evidence maps of two git revisions or folders; print the changes."""
     from evmap.site.diff import DiffInputError, diff_projects
@@ -159,6 +185,26 @@ def make_parser() -> argparse.ArgumentParser:
     p_bundle.add_argument("--name", help="bundle name (default: bundle_name option or site_name)")
     p_bundle.add_argument("--label", help="version label (default: git describe, else evmap's)")
     p_bundle.set_defaults(func=cmd_bundle)
+
+    p_generate = sub.add_parser(
+        "generate",
+        help="write the pages and a derived mkdocs.yml for Zensical or another builder",
+    )
+    common(p_generate)
+    p_generate.add_argument(
+        "-o", "--out-dir", help="folder to write (default: generated/ beside mkdocs.yml)"
+    )
+    p_generate.add_argument(
+        "-d", "--site-dir", help="site folder the builder writes (default: site_dir of mkdocs.yml)"
+    )
+    p_generate.add_argument(
+        "--links",
+        choices=("source", "url"),
+        default="source",
+        help="source: links name Markdown files, resolved and checked by the builder (Zensical); "
+        "url: links relative to the built page, for builders that leave HTML alone (MkDocs)",
+    )
+    p_generate.set_defaults(func=cmd_generate)
 
     p_diff = sub.add_parser("diff", help="compare the evidence maps of two revisions or folders")
     p_diff.add_argument("base", help="git revision or folder to compare from, e.g. origin/main")

@@ -40,6 +40,7 @@ from evmap.core.gitinfo import (
 from evmap.core.load import save_cache
 from evmap.core.pipeline import checked_map, format_map_references
 from evmap.core.problems import EvmapError, Severity
+from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
@@ -56,10 +57,6 @@ log = get_plugin_logger(__name__)
 # Long builds say how far they are every this many pages (INFO: `mkdocs build`
 # shows it; `evmap build` prints it on stderr).
 PROGRESS_EVERY = 1000
-
-ASSETS = ("assets/evmap.css", "assets/evmap-views.js", "assets/evmap-tips.js")
-STYLESHEETS = ("assets/evmap.css",)
-SCRIPTS = ("assets/evmap-views.js", "assets/evmap-tips.js")
 
 
 class EvidenceMapConfig(base.Config):
