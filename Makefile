@@ -28,7 +28,7 @@ site: $(STAMP)  ## build site/ strictly (validation included), atomically
 	$(BIN)/evmap build --strict
 
 serve: $(STAMP)  ## live preview; reloads on YAML, BibTeX and template changes
-	$(BIN)/mkdocs serve
+	$(BIN)/evmap serve
 
 bundle: $(STAMP) $(NODE_STAMP)  ## offline teaching bundle dist/<name>-<version>.zip (reproducible)
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TEMPLATES, Project, article, soup, write_project
+from evmap.adapters import builder
 from evmap.adapters.build import BuildFailed, run_mkdocs
 from evmap.core.pipeline import collector_paused
 
@@ -206,7 +207,11 @@ def test_build_failure_keeps_previous_site_and_sources(project: Project) -> None
     assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == []
 
 
-def test_build_plain_mkdocs_fails_with_file_and_line(project: Project) -> None:
+@pytest.mark.parametrize("command", builder.BUILDERS)
+def test_build_plain_builder_fails_with_file_and_line(project: Project, command: str) -> None:
+    executable = Path(sys.executable).parent / command
+    if not executable.exists():
+        pytest.skip(f"{command} is not installed in this environment")
     project.write(
         "content/claims/core.yml",
         project.read("content/claims/core.yml").replace(
@@ -214,7 +219,7 @@ def test_build_plain_mkdocs_fails_with_file_and_line(project: Project) -> None:
         ),
     )
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "-f", str(project.config)],
+        [str(executable), "build", "-f", str(project.config)],
         capture_output=True,
         text=True,
     )
@@ -279,7 +284,7 @@ def test_build_links_to_generated_anchors_validate(
         "# About\n\nSee [a claim](pathways/nmdar-inhibition.md#claim-trkb-needed), "
         "[the downloads](matrix/index.md#downloads) and [nowhere](pathways/bdnf-trkb.md#nope).\n",
     )
-    with caplog.at_level("INFO", logger="mkdocs"):
+    with caplog.at_level("INFO", logger=builder.NAME):
         project.build(strict=False)
     missing = [
         r.getMessage() for r in caplog.records if "does not contain an anchor" in r.getMessage()

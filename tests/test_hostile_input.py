@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,9 +23,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CLAIM, TINY, Project, article, soup, write_project
-from evmap.adapters.build import BuildFailed, build_site
+from conftest import CLAIM, REPO, TINY, Project, article, soup, write_project
+from evmap.adapters.build import BuildFailed, build_site, run_mkdocs
 from evmap.adapters.cli import main
+from evmap.core.config import OPTION_NAMES
 from evmap.core.problems import summary_line
 from evmap.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 
@@ -739,6 +741,32 @@ CONFIG_CASES = [
         "evmap: {config}: the 'evmap' plugin is not listed under 'plugins:'",
         id="plugin-not-listed",
     ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      contnet_dir: content\n"),
+        "evmap: {config}: unknown evmap option 'contnet_dir'; did you mean 'content_dir'?",
+        id="misspelt-option",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
+        "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
+        "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name",
+        id="unknown-option",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      page_shell: maybe\n"),
+        "evmap: {config}: evmap option 'page_shell' must be true or false, got 'maybe'",
+        id="page-shell-maybe",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      edit_uri: 5\n"),
+        "evmap: {config}: evmap option 'edit_uri' must be a text, got 5",
+        id="edit-uri-number",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      bundle_name: [a]\n"),
+        "evmap: {config}: evmap option 'bundle_name' must be a text, got ['a']",
+        id="bundle-name-list",
+    ),
 ]
 
 
@@ -752,6 +780,35 @@ def test_configuration_error(
     code, out, err = project.check(capsys=capsys)
     assert (code, out) == (2, "")
     assert err.splitlines() == [expected.format(config=project.config)]
+    # The build gives the same verdict, in the same words, before building anything.
+    code = main(["build", "--strict", "-f", str(project.config)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [expected.format(config=project.config)]
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(("edit", "expected"), CONFIG_CASES[:2] + CONFIG_CASES[3:])
+def test_configuration_error_fails_the_plain_builder_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: object, expected: str
+) -> None:
+    # `properdocs build` / `mkdocs build` (no evmap command): the plugin checks its
+    # options with the same code, even when not strict.
+    project = write_project(tmp_path / "p")
+    assert callable(edit)
+    project.write("mkdocs.yml", edit(project.read("mkdocs.yml")).encode())
+    with pytest.raises(BuildFailed):
+        run_mkdocs(project.config, project.root / "site", strict=False)
+    message = expected.format(config=project.config).replace(f"{project.config}: ", "")
+    assert f"ERROR   -  {message}" in capsys.readouterr().err.splitlines()
+    assert not (project.root / "site").exists()
+
+
+def test_configuration_options_in_readme_are_the_options() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = readme.split("### Plugin options", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    listed = re.findall(r"^      (\w+):", block, re.M)
+    assert sorted(listed) == sorted(OPTION_NAMES)
 
 
 def test_configuration_file_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -116,3 +116,54 @@ def test_shell_keeps_titles_escaped(tmp_path: Path) -> None:
     assert title is not None
     assert "<i>" not in title.group(1) and "&lt;i&gt;" in title.group(1)
     assert "EVMAPSHELL" not in page and "x7q" not in page
+
+
+# A theme of the lab's own, nothing of Material: the plugin must not depend on it.
+# (Theme templates do not autoescape; page titles arrive escaped, as in MkDocs' themes.)
+OWN_THEME = {
+    "theme/main.html": """\
+<!doctype html>
+<html><head><title>{{ page.title }} - {{ config.site_name }}</title>
+{%- for path in config.extra_css %}<link rel="stylesheet" href="{{ path | url }}">{% endfor %}
+</head><body>
+<nav>{% for item in nav %}<a href="{{ item.url | url }}">{{ item.title }}</a>{% endfor %}</nav>
+<ul class="own-toc">{% for entry in page.toc %}<li><a href="{{ entry.url }}">{{ entry.title }}</a></li>{% endfor %}</ul>
+<main>{{ page.content }}</main>
+{%- for script in config.extra_javascript %}<script src="{{ script | url }}"></script>{% endfor %}
+</body></html>
+""",
+}
+
+
+@pytest.mark.parametrize("shell", [True, False], ids=["page-shell", "no-shell"])
+def test_shell_any_theme_gets_every_page_whole(tmp_path: Path, shell: bool) -> None:
+    project = write_project(tmp_path, {**ODD_NAMES, **OWN_THEME})
+    config = project.read("mkdocs.yml").replace(
+        "theme:\n  name: material\n  font: false\n  features: [navigation.prune, content.tooltips]\n",
+        "theme:\n  name: null\n  custom_dir: theme\n",
+    )
+    assert "custom_dir" in config
+    project.write(
+        "mkdocs.yml",
+        config.replace("  - evmap:\n", f"  - evmap:\n      page_shell: {str(shell).lower()}\n"),
+    )
+    site = project.build()
+    pages = {str(p.relative_to(site)): p.read_text("utf-8") for p in site.rglob("*.html")}
+    for name in (
+        "index.html",
+        "pathways/bdnf-trkb/index.html",
+        "compounds/odd/index.html",
+        "references/wei2021/index.html",
+        "matrix/index.html",
+        "about/index.html",
+    ):
+        page = pages[name]
+        assert page.startswith("<!doctype html>") and "<main>" in page, name
+        assert "EVMAPSHELL" not in page and "x7q" not in page, name
+    pathway = pages["pathways/bdnf-trkb/index.html"]
+    assert "<title>BDNF" in pathway and 'class="claim' in pathway
+    # The theme's own table of contents lists the claims; the citations' assets load.
+    assert pathway.count('<li><a href="#') >= 2
+    assert "evmap-tips.js" in pathway and "evmap.css" in pathway
+    odd = pages["compounds/odd/index.html"]
+    assert "A &amp; B &lt;i&gt;x&lt;/i&gt;" in odd and "<i>x</i>" not in odd

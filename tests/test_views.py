@@ -892,7 +892,9 @@ def test_views_shipped_pages_flag_contested_pairs(shipped: Path) -> None:
     assert "NMDA receptor inhibition" in others
     pathway = article(shipped / "pathways/nmdar-inhibition/index.html").select_one("#contested")
     assert pathway is not None
-    assert "Arketamine" in [d.select_one("summary + p a").get_text() for d in pathway.select("details")]
+    assert "Arketamine" in [
+        d.select_one("summary + p a").get_text() for d in pathway.select("details")
+    ]
 
 
 # -- the shipped network --------------------------------------------------------

@@ -16,12 +16,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import config_options, load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from evmap.adapters import builder
 from evmap.core.config import Settings, load_settings
 from evmap.core.pipeline import checked_map
 from evmap.core.problems import EvmapError, Problem
@@ -76,8 +78,8 @@ def fresh_plugins() -> Iterator[None]:
 
 @contextlib.contextmanager
 def warnings_shown() -> Iterator[list[str]]:
-    """Collect MkDocs' warnings, and show them on stderr unless a handler already does."""
-    logger = logging.getLogger("mkdocs")
+    """Collect the builder's warnings, and show them on stderr unless a handler already does."""
+    logger = logging.getLogger(builder.NAME)
     messages: list[str] = []
 
     class Collect(logging.Handler):
@@ -90,7 +92,9 @@ def warnings_shown() -> Iterator[list[str]]:
         console.setLevel(logging.INFO)
         # Warnings from everyone, and evmap's own progress lines on long builds.
         console.addFilter(
-            lambda r: r.levelno >= logging.WARNING or r.name.startswith("mkdocs.plugins.evmap")
+            lambda r: (
+                r.levelno >= logging.WARNING or r.name.startswith(f"{builder.NAME}.plugins.evmap")
+            )
         )
         console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handlers.append(console)
@@ -139,6 +143,27 @@ def run_mkdocs(
     if strict and warnings:
         raise BuildFailed("MkDocs reported warnings in strict mode:\n" + "\n".join(warnings))
     return config
+
+
+def serve_site(config_file: Path, dev_addr: str | None = None, strict: bool = False) -> None:
+    """Serve the site of ``config_file`` with live reload until interrupted.
+
+    The builder's own development server (``properdocs serve`` or ``mkdocs serve``);
+    the plugin makes each rebuild re-render only the pages an edit can change.
+
+    Raises:
+        BuildFailed: when the first build fails (content errors, a broken template).
+    """
+    from mkdocs.commands.serve import serve
+
+    options: dict[str, Any] = {"strict": strict}
+    if dev_addr:
+        options["dev_addr"] = dev_addr
+    try:
+        with warnings_shown():
+            serve(config_file=str(config_file), **options)
+    except MkDocsException as exc:
+        raise BuildFailed(str(exc)) from None
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False) -> Path:

@@ -38,6 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
+from evmap.core.config import Settings
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.problems import Problem
 
@@ -138,11 +139,9 @@ def readme_text(config: MkDocsConfig, version: str, date: str) -> str:
     return "\n".join(lines)
 
 
-def bundle_name(config: MkDocsConfig) -> str:
+def bundle_name(settings: Settings, config: MkDocsConfig) -> str:
     """The evmap plugin's ``bundle_name``, else the slugified ``site_name``."""
-    plugin = config.plugins.get("evmap")
-    configured = getattr(plugin, "config", {}).get("bundle_name") if plugin else None
-    return slugify(configured or config.site_name) or "evidence-map"
+    return slugify(settings.bundle_name or config.site_name) or "evidence-map"
 
 
 def find_iframe_worker(roots: Sequence[Path]) -> Path:
@@ -323,7 +322,7 @@ def build_bundle(
             raise BundleFailed(
                 "the bundle would load these from the network:\n" + "\n".join(remote)
             )
-        label = f"{name or bundle_name(config)}-{version}"
+        label = f"{name or bundle_name(settings, config)}-{version}"
         target = out_dir / f"{label}.zip"
         count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from evmap import __version__
+from evmap.adapters import builder
 from evmap.core.config import ConfigError, load_settings
 from evmap.core.pipeline import check
 from evmap.core.problems import Problem, Severity, summary_line
@@ -65,6 +66,7 @@ def _report_failure(exc: Exception, problems: Sequence[Problem]) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then build the site into a temporary folder and swap it in."""
+    builder.require()
     from evmap.adapters.build import (  # MkDocs loads only for commands that need it
         BuildFailed,
         build_site,
@@ -82,8 +84,52 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload (the builder's development server)."""
+    builder.require()
+    from evmap.adapters.build import BuildFailed, serve_site
+
+    try:
+        serve_site(Path(args.config_file), args.dev_addr, strict=args.strict)
+    except BuildFailed as exc:
+        return _report_failure(exc, exc.problems)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+class _Version(argparse.Action):
+    """``--version``: evmap's, and the builder's it would drive (found without loading it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            name = builder.require()
+            chosen = f"{name} {version(name)}"
+        except (ImportError, PackageNotFoundError) as exc:
+            chosen = f"none ({exc})"
+        installed = ", ".join(b for b in builder.BUILDERS if _has(b)) or "none"
+        print(f"evmap {__version__} (builder: {chosen}; installed: {installed})")
+        parser.exit()
+
+
+def _has(distribution: str) -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        version(distribution)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
 def cmd_bundle(args: argparse.Namespace) -> int:
     """Build the offline teaching bundle, ``<out>/<name>-<version>.zip``."""
+    builder.require()
     from evmap.adapters.bundle import BundleFailed, build_bundle
 
     try:
@@ -145,7 +191,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evmap", description=__doc__.splitlines()[0] if __doc__ else None
     )
-    parser.add_argument("--version", action="version", version=f"evmap {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -171,6 +217,13 @@ def make_parser() -> argparse.ArgumentParser:
     common(p_build)
     p_build.add_argument("-d", "--site-dir", help="output folder (default: site_dir of mkdocs.yml)")
     p_build.set_defaults(func=cmd_build)
+
+    p_serve = sub.add_parser("serve", help="serve the site with live reload")
+    common(p_serve)
+    p_serve.add_argument(
+        "-a", "--dev-addr", metavar="IP:PORT", help="address to serve at (default: 127.0.0.1:8000)"
+    )
+    p_serve.set_defaults(func=cmd_serve)
 
     p_bundle = sub.add_parser("bundle", help="build the offline bundle dist/<name>-<version>.zip")
     common(p_bundle)
@@ -234,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, builder.BuilderMissing) as exc:
         print(f"evmap: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return code

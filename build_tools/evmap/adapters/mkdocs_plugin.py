@@ -16,7 +16,6 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 from mkdocs.config import base
-from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -30,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
 from evmap.core.citations import CitedReference, cite_markdown
-from evmap.core.config import ConfigError, Settings, settings_from_options
+from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
 from evmap.core.gitinfo import (
     SourceHistory,
     head_commit,
@@ -59,35 +58,30 @@ log = get_plugin_logger(__name__)
 PROGRESS_EVERY = 1000
 
 
-class EvidenceMapConfig(base.Config):
-    """Options of the ``evmap`` plugin in ``mkdocs.yml``."""
+class _Checked(base.BaseConfigOption[Any]):
+    """An option taken as written: :func:`evmap.core.config.settings_from_options` checks
+    it, as ``evmap check`` does, so the builder and the checker never disagree."""
 
-    content_dir = opt.Type(str, default="content")
-    """Folder with ``compounds/``, ``pathways/`` and ``claims/``, relative to mkdocs.yml."""
-    bibtex_file = opt.Type((str, list), default="references.bib")
-    """The BibTeX/biblatex library, relative to mkdocs.yml: a file, a folder (its
-    ``*.bib`` files in name order) or a list of files and folders."""
-    csl = opt.Optional(opt.Type(str))
-    """The citation style: a CSL file relative to mkdocs.yml (e.g. ``styles/apa.csl``).
-    Default: evmap's own author-date style ("Berman et al., 2000")."""
-    templates_dir = opt.Type(str, default="templates")
-    """Jinja templates of generated pages, relative to mkdocs.yml."""
-    page_shell = opt.Type(bool, default=True)
-    """Render the theme around pathway, compound and reference pages once per page
-    depth and fill it in per page (see evmap.shell); ``false`` renders every page
-    through the theme, as MkDocs does by default."""
-    validation = opt.Type(dict, default={})
-    """Severity per check, e.g. ``{missing-doi: error, uncited-reference: ignore}``."""
-    edit_uri = opt.Optional(opt.Type(str))
-    """Path from ``repo_url`` to the folder of mkdocs.yml in edit mode, e.g. ``edit/main/``:
-    generated pages link to the YAML (or BibTeX) file they come from. Default: MkDocs'
-    ``edit_uri`` without its docs folder (``edit/main/docs/`` gives ``edit/main/``)."""
-    bundle_name = opt.Optional(opt.Type(str))
-    """File name of the offline bundle, ``<bundle_name>-<version>.zip`` (default: the
-    slugified ``site_name``)."""
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> Any:
+        return value
 
 
-class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
+# The plugin's options, declared from the one table of them in the core (OPTIONS).
+EvidenceMapConfig: type[base.Config] = type(
+    "EvidenceMapConfig",
+    (base.Config,),
+    {
+        "__doc__": "Options of the ``evmap`` plugin in ``mkdocs.yml`` (see ``OPTIONS``).",
+        **{option.name: _Checked(option.default) for option in OPTIONS},
+    },
+)
+
+
+class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-type]
     """Generates the evidence-map pages of a MkDocs site."""
 
     def __init__(self) -> None:
@@ -143,7 +137,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             # A one-shot build keeps the map, MkDocs' files and the theme to the end:
             # the collector need not scan them for every page (see on_post_build).
             gc.freeze()
-        if self.config.page_shell:
+        if self.settings.page_shell:
             theme_dir = str(self.settings.templates_dir / "theme")
             if theme_dir not in config.theme.dirs:
                 config.theme.dirs.append(theme_dir)
@@ -229,7 +223,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         assert self.renderer is not None and self.settings is not None
         docs = {self.settings.relative(Path(path)) for path in _written_pages(files)}
         sources = {p for spec in self.pages.values() for p in page_inputs(spec, self.renderer.map)}
-        edit_uri = self.config.edit_uri
+        edit_uri = self.settings.edit_uri
         if edit_uri is None:
             docs_dir = self.settings.relative(Path(config.docs_dir))
             edit_uri = repository_edit_uri(config.edit_uri, docs_dir)
@@ -259,7 +253,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             env.bytecode_cache = self.theme_bytecode
         if len(self.pages) >= PROGRESS_EVERY:
             log.info(f"writing {len(self.pages)} generated pages")
-        if self.config.page_shell:
+        if self.settings is not None and self.settings.page_shell:
             try:
                 env.get_template(TOC_TEMPLATE)
                 # As the theme includes it: with its `lang` macros imported.
@@ -287,7 +281,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.meta["title"] = str(escape(spec.title))
             if spec.hide:
                 page.meta["hide"] = list(spec.hide)
-            if spec.subject and self.config.page_shell and self.renderer is not None:
+            if (
+                spec.subject
+                and self.settings is not None
+                and self.settings.page_shell
+                and self.renderer is not None
+            ):
                 page.meta["template"] = SHELL_TEMPLATE
                 stub_markdown_render(page, self.renderer.anchors(spec))
             if spec.kind in OWN_SEARCH_KINDS:

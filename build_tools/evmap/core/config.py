@@ -36,6 +36,9 @@ class Settings:
         csl: The CSL citation style file; None for evmap's own default style.
         docs_dir: The folder of hand-written pages, whose ``[@key]`` citations are
             checked against the library (None: none are checked).
+        page_shell: Render the theme around entity pages once per depth (adapters).
+        edit_uri: Edit links of generated pages, relative to ``repo_url`` (None: derived).
+        bundle_name: File name of the offline bundle (None: from ``site_name``).
     """
 
     root: Path
@@ -46,6 +49,9 @@ class Settings:
     bibtex_paths: tuple[Path, ...] = ()
     csl: Path | None = None
     docs_dir: Path | None = None
+    page_shell: bool = True
+    edit_uri: str | None = None
+    bundle_name: str | None = None
 
     def library_files(self) -> list[Path]:
         """The library files, in reading order: each configured file, and the ``*.bib``
@@ -72,6 +78,69 @@ class Settings:
             return path.as_posix()
 
 
+@dataclass(frozen=True)
+class Option:
+    """One option of the ``evmap`` plugin entry in ``mkdocs.yml``.
+
+    This table is the only definition: ``evmap check`` reads ``mkdocs.yml`` through
+    it, and the builder plugin declares its options from it and has them checked
+    here, so every command gives the same verdict on every option.
+    """
+
+    name: str
+    default: Any
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "content_dir",
+        "content",
+        "Folder with compounds/, pathways/ and claims/, relative to mkdocs.yml.",
+    ),
+    Option(
+        "bibtex_file",
+        "references.bib",
+        "The BibTeX/biblatex library, relative to mkdocs.yml: a file, a folder (its *.bib "
+        "files in name order) or a list of files and folders.",
+    ),
+    Option(
+        "csl",
+        None,
+        "The citation style: a CSL file relative to mkdocs.yml (e.g. styles/apa.csl). "
+        'Default: evmap\'s own author-date style ("Berman et al., 2000").',
+    ),
+    Option(
+        "templates_dir",
+        "templates",
+        "Jinja templates of generated pages, relative to mkdocs.yml.",
+    ),
+    Option(
+        "page_shell",
+        True,
+        "Render the theme around pathway, compound and reference pages once per page "
+        "depth and fill it in per page; false renders every page through the theme.",
+    ),
+    Option(
+        "validation",
+        {},
+        "Severity per check, e.g. {missing-doi: error, uncited-reference: ignore}.",
+    ),
+    Option(
+        "edit_uri",
+        None,
+        "Path from repo_url to the folder of mkdocs.yml in edit mode, e.g. edit/main/: "
+        "generated pages link to the YAML (or BibTeX) file they come from. Default: the "
+        "builder's edit_uri without its docs folder (edit/main/docs/ gives edit/main/).",
+    ),
+    Option(
+        "bundle_name",
+        None,
+        "File name of the offline bundle, <bundle_name>-<version>.zip (default: the "
+        "slugified site_name).",
+    ),
+)
+OPTION_NAMES = tuple(o.name for o in OPTIONS)
 DEFAULTS = {"content_dir": "content", "bibtex_file": "references.bib", "templates_dir": "templates"}
 
 
@@ -115,6 +184,15 @@ def settings_from_options(
             "the 'evmap' plugin options must be a mapping (content_dir: ..., ...), "
             f"got {type(options).__name__}"
         )
+    unknown = sorted(str(k) for k in options if k not in OPTION_NAMES)
+    if unknown:
+        raise ConfigError(
+            f"unknown evmap option '{unknown[0]}'"
+            + (
+                did_you_mean(unknown[0], OPTION_NAMES)
+                or f"; known options: {', '.join(OPTION_NAMES)}"
+            )
+        )
     values = dict(DEFAULTS)
     libraries = options.get("bibtex_file")
     if libraries is None:
@@ -142,6 +220,17 @@ def settings_from_options(
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
         values[name] = value
+    page_shell = options.get("page_shell", True)
+    if page_shell is None:
+        page_shell = True
+    if not isinstance(page_shell, bool):
+        raise ConfigError(f"evmap option 'page_shell' must be true or false, got {page_shell!r}")
+    texts: dict[str, str | None] = {}
+    for name in ("edit_uri", "bundle_name"):
+        value = options.get(name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
+        texts[name] = value
     validation = options.get("validation")
     if validation is not None and not isinstance(validation, Mapping):
         raise ConfigError(
@@ -163,6 +252,9 @@ def settings_from_options(
         bibtex_paths=paths,
         csl=(root / csl).resolve() if csl else None,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
+        page_shell=page_shell,
+        edit_uri=texts["edit_uri"],
+        bundle_name=texts["bundle_name"],
     )
 
 
