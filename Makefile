@@ -9,7 +9,7 @@ JOBS   ?= 2   # pytest-xdist workers: the machines have 2 cores
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install site serve test test-slow check lint bundle bench clean
+.PHONY: install site serve test test-slow check lint bundle bench clean zensical
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,25 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check build_tools tests bench
 	$(BIN)/mypy
 
+# Zensical has its own environment (Zensical pinned in requirements-zensical.lock, no MkDocs),
+# made again whenever the lock or pyproject.toml change; tests/zensical_env.py makes the same one.
+ZEN_VENV  := .venv-zensical
+ZEN_STAMP := $(ZEN_VENV)/.installed
+
+$(ZEN_STAMP): requirements-zensical.lock pyproject.toml
+	rm -rf $(ZEN_VENV)
+	$(PYTHON) -m venv $(ZEN_VENV)
+	$(ZEN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-zensical.lock
+	$(ZEN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	cat requirements-zensical.lock pyproject.toml | sha256sum | cut -d' ' -f1 > $(ZEN_VENV)/.digest
+	touch $(ZEN_STAMP)
+
+zensical: $(ZEN_STAMP)  ## build site/ with Zensical: evmap generate, then zensical build (both strict)
+	$(ZEN_VENV)/bin/evmap generate --strict
+	$(ZEN_VENV)/bin/zensical build --strict -f mkdocs.generated.yml
+
 bench: $(STAMP)  ## make bench SIZE=S|M|L
 	$(BIN)/python bench/run.py --size $(SIZE)
 
 clean:
-	rm -rf site dist .pytest_cache bench/out
+	rm -rf site dist .pytest_cache bench/out generated mkdocs.generated.yml
