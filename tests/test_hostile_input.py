@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from bs4 import BeautifulSoup
 from conftest import CLAIM, REPO, TINY, Project, article, soup, write_project
 from evmap.adapters.build import BuildFailed, build_site, run_mkdocs
 from evmap.adapters.cli import main
+from evmap.core import inputs
 from evmap.core.config import OPTION_NAMES
 from evmap.core.problems import summary_line
 from evmap.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES
@@ -44,8 +46,24 @@ DRUG = "id: x\nname: X\nkind: drug\n"
 # Delete a file of the tiny project; make a folder where a file is expected.
 DELETE = None
 FOLDER = object()
+FIFO = object()
+
+
+class Link:
+    """A symbolic link to ``target`` (relative to the link's folder, or absolute)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+# A valid compound, outside the project (beside its folder): read through a link, it
+# would be published.
+OUTSIDE_COMPOUND = "id: outsider\nname: Outsider\nkind: drug\n"
 
 # Every citation of the tiny project, reported when the library lost its entries.
+# What a library that cannot be read adds to its own problem: the tiny project's five
+# citations (four in claims, one on a hand-written page) would all be unknown.
+FOLDED = " (5 unknown-reference problems that follow from it are not listed)"
 UNCITABLE = [
     "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1: citation key "
     "'berman2000' is not in the BibTeX library; add the entry to the library",
@@ -415,8 +433,8 @@ CASES = [
     case(
         "latin-1-bibtex",
         {"references.bib": bib("Berman, Robert", "Bérman, Robert").encode("latin-1")},
-        *UNCITABLE,
-        "references.bib:2: file is not valid UTF-8 (byte 0xe9); save it as UTF-8",
+        # The cause first; the five citations it makes unknown are counted, not listed.
+        "references.bib:2: file is not valid UTF-8 (byte 0xe9); save it as UTF-8" + FOLDED,
     ),
     case(
         "control-character-in-yaml",
@@ -555,27 +573,76 @@ CASES = [
     case(
         "empty-library",
         {"references.bib": ""},
-        *UNCITABLE,
-        "references.bib:0: the BibTeX library has no entries",
+        "references.bib:0: the BibTeX library has no entries; add the entries the claims cite"
+        + FOLDED,
     ),
     case(
         "library-of-comments-only",
         {"references.bib": "% nothing here yet\n@comment{to do}\n"},
-        *UNCITABLE,
-        "references.bib:0: the BibTeX library has no entries",
+        "references.bib:0: the BibTeX library has no entries; add the entries the claims cite"
+        + FOLDED,
     ),
     case(
         "library-is-a-folder",
         {"references.bib": FOLDER},
-        *UNCITABLE,
         "references.bib:0: no .bib files in this folder; add the library there or set "
-        "'bibtex_file'",
+        "'bibtex_file'" + FOLDED,
     ),
     case(
         "library-missing",
         {"references.bib": DELETE},
-        *UNCITABLE,
-        "references.bib:0: BibTeX library not found; create it or set 'bibtex_file'",
+        "references.bib:0: BibTeX library not found; create it or set 'bibtex_file'" + FOLDED,
+    ),
+    # -- files outside the project, links, special files (issue 14.3) ----------
+    case(  # its text (a line of /etc/passwd) is never printed
+        "content-link-to-system-file",
+        {"content/compounds/evil.yml": Link("/etc/passwd")},
+        "content/compounds/evil.yml:0: is a symbolic link leading outside the project, which "
+        "evmap does not read; copy the file into the project instead",
+    ),
+    case(  # a valid entry outside the project is not published either
+        "content-link-to-valid-file-outside",
+        {"content/compounds/outsider.yml": Link("../../../outside.yml")},
+        "content/compounds/outsider.yml:0: is a symbolic link leading outside the project, "
+        "which evmap does not read; copy the file into the project instead",
+    ),
+    case(
+        "content-folder-linked-outside",
+        {"content/claims": Link("/etc")},
+        # Its claims are missing: only the cause is reported, not "no claims found".
+        "content/claims:0: is a symbolic link leading outside the project, which evmap does "
+        "not read; copy the file into the project instead",
+    ),
+    case(
+        "content-link-to-nothing",
+        {"content/compounds/gone.yml": Link("missing.yml")},
+        "content/compounds/gone.yml:0: is a symbolic link to nothing (what it names does not "
+        "exist); fix or delete it",
+    ),
+    case(
+        "content-fifo",
+        {"content/compounds/pipe.yml": FIFO},
+        "content/compounds/pipe.yml:0: is not a regular file (a device, pipe or socket); "
+        "evmap reads only files",
+    ),
+    case(
+        "library-link-to-system-file",
+        {"references.bib": Link("/etc/passwd")},
+        "references.bib:0: is a symbolic link leading outside the project, which evmap does "
+        "not read; copy the file into the project instead" + FOLDED,
+    ),
+    case(
+        "docs-link-to-system-file",
+        {"docs/secret.txt": Link("/etc/passwd")},
+        "docs/secret.txt:0: is a symbolic link leading outside the project, which evmap does "
+        "not read; copy the file into the project instead",
+    ),
+    case(  # the cause first; the claims naming its pathways are counted, not listed
+        "pathway-file-unparsable",
+        {"content/pathways/bdnf-trkb.yml": "id: bdnf-trkb\nname: [BDNF\n"},
+        "content/pathways/bdnf-trkb.yml:2: YAML syntax error: the list opened here is not "
+        "closed: expected ',' or ']' before line 3 (2 unknown-pathway problems that follow "
+        "from it are not listed)",
     ),
 ]
 
@@ -589,6 +656,18 @@ def apply(project: Project, files: Mapping[str, object]) -> None:
         elif content is FOLDER:
             path.unlink()
             path.mkdir()
+        elif isinstance(content, Link):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() or path.is_symlink():
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            (project.root.parent / "outside.yml").write_text(OUTSIDE_COMPOUND, "utf-8")
+            path.symlink_to(content.target)
+        elif content is FIFO:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(path)
         elif isinstance(content, bytes):
             project.write(rel, content)
         else:
@@ -715,6 +794,65 @@ def test_unreadable_content_file_is_a_problem(
     )
 
 
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        (
+            # Every claim names a pathway: without the folder all of them would be
+            # "unknown pathway"; the cause comes alone, with the count.
+            "content/pathways",
+            "content/pathways:0: cannot read this folder: Permission denied; make it readable "
+            "(its files are missing from this check) (3 unknown-pathway problems that follow "
+            "from it are not listed)",
+        ),
+        (
+            "content/claims/deep",
+            "content/claims/deep:0: cannot read this folder: Permission denied; make it "
+            "readable (its files are missing from this check)",
+        ),
+    ],
+)
+def test_unreadable_folder_is_the_one_cause(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    folder: str,
+    expected: str,
+) -> None:
+    # `chmod 000` does not stop root, who runs CI containers: the refusal is simulated
+    # where evmap lists folders.
+    project = write_project(tmp_path / "p")
+    (project.root / folder).mkdir(parents=True, exist_ok=True)
+    locked = project.root / folder
+    scandir = os.scandir
+
+    def refuse(path: object) -> object:
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inputs.os, "scandir", refuse)
+    code, out, err = project.check(capsys=capsys)
+    assert (code, out.splitlines()) == (1, [expected])
+    assert err.splitlines() == ["evmap: 1 error, 0 warnings"]
+
+
+def test_links_inside_the_project_are_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A lab may keep shared entries elsewhere in its repository and link them in.
+    project = write_project(tmp_path / "p")
+    project.write("shared/x.yml", DRUG.encode())
+    (project.root / COMPOUND).parent.mkdir(parents=True, exist_ok=True)
+    (project.root / COMPOUND).symlink_to("../../shared/x.yml")
+    (project.root / "library").mkdir()
+    (project.root / "references.bib").rename(project.root / "library" / "main.bib")
+    (project.root / "references.bib").symlink_to("library/main.bib")
+    code, out, err = project.check("--strict", capsys=capsys)
+    assert (code, out) == (0, "")
+    assert err.startswith("evmap: ok: 2 claims, 3 compounds, ")
+
+
 # -- configuration errors: exit 2, one line on stderr -------------------------
 
 CONFIG_CASES = [
@@ -723,7 +861,8 @@ CONFIG_CASES = [
             "  - evmap:\n", "  - evmap:\n      validation: {missing-dio: error}\n"
         ),
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
-        "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-encoding, file-shape, "
+        "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-access, file-encoding, "
+        "file-shape, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, yaml-syntax; did you mean 'missing-doi'?",
@@ -751,6 +890,12 @@ CONFIG_CASES = [
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
         "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name",
         id="unknown-option",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      content_dir: ../other\n"),
+        "evmap: {config}: evmap option 'content_dir': ../other is outside the project (the "
+        "folder of mkdocs.yml); evmap reads only files inside it, so copy them in",
+        id="content-outside-project",
     ),
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      page_shell: maybe\n"),

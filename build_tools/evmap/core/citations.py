@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from evmap.core.inputs import scan_folder
+from evmap.core.problems import Check, Problem
 
 # One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link).
 _GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
@@ -120,11 +123,20 @@ class DocCitation:
     line: int
 
 
-def scan_docs(docs_dir: Path | None, relative: Callable[[Path], str]) -> Iterator[DocCitation]:
-    """Every citation of the Markdown pages under ``docs_dir``, page by page in name order."""
+def scan_docs(
+    docs_dir: Path | None, root: Path, relative: Callable[[Path], str]
+) -> tuple[list[DocCitation], list[Problem]]:
+    """Every citation of the Markdown pages under ``docs_dir``, page by page in name
+    order, and the files of ``docs_dir`` that may not be read (a link leading out of
+    the project ``root``, a special file: :mod:`evmap.core.inputs`), which the builder
+    would otherwise publish."""
     if docs_dir is None or not docs_dir.is_dir():
-        return
-    for page in sorted(docs_dir.rglob("*.md")):
+        return [], []
+    scan = scan_folder(docs_dir, root, None, relative, Check.FILE_ACCESS)
+    found: list[DocCitation] = []
+    for page in scan.files:
+        if page.suffix != ".md":
+            continue
         try:
             text = page.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError):
@@ -133,8 +145,8 @@ def scan_docs(docs_dir: Path | None, relative: Callable[[Path], str]) -> Iterato
             continue
         path = relative(page)
         for citation in find_citations(text.replace("\r\n", "\n")):
-            for item in citation.items:
-                yield DocCitation(item.key, path, citation.line)
+            found.extend(DocCitation(item.key, path, citation.line) for item in citation.items)
+    return found, scan.problems
 
 
 def cite_markdown(

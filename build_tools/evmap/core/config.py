@@ -6,6 +6,7 @@ reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from evmap.core.inputs import check_file
 from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
 
@@ -72,8 +74,9 @@ class Settings:
         """``path`` relative to the project root, with ``/`` separators."""
         if path.is_absolute() and path.parts[: len(self.root.parts)] == self.root.parts:
             return path.relative_to(self.root).as_posix()  # the common case, no file-system call
+        # Normalised, not resolved: a symbolic link is named by its own path.
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(os.path.normpath(self.root / path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -237,7 +240,12 @@ def settings_from_options(
             "evmap option 'validation' must map check names to error, warning or ignore, "
             f"got {validation!r}"
         )
-    paths = tuple((root / p).resolve() for p in libraries)
+    paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
+    refused = (
+        check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
+    )
+    if csl and refused is not None:
+        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
     if csl and not (root / csl).is_file():
         raise ConfigError(
             f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
@@ -245,17 +253,33 @@ def settings_from_options(
         )
     return Settings(
         root=root,
-        content_dir=(root / values["content_dir"]).resolve(),
+        content_dir=_inside_project(root, values["content_dir"], "content_dir"),
         bibtex_file=paths[0],
         templates_dir=(root / values["templates_dir"]).resolve(),
         severities=parse_severities(validation),
         bibtex_paths=paths,
-        csl=(root / csl).resolve() if csl else None,
+        csl=_inside_project(root, csl, "csl") if csl else None,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
         page_shell=page_shell,
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
     )
+
+
+def _inside_project(root: Path, value: str, option: str) -> Path:
+    """``value`` (relative to ``root``) as an absolute path, links not followed.
+
+    Raises:
+        ConfigError: when it names a place outside the project (evmap reads only
+            files inside the folder of mkdocs.yml; see :mod:`evmap.core.inputs`).
+    """
+    path = Path(os.path.normpath(root / value))
+    if path != root and root not in path.parents:
+        raise ConfigError(
+            f"evmap option '{option}': {value} is outside the project (the folder of "
+            "mkdocs.yml); evmap reads only files inside it, so copy them in"
+        )
+    return path
 
 
 class _TolerantLoader(yaml.SafeLoader):

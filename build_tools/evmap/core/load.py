@@ -17,6 +17,7 @@ from typing import Any
 from evmap.core import cache
 from evmap.core.bibtex import Library, load_library_files, load_style
 from evmap.core.config import Settings
+from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.model import (
     CertaintyOverride,
     Claim,
@@ -59,12 +60,34 @@ class Content:
     files: list[str] = field(default_factory=list)
 
 
-def content_files(settings: Settings, kind: str) -> list[Path]:
-    """YAML files of ``kind`` under the content folder, in a stable order."""
-    folder = settings.content_dir / FOLDERS[kind]
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+# When files of a kind are lost (unreadable, unparsable), references to their entries
+# fail too: those problems follow from the loss and are folded into it.
+LOST_ENTRIES = {
+    "compound": frozenset({Check.UNKNOWN_COMPOUND}),
+    "pathway": frozenset({Check.UNKNOWN_PATHWAY}),
+    "claim": frozenset(),
+    "reference": frozenset(),
+}
+# Problems that mean a whole file was not read.
+FILE_LOST = frozenset({Check.FILE_ACCESS, Check.FILE_ENCODING, Check.YAML_SYNTAX})
+# When the library cannot be read, every citation looks unknown.
+LIBRARY_LOST = frozenset({Check.UNKNOWN_REFERENCE})
+
+
+def scan_content(settings: Settings, kind: str) -> Scan:
+    """YAML files of ``kind`` under the content folder, in a stable order, and the
+    links, special files and unreadable folders met (see :mod:`evmap.core.inputs`)."""
+    return scan_folder(
+        settings.content_dir / FOLDERS[kind],
+        settings.root,
+        SUFFIXES,
+        settings.relative,
+        Check.FILE_ACCESS,
+    )
+
+
+def _root_cause(problem: Problem, hides: frozenset[Check]) -> Problem:
+    return replace(problem, hides=problem.hides | hides) if hides else problem
 
 
 def _lines(data: LineList | LineDict, key: str) -> tuple[int, ...]:
@@ -308,7 +331,9 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
     }
     files: list[tuple[str, str, bytes | OSError]] = []
     for kind in targets:
-        for file in content_files(settings, kind):
+        scan = scan_content(settings, kind)
+        content.problems.extend(_root_cause(p, LOST_ENTRIES[kind]) for p in scan.problems)
+        for file in scan.files:
             try:
                 data: bytes | OSError = file.read_bytes()
             except OSError as exc:
@@ -333,15 +358,25 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
         content.files.append(path)
         if isinstance(data, OSError):
             content.problems.append(
-                Problem(path, 0, f"cannot read the file: {data.strerror}", Check.FILE_ENCODING)
+                Problem(
+                    path,
+                    0,
+                    f"cannot read the file: {data.strerror}",
+                    Check.FILE_ACCESS,
+                    hides=LOST_ENTRIES[kind],
+                )
             )
             continue
         entries, problems = load_file(kind, data, path, keys[path])
         targets[kind].extend(entries)
-        content.problems.extend(problems)
+        content.problems.extend(
+            _root_cause(p, LOST_ENTRIES[kind]) if p.check in FILE_LOST else p for p in problems
+        )
     library_key, library, parsed_now = _load_library(settings)
     content.references.extend(library.references)
-    content.problems.extend(library.problems)
+    content.problems.extend(
+        _root_cause(p, LIBRARY_LOST) if not library.references else p for p in library.problems
+    )
     if todo or parsed_now or settings.root in _UNSAVED:
         _UNSAVED[settings.root] = (list(keys.values()), library_key)
         if persist:
@@ -406,8 +441,28 @@ def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library
     The key covers the files' paths and contents and the citation style, whose
     identity the references' formatters carry.
     """
-    files = settings.library_files()
     configured = settings.bibtex_paths or (settings.bibtex_file,)
+    files: list[Path] = []
+    refused: list[Problem] = []
+    for entry in configured:
+        problem = check_file(entry, settings.root, settings.relative, Check.FILE_ACCESS)
+        if problem is not None:
+            refused.append(problem)
+        elif entry.is_dir():
+            scan = scan_folder(
+                entry,
+                settings.root,
+                (".bib",),
+                settings.relative,
+                Check.FILE_ACCESS,
+                recursive=False,
+            )
+            files.extend(scan.files)
+            refused.extend(scan.problems)
+        else:
+            files.append(entry)
+    if refused:
+        return None, Library(problems=refused)
     if not files:
         folder = settings.relative(configured[0])
         return None, Library(
@@ -441,7 +496,7 @@ def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library
         except OSError as exc:  # a folder, no permission...
             problems.append(
                 Problem(
-                    path, 0, f"cannot read the BibTeX library: {exc.strerror}", Check.BIBTEX_SYNTAX
+                    path, 0, f"cannot read the BibTeX library: {exc.strerror}", Check.FILE_ACCESS
                 )
             )
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.StrEnum):
@@ -26,6 +26,7 @@ class Check(enum.StrEnum):
     YAML_SYNTAX = "yaml-syntax"
     FILE_ENCODING = "file-encoding"
     FILE_SHAPE = "file-shape"
+    FILE_ACCESS = "file-access"
     SCHEMA = "schema"
     UNKNOWN_FIELD = "unknown-field"
     DUPLICATE_ID = "duplicate-id"
@@ -78,6 +79,9 @@ class Problem:
         message: What is wrong, what was expected and how to fix it.
         check: The kind of problem.
         severity: Error or warning, after configuration was applied.
+        hides: Kinds of problem that follow from this one (a library that cannot be
+            read makes every citation unknown): :func:`fold_consequences` shows this
+            problem first and counts those instead of listing them.
     """
 
     path: str
@@ -85,6 +89,7 @@ class Problem:
     message: str
     check: Check
     severity: Severity = Severity.ERROR
+    hides: frozenset[Check] = field(default=frozenset(), compare=False)
 
     def format(self) -> str:
         """Render as ``path:line: message`` (warnings say so)."""
@@ -93,8 +98,39 @@ class Problem:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Return problems sorted by file, line and message, without duplicates."""
-    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message, p.check))
+    """Return problems sorted by file, line and message, without duplicates; root causes
+    (problems that hide others) come first."""
+    return sorted(set(problems), key=lambda p: (not p.hides, p.path, p.line, p.message, p.check))
+
+
+def fold_consequences(problems: Sequence[Problem]) -> list[Problem]:
+    """Fold the problems that follow from a root cause into it.
+
+    A problem whose ``hides`` names some kinds of problem (a folder or library that
+    cannot be read) stands for every problem of those kinds: they are left out, and
+    the first root cause (in sorted order) hiding a kind says how many it stands for.
+    They are reported again, if they remain, once the cause is fixed.
+    """
+    causes = sort_problems(p for p in problems if p.hides)
+    if not causes:
+        return list(problems)
+    hidden = frozenset().union(*(p.hides for p in causes))
+    left_out = [p for p in problems if not p.hides and p.check in hidden]
+    counted: set[Check] = set()
+    folded = []
+    for cause in causes:
+        mine = cause.hides - counted
+        counted |= mine
+        n = sum(p.check in mine for p in left_out)
+        if n:
+            kinds = ", ".join(sorted(str(c) for c in mine if any(p.check is c for p in left_out)))
+            cause = replace(
+                cause,
+                message=f"{cause.message} ({n} {kinds} problem{'' if n == 1 else 's'} that "
+                "follow from it are not listed)",
+            )
+        folded.append(cause)
+    return folded + [p for p in problems if not p.hides and p.check not in hidden]
 
 
 class EvmapError(Exception):

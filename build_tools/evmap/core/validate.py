@@ -7,12 +7,12 @@ schema); output is a list of problems. Nothing stops at the first problem.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from evmap.core.bibtex import IGNORE_FIELD, slug_collisions
 from evmap.core.citations import DocCitation, scan_docs
 from evmap.core.config import Settings
-from evmap.core.load import Content, load_content
+from evmap.core.load import LIBRARY_LOST, Content, load_content
 from evmap.core.model import (
     Claim,
     Compound,
@@ -26,7 +26,14 @@ from evmap.core.model import (
     ReferenceKind,
     build_map,
 )
-from evmap.core.problems import Check, Problem, Severity, did_you_mean, sort_problems
+from evmap.core.problems import (
+    Check,
+    Problem,
+    Severity,
+    did_you_mean,
+    fold_consequences,
+    sort_problems,
+)
 
 
 def _line(lines: Sequence[int], index: int, fallback: int) -> int:
@@ -354,7 +361,13 @@ def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
         )
     bib = settings.relative(settings.bibtex_file)
     if not content.references and not any(p.path == bib for p in content.problems):
-        yield Problem(bib, 0, "the BibTeX library has no entries", Check.EMPTY_CONTENT)
+        yield Problem(
+            bib,
+            0,
+            "the BibTeX library has no entries; add the entries the claims cite",
+            Check.EMPTY_CONTENT,
+            hides=LIBRARY_LOST,
+        )
 
 
 def validate_content(
@@ -388,13 +401,11 @@ def validate_content(
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),
     ]
     adjusted = []
-    for problem in found:
+    for problem in fold_consequences(found):
         severity = settings.severity(problem.check)
         if severity is Severity.IGNORE:
             continue
-        adjusted.append(
-            Problem(problem.path, problem.line, problem.message, problem.check, severity)
-        )
+        adjusted.append(replace(problem, severity=severity))
     return sort_problems(adjusted)
 
 
@@ -417,7 +428,8 @@ def check_project(settings: Settings, persist: bool = True) -> CheckResult:
     ``persist=False`` leaves the persistent cache for :func:`evmap.load.save_cache`.
     """
     content = load_content(settings, persist=persist)
-    docs = list(scan_docs(settings.docs_dir, settings.relative))
+    docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
+    content.problems.extend(refused)
     problems = validate_content(content, settings, docs)
     cited = cited_keys(content, docs)
     evidence_map = build_map(
