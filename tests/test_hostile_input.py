@@ -593,6 +593,12 @@ CASES = [
         {"references.bib": DELETE},
         "references.bib:0: BibTeX library not found; create it or set 'bibtex_file'" + FOLDED,
     ),
+    case(  # it used to say "in entry 'author', is a ',' missing" (issue 14.9)
+        "bibtex-entry-without-key",
+        {"references.bib": BIB + "\n@article{author = {Doe, J.}, title = {No key}}\n"},
+        f"references.bib:{BIB.count(chr(10)) + 2}: BibTeX: this @article entry has no key "
+        "('author =' is its first field); write a key after '{', as in '@article{smith2020,'",
+    ),
     # -- files outside the project, links, special files (issue 14.3) ----------
     case(  # its text (a line of /etc/passwd) is never printed
         "content-link-to-system-file",

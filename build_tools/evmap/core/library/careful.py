@@ -111,7 +111,18 @@ def _scan_structure(text: str, line_of: _Lines) -> list[_Span]:
             assert key_match is not None  # the pattern matches the empty string
             span.key, rest = key_match.group(1), key_match.group(2).strip()
             after = text[key_match.end() : key_match.end() + 1]
-            if not span.key:
+            if span.key and not rest and after == "=":
+                # '@article{author = {...}': what looks like the key is the first field.
+                span.key, span.bad_key = "", True
+                span.problems.append(
+                    (
+                        span.line,
+                        f"BibTeX: this @{command.group(1)} entry has no key ('"
+                        f"{key_match.group(1)} =' is its first field); write a key after "
+                        "'{', as in '@article{smith2020,'",
+                    )
+                )
+            elif not span.key:
                 span.bad_key = True
                 span.problems.append(
                     (
