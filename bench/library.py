@@ -175,7 +175,6 @@ def check_project(dest: Path, bib: str) -> Path:
     _repoint([*dest.glob("content/claims/*.yml"), *dest.glob("docs/*.md")], old, new)
     config = (REPO / "mkdocs.yml").read_text("utf-8")
     config = config.replace("bibtex_file: references.bib", "bibtex_file: library.bib")
-    config = config.replace("templates_dir: templates", f"templates_dir: {REPO / 'templates'}")
     (dest / "mkdocs.yml").write_text(config, "utf-8")
     return dest / "mkdocs.yml"
 

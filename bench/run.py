@@ -200,7 +200,7 @@ def git_state() -> dict[str, Any]:
         res = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
         return res.stdout.strip() if res.returncode == 0 else ""
 
-    status = git("status", "--porcelain", "--", "build_tools", "templates", "pyproject.toml")
+    status = git("status", "--porcelain", "--", "build_tools", "pyproject.toml")
     return {"head": git("rev-parse", "--short", "HEAD") or None, "evmap_dirty": bool(status)}
 
 

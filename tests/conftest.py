@@ -15,11 +15,12 @@ from bs4 import BeautifulSoup
 from evmap.adapters.build import build_site, fresh_plugins
 from evmap.adapters.cli import main
 from evmap.adapters.mkdocs_plugin import EvidenceMapPlugin
+from evmap.core.config import PACKAGE_TEMPLATES
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATES = REPO / "templates"
+TEMPLATES = PACKAGE_TEMPLATES  # evmap's own; a project may override them in templates/
 
 MKDOCS_YML = """\
 site_name: Tiny map
@@ -32,7 +33,6 @@ theme:
 plugins:
   - search
   - evmap:
-      templates_dir: {templates}
 """
 
 # The smallest project that exercises every page kind and both stances.
@@ -172,7 +172,7 @@ def write_project(
     project = Project(root)
     project.write(
         "mkdocs.yml",
-        MKDOCS_YML.format(templates=TEMPLATES, directory_urls=str(directory_urls).lower()),
+        MKDOCS_YML.format(directory_urls=str(directory_urls).lower()),
     )
     for rel, text in files.items():
         project.write(rel, text)

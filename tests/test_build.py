@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, TEMPLATES, Project, article, soup, write_project
 from evmap.adapters import builder
 from evmap.adapters.build import BuildFailed, run_mkdocs
+from evmap.adapters.cli import main
 from evmap.core.pipeline import collector_paused
 
 
@@ -293,10 +294,9 @@ def test_build_links_to_generated_anchors_validate(
 
 
 def _own_templates(project: Project) -> Path:
-    """A copy of the templates inside the project, used by its mkdocs.yml."""
+    """A copy of evmap's templates in the project's templates/, which overrides them."""
     templates = project.root / "templates"
     shutil.copytree(TEMPLATES, templates)
-    project.write("mkdocs.yml", project.read("mkdocs.yml").replace(str(TEMPLATES), "templates"))
     return templates
 
 
@@ -386,3 +386,37 @@ def test_build_collector_paused_while_reading_and_restored(running: bool) -> Non
         assert gc.isenabled() is running
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_build_project_templates_override_evmaps_file_by_file(project: Project) -> None:
+    # One partial of the lab's own; every other template, style and script is evmap's.
+    claim = (TEMPLATES / "partials" / "claim.html").read_text("utf-8")
+    project.write(
+        "templates/partials/claim.html",
+        claim.replace("#}", '#}<span class="lab-made"></span>', 1).encode(),
+    )
+    project.write("templates/assets/evmap.css", b".lab-made { color: teal; }\n")
+    site = project.build()
+    page = (site / "pathways/bdnf-trkb/index.html").read_text("utf-8")
+    assert 'class="lab-made"' in page  # the claim, through the override
+    assert (site / "assets/evmap.css").read_bytes() == b".lab-made { color: teal; }\n"
+    assert (site / "assets/evmap-tips.js").read_bytes() == (
+        TEMPLATES / "assets" / "evmap-tips.js"
+    ).read_bytes()
+
+
+def test_build_templates_dir_named_but_missing_is_a_configuration_error(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write(
+        "mkdocs.yml",
+        project.read("mkdocs.yml").replace(
+            "  - evmap:\n", "  - evmap:\n      templates_dir: tmpl\n"
+        ),
+    )
+    assert main(["build", "-f", str(project.config)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"evmap: {project.config}: evmap option 'templates_dir': no such folder: tmpl (relative "
+        "to mkdocs.yml); create it with the templates to override, or leave the option out to "
+        "use evmap's own"
+    ]

@@ -15,6 +15,7 @@ import markdown
 import pytest
 import yaml
 from conftest import REPO, TINY, Project, soup
+from conftest import TEMPLATES as PACKAGE_TEMPLATES
 from evmap.adapters.cli import main
 from evmap.adapters.generate import MARKER, add_meta, derived_config_path
 from evmap.adapters.markdown_toc import NAME as TOC_EXTENSION
@@ -83,7 +84,11 @@ def test_generate_writes_every_page_asset_and_download(
     out = project.root / "generated"
     assert set(tree(out)) == FILES
     assert front(out / "pathways/bdnf-trkb.md") == {"title": "BDNF-TrkB signalling"}
-    assert front(out / "matrix/index.md") == {"title": "Evidence matrix", "hide": ["toc"]}
+    assert front(out / "matrix/index.md") == {
+        "title": "Evidence matrix",
+        "hide": ["toc"],
+        "search": {"exclude": True},
+    }
     body = (out / "pathways/bdnf-trkb.md").read_text("utf-8")
     assert "<h1>BDNF-TrkB signalling</h1>" in body
 
@@ -185,10 +190,7 @@ def test_generate_input_errors_read_as_evmap_check(
 def test_generate_failure_keeps_the_last_folder(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copytree(REPO / "templates", project.root / "templates")
-    project.write(
-        "mkdocs.yml", project.read("mkdocs.yml").replace(str(REPO / "templates"), "templates")
-    )
+    shutil.copytree(PACKAGE_TEMPLATES, project.root / "templates")  # the project's own
     assert generate(project) == 0
     before = tree(project.root / "generated")
     config = derived_config_path(project.config).read_bytes()

@@ -160,7 +160,7 @@ def test_gitinfo_edit_uri_option_overrides_the_derived_one(tmp_path: Path) -> No
         project.read("mkdocs.yml")
         .replace("site_url:", "repo_url: https://gitlab.example.org/lab/map/\nsite_url:")
         .replace("features: [navigation.prune", "features: [content.action.edit, navigation.prune")
-        .replace("      templates_dir:", "      edit_uri: -/edit/trunk/\n      templates_dir:"),
+        .replace("  - evmap:\n", "  - evmap:\n      edit_uri: -/edit/trunk/\n"),
     )
     site = project.build()
     assert (

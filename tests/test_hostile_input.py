@@ -1261,7 +1261,7 @@ def test_build_removes_what_a_killed_build_left(
 ) -> None:
     """A build killed with SIGKILL leaves its staging folder; the next build removes it."""
     cmd = [sys.executable, "-m", "evmap", "build", "-f", str(built.config)]
-    for _ in range(3):
+    for _ in range(10):  # a loaded machine may finish a build between two looks
         process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while not _debris(built.root) and process.poll() is None and time.monotonic() < deadline:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, Project, serving
+from conftest import TEMPLATES as PACKAGE_TEMPLATES
 from evmap.adapters.build import run_mkdocs
 from evmap.core import cache
 from evmap.core.config import load_settings
@@ -129,8 +130,10 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = tmp_path / "site-src"
     root.mkdir()
-    for name in ("content", "docs", "templates"):
+    for name in ("content", "docs"):
         shutil.copytree(REPO / name, root / name)
+    # The project's own templates (overriding evmap's), for the template edit below.
+    shutil.copytree(PACKAGE_TEMPLATES, root / "templates")
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy2(REPO / name, root / name)
     config_file = root / "mkdocs.yml"

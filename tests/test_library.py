@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML, TEMPLATES, TINY, Project, article, soup, write_project
+from conftest import MKDOCS_YML, TINY, Project, article, soup, write_project
 from evmap.adapters.build import BuildFailed
 from evmap.core.bibtex import format_references, load_library_files
 from evmap.core.citations import find_citations
@@ -326,9 +326,7 @@ def library_project(root: Path, style: str | None = None) -> Project:
         options += f"      csl: {style}\n"
     project.write(
         "mkdocs.yml",
-        MKDOCS_YML.format(templates=TEMPLATES, directory_urls="true").replace(
-            "  - evmap:\n", "  - evmap:\n" + options
-        ),
+        MKDOCS_YML.format(directory_urls="true").replace("  - evmap:\n", "  - evmap:\n" + options),
     )
     return project
 

@@ -42,7 +42,7 @@ def _keys(bib: str) -> list[str]:
 def examples_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A copy of the shipped project whose claims and pages cite biblatex-examples.bib."""
     root = tmp_path_factory.mktemp("examples")
-    for folder in ("content", "docs", "templates"):
+    for folder in ("content", "docs"):
         shutil.copytree(REPO / folder, root / folder)
     shutil.rmtree(root / "content" / "references")  # the curators' notes on the old keys
     bib = EXAMPLES.read_text("utf-8")
@@ -55,10 +55,7 @@ def examples_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
         path.write_text(pattern.sub(lambda m: mapping[m.group(1)], path.read_text("utf-8")))
     config = (REPO / "mkdocs.yml").read_text("utf-8")
     # Its entries have no DOIs: a lab would acknowledge that, as here.
-    config = config.replace(
-        "      templates_dir: templates\n",
-        "      templates_dir: templates\n      validation: {missing-doi: ignore}\n",
-    )
+    config = config.replace("  - evmap:\n", "  - evmap:\n      validation: {missing-doi: ignore}\n")
     (root / "mkdocs.yml").write_text(config, "utf-8")
     site = build_site(root / "mkdocs.yml", root / "site", strict=True)
     return site, sorted(set(mapping.values()))

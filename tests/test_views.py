@@ -507,7 +507,7 @@ def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceM
 def test_views_network_at_500_compounds_by_200_pathways_stays_small_and_fast() -> None:
     m = synthetic_map(500, 200, 3000)
     start = time.perf_counter()
-    renderer = Renderer(m, make_environment(TEMPLATES), Urls())
+    renderer = Renderer(m, make_environment([TEMPLATES]), Urls())
     html = renderer.render(PageSpec("network/index.md", "network", "Evidence network"))
     seconds = time.perf_counter() - start
     layout = renderer.context(PageSpec("network/index.md", "network", "N")).data.layout
@@ -532,7 +532,7 @@ def test_views_network_svg_escapes_every_text() -> None:
         [Claim("c", "Says <img src=x onerror=1>.", ("k",), ("p",), (ev(),), HERE)],
         [Reference.formatted("a2020", "article", "A", "", "", {}, HERE)],
     )
-    html = Renderer(m, make_environment(TEMPLATES), Urls()).render(
+    html = Renderer(m, make_environment([TEMPLATES]), Urls()).render(
         PageSpec("network/index.md", "network", "N")
     )
     assert "<script>" not in html and "<img" not in html and "<i>" not in html

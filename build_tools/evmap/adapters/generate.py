@@ -57,12 +57,19 @@ from evmap.core.problems import EvmapError, Problem
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
-from evmap.site.render import PreflightError, Renderer, make_environment, template_error
+from evmap.site.render import (
+    PreflightError,
+    Renderer,
+    make_environment,
+    template_error,
+    template_file,
+)
 from evmap.site.urls import SECTION, PageSpec, Urls
 
 __all__ = [
     "DEFAULT_OUT",
     "MARKER",
+    "UNSEARCHED",
     "GenerateFailed",
     "Generated",
     "LinkStyle",
@@ -83,6 +90,13 @@ HEADER = "# Written by `evmap generate` from {source}: do not edit; run `evmap g
 def derived_config_path(config_file: Path) -> Path:
     """Where the derived configuration of ``config_file`` goes: ``mkdocs.generated.yml``."""
     return config_file.with_name(f"{config_file.stem}.generated{config_file.suffix or '.yml'}")
+
+
+UNSEARCHED = frozenset({"matrix", "network", "reference-index"})
+"""Pages the builder's search leaves out: one table, drawing or list of the whole map, whose
+text grows with it (Zensical refuses a search section of more than 65,536 words, which a
+map of 10,000 claims exceeds), and none of it missing elsewhere: every cell and node links
+to the pages that search finds, every reference of the list has its own page."""
 
 
 class LinkStyle(enum.StrEnum):
@@ -331,11 +345,14 @@ def generated_page(
 
     The title arrives HTML-escaped: neither Zensical's nor MkDocs' templates
     escape ``page.title`` (a name such as ``<b>`` would otherwise be markup). The
-    table of contents is read by :mod:`evmap.adapters.markdown_toc`.
+    table of contents is read by :mod:`evmap.adapters.markdown_toc`. Pages of
+    :data:`UNSEARCHED` are kept out of the builder's search.
     """
     meta: dict[str, Any] = {"title": str(escape(spec.title))}
     if spec.hide:
         meta["hide"] = list(spec.hide)
+    if spec.kind in UNSEARCHED:
+        meta["search"] = {"exclude": True}
     if date is not None:
         meta["revision_date"] = date
     return front_matter(meta) + "\n" + toc_comment(toc or []) + body.rstrip("\n") + "\n"
@@ -485,7 +502,7 @@ def _written_files(docs_dir: Path | None) -> list[str]:
 
 
 def _template_failure(exc: jinja2.TemplateError, page: str, settings: Settings) -> GenerateFailed:
-    path, line, message = template_error(exc, settings.templates_dir)
+    path, line, message = template_error(exc, settings.template_dirs)
     during = f" while rendering {page}" if page else ""
     return GenerateFailed(
         f"evmap: {settings.relative(Path(path))}:{line}: template error{during}: {message}; "
@@ -542,7 +559,7 @@ def generate(
         urls: Urls = SourceUrls()
     else:
         urls = Urls(original.get("use_directory_urls", True) is not False)
-    renderer = Renderer(result.map, make_environment(settings.templates_dir), urls)
+    renderer = Renderer(result.map, make_environment(settings.template_dirs), urls)
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))
     plan = renderer.plan()
@@ -595,7 +612,7 @@ def generate(
                     writer.text(spec.src, generated_page(spec, body, date, toc))
                 _copy_written(writer, settings, written, renderer, history)
                 for asset in ASSETS:
-                    writer.copy(asset, settings.templates_dir / asset)
+                    writer.copy(asset, template_file(settings.template_dirs, asset))
                 for path, content in downloads.items():
                     writer.text(path, content)
                 (staging / MARKER).write_text(

@@ -48,6 +48,7 @@ from evmap.site.render import (
     Renderer,
     make_environment,
     template_error,
+    template_file,
     templates_stamp,
 )
 from evmap.site.urls import PageSpec, Urls
@@ -59,12 +60,13 @@ PROGRESS_EVERY = 1000
 
 
 class _Checked(base.BaseConfigOption[Any]):
-    """An option taken as written: :func:`evmap.core.config.settings_from_options` checks
-    it, as ``evmap check`` does, so the builder and the checker never disagree."""
+    """An option taken as written (None when absent):
+    :func:`evmap.core.config.settings_from_options` checks it and applies its default,
+    as ``evmap check`` does, so the builder and the checker never disagree."""
 
-    def __init__(self, default: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.default = default
+        self.default = None
 
     def run_validation(self, value: object) -> Any:
         return value
@@ -76,7 +78,7 @@ EvidenceMapConfig: type[base.Config] = type(
     (base.Config,),
     {
         "__doc__": "Options of the ``evmap`` plugin in ``mkdocs.yml`` (see ``OPTIONS``).",
-        **{option.name: _Checked(option.default) for option in OPTIONS},
+        **{option.name: _Checked() for option in OPTIONS},
     },
 )
 
@@ -94,7 +96,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.shells: PageShells | None = None
         self.written = 0
         self.env: jinja2.Environment | None = None
-        self.env_dir: Path | None = None
+        self.env_dirs: tuple[Path, ...] = ()
         self.serving = False
         self.theme_bytecode = MemoryBytecodeCache()
 
@@ -115,7 +117,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """Load and validate everything before MkDocs writes anything."""
         root = Path(config.config_file_path).parent.resolve()
         try:
-            self.settings = settings_from_options(root, dict(self.config), config.docs_dir)
+            options: dict[str, Any] = dict(self.config)
+            given = {k: v for k, v in options.items() if v is not None}
+            self.settings = settings_from_options(root, given, config.docs_dir)
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -137,22 +141,24 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             # A one-shot build keeps the map, MkDocs' files and the theme to the end:
             # the collector need not scan them for every page (see on_post_build).
             gc.freeze()
+        dirs = self.settings.template_dirs
         if self.settings.page_shell:
-            theme_dir = str(self.settings.templates_dir / "theme")
-            if theme_dir not in config.theme.dirs:
-                config.theme.dirs.append(theme_dir)
-        # One environment per templates folder for the plugin's life: `mkdocs serve`
-        # rebuilds then reuse compiled templates (Jinja still reloads edited ones).
-        if self.env is None or self.env_dir != self.settings.templates_dir:
-            self.env = make_environment(self.settings.templates_dir)
-            self.env_dir = self.settings.templates_dir
+            for folder in dirs:  # the project's override first, then evmap's own
+                theme_dir = str(folder / "theme")
+                if (folder / "theme").is_dir() and theme_dir not in config.theme.dirs:
+                    config.theme.dirs.append(theme_dir)
+        # One environment per set of template folders for the plugin's life: `mkdocs
+        # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
+        if self.env is None or self.env_dirs != dirs:
+            self.env = make_environment(dirs)
+            self.env_dirs = dirs
         self.previous = self.renderer if self.serving else None
         self.renderer = Renderer(
             result.map,
             self.env,
             Urls(bool(config.use_directory_urls)),
             keep_bodies=self.serving,
-            stamp=templates_stamp(self.settings.templates_dir) if self.serving else None,
+            stamp=templates_stamp(dirs) if self.serving else None,
         )
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
@@ -197,7 +203,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                 f"{config.docs_dir}: " + ", ".join(sorted(clashes))
             )
         for asset in ASSETS:
-            source = self.settings.templates_dir / asset
+            source = template_file(self.settings.template_dirs, asset)
             files.append(File.generated(config, asset, abs_src_path=str(source)))
         bib_name = ", ".join(self.settings.relative(p) for p in self.settings.library_files())
         for path, content in download_files(
@@ -344,7 +350,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
     def _template_failure(self, exc: jinja2.TemplateError, page: str) -> PluginError:
         """The build error of a template error: template, line, and the page if any."""
         assert self.settings is not None
-        path, line, message = template_error(exc, self.settings.templates_dir)
+        path, line, message = template_error(exc, self.settings.template_dirs)
         where = self.settings.relative(Path(path))
         during = f" while rendering {page}" if page else ""
         return PluginError(
@@ -399,7 +405,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                 self.settings.content_dir,
                 *(self.settings.bibtex_paths or (self.settings.bibtex_file,)),
                 *((self.settings.csl,) if self.settings.csl else ()),
-                self.settings.templates_dir,
+                self.settings.templates_dir,  # the project's overrides (evmap's own are fixed)
             ):
                 if path.exists():
                     server.watch(str(path))

@@ -17,6 +17,9 @@ import yaml
 from evmap.core.inputs import check_file
 from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
+# evmap's own page templates, assets and theme override (package data).
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
 
 class ConfigError(Exception):
     """The project configuration (mkdocs.yml, plugin options) is unusable."""
@@ -31,7 +34,8 @@ class Settings:
             relative to it.
         content_dir: Folder holding ``compounds/``, ``pathways/`` and ``claims/``.
         bibtex_file: The BibTeX library (the first, when several are given).
-        templates_dir: Jinja templates of the generated pages.
+        templates_dir: The project's own templates, overriding evmap's file by file
+            (need not exist; see :attr:`template_dirs`).
         severities: Severity of each check where it differs from the default.
         bibtex_paths: Every library path as configured: files, and folders whose
             ``*.bib`` files are read in name order (see :meth:`library_files`).
@@ -54,6 +58,13 @@ class Settings:
     page_shell: bool = True
     edit_uri: str | None = None
     bundle_name: str | None = None
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where templates are looked up, in order: the project's ``templates_dir`` (when
+        it exists), whose files override evmap's own (:data:`PACKAGE_TEMPLATES`) one by one."""
+        own = (self.templates_dir,) if self.templates_dir.is_dir() else ()
+        return (*own, PACKAGE_TEMPLATES)
 
     def library_files(self) -> list[Path]:
         """The library files, in reading order: each configured file, and the ``*.bib``
@@ -116,7 +127,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "templates_dir",
         "templates",
-        "Jinja templates of generated pages, relative to mkdocs.yml.",
+        "Templates overriding evmap's own, file by file, relative to mkdocs.yml "
+        "(optional: a missing default folder means none are overridden).",
     ),
     Option(
         "page_shell",
@@ -246,6 +258,13 @@ def settings_from_options(
     )
     if csl and refused is not None:
         raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    templates = options.get("templates_dir")
+    if templates is not None and not (root / values["templates_dir"]).is_dir():
+        raise ConfigError(
+            f"evmap option 'templates_dir': no such folder: {templates} (relative to mkdocs.yml); "
+            "create it with the templates to override, or leave the option out to use "
+            "evmap's own"
+        )
     if csl and not (root / csl).is_file():
         raise ConfigError(
             f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
@@ -255,7 +274,7 @@ def settings_from_options(
         root=root,
         content_dir=_inside_project(root, values["content_dir"], "content_dir"),
         bibtex_file=paths[0],
-        templates_dir=(root / values["templates_dir"]).resolve(),
+        templates_dir=_inside_project(root, values["templates_dir"], "templates_dir"),
         severities=parse_severities(validation),
         bibtex_paths=paths,
         csl=_inside_project(root, csl, "csl") if csl else None,

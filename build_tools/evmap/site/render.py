@@ -13,7 +13,7 @@ import hashlib
 import posixpath
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,14 +115,16 @@ class Dedent(jinja2.ext.Extension):
         return _INDENT.sub("", source)
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     """The Jinja environment of generated pages: autoescape on, strict undefined, no indentation.
 
+    Templates are looked up in ``template_dirs`` in order, so a project's own folder
+    overrides evmap's defaults file by file (:attr:`evmap.core.config.Settings.template_dirs`).
     Templates get the filter ``plural``: ``{{ n | plural("claim") }}`` gives ``1 claim``,
     ``2 claims``.
     """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -134,11 +136,33 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def templates_stamp(templates_dir: Path) -> str:
-    """Digest of every file under ``templates_dir``: pages rendered from equal stamps agree."""
+def template_files(template_dirs: Sequence[Path]) -> dict[str, Path]:
+    """Every template file by its name (``partials/claim.html``), the first folder's winning."""
+    found: dict[str, Path] = {}
+    for folder in template_dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            found.setdefault(path.relative_to(folder).as_posix(), path)
+    return found
+
+
+def template_file(template_dirs: Sequence[Path], name: str) -> Path:
+    """The file named ``name`` in the first of ``template_dirs`` that has it.
+
+    Raises:
+        FileNotFoundError: when none has it.
+    """
+    for folder in template_dirs:
+        path = folder / name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(2, "no such template file", name)
+
+
+def templates_stamp(template_dirs: Sequence[Path]) -> str:
+    """Digest of every template file in use: pages rendered from equal stamps agree."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0")
+    for name, path in sorted(template_files(template_dirs).items()):
+        digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -814,22 +838,27 @@ def reference_links(reference: Reference) -> list[Link]:
     return links
 
 
-def template_error(exc: jinja2.TemplateError, templates_dir: Path) -> tuple[str, int, str]:
+def template_error(
+    exc: jinja2.TemplateError, template_dirs: Sequence[Path]
+) -> tuple[str, int, str]:
     """Where a template error happened: (template path, line, message).
 
     Syntax errors name their line; errors while rendering (an unknown field, a
     failing filter) are found in the traceback, whose frames Jinja maps back to
-    template lines. The path is the template's as found under ``templates_dir``
-    (the innermost template frame, e.g. a partial); line 0 when none is known.
+    template lines. The path is the template file's (the innermost template frame,
+    e.g. a partial, in whichever of ``template_dirs`` it came from); line 0 when none
+    is known.
     """
     message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0]
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno, message
-    base = str(templates_dir.resolve())
+    bases = tuple(
+        sorted({str(d) for d in template_dirs} | {str(d.resolve()) for d in template_dirs})
+    )
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.startswith(base) and frame.filename.endswith(".html"):
+        if frame.filename.startswith(bases) and frame.filename.endswith(".html"):
             return frame.filename, frame.lineno or 0, message
-    return str(templates_dir), 0, message
+    return str(template_dirs[0]), 0, message
 
 
 def _count(n: int, word: str) -> str:
