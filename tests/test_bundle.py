@@ -262,7 +262,8 @@ def test_bundle_without_npm_ci_says_what_to_run(tmp_path: Path) -> None:
         find_iframe_worker([tmp_path / "project", tmp_path])
     assert str(failure.value) == (
         "the iframe-worker shim (for offline search) is not installed; "
-        f"run 'npm ci' in {tmp_path} (make bundle does), or pass --iframe-worker DIR"
+        f"run 'npm ci' (or 'npm install', without a package-lock.json) in {tmp_path}, "
+        "where package.json pins it, or pass --iframe-worker DIR"
     )
 
 

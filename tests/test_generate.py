@@ -17,7 +17,13 @@ import yaml
 from conftest import REPO, TINY, Project, soup
 from conftest import TEMPLATES as PACKAGE_TEMPLATES
 from evmap.adapters.cli import main
-from evmap.adapters.generate import MARKER, add_meta, derived_config_path
+from evmap.adapters.generate import (
+    MARKER,
+    add_meta,
+    derived_config_path,
+    search_words,
+    unsearched_sections,
+)
 from evmap.adapters.markdown_toc import NAME as TOC_EXTENSION
 from evmap.adapters.markdown_toc import toc_comment
 from gitrepo import DAY, T0, git_env, init_repo  # noqa: F401  (fixture)
@@ -375,3 +381,15 @@ def test_zensical_lock_pins_shared_packages_as_the_main_lock() -> None:
     shared = zensical.keys() & main_lock.keys()
     assert {p: zensical[p] for p in shared} == {p: main_lock[p] for p in shared}
     assert not {"mkdocs", "properdocs", "mkdocs-material"} & zensical.keys()
+
+
+def test_generate_keeps_overlong_sections_from_search() -> None:
+    claims = "".join(
+        f'<section class="claim" id="claim-{n}"><h3>Claim {n}</h3></section>' for n in range(30)
+    )
+    body = f'<h1>P</h1>\n<h2 id="about">About</h2>\n<p>Short.</p>\n<h2 id="claims">Claims (30)</h2>\n{claims}\n'
+    assert search_words(claims) == 60  # "Claim 0" thirty times: the text, not the tags
+    assert unsearched_sections(body, limit=100) == (body, [])
+    kept, left_out = unsearched_sections(body, limit=50)
+    assert left_out == ["claims"]
+    assert kept == body.replace('<h2 id="claims">', '<h2 data-search-exclude id="claims">')

@@ -88,3 +88,87 @@ def test_layout_only_gitinfo_runs_git() -> None:
 def test_layout_package_has_no_loose_modules() -> None:
     loose = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert loose == ["__init__.py", "__main__.py"]
+
+
+def _declared(tree: ast.Module) -> set[str] | None:
+    """The names of a module's ``__all__``, or None when it has none."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            assert isinstance(node.value, ast.List | ast.Tuple)
+            return {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+    return None
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level (in try/if blocks too)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        names.add(name.id)
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if not p.name.startswith("__"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layout_every_module_says_what_it_offers(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    declared = _declared(tree)
+    assert declared is not None, "no __all__"
+    assert sorted(declared - _defined(tree)) == [], "listed in __all__ but not defined"
+
+
+def test_layout_modules_use_only_what_others_offer() -> None:
+    # A name another module of evmap (or a test) imports is part of its module's
+    # offer: it must be in that module's __all__.
+    offers = {
+        ".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): _declared(
+            ast.parse(p.read_text("utf-8"))
+        )
+        for p in MODULES
+    }
+    missing = set()
+    for path in [*PACKAGE.rglob("*.py"), *(PACKAGE.parents[1] / "tests").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in offers:
+                offered = offers[node.module] or set()
+                missing.update(
+                    f"{node.module}.{a.name} (imported by {path.name})"
+                    for a in node.names
+                    if a.name not in offered
+                )
+    assert sorted(missing) == []
+
+
+def test_layout_one_exception_base() -> None:
+    from evmap.core.errors import EvmapError
+
+    raised = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Name) and b.id in ("Exception", "ImportError", "ValueError")
+                for b in node.bases
+            ):
+                raised.append(f"{path.relative_to(PACKAGE)}:{node.name}")
+    # Only the base itself, a private signal of the library reader, and (alongside the
+    # base) the missing builder, an ImportError, derive from Python's exceptions.
+    assert sorted(raised) == [
+        "adapters/builder.py:BuilderMissing",
+        "core/errors.py:EvmapError",
+        "core/library/reader.py:_Unclean",
+    ]
+    import evmap.adapters.builder as builder
+
+    assert issubclass(builder.BuilderMissing, EvmapError)

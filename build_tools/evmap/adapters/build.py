@@ -25,11 +25,25 @@ from mkdocs.exceptions import MkDocsException
 
 from evmap.adapters import builder
 from evmap.core.config import Settings, load_settings
+from evmap.core.errors import EvmapError
 from evmap.core.pipeline import checked_map
-from evmap.core.problems import EvmapError, Problem
+from evmap.core.problems import ContentError, Problem
+
+__all__ = [
+    "STAGING",
+    "BuildFailed",
+    "build_site",
+    "check_inputs",
+    "fresh_plugins",
+    "remove_stale",
+    "run_mkdocs",
+    "serve_site",
+    "site_lock",
+    "warnings_shown",
+]
 
 
-class BuildFailed(Exception):
+class BuildFailed(EvmapError):
     """The site could not be built; the message says why, the old site is intact.
 
     Attributes:
@@ -50,7 +64,7 @@ def check_inputs(config_file: Path, strict: bool) -> Settings:
     settings = load_settings(config_file)
     try:
         checked_map(settings, strict=strict)
-    except EvmapError as exc:
+    except ContentError as exc:
         raise BuildFailed(exc.report(), exc.problems) from None
     return settings
 

@@ -22,12 +22,14 @@ import importlib.util
 import os
 import sys
 
+from evmap.core.errors import EvmapError
+
 __all__ = ["BUILDERS", "NAME", "BuilderMissing", "choose", "require"]
 
 BUILDERS = ("properdocs", "mkdocs")
 
 
-class BuilderMissing(ImportError):
+class BuilderMissing(EvmapError, ImportError):
     """Neither builder is installed, or ``EVMAP_BUILDER`` names one that is not."""
 
 

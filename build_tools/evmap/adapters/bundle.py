@@ -39,8 +39,33 @@ from mkdocs.config.defaults import MkDocsConfig
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
 from evmap.core.config import Settings
+from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.problems import Problem
+
+__all__ = [
+    "NEVER_LOADED",
+    "ONLINE_FEATURES",
+    "SEARCH_LANGUAGES",
+    "SERVER_ONLY",
+    "SHIM_DIR",
+    "SHIM_FILES",
+    "SHIM_PACKAGE",
+    "ZIP_EPOCH",
+    "Bundle",
+    "BundleFailed",
+    "build_bundle",
+    "bundle_name",
+    "bundle_version",
+    "content_date",
+    "drop_unused",
+    "find_iframe_worker",
+    "offline_config",
+    "readme_text",
+    "remote_loads",
+    "slugify",
+    "write_zip",
+]
 
 # The npm package and file Material's offline plugin would load from unpkg.com.
 SHIM_PACKAGE = "iframe-worker"
@@ -60,10 +85,9 @@ ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"
 # The earliest time a zip entry can carry (1980-01-01).
 ZIP_EPOCH = 315532800
 # The evmap checkout (its package.json pins the shim), when evmap runs from one.
-CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-class BundleFailed(Exception):
+class BundleFailed(EvmapError):
     """The bundle could not be made; the message says why. Nothing was written.
 
     Attributes:
@@ -157,7 +181,8 @@ def find_iframe_worker(roots: Sequence[Path]) -> Path:
     where = next((r for r in roots if (r / "package.json").is_file()), roots[0])
     raise BundleFailed(
         f"the {SHIM_PACKAGE} shim (for offline search) is not installed; "
-        f"run 'npm ci' in {where} (make bundle does), or pass --iframe-worker DIR"
+        f"run 'npm ci' (or 'npm install', without a package-lock.json) in {where}, "
+        "where package.json pins it, or pass --iframe-worker DIR"
     )
 
 
@@ -296,7 +321,7 @@ def build_bundle(
         settings = check_inputs(config_file, strict)
     except BuildFailed as exc:
         raise BundleFailed(str(exc), exc.problems) from None
-    package = iframe_worker or find_iframe_worker([settings.root, CHECKOUT])
+    package = iframe_worker or find_iframe_worker([settings.root])
     version = version or bundle_version(settings.root)
     epoch = source_date_epoch()
     date = content_date(epoch)

@@ -17,8 +17,23 @@ from typing import NoReturn
 from evmap import __version__
 from evmap.adapters import builder
 from evmap.core.config import ConfigError, load_settings
+from evmap.core.errors import EvmapError
 from evmap.core.pipeline import check
 from evmap.core.problems import Problem, Severity, summary_line
+from evmap.core.vocab import plural
+
+__all__ = [
+    "cmd_build",
+    "cmd_bundle",
+    "cmd_check",
+    "cmd_diff",
+    "cmd_generate",
+    "cmd_new",
+    "cmd_serve",
+    "main",
+    "make_parser",
+    "run",
+]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -41,12 +56,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(summary_line(errors, warnings - (warnings if args.strict else 0)), file=sys.stderr)
         return EXIT_PROBLEMS
     m = result.map
-    print(
-        f"evmap: ok: {len(m.claims)} claims, {len(m.compounds)} compounds, "
-        f"{len(m.pathways)} pathways, {len(m.references)} references"
-        + (f", {warnings} warnings" if warnings else ""),
-        file=sys.stderr,
-    )
+    counts = [
+        plural(len(m.claims), "claim"),
+        plural(len(m.compounds), "compound"),
+        plural(len(m.pathways), "pathway"),
+        plural(len(m.references), "reference"),
+        *([plural(warnings, "warning")] if warnings else []),
+    ]
+    print(f"evmap: ok: {', '.join(counts)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -165,11 +182,31 @@ def cmd_generate(args: argparse.Namespace) -> int:
     def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
+    if done.unsearched:
+        print(
+            "evmap: warning: left out of search, too long for Zensical's (at most 65,536 "
+            "words a section): " + ", ".join(done.unsearched),
+            file=sys.stderr,
+        )
     print(
         f"evmap: {done.generated} generated and {done.written} hand-written pages written to "
         f"{shown(done.out_dir)}; build with: zensical build -f {shown(done.config_file)}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new project that ``evmap build`` builds at once."""
+    from evmap.adapters.scaffold import ScaffoldFailed, new_project
+
+    try:
+        project = new_project(Path(args.folder), args.name, templates=args.templates)
+    except ScaffoldFailed as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"evmap: new project in {project.root} ({len(project.files)} files)", file=sys.stderr)
+    print(f"next: cd {project.root} && evmap build  (or evmap serve)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -259,6 +296,16 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_generate.set_defaults(func=cmd_generate)
 
+    p_new = sub.add_parser("new", help="write a new evidence-map project that builds at once")
+    p_new.add_argument("folder", help="the project's folder (created; must be empty)")
+    p_new.add_argument("--name", help="the site's name (default: from the folder's name)")
+    p_new.add_argument(
+        "--templates",
+        action="store_true",
+        help="copy evmap's templates into templates/ to edit them (each overrides evmap's)",
+    )
+    p_new.set_defaults(func=cmd_new)
+
     p_diff = sub.add_parser("diff", help="compare the evidence maps of two revisions or folders")
     p_diff.add_argument("base", help="git revision or folder to compare from, e.g. origin/main")
     p_diff.add_argument("head", help="git revision or folder to compare to, e.g. HEAD or .")
@@ -290,6 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, builder.BuilderMissing) as exc:
         print(f"evmap: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except EvmapError as exc:  # any other failure evmap explains (the commands catch theirs)
+        message = str(exc)
+        print(message if message.startswith("evmap:") else f"evmap: {message}", file=sys.stderr)
+        return EXIT_PROBLEMS
     return code
 
 

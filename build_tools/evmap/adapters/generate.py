@@ -32,6 +32,7 @@ import contextlib
 import enum
 import fcntl
 import glob
+import html as html_module
 import math
 import os
 import re
@@ -51,9 +52,10 @@ from evmap.adapters.markdown_toc import toc_comment
 from evmap.core.bibtex import FormatError
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import ConfigError, Settings, load_settings
+from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import checked_map, format_map_references
-from evmap.core.problems import EvmapError, Problem
+from evmap.core.problems import ContentError, Problem
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
@@ -69,14 +71,18 @@ from evmap.site.urls import SECTION, PageSpec, Urls
 __all__ = [
     "DEFAULT_OUT",
     "MARKER",
+    "SEARCH_WORDS",
     "UNSEARCHED",
     "GenerateFailed",
     "Generated",
     "LinkStyle",
     "SourceUrls",
+    "add_meta",
     "derive_config",
     "derived_config_path",
     "generate",
+    "search_words",
+    "unsearched_sections",
 ]
 
 DEFAULT_OUT = "generated"
@@ -97,6 +103,47 @@ UNSEARCHED = frozenset({"matrix", "network", "reference-index"})
 text grows with it (Zensical refuses a search section of more than 65,536 words, which a
 map of 10,000 claims exceeds), and none of it missing elsewhere: every cell and node links
 to the pages that search finds, every reference of the list has its own page."""
+
+
+SEARCH_WORDS = 50_000
+"""The most words one section of a generated page may give the builder's search.
+
+Zensical 0.0.73 fails the whole build when one section of a page (the text between two
+headings) has more than 65,536 words ("token positions") for its search index; a pathway
+with about 380 claims has that many in its Claims section. A longer section is kept out of
+search (``data-search-exclude``, which Zensical and Material honour), with a margin for
+the difference between this count and Zensical's."""
+
+_TAG = re.compile(r"<[^>]*>")
+# Zensical's (and Material's) default search separator: what splits a text into words.
+_SEPARATOR = re.compile(r"[\s\-_,:!=\[\]()\\\"`/]+|\.(?!\d)")
+_SECTION = re.compile(r"<h2(?=[\s>])")
+
+
+def search_words(html: str) -> int:
+    """How many words the search index would take from ``html`` (its text, not its tags)."""
+    return sum(1 for word in _SEPARATOR.split(html_module.unescape(_TAG.sub(" ", html))) if word)
+
+
+def unsearched_sections(body: str, limit: int = SEARCH_WORDS) -> tuple[str, list[str]]:
+    """``body`` with each ``<h2>`` section of more than ``limit`` words kept out of search.
+
+    Returns the body and the ids of the sections left out. A section is measured only
+    when its HTML is long enough to hold that many words (two characters each at least).
+    """
+    starts = [m.start() for m in _SECTION.finditer(body)]
+    left_out: list[str] = []
+    parts: list[str] = []
+    done = 0
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(body)
+        section = body[start:end]
+        if len(section) > 2 * limit and search_words(section) > limit:
+            match = re.match(r'<h2[^>]*\bid="([^"]*)"', section)
+            left_out.append(match.group(1) if match else "")
+            parts.append(body[done:start] + "<h2 data-search-exclude" + section[3:])
+            done = end
+    return "".join(parts) + body[done:], left_out
 
 
 class LinkStyle(enum.StrEnum):
@@ -130,7 +177,7 @@ class SourceUrls(Urls):
         return "../" * src.count("/")
 
 
-class GenerateFailed(Exception):
+class GenerateFailed(EvmapError):
     """Nothing was generated; the message says why, the last generated folder is intact.
 
     Attributes:
@@ -152,6 +199,8 @@ class Generated:
         generated: Generated pages written (home, indexes, views, entity pages).
         written: Hand-written pages copied.
         files: Every file written into the docs folder.
+        unsearched: Sections too long for the builder's search, left out of it
+            (``pathways/mglur5.md#claims``; see :data:`SEARCH_WORDS`).
     """
 
     out_dir: Path
@@ -159,6 +208,7 @@ class Generated:
     generated: int
     written: int
     files: int
+    unsearched: tuple[str, ...] = ()
 
 
 # -- the project's configuration, read and written with its tags ----------------
@@ -548,7 +598,7 @@ def generate(
     check_targets(out, derived, settings, site)
     try:
         result = checked_map(settings, strict=strict)
-    except EvmapError as exc:
+    except ContentError as exc:
         raise GenerateFailed(exc.report(), exc.problems) from None
     try:
         format_map_references(settings, result.map)
@@ -602,12 +652,16 @@ def generate(
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
             try:
                 writer = _Writer(staging)
+                unsearched: list[str] = []
                 for spec in plan:
                     try:
                         body = renderer.render(spec)
                     except jinja2.TemplateError as exc:
                         raise _template_failure(exc, spec.src, settings) from None
                     date = history.date(inputs[spec.src])
+                    if spec.kind not in UNSEARCHED:
+                        body, left_out = unsearched_sections(body)
+                        unsearched += [f"{spec.src}#{section}" for section in left_out]
                     toc = renderer.toc(spec)
                     writer.text(spec.src, generated_page(spec, body, date, toc))
                 _copy_written(writer, settings, written, renderer, history)
@@ -632,7 +686,7 @@ def generate(
             f"evmap: cannot write {out}: {exc.strerror or type(exc).__name__} ({where}); check "
             "that the folder and its parent are writable, or pass -o to generate elsewhere"
         ) from None
-    return Generated(out, derived, len(plan), len(renderer.docs), writer.count)
+    return Generated(out, derived, len(plan), len(renderer.docs), writer.count, tuple(unsearched))
 
 
 def _copy_written(

@@ -38,7 +38,7 @@ from evmap.core.gitinfo import (
 )
 from evmap.core.load import save_cache
 from evmap.core.pipeline import checked_map, format_map_references
-from evmap.core.problems import EvmapError, Severity
+from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
@@ -52,6 +52,14 @@ from evmap.site.render import (
     templates_stamp,
 )
 from evmap.site.urls import PageSpec, Urls
+
+__all__ = [
+    "PROGRESS_EVERY",
+    "EvidenceMapConfig",
+    "EvidenceMapPlugin",
+    "MemoryBytecodeCache",
+    "default_nav",
+]
 
 log = get_plugin_logger(__name__)
 # Long builds say how far they are every this many pages (INFO: `mkdocs build`
@@ -128,7 +136,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             )
         except ConfigError as exc:
             raise PluginError(f"evmap: {exc}") from None
-        except EvmapError as exc:
+        except ContentError as exc:
             raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
         for problem in result.problems:
             if problem.severity is Severity.WARNING:

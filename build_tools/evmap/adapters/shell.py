@@ -34,6 +34,25 @@ import jinja2
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
+__all__ = [
+    "CANONICAL",
+    "CONTENT",
+    "DATE",
+    "EDIT",
+    "MARK",
+    "SHELL_TEMPLATE",
+    "TITLE",
+    "TOC_ID",
+    "TOC_NAME",
+    "TOC_TEMPLATE",
+    "PageShells",
+    "Shell",
+    "TocKey",
+    "comparable",
+    "squeeze",
+    "stub_markdown_render",
+]
+
 # Placeholders: plain letters and digits, so no template filter alters them.
 TITLE = "EVMAPSHELLTITLEx7q"
 CONTENT = "EVMAPSHELLCONTENTx7q"

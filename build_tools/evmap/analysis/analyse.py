@@ -11,6 +11,8 @@ from evmap.analysis.matrix import NO_COMPOUND, Cell, pool_cells
 from evmap.analysis.summary import EvidenceSummary, ItemRef, summarise
 from evmap.core.model import Claim, EvidenceMap, Stance
 
+__all__ = ["MapAnalysis", "analyse_map"]
+
 
 @dataclass(frozen=True, slots=True)
 class MapAnalysis:

@@ -28,6 +28,19 @@ from dataclasses import dataclass
 from evmap.core.model import Claim, Evidence, EvidenceType, Grade, ReferenceKind, Stance
 from evmap.core.vocab import GRADE_LABELS, GRADES, TYPE_LABELS, TYPE_STRENGTH
 
+__all__ = [
+    "MIN_STUDIES",
+    "START_GRADE",
+    "Certainty",
+    "Consistency",
+    "KindOf",
+    "consistency_of",
+    "derive_certainty",
+    "grade_claim",
+    "is_second_hand",
+    "studies_of",
+]
+
 START_GRADE: Mapping[EvidenceType, Grade] = {
     EvidenceType.CLINICAL: Grade.HIGH,
     EvidenceType.IN_VIVO: Grade.MODERATE,

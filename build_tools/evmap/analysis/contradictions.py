@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from evmap.core.model import Evidence, Stance
 
+__all__ = ["Contradiction", "find_contradiction", "model_label"]
+
 
 def model_label(ev: Evidence) -> str:
     """The model of an evidence item with its type, e.g. ``"mouse, CSDS (in-vivo)"``."""

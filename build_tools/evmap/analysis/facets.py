@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from evmap.core.model import Claim, EvidenceMap, EvidenceType
 from evmap.core.vocab import SPECIES_LABELS, TYPE_LABELS, TYPE_STRENGTH
 
+__all__ = ["FACETS", "FacetIndex", "facet_index", "facet_label", "facet_values", "slugify"]
+
 
 def slugify(text: str) -> str:
     """Lowercase ASCII slug of free text, for anchors (``"CSDS mice"`` -> ``"csds-mice"``)."""

@@ -17,6 +17,20 @@ from evmap.analysis.contradictions import Contradiction, find_contradiction
 from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Stance
 from evmap.core.vocab import category_order
 
+__all__ = [
+    "NO_COMPOUND",
+    "Balance",
+    "Cell",
+    "CellItem",
+    "balance_of",
+    "balance_of_items",
+    "cell_anchor",
+    "compound_rows",
+    "item_pairs",
+    "pathway_columns",
+    "pool_cells",
+]
+
 NO_COMPOUND = ""
 """Row key of the matrix row holding claims that name no compound."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+__all__ = ["SWEEPS", "LayerEdges", "crossings", "order_layers", "ordered_layers"]
+
 SWEEPS = 8
 LayerEdges = dict[tuple[str, str], float]
 

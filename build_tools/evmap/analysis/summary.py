@@ -18,6 +18,8 @@ from evmap.analysis.certainty import Certainty
 from evmap.core.model import Claim, EvidenceMap, Grade, Stance
 from evmap.core.vocab import GRADES
 
+__all__ = ["TOP_SOURCES", "EvidenceSummary", "ItemRef", "SourceUse", "summarise", "weight_order"]
+
 TOP_SOURCES = 3
 """How many of the most relied-on sources a summary names."""
 

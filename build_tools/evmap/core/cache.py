@@ -26,6 +26,8 @@ from typing import Any
 
 from evmap import __version__
 
+__all__ = ["cache_dir", "code_version", "read", "write"]
+
 
 @cache
 def code_version() -> str:

@@ -22,6 +22,16 @@ from pathlib import Path
 from evmap.core.inputs import scan_folder
 from evmap.core.problems import Check, Problem
 
+__all__ = [
+    "Citation",
+    "CitationItem",
+    "CitedReference",
+    "DocCitation",
+    "cite_markdown",
+    "find_citations",
+    "scan_docs",
+]
+
 # One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link).
 _GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
 _ITEM = re.compile(

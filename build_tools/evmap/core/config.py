@@ -14,14 +14,28 @@ from typing import Any
 
 import yaml
 
+from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
 from evmap.core.problems import Check, Severity, default_severity, did_you_mean
+
+__all__ = [
+    "DEFAULTS",
+    "OPTIONS",
+    "OPTION_NAMES",
+    "PACKAGE_TEMPLATES",
+    "ConfigError",
+    "Option",
+    "Settings",
+    "load_settings",
+    "parse_severities",
+    "settings_from_options",
+]
 
 # evmap's own page templates, assets and theme override (package data).
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-class ConfigError(Exception):
+class ConfigError(EvmapError):
     """The project configuration (mkdocs.yml, plugin options) is unusable."""
 
 

@@ -29,6 +29,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from evmap.core.errors import EvmapError
+
+__all__ = [
+    "GitError",
+    "SourceHistory",
+    "describe",
+    "export_revision",
+    "format_date",
+    "git",
+    "git_text",
+    "head_commit",
+    "join_edit_url",
+    "read_commit_times",
+    "repository_edit_uri",
+    "source_date_epoch",
+]
+
 log = logging.getLogger(__name__)
 
 # Marks the start of a commit in the ``git log`` output; file names cannot contain it.
@@ -37,7 +54,7 @@ _COMMIT = "\x01"
 _ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
 
 
-class GitError(Exception):
+class GitError(EvmapError):
     """git is missing, or a git command failed (the message is git's last line)."""
 
 

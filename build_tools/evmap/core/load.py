@@ -37,6 +37,24 @@ from evmap.core.problems import Check, Problem
 from evmap.core.schema import check_entry, describe_value
 from evmap.core.yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
 
+__all__ = [
+    "FILE_LOST",
+    "FOLDERS",
+    "LIBRARY_LOST",
+    "LOST_ENTRIES",
+    "PARALLEL_MIN_BYTES",
+    "SUFFIXES",
+    "Content",
+    "FileKey",
+    "Job",
+    "batches",
+    "internal_error",
+    "load_content",
+    "load_file",
+    "save_cache",
+    "scan_content",
+]
+
 # content/<folder>/ holds the entries of each kind.
 FOLDERS = {
     "compound": "compounds",

@@ -15,6 +15,31 @@ from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
+__all__ = [
+    "LINK_FIELDS",
+    "CertaintyOverride",
+    "Claim",
+    "Compound",
+    "Evidence",
+    "EvidenceMap",
+    "EvidenceType",
+    "Grade",
+    "ModelSystem",
+    "NoteType",
+    "Pathway",
+    "Reference",
+    "ReferenceInfo",
+    "ReferenceKind",
+    "ReferenceNote",
+    "ReferenceText",
+    "Source",
+    "Stance",
+    "build_map",
+    "reference_slug",
+    "written_as",
+    "yaml_fields",
+]
+
 
 class _Pickles:
     """Pickles as ``cls(*fields)``: several times faster to load than the dataclass default.

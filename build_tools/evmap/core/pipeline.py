@@ -16,8 +16,10 @@ from evmap.core import cache
 from evmap.core.bibtex import format_references
 from evmap.core.config import Settings
 from evmap.core.model import EvidenceMap, Reference
-from evmap.core.problems import EvmapError
+from evmap.core.problems import ContentError
 from evmap.core.validate import CheckResult, check_project
+
+__all__ = ["check", "checked_map", "collector_paused", "format_map_references"]
 
 
 @contextlib.contextmanager
@@ -48,11 +50,11 @@ def checked_map(settings: Settings, strict: bool = False, persist: bool = True) 
     """Like :func:`check`, but raise when anything fails the build.
 
     Raises:
-        EvmapError: with every problem (errors, and warnings when ``strict``).
+        ContentError: with every problem (errors, and warnings when ``strict``).
     """
     result = check(settings, persist)
     if result.errors(strict):
-        raise EvmapError(result.problems)
+        raise ContentError(result.problems)
     return result
 
 

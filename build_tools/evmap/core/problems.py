@@ -11,6 +11,22 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from evmap.core.errors import EvmapError
+
+__all__ = [
+    "DEFAULT_IGNORED",
+    "DEFAULT_WARNINGS",
+    "Check",
+    "ContentError",
+    "Problem",
+    "Severity",
+    "default_severity",
+    "did_you_mean",
+    "fold_consequences",
+    "sort_problems",
+    "summary_line",
+]
+
 
 class Severity(enum.StrEnum):
     """How serious a problem is; ``--strict`` turns warnings into errors."""
@@ -133,7 +149,7 @@ def fold_consequences(problems: Sequence[Problem]) -> list[Problem]:
     return folded + [p for p in problems if not p.hides and p.check not in hidden]
 
 
-class EvmapError(Exception):
+class ContentError(EvmapError):
     """Raised by the core when inputs have errors; carries every problem found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

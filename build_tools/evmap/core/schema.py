@@ -20,6 +20,22 @@ import fastjsonschema
 from evmap.core.problems import Check, Problem, did_you_mean
 from evmap.core.yamlio import LineDict, LineList
 
+__all__ = [
+    "ID_FIELDS",
+    "KINDS",
+    "SCHEMA_DIR",
+    "check_entry",
+    "describe_path",
+    "describe_value",
+    "entry_validator",
+    "fast_validator",
+    "is_valid_entry",
+    "line_at",
+    "load_schema",
+    "quoted",
+    "schema_path",
+]
+
 if TYPE_CHECKING:  # jsonschema loads only to explain an invalid entry (a check's startup)
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError

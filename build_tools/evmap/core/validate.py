@@ -35,6 +35,22 @@ from evmap.core.problems import (
     sort_problems,
 )
 
+__all__ = [
+    "CheckResult",
+    "check_claims",
+    "check_compounds",
+    "check_doc_citations",
+    "check_duplicate_ids",
+    "check_not_empty",
+    "check_pathways",
+    "check_project",
+    "check_reference_info",
+    "check_references",
+    "check_sources",
+    "cited_keys",
+    "validate_content",
+]
+
 
 def _line(lines: Sequence[int], index: int, fallback: int) -> int:
     return lines[index] if index < len(lines) else fallback

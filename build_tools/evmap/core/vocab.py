@@ -15,6 +15,25 @@ from functools import cache
 from evmap.core.model import EvidenceType, Grade, NoteType, ReferenceKind, Stance
 from evmap.core.schema import load_schema
 
+__all__ = [
+    "CATEGORY_LABELS",
+    "FLAG_GLYPH",
+    "GRADES",
+    "GRADE_LABELS",
+    "GRADE_SYMBOLS",
+    "KIND_LABELS",
+    "NOTE_LABELS",
+    "REFERENCE_KIND_LABELS",
+    "SERIOUS_NOTES",
+    "SPECIES_LABELS",
+    "STANCE_GLYPHS",
+    "STANCE_LABELS",
+    "TYPE_LABELS",
+    "TYPE_STRENGTH",
+    "category_order",
+    "plural",
+]
+
 STANCE_LABELS: Mapping[Stance, str] = {
     Stance.SUPPORTS: "Supports",
     Stance.CONTRADICTS: "Contradicts",

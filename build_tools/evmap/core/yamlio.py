@@ -21,6 +21,20 @@ from typing import Any
 
 import yaml
 
+from evmap.core.errors import EvmapError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_INT",
+    "LineDict",
+    "LineList",
+    "YamlError",
+    "decode_text",
+    "invisible_message",
+    "load_yaml",
+]
+
 # Files larger than this are refused before parsing; a claims file of a
 # hundred claims is well under 200 KB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -79,7 +93,7 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class YamlError(Exception):
+class YamlError(EvmapError):
     """A file that is not acceptable YAML; ``line`` is 1-based (0: whole file)."""
 
     def __init__(self, line: int, message: str) -> None:

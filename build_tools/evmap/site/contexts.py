@@ -17,6 +17,25 @@ from markupsafe import Markup
 from evmap.core.model import Compound, Pathway, Reference
 from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
 
+__all__ = [
+    "CategoryGroup",
+    "CitationView",
+    "ClaimView",
+    "CompoundPage",
+    "EvidenceView",
+    "GradeCount",
+    "IndexPage",
+    "Link",
+    "NoteBadge",
+    "PageContext",
+    "PathwayPage",
+    "ReferenceClaim",
+    "ReferencePage",
+    "SourceCount",
+    "SummaryView",
+    "TreeRow",
+]
+
 
 @dataclass(frozen=True)
 class Link:

@@ -39,6 +39,7 @@ from pathlib import Path
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import NO_COMPOUND, Cell
 from evmap.core.config import load_settings
+from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import GitError, export_revision
 from evmap.core.model import (
     Claim,
@@ -54,6 +55,27 @@ from evmap.core.problems import Problem, summary_line
 from evmap.core.vocab import GRADE_LABELS, STANCE_GLYPHS
 from evmap.site.incremental import claim_pages
 from evmap.site.urls import Urls
+
+__all__ = [
+    "ADDED",
+    "GROUP_MIN",
+    "REMOVED",
+    "TITLE_CHARS",
+    "TWO_SIDED",
+    "Change",
+    "ChangeKind",
+    "DiffInputError",
+    "Entity",
+    "Entry",
+    "Listed",
+    "MapDiff",
+    "SitePage",
+    "diff_maps",
+    "diff_projects",
+    "group_changes",
+    "load_side",
+    "pair_evidence",
+]
 
 
 class Entity(enum.StrEnum):
@@ -137,7 +159,7 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(ChangeKind)}
 _ENTITY_ORDER = {entity: i for i, entity in enumerate(Entity)}
 
 
-class DiffInputError(Exception):
+class DiffInputError(EvmapError):
     """A side of the diff could not be read, or its content has errors.
 
     Attributes:

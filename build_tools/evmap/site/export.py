@@ -20,6 +20,30 @@ from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
 
+__all__ = [
+    "BIBTEX_DOWNLOAD",
+    "CSV_COLUMNS",
+    "CSV_DOWNLOAD",
+    "DOWNLOADS",
+    "FORMULA_STARTS",
+    "JSON_DOWNLOAD",
+    "LIST_SEPARATOR",
+    "REFERENCES_SCRIPT",
+    "Download",
+    "cited_bibtex",
+    "claim_record",
+    "compound_record",
+    "csv_cell",
+    "download_files",
+    "entry_text",
+    "evidence_record",
+    "map_to_csv",
+    "map_to_json",
+    "pathway_record",
+    "preview_text",
+    "references_script",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Download:

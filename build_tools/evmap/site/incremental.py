@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from evmap.core.model import Claim, Compound, EvidenceMap, Pathway
 from evmap.site.urls import PageSpec
 
+__all__ = ["Subject", "all_inputs", "claim_pages", "page_inputs", "stale_subjects"]
+
 Subject = tuple[str, str]
 """An entity page by its kind and subject id, e.g. ``("pathway", "bdnf-trkb")``."""
 

@@ -25,6 +25,22 @@ from evmap.core.model import Claim, EvidenceMap, Stance
 from evmap.core.vocab import FLAG_GLYPH, GRADE_LABELS, plural
 from evmap.site.views import Linker, cell_href
 
+__all__ = [
+    "CHAR_WIDTH",
+    "CLAIM_NODE_LIMIT",
+    "HEADER",
+    "LABEL_CHARS",
+    "MARGIN",
+    "ROW_HEIGHT",
+    "NetColumn",
+    "NetEdge",
+    "NetNode",
+    "NetworkLayout",
+    "NetworkPage",
+    "layout_network",
+    "network_page",
+]
+
 CLAIM_NODE_LIMIT = 150
 """Above this many claims the network joins compounds to pathways directly, one edge per pair."""
 ROW_HEIGHT = 22.0

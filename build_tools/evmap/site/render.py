@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from evmap.analysis.analyse import analyse_map
 from evmap.analysis.facets import facet_index
 from evmap.analysis.summary import EvidenceSummary, weight_order
+from evmap.core.errors import EvmapError
 from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
 from evmap.core.vocab import (
@@ -63,6 +64,29 @@ from evmap.site.export import DOWNLOADS
 from evmap.site.incremental import stale_subjects
 from evmap.site.network import network_page
 from evmap.site.urls import SECTION, PageSpec, Urls
+
+__all__ = [
+    "CERTAINTY_DOC",
+    "GLOSSARY",
+    "GLOSSARY_TERMS",
+    "OWN_SEARCH_KINDS",
+    "TOC_CHARS",
+    "TOC_CLAIMS",
+    "VIEW_KINDS",
+    "Dedent",
+    "PageLinker",
+    "PreflightError",
+    "Renderer",
+    "identifier_links",
+    "make_environment",
+    "model_text",
+    "reference_links",
+    "shorten",
+    "template_error",
+    "template_file",
+    "template_files",
+    "templates_stamp",
+]
 
 # Pages indexed by our own compact search entries (see Renderer.search_entries),
 # not by the search plugin parsing their HTML: entity pages and the wide views.
@@ -167,7 +191,7 @@ def templates_stamp(template_dirs: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-class PreflightError(Exception):
+class PreflightError(EvmapError):
     """A template error found by :meth:`Renderer.preflight`.
 
     Attributes:

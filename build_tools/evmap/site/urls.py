@@ -9,6 +9,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+__all__ = ["PAGE_KINDS", "SECTION", "VIEW_PAGES", "PageSpec", "Urls"]
+
 PAGE_KINDS = (
     "home",
     "pathway-index",

@@ -29,6 +29,39 @@ from evmap.core.vocab import (
     plural,
 )
 
+__all__ = [
+    "CODE_DIGITS",
+    "FACET_LIST_LIMIT",
+    "SOURCE_LABELS",
+    "Anchor",
+    "CellDetail",
+    "CertaintyView",
+    "ClaimLine",
+    "ColumnGroup",
+    "FacetChip",
+    "FacetEntry",
+    "FacetGroup",
+    "FilterGroup",
+    "FilterOption",
+    "FlagView",
+    "Linker",
+    "MatrixCell",
+    "MatrixPage",
+    "MatrixRow",
+    "PairFlag",
+    "cell_glyphs",
+    "cell_href",
+    "certainty_view",
+    "facet_chips",
+    "facet_groups",
+    "filter_codes",
+    "filter_groups",
+    "flag_view",
+    "item_code",
+    "matrix_page",
+    "pair_flags",
+]
+
 FACET_LIST_LIMIT = 50
 """Claims listed under one facet value on the matrix page; the filters find the rest."""
 

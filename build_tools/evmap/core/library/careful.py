@@ -23,6 +23,8 @@ from pybtex.scanner import PybtexSyntaxError
 from evmap.core.library.reader import RawEntry, StringDef
 from evmap.core.problems import Check, Problem
 
+__all__ = ["CarefulRead", "read_carefully"]
+
 # Where each entry starts: "@type{key," at the start of a line (comments excluded).
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _NON_ENTRIES = {"comment", "preamble", "string"}

@@ -35,8 +35,30 @@ from pathlib import Path
 
 import nh3
 
+from evmap.core.errors import EvmapError
 from evmap.core.library.links import doi_href, url_href
 from evmap.core.model import ReferenceText
+
+__all__ = [
+    "CHUNK",
+    "DEFAULT_STYLE",
+    "HEAP",
+    "TIMEOUT_S",
+    "WORKERS",
+    "CitationStyle",
+    "EntryToFormat",
+    "FormatError",
+    "FormatJob",
+    "clean_html",
+    "default_style_path",
+    "format_jobs",
+    "load_style",
+    "make_job",
+    "pandoc_path",
+    "pandoc_version",
+    "plain_text",
+    "reference_text",
+]
 
 # Entries per pandoc run, and runs at a time (the machines have two cores).
 CHUNK = 200
@@ -71,7 +93,7 @@ _MONTH_NUMBERS = {
 }
 
 
-class FormatError(Exception):
+class FormatError(EvmapError):
     """pandoc could not format the references (not installed, failed, timed out)."""
 
 

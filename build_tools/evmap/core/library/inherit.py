@@ -15,6 +15,16 @@ from collections.abc import Iterator, Mapping
 from evmap.core.library.reader import RawEntry
 from evmap.core.problems import Check, Problem
 
+__all__ = [
+    "MAPPINGS",
+    "NOT_INHERITED",
+    "TYPE_ALIASES",
+    "ancestors",
+    "entry_type",
+    "parent_keys",
+    "resolve",
+]
+
 # Types that are one another's aliases in BibTeX and biblatex.
 TYPE_ALIASES = {"conference": "inproceedings", "electronic": "online", "www": "online"}
 

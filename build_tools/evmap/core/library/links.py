@@ -13,6 +13,19 @@ from urllib.parse import quote
 
 from evmap.core.problems import Check, Problem
 
+__all__ = [
+    "ARXIV_PATTERN",
+    "DOI_PATTERN",
+    "LINK_NAMES",
+    "PMID_PATTERN",
+    "URL_PATTERN",
+    "arxiv_href",
+    "check_links",
+    "doi_href",
+    "pmid_href",
+    "url_href",
+]
+
 # "10.<registrant>/<suffix>": any registered DOI, SICI ones with <>;() included.
 DOI_PATTERN = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,9}$")

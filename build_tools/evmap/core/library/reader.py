@@ -21,6 +21,18 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+__all__ = [
+    "MONTHS",
+    "MONTH_MACROS",
+    "MONTH_NAMES",
+    "PERSON_FIELDS",
+    "Lines",
+    "ParsedFile",
+    "RawEntry",
+    "StringDef",
+    "read_file",
+]
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = (
     "January",

@@ -1,0 +1,151 @@
+"""``evmap new``: a project that builds at once; and evmap installed from its wheel alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, TEMPLATES, article, soup
+from evmap.adapters.cli import main
+from evmap.adapters.scaffold import SCAFFOLD
+from test_workflows import PINNED, evmap_calls, make_parser, run_scripts
+
+
+def test_new_project_builds_strictly_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["new", str(tmp_path / "lab-map")]) == 0
+    root = tmp_path / "lab-map"
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
+        ".github/workflows/site.yml",
+        ".gitignore",
+        "content/claims/example.yml",
+        "content/compounds/ketamine.yml",
+        "content/pathways/antidepressant-response.yml",
+        "docs/about.md",
+        "mkdocs.yml",
+        "package.json",
+        "references.bib",
+        "requirements.txt",
+    ]
+    assert "site_name: Lab map evidence map\n" in (root / "mkdocs.yml").read_text("utf-8")
+    capsys.readouterr()
+    monkeypatch.chdir(root)  # as a user would: cd lab-map && evmap build
+    assert main(["check", "--strict"]) == 0
+    assert main(["build", "--strict"]) == 0
+    site = root / "site"
+    for page in (
+        "index.html",
+        "about/index.html",
+        "pathways/antidepressant-response/index.html",
+        "compounds/ketamine/index.html",
+        "references/berman2000/index.html",
+        "references/phillips2019/index.html",
+        "matrix/index.html",
+        "network/index.html",
+    ):
+        assert (site / page).is_file(), page
+    about = article(site / "about/index.html")
+    assert {a["href"] for a in about.select("a.evmap-cite")} == {"../references/berman2000/"}
+    pathway = soup(site / "pathways/antidepressant-response/index.html")
+    assert "One sub-anaesthetic intravenous dose" in pathway.get_text()
+
+
+def test_new_refuses_a_folder_that_holds_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine", "utf-8")
+    assert main(["new", str(tmp_path / "taken")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"evmap: {tmp_path / 'taken'} already exists and is not an empty folder; "
+        "give a new folder's name"
+    ]
+    assert [p.name for p in (tmp_path / "taken").iterdir()] == ["notes.txt"]
+
+
+def test_new_with_templates_copies_them_to_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "custom"
+    assert main(["new", str(root), "--templates", "--name", "Custom map"]) == 0
+    copied = sorted(p.relative_to(root / "templates") for p in (root / "templates").rglob("*.html"))
+    assert copied == sorted(p.relative_to(TEMPLATES) for p in TEMPLATES.rglob("*.html"))
+    page = root / "templates" / "home.html"
+    page.write_text(page.read_text("utf-8").replace("</h1>", " (our lab)</h1>", 1), "utf-8")
+    monkeypatch.chdir(root)
+    assert main(["build", "--strict"]) == 0
+    assert "(our lab)" in (root / "site" / "index.html").read_text("utf-8")
+
+
+def test_new_workflow_pins_actions_and_calls_real_commands() -> None:
+    workflow = yaml.safe_load((SCAFFOLD / "github" / "workflows" / "site.yml").read_text("utf-8"))
+    uses = [s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
+    assert uses and [u for u in uses if not PINNED.match(u)] == []
+    parser = make_parser()
+    calls = evmap_calls(run_scripts(workflow))
+    assert [c[0] for c in calls] == ["check", "build"]
+    for args in calls:
+        parser.parse_args(args)
+
+
+@pytest.mark.slow
+def test_new_from_the_wheel_alone(tmp_path: Path) -> None:
+    """A fresh virtual environment with only the built wheel and its dependencies (from the
+    package index, at the versions of requirements.lock) runs evmap new and evmap build."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+        check=True,
+        timeout=600,
+    )
+    (wheel,) = wheels.glob("evmap-*.whl")
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            str(wheel),
+            "-c",
+            str(REPO / "requirements.lock"),
+        ],
+        check=True,
+        timeout=900,
+    )
+    evmap = env_dir / "bin" / "evmap"
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "EVMAP_BUILDER")}
+    work = tmp_path / "work"
+    work.mkdir()
+    subprocess.run([str(evmap), "new", "demo"], cwd=work, check=True, env=clean, timeout=60)
+    done = subprocess.run(
+        [str(evmap), "build", "--strict"],
+        cwd=work / "demo",
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (work / "demo" / "site" / "references" / "berman2000" / "index.html").is_file()
+    # The environment holds no source checkout: evmap ran from site-packages.
+    located = subprocess.run(
+        [str(python), "-c", "import evmap; print(evmap.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=clean,
+        cwd=work,
+    )
+    assert str(env_dir) in located.stdout
+    shutil.rmtree(env_dir)
