@@ -9,17 +9,11 @@ from conftest import write_project
 from evmap.core import cache, load
 from evmap.core.config import load_settings
 from evmap.core.library import formatting
-from evmap.core.pipeline import format_map_references
-from evmap.core.validate import check_project
+from evmap.core.memo import Memo
+from evmap.core.pipeline import check, format_map_references
 
-
-def _forget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fresh process, as far as in-memory caches go."""
-    monkeypatch.setattr(load, "_FILE_CACHE", {})
-    monkeypatch.setattr(load, "_LIBRARY_CACHE", {})
-    monkeypatch.setattr(load, "_RESTORED", set())
-    monkeypatch.setattr(formatting, "_DONE", {})
-    monkeypatch.setattr(formatting, "_LATEST", {})
+# Each check below gets a fresh Memo, as a new process would: what it finds again
+# comes from the persistent cache on disk.
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -29,12 +23,10 @@ def _refuse(*args: object, **kwargs: object) -> None:
 def test_cache_second_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     settings = load_settings(write_project(tmp_path / "p").config)
-    _forget(monkeypatch)
-    first = check_project(settings)
-    _forget(monkeypatch)
+    first = check(settings)
     monkeypatch.setattr(load, "_parse_file", _refuse)
     monkeypatch.setattr(load, "load_library_files", _refuse)
-    second = check_project(settings)
+    second = check(settings)
     assert second.map.claims == first.map.claims
     assert second.problems == first.problems
     assert list(second.map.references) == list(first.map.references)
@@ -44,13 +36,11 @@ def test_cache_reparses_only_changed_files(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     project = write_project(tmp_path / "p")
     settings = load_settings(project.config)
-    _forget(monkeypatch)
-    check_project(settings)
+    check(settings)
     project.write(
         "content/claims/core.yml",
         project.read("content/claims/core.yml").replace("main route", "chief route"),
     )
-    _forget(monkeypatch)
     parsed: list[str] = []
     real = load._parse_file
 
@@ -59,7 +49,7 @@ def test_cache_reparses_only_changed_files(tmp_path: Path, monkeypatch: pytest.M
         return real(kind, data, path)
 
     monkeypatch.setattr(load, "_parse_file", spy)
-    result = check_project(settings)
+    result = check(settings)
     assert parsed == ["content/claims/core.yml"]
     assert "chief route" in result.map.claims["nmdar-main-route"].statement
 
@@ -67,13 +57,11 @@ def test_cache_reparses_only_changed_files(tmp_path: Path, monkeypatch: pytest.M
 def test_cache_keeps_formatted_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     settings = load_settings(write_project(tmp_path / "p").config)
-    _forget(monkeypatch)
-    result = check_project(settings)
+    result = check(settings)
     format_map_references(settings, result.map)
     label = result.map.references["berman2000"].label
-    _forget(monkeypatch)
     monkeypatch.setattr(formatting, "_run_all", _refuse)
-    again = check_project(settings)
+    again = check(settings)
     format_map_references(settings, again.map)
     assert again.map.references["berman2000"].label == label == "Berman et al., 2000"
 
@@ -81,8 +69,7 @@ def test_cache_keeps_formatted_references(tmp_path: Path, monkeypatch: pytest.Mo
 def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("EVMAP_NO_CACHE", "1")
-    _forget(monkeypatch)
-    check_project(load_settings(write_project(tmp_path / "p").config))
+    check(load_settings(write_project(tmp_path / "p").config))
     assert cache.cache_dir() is None
     assert not (tmp_path / "cache").exists()
 
@@ -90,12 +77,10 @@ def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_cache_survives_a_corrupt_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     settings = load_settings(write_project(tmp_path / "p").config)
-    _forget(monkeypatch)
-    check_project(settings)
+    check(settings)
     for stored in (tmp_path / "cache").rglob("*.pickle"):
         stored.write_bytes(b"not a pickle")
-    _forget(monkeypatch)
-    assert check_project(settings).map.claims
+    assert check(settings).map.claims
 
 
 def test_cache_serve_rebuilds_write_it_once_at_shutdown(
@@ -104,15 +89,55 @@ def test_cache_serve_rebuilds_write_it_once_at_shutdown(
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     project = write_project(tmp_path / "p")
     settings = load_settings(project.config)
-    _forget(monkeypatch)
-    monkeypatch.setattr(load, "_UNSAVED", {})
-    check_project(settings, persist=False)  # a rebuild under `mkdocs serve`
+    serving = Memo()
+    check(settings, persist=False, memo=serving)  # a rebuild under `mkdocs serve`
     assert cache.read(settings.root, "parsed") == {}
-    load.save_cache(settings)  # the server stops
+    load.save_cache(settings, serving)  # the server stops
     stored = cache.read(settings.root, "parsed")
     assert len(stored["files"]) == 5 and len(stored["library"]) == 1
-    load.save_cache(settings)  # nothing left to write
-    _forget(monkeypatch)
+    load.save_cache(settings, serving)  # nothing left to write
     monkeypatch.setattr(load, "_parse_file", _refuse)
     monkeypatch.setattr(load, "load_library_files", _refuse)
-    assert check_project(settings).map.claims
+    assert check(settings).map.claims
+
+
+def test_cache_a_memo_reparses_nothing_it_has_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The in-memory half, with the persistent cache off: one owner's memo.
+    monkeypatch.setenv("EVMAP_NO_CACHE", "1")
+    settings = load_settings(write_project(tmp_path / "p").config)
+    memo = Memo()
+    first = check(settings, memo=memo)
+    format_map_references(settings, first.map)
+    monkeypatch.setattr(load, "_parse_file", _refuse)
+    monkeypatch.setattr(load, "load_library_files", _refuse)
+    monkeypatch.setattr(formatting, "_run_all", _refuse)
+    again = check(settings, memo=memo)
+    format_map_references(settings, again.map)
+    assert again.map.references["berman2000"].label == "Berman et al., 2000"
+    # A memo of another owner knows nothing of it (nothing is shared behind the scenes).
+    monkeypatch.undo()
+    monkeypatch.setenv("EVMAP_NO_CACHE", "1")
+    parsed: list[str] = []
+    real = load._parse_file
+    monkeypatch.setattr(
+        load, "_parse_file", lambda kind, data, path: parsed.append(path) or real(kind, data, path)
+    )
+    check(settings, memo=Memo())
+    assert len(parsed) == 5
+
+
+def test_cache_references_restored_from_disk_read_the_memos_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A parsed library comes back from disk without texts; the memo binds it to its own.
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    settings = load_settings(write_project(tmp_path / "p").config)
+    check(settings, memo=Memo())
+    memo = Memo()
+    result = check(settings, memo=memo)
+    format_map_references(settings, result.map)
+    assert memo.texts.done  # formatted into this memo's store
+    reference = result.map.references["berman2000"]
+    assert reference.formatter.args[2] is memo.texts  # type: ignore[attr-defined]

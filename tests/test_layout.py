@@ -172,3 +172,43 @@ def test_layout_one_exception_base() -> None:
     import evmap.adapters.builder as builder
 
     assert issubclass(builder.BuilderMissing, EvmapError)
+
+
+def _empty_container(node: ast.expr | None) -> bool:
+    """``{}``, ``[]``, ``set()``, ``dict()``, ``defaultdict(...)``, ``OrderedDict()``..."""
+    if isinstance(node, (ast.Dict, ast.List, ast.Set)):
+        return not getattr(node, "keys", None) and not getattr(node, "elts", None)
+    if isinstance(node, ast.Call) and not node.keywords:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "defaultdict":
+            return len(node.args) <= 1
+        return not node.args and name in {
+            "dict",
+            "list",
+            "set",
+            "OrderedDict",
+            "WeakValueDictionary",
+        }
+    return False
+
+
+@pytest.mark.parametrize("path", modules("."), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layout_no_module_level_cache(path: Path) -> None:
+    """What a process remembers lives in one explicit object (evmap.core.memo.Memo), never
+    in a module global a test would have to reset: no module starts an empty container."""
+    tree = ast.parse(path.read_text("utf-8"))
+    found = [
+        ast.unparse(node)
+        for node in tree.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and _empty_container(node.value)
+    ]
+    assert found == [], f"{path.name}: module-level containers {found}"
+
+
+def test_layout_no_module_level_cache_catches_one() -> None:
+    tree = ast.parse(
+        "_DONE: dict[str, str] = {}\nNAMES = ('a',)\n_SEEN = set()\nM = dict(zip(a, b))\n"
+    )
+    values = [n.value for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))]
+    assert [_empty_container(v) for v in values] == [True, False, True, False]

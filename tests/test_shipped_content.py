@@ -19,7 +19,7 @@ from evmap.adapters.cli import main
 from evmap.analysis.certainty import is_second_hand
 from evmap.core.config import load_settings
 from evmap.core.model import EvidenceMap, EvidenceType, ReferenceKind, Stance
-from evmap.core.validate import CheckResult, check_project
+from evmap.core.pipeline import CheckResult, check, format_map_references
 
 # The 26 distinct DOIs of the seed review's reference list
 # (../shared/seeds/000_5963d38015ba93fe.txt, 27 entries: Donegan & Lodge appear twice).
@@ -120,7 +120,10 @@ COPIED_WORDS = 8
 
 @pytest.fixture(scope="module")
 def checked() -> CheckResult:
-    return check_project(load_settings(REPO / "mkdocs.yml"))
+    settings = load_settings(REPO / "mkdocs.yml")
+    result = check(settings)
+    format_map_references(settings, result.map)  # all together, as the site does
+    return result
 
 
 @pytest.fixture(scope="module")

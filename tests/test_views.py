@@ -48,7 +48,7 @@ from evmap.core.model import (
     Stance,
     build_map,
 )
-from evmap.core.pipeline import check
+from evmap.core.pipeline import check, format_map_references
 from evmap.core.schema import entry_validator
 from evmap.core.vocab import GRADE_LABELS, SPECIES_LABELS, TYPE_LABELS
 from evmap.site.export import (
@@ -607,8 +607,10 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def shipped_map() -> EvidenceMap:
-    result = check(load_settings(REPO / "mkdocs.yml"))
+    settings = load_settings(REPO / "mkdocs.yml")
+    result = check(settings)
     assert result.map is not None
+    format_map_references(settings, result.map)  # all together (labels 2021a/b), as the site
     return result.map
 
 

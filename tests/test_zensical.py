@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup, Tag
 from conftest import REPO, Project, write_project
 from evmap.adapters.generate import UNSEARCHED
 from evmap.core.config import load_settings
-from evmap.core.pipeline import checked_map, format_map_references
+from evmap.core.pipeline import check, format_map_references
 from evmap.site.render import Renderer, make_environment
 from evmap.site.urls import PageSpec, Urls
 from sitecheck import dead_links, pages, parse
@@ -87,7 +87,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, zensical_env: ZensicalEnv)
 def renderer(shipped: Built) -> Renderer:
     """The shipped map's pages as the MkDocs plugin renders them (directory URLs)."""
     settings = load_settings(shipped.project / "mkdocs.yml")
-    result = checked_map(settings)
+    result = check(settings).raise_errors()
     format_map_references(settings, result.map)
     rendered = Renderer(result.map, make_environment(settings.template_dirs), Urls(True))
     assert settings.docs_dir is not None

@@ -26,7 +26,8 @@ from mkdocs.exceptions import MkDocsException
 from evmap.adapters import builder
 from evmap.core.config import Settings, load_settings
 from evmap.core.errors import EvmapError
-from evmap.core.pipeline import checked_map
+from evmap.core.memo import Memo
+from evmap.core.pipeline import check
 from evmap.core.problems import ContentError, Problem
 
 __all__ = [
@@ -55,15 +56,16 @@ class BuildFailed(EvmapError):
         self.problems = list(problems)
 
 
-def check_inputs(config_file: Path, strict: bool) -> Settings:
-    """Load and validate a project before MkDocs runs.
+def check_inputs(config_file: Path, strict: bool, memo: Memo | None = None) -> Settings:
+    """Load and validate a project before the builder runs (what is parsed stays in
+    ``memo``, for the plugin to reuse).
 
     Raises:
         BuildFailed: listing every problem with its path and line.
     """
     settings = load_settings(config_file)
     try:
-        checked_map(settings, strict=strict)
+        check(settings, memo=memo).raise_errors(strict)
     except ContentError as exc:
         raise BuildFailed(exc.report(), exc.problems) from None
     return settings
@@ -130,6 +132,7 @@ def run_mkdocs(
     site_dir: Path,
     strict: bool,
     adjust: Callable[[MkDocsConfig], None] | None = None,
+    memo: Memo | None = None,
 ) -> MkDocsConfig:
     """Run one MkDocs build of ``config_file`` into ``site_dir``.
 
@@ -139,6 +142,8 @@ def run_mkdocs(
         strict: Fail on any MkDocs warning.
         adjust: Changes the loaded configuration in memory before the build
             (the offline bundle turns directory URLs off and the offline plugin on).
+        memo: Given to the evmap plugin, so that it reuses what the check before the
+            build parsed.
 
     Returns:
         The configuration the site was built with.
@@ -149,6 +154,9 @@ def run_mkdocs(
     try:
         with fresh_plugins(), warnings_shown() as warnings:
             config = load_config(str(config_file), strict=strict, site_dir=str(site_dir))
+            plugin = config.plugins.get("evmap")
+            if memo is not None and plugin is not None and hasattr(plugin, "memo"):
+                plugin.memo = memo  # what the check before the build parsed
             if adjust is not None:
                 adjust(config)
             build(config)
@@ -197,7 +205,8 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
             MkDocs errors, warnings when ``strict``, another build running, or a
             folder that cannot be written (one line saying which).
     """
-    check_inputs(config_file, strict)
+    memo = Memo()
+    check_inputs(config_file, strict, memo)
     if site_dir is None:
         with fresh_plugins():
             site_dir = Path(load_config(str(config_file)).site_dir)
@@ -208,7 +217,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
             remove_stale(target)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
             try:
-                run_mkdocs(config_file, staging, strict)
+                run_mkdocs(config_file, staging, strict, memo=memo)
                 _swap(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)

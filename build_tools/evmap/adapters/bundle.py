@@ -41,6 +41,7 @@ from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
 from evmap.core.config import Settings
 from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import describe, source_date_epoch
+from evmap.core.memo import Memo
 from evmap.core.problems import Problem
 
 __all__ = [
@@ -318,7 +319,8 @@ def build_bundle(
             errors, a missing shim or a page that would load from the network.
     """
     try:
-        settings = check_inputs(config_file, strict)
+        memo = Memo()
+        settings = check_inputs(config_file, strict, memo)
     except BuildFailed as exc:
         raise BundleFailed(str(exc), exc.problems) from None
     package = iframe_worker or find_iframe_worker([settings.root])
@@ -330,7 +332,7 @@ def build_bundle(
         site = Path(tmp) / "site"
         try:
             config = run_mkdocs(
-                config_file, site, strict, adjust=lambda c: offline_config(c, footer)
+                config_file, site, strict, adjust=lambda c: offline_config(c, footer), memo=memo
             )
         except BuildFailed as exc:
             raise BundleFailed(str(exc)) from None

@@ -54,7 +54,7 @@ from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import ConfigError, Settings, load_settings
 from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import SourceHistory
-from evmap.core.pipeline import checked_map, format_map_references
+from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Problem
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
@@ -597,7 +597,7 @@ def generate(
     site = (site_dir or project_dir / (raw_site if isinstance(raw_site, str) else "site")).resolve()
     check_targets(out, derived, settings, site)
     try:
-        result = checked_map(settings, strict=strict)
+        result = check(settings).raise_errors(strict)
     except ContentError as exc:
         raise GenerateFailed(exc.report(), exc.problems) from None
     try:

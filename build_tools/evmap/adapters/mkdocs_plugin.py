@@ -37,7 +37,8 @@ from evmap.core.gitinfo import (
     source_date_epoch,
 )
 from evmap.core.load import save_cache
-from evmap.core.pipeline import checked_map, format_map_references
+from evmap.core.memo import Memo
+from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
@@ -107,6 +108,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.env_dirs: tuple[Path, ...] = ()
         self.serving = False
         self.theme_bytecode = MemoryBytecodeCache()
+        # What this plugin's checks parsed: kept across `mkdocs serve` rebuilds;
+        # `evmap build` hands over the memo of its own check (see adapters.build).
+        self.memo = Memo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds.
@@ -119,7 +123,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
     def on_shutdown(self) -> None:
         """Serving, what rebuilds parsed goes to the parse cache when the server stops."""
         if self.settings is not None:
-            save_cache(self.settings)
+            save_cache(self.settings, self.memo)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate everything before MkDocs writes anything."""
@@ -131,9 +135,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
-            result = checked_map(
-                self.settings, strict=bool(config.strict), persist=first or not self.serving
-            )
+            result = check(
+                self.settings, persist=first or not self.serving, memo=self.memo
+            ).raise_errors(bool(config.strict))
         except ConfigError as exc:
             raise PluginError(f"evmap: {exc}") from None
         except ContentError as exc:

@@ -17,6 +17,7 @@ across files, is an error naming both places.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +35,7 @@ from evmap.core.library.formatting import (
 from evmap.core.library.inherit import ancestors, entry_type, resolve
 from evmap.core.library.links import check_links
 from evmap.core.library.reader import RawEntry, StringDef, read_file
+from evmap.core.memo import TextStore
 from evmap.core.model import Reference, ReferenceText, Source, reference_slug
 from evmap.core.problems import Check, Problem, did_you_mean
 
@@ -44,6 +46,7 @@ __all__ = [
     "CitationStyle",
     "FormatError",
     "Library",
+    "bind_texts",
     "format_references",
     "load_library",
     "load_library_files",
@@ -107,22 +110,45 @@ def _ignored_checks(entry: RawEntry) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
-def load_library(text: str, path: str, style: CitationStyle | None = None) -> Library:
+def load_library(
+    text: str, path: str, style: CitationStyle | None = None, texts: TextStore | None = None
+) -> Library:
     """Read one library file (see :func:`load_library_files`)."""
-    return load_library_files([(path, text)], style)
+    return load_library_files([(path, text)], style, texts)
+
+
+def bind_texts(library: Library, texts: TextStore) -> Library:
+    """``library`` with every reference reading its formatted text from ``texts``.
+
+    A library restored from the persistent cache comes with empty stores; a memo
+    binds it to its own (:class:`evmap.core.memo.Memo`).
+    """
+    references = []
+    for ref in library.references:
+        formatter = ref.formatter
+        if isinstance(formatter, functools.partial) and formatter.func is reference_text:
+            entry, style = formatter.args[:2]
+            ref = dataclasses.replace(
+                ref, formatter=functools.partial(reference_text, entry, style, texts)
+            )
+        references.append(ref)
+    return Library(references, list(library.problems))
 
 
 def load_library_files(
-    files: Sequence[tuple[str, str]], style: CitationStyle | None = None
+    files: Sequence[tuple[str, str]],
+    style: CitationStyle | None = None,
+    texts: TextStore | None = None,
 ) -> Library:
     """Read library files (project-relative path, text), in order, into references.
 
     Never raises: syntax errors, duplicate keys and fields, missing crossref
     parents, cycles and malformed DOI/PMID/URL/arXiv fields become problems with
-    a line; should evmap itself fail, that is one problem too.
+    a line; should evmap itself fail, that is one problem too. The references read
+    their formatted texts from ``texts`` (a memo's; a new store when None).
     """
     try:
-        return _load(files, style or load_style(None))
+        return _load(files, style or load_style(None), texts or TextStore())
     except Exception as exc:  # a bug in evmap, not in the file: still no traceback
         what = (str(exc).splitlines() or [""])[0][:200]
         return Library(
@@ -159,7 +185,7 @@ def _read_all(
     return entries, strings, problems
 
 
-def _load(files: Sequence[tuple[str, str]], style: CitationStyle) -> Library:
+def _load(files: Sequence[tuple[str, str]], style: CitationStyle, store: TextStore) -> Library:
     library = Library()
     raw, strings, library.problems = _read_all(files)
     entries: dict[str, RawEntry] = {}
@@ -206,7 +232,7 @@ def _load(files: Sequence[tuple[str, str]], style: CitationStyle) -> Library:
                 source=Source(entry.path, entry.line),
                 links=links,
                 formatter=functools.partial(
-                    reference_text, EntryToFormat(entry.key, kind, shown), style
+                    reference_text, EntryToFormat(entry.key, kind, shown), style, store
                 ),
                 entry_fields=fields,
                 bibtex=entry.text,
@@ -270,13 +296,14 @@ def format_references(
     Raises:
         FormatError: when pandoc cannot be run or fails.
     """
-    jobs: list[tuple[FormatJob, CitationStyle]] = []
+    jobs: dict[int, tuple[TextStore, list[tuple[FormatJob, CitationStyle]]]] = {}
     for ref in references:
         formatter = ref.formatter
         if isinstance(formatter, functools.partial) and formatter.func is reference_text:
-            jobs.append((formatter.args[0].job(formatter.args[1]), formatter.args[1]))
-    if jobs:
-        format_jobs(jobs, read_stored, write_stored)
+            entry, style, store = formatter.args
+            jobs.setdefault(id(store), (store, []))[1].append((entry.job(style), style))
+    for store, store_jobs in jobs.values():  # one store, unless libraries were mixed
+        format_jobs(store_jobs, store, read_stored, write_stored)
 
 
 def reference_slug_of(key: str) -> str:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from evmap.core import cache
-from evmap.core.bibtex import Library, load_library_files, load_style
+from evmap.core.bibtex import Library, bind_texts, load_library_files, load_style
 from evmap.core.config import Settings
 from evmap.core.inputs import Scan, check_file, scan_folder
+from evmap.core.memo import Memo
 from evmap.core.model import (
     CertaintyOverride,
     Claim,
@@ -195,27 +196,29 @@ _BUILDERS: dict[str, Any] = {
 }
 
 
-# Parsed files by (kind, path, content digest): `mkdocs serve` and `evmap build`
-# (which checks before MkDocs checks again) re-parse only files that changed.
+# Parsed files are kept by (kind, path, content digest) in a Memo: `mkdocs serve`
+# and `evmap build` (which checks before the plugin checks again) re-parse only
+# files that changed.
 FileKey = tuple[str, str, bytes]  # kind, path, content digest
-_FILE_CACHE: dict[FileKey, tuple[list[Any], list[Problem]]] = {}
 
 
 def load_file(
-    kind: str, data: bytes, path: str, key: FileKey | None = None
+    kind: str, data: bytes, path: str, key: FileKey | None = None, memo: Memo | None = None
 ) -> tuple[list[Any], list[Problem]]:
-    """Parse one YAML file of ``kind``: its valid entries and its problems (cached by content).
+    """Parse one YAML file of ``kind``: its valid entries and its problems (kept in
+    ``memo`` by content).
 
     ``key`` is the file's :func:`_file_key` when the caller has it already.
     """
+    memo = memo or Memo()
     key = key or _file_key(kind, path, data)
-    cached = _FILE_CACHE.get(key)
+    cached = memo.files.get(key)
     if cached is None:
         try:
             cached = _parse_file(kind, data, path)
         except Exception as exc:  # a bug in evmap, not in the file: still no traceback
             cached = [], [internal_error(path, exc)]
-        _FILE_CACHE[key] = cached
+        memo.files[key] = cached
     return list(cached[0]), list(cached[1])
 
 
@@ -317,25 +320,28 @@ def batches(jobs: list[Job], count: int) -> list[list[Job]]:
     return result
 
 
-def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int) -> None:
-    """Parse files (and the library) on ``workers`` processes, filling the caches."""
+def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int, memo: Memo) -> None:
+    """Parse files (and the library) on ``workers`` processes, filling ``memo``."""
     with mp.get_context("fork").Pool(workers) as pool:
-        library = pool.apply_async(_read_library, (settings,))
+        library = pool.apply_async(_read_library, (settings, Memo()))
         for parsed_batch in pool.imap_unordered(_parse_batch, batches(jobs, workers * 8)):
             for key, parsed in parsed_batch:
-                _FILE_CACHE[key] = parsed
+                memo.files[key] = parsed
         library_key, parsed_library = library.get()
         if library_key is not None:
-            _LIBRARY_CACHE[library_key] = parsed_library
+            memo.libraries[library_key] = bind_texts(parsed_library, memo.texts)
 
 
-def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> Content:
+def load_content(
+    settings: Settings, workers: int = 2, persist: bool = True, memo: Memo | None = None
+) -> Content:
     """Read every content file and the BibTeX library of a project.
 
     Large projects are parsed on ``workers`` processes (YAML parsing and BibTeX
     reading are the bulk of a check); results are the same either way. What was
-    parsed is kept in the persistent cache for the next process, at once or,
-    with ``persist=False`` (``mkdocs serve`` rebuilds), at :func:`save_cache`.
+    parsed is kept in ``memo`` (a fresh one when None) and in the persistent cache
+    for the next process, at once or, with ``persist=False`` (``mkdocs serve``
+    rebuilds), at :func:`save_cache`.
 
     Returns:
         The valid entries and all problems found; nothing is raised for bad input.
@@ -357,21 +363,22 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
             except OSError as exc:
                 data = exc
             files.append((kind, settings.relative(file), data))
-    _restore(settings)
+    memo = memo if memo is not None else Memo()
+    _restore(settings, memo)
     keys = {
         path: _file_key(kind, path, data) for kind, path, data in files if isinstance(data, bytes)
     }
     todo = [
         (keys[path], data)
         for _, path, data in files
-        if isinstance(data, bytes) and keys[path] not in _FILE_CACHE
+        if isinstance(data, bytes) and keys[path] not in memo.files
     ]
     if (
         workers > 1
         and sum(len(data) for _, data in todo) >= PARALLEL_MIN_BYTES
         and "fork" in mp.get_all_start_methods()
     ):
-        _parse_in_parallel(settings, todo, workers)
+        _parse_in_parallel(settings, todo, workers, memo)
     for kind, path, data in files:
         content.files.append(path)
         if isinstance(data, OSError):
@@ -385,75 +392,66 @@ def load_content(settings: Settings, workers: int = 2, persist: bool = True) -> 
                 )
             )
             continue
-        entries, problems = load_file(kind, data, path, keys[path])
+        entries, problems = load_file(kind, data, path, keys[path], memo)
         targets[kind].extend(entries)
         content.problems.extend(
             _root_cause(p, LOST_ENTRIES[kind]) if p.check in FILE_LOST else p for p in problems
         )
-    library_key, library, parsed_now = _load_library(settings)
+    library_key, library, parsed_now = _load_library(settings, memo)
     content.references.extend(library.references)
     content.problems.extend(
         _root_cause(p, LIBRARY_LOST) if not library.references else p for p in library.problems
     )
-    if todo or parsed_now or settings.root in _UNSAVED:
-        _UNSAVED[settings.root] = (list(keys.values()), library_key)
+    if todo or parsed_now or settings.root in memo.unsaved:
+        memo.unsaved[settings.root] = (list(keys.values()), library_key)
         if persist:
-            save_cache(settings)
+            save_cache(settings, memo)
     return content
 
 
-# What load_content(persist=False) parsed and has not written yet, by project.
-_UNSAVED: dict[Path, tuple[list[FileKey], tuple[str, bytes] | None]] = {}
-
-
-def save_cache(settings: Settings) -> None:
-    """Write the project's parsed files to the persistent cache, if any are unsaved."""
-    pending = _UNSAVED.pop(settings.root, None)
+def save_cache(settings: Settings, memo: Memo) -> None:
+    """Write what ``memo`` parsed of the project to the persistent cache, if unsaved."""
+    pending = memo.unsaved.pop(settings.root, None)
     if pending is not None:
-        _persist(settings, *pending)
+        _persist(settings, memo, *pending)
 
 
-# Projects whose persistent cache this process has read already.
-_RESTORED: set[Path] = set()
-
-
-def _restore(settings: Settings) -> None:
-    """Fill the in-memory caches from the persistent one, once per project and process."""
-    if settings.root in _RESTORED:
+def _restore(settings: Settings, memo: Memo) -> None:
+    """Fill ``memo`` from the persistent cache, once per project."""
+    if settings.root in memo.restored:
         return
-    _RESTORED.add(settings.root)
+    memo.restored.add(settings.root)
     stored = cache.read(settings.root, "parsed")
-    _FILE_CACHE.update(stored.get("files", {}))
-    _LIBRARY_CACHE.update(stored.get("library", {}))
+    memo.files.update(stored.get("files", {}))
+    for key, library in stored.get("library", {}).items():
+        memo.libraries[key] = bind_texts(library, memo.texts)
 
 
 def _persist(
     settings: Settings,
+    memo: Memo,
     keys: list[FileKey],
     library_key: tuple[str, bytes] | None,
 ) -> None:
     """Keep this run's parsed files and library for the next run (only what is still used)."""
-    used = {key: _FILE_CACHE[key] for key in keys if key in _FILE_CACHE}
-    library = {library_key: _LIBRARY_CACHE[library_key]} if library_key in _LIBRARY_CACHE else {}
+    used = {key: memo.files[key] for key in keys if key in memo.files}
+    libraries = memo.libraries
+    library = {library_key: libraries[library_key]} if library_key in libraries else {}
     cache.write(settings.root, "parsed", {"files": used, "library": library})
 
 
-# Parsed libraries by (path, content digest), for the same reason as _FILE_CACHE.
-_LIBRARY_CACHE: dict[tuple[str, bytes], Library] = {}
-
-
-def _load_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library, bool]:
+def _load_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | None, Library, bool]:
     """The library (a copy), its cache key, and whether it was parsed just now."""
-    key, library = _read_library(settings)
-    parsed_now = key is not None and key not in _LIBRARY_CACHE
+    key, library = _read_library(settings, memo)
+    parsed_now = key is not None and key not in memo.libraries
     if key is not None:
-        if len(_LIBRARY_CACHE) >= 4 and parsed_now:
-            _LIBRARY_CACHE.clear()  # a long `mkdocs serve` keeps only recent versions
-        library = _LIBRARY_CACHE.setdefault(key, library)
+        if len(memo.libraries) >= 4 and parsed_now:
+            memo.libraries.clear()  # a long `mkdocs serve` keeps only recent versions
+        library = memo.libraries.setdefault(key, library)
     return key, Library(list(library.references), list(library.problems)), parsed_now
 
 
-def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library]:
+def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | None, Library]:
     """The library (every file of it) and its cache key (None when a file could not be read).
 
     The key covers the files' paths and contents and the citation style, whose
@@ -523,7 +521,7 @@ def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library
     if problems:
         return None, Library(problems=problems)
     key = ("\n".join(path for path, _ in texts), digest.digest())
-    cached = _LIBRARY_CACHE.get(key)
+    cached = memo.libraries.get(key)
     if cached is not None:
         return key, cached
     decoded: list[tuple[str, str]] = []
@@ -534,4 +532,4 @@ def _read_library(settings: Settings) -> tuple[tuple[str, bytes] | None, Library
             problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
     if problems:
         return None, Library(problems=problems)
-    return key, load_library_files(decoded, style)
+    return key, load_library_files(decoded, style, memo.texts)

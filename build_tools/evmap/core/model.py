@@ -50,13 +50,13 @@ class _Pickles:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        names = _FIELD_NAMES.get(type(self))
-        if names is None:
-            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
-        return (type(self), tuple(getattr(self, name) for name in names))
+        return (type(self), tuple(getattr(self, name) for name in _field_names(type(self))))  # type: ignore[arg-type]
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a model class, in declaration order (pickling reads them)."""
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,12 @@
 """The one path from a project's files to a validated map, shared by every shell.
 
-Both the ``evmap`` CLI and the MkDocs plugin call :func:`checked_map`. Files are
-always read again, but parsing is cached by file content (see
-:func:`evmap.load.load_file`), so checking twice or rebuilding under
-``mkdocs serve`` re-parses only what changed.
+:func:`check` loads the content, the library and the hand-written pages'
+citations, validates them and builds the map; every shell (the ``evmap`` commands,
+the builder plugin, ``evmap generate``, ``evmap diff``) calls it, and
+:meth:`CheckResult.raise_errors` turns a failing result into an error.
+Files are always read again, but parsing is kept by file content in the
+:class:`~evmap.core.memo.Memo` passed in (and on disk), so checking twice or
+rebuilding under ``mkdocs serve`` re-parses only what changed.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from collections.abc import Iterator
 
 from evmap.core import cache
 from evmap.core.bibtex import format_references
+from evmap.core.citations import scan_docs
 from evmap.core.config import Settings
-from evmap.core.model import EvidenceMap, Reference
-from evmap.core.problems import ContentError
-from evmap.core.validate import CheckResult, check_project
+from evmap.core.load import load_content
+from evmap.core.memo import Memo
+from evmap.core.model import EvidenceMap, Reference, build_map
+from evmap.core.validate import CheckResult, cited_keys, validate_content
 
-__all__ = ["check", "checked_map", "collector_paused", "format_map_references"]
+__all__ = ["CheckResult", "Memo", "check", "collector_paused", "format_map_references"]
 
 
 @contextlib.contextmanager
@@ -40,22 +45,33 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(settings: Settings, persist: bool = True) -> CheckResult:
-    """Load and validate the project (see :func:`evmap.validate.check_project`)."""
-    with collector_paused():
-        return check_project(settings, persist)
+def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None) -> CheckResult:
+    """Load and validate a whole project and build its map.
 
+    Args:
+        settings: The project.
+        persist: Write what was parsed to the persistent cache now; ``False`` leaves
+            it to :func:`evmap.core.load.save_cache` (``mkdocs serve`` rebuilds).
+        memo: What earlier checks of this owner parsed (a fresh one when None).
 
-def checked_map(settings: Settings, strict: bool = False, persist: bool = True) -> CheckResult:
-    """Like :func:`check`, but raise when anything fails the build.
-
-    Raises:
-        ContentError: with every problem (errors, and warnings when ``strict``).
+    Returns:
+        The map of the valid entries (pages only for cited references) and every
+        problem, sorted, root causes first; nothing is raised for bad input.
     """
-    result = check(settings, persist)
-    if result.errors(strict):
-        raise ContentError(result.problems)
-    return result
+    with collector_paused():
+        content = load_content(settings, persist=persist, memo=memo)
+        docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
+        content.problems.extend(refused)
+        problems = validate_content(content, settings, docs)
+        cited = cited_keys(content, docs)
+        evidence_map = build_map(
+            content.compounds,
+            content.pathways,
+            content.claims,
+            [ref for ref in content.references if ref.key in cited],  # pages for these only
+            content.reference_info,
+        )
+    return CheckResult(evidence_map, problems, len(content.files) + 1)
 
 
 def format_map_references(settings: Settings, evidence_map: EvidenceMap) -> None:

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from evmap.core.bibtex import IGNORE_FIELD, slug_collisions
-from evmap.core.citations import DocCitation, scan_docs
+from evmap.core.citations import DocCitation
 from evmap.core.config import Settings
-from evmap.core.load import LIBRARY_LOST, Content, load_content
+from evmap.core.load import LIBRARY_LOST, Content
 from evmap.core.model import (
     Claim,
     Compound,
@@ -24,10 +24,10 @@ from evmap.core.model import (
     Reference,
     ReferenceInfo,
     ReferenceKind,
-    build_map,
 )
 from evmap.core.problems import (
     Check,
+    ContentError,
     Problem,
     Severity,
     did_you_mean,
@@ -43,7 +43,6 @@ __all__ = [
     "check_duplicate_ids",
     "check_not_empty",
     "check_pathways",
-    "check_project",
     "check_reference_info",
     "check_references",
     "check_sources",
@@ -437,22 +436,12 @@ class CheckResult:
         """Problems that fail the build (warnings too when ``strict``)."""
         return [p for p in self.problems if strict or p.severity is Severity.ERROR]
 
+    def raise_errors(self, strict: bool = False) -> CheckResult:
+        """This result, unless something fails the build.
 
-def check_project(settings: Settings, persist: bool = True) -> CheckResult:
-    """Load and validate a whole project: the one entry point of every shell.
-
-    ``persist=False`` leaves the persistent cache for :func:`evmap.load.save_cache`.
-    """
-    content = load_content(settings, persist=persist)
-    docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
-    content.problems.extend(refused)
-    problems = validate_content(content, settings, docs)
-    cited = cited_keys(content, docs)
-    evidence_map = build_map(
-        content.compounds,
-        content.pathways,
-        content.claims,
-        [ref for ref in content.references if ref.key in cited],  # pages for these only
-        content.reference_info,
-    )
-    return CheckResult(evidence_map, problems, len(content.files) + 1)
+        Raises:
+            ContentError: with every problem (errors, and warnings when ``strict``).
+        """
+        if self.errors(strict):
+            raise ContentError(self.problems)
+        return self

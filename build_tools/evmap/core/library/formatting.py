@@ -37,6 +37,7 @@ import nh3
 
 from evmap.core.errors import EvmapError
 from evmap.core.library.links import doi_href, url_href
+from evmap.core.memo import TextStore
 from evmap.core.model import ReferenceText
 
 __all__ = [
@@ -244,12 +245,9 @@ def pandoc_version() -> str:
 
 
 # -- the caches -----------------------------------------------------------------
-
-# Formatted texts by context key (style, pandoc, entry, its group); filled from the
-# persistent cache too.
-_DONE: dict[str, ReferenceText] = {}
-# The context key last used for each (style, entry): what a reference reads now.
-_LATEST: dict[tuple[str, str], str] = {}
+# Formatted texts live in a TextStore (evmap.core.memo): ``done`` by context key
+# (style, pandoc, entry, its group), filled from the persistent cache too; ``latest``
+# the context key last used for each (style, entry): what a reference reads now.
 
 
 def _context(style: CitationStyle, job: FormatJob, group_digest: str) -> str:
@@ -257,22 +255,23 @@ def _context(style: CitationStyle, job: FormatJob, group_digest: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def reference_text(entry: EntryToFormat, style: CitationStyle) -> ReferenceText:
+def reference_text(entry: EntryToFormat, style: CitationStyle, store: TextStore) -> ReferenceText:
     """The formatted text of one entry: as last formatted, else formatted alone now."""
     job = entry.job(style)
-    done = _DONE.get(_LATEST.get((style.digest, job.digest), ""))
+    done = store.done.get(store.latest.get((style.digest, job.digest), ""))
     if done is None:
-        format_jobs([(job, style)])
-        done = _DONE[_LATEST[(style.digest, job.digest)]]
-    return done
+        format_jobs([(job, style)], store)
+        done = store.done[store.latest[(style.digest, job.digest)]]
+    return done  # type: ignore[no-any-return]
 
 
 def format_jobs(
     jobs: Iterable[tuple[FormatJob, CitationStyle]],
+    store: TextStore,
     read_stored: Callable[[], Mapping[str, ReferenceText]] = dict,
     write_stored: Callable[[dict[str, ReferenceText]], None] | None = None,
 ) -> None:
-    """Format entries together (groups share a run), reusing what was formatted before.
+    """Format entries together (groups share a run), reusing what ``store`` holds.
 
     ``read_stored`` gives the persistent cache (read only when something is not in
     memory); ``write_stored`` receives every text of these jobs after new ones were made.
@@ -293,20 +292,22 @@ def format_jobs(
             for job in members:
                 context = _context(style, job, group_digest)
                 contexts[context] = (job, style)
-                _LATEST[(style.digest, job.digest)] = context
+                store.latest[(style.digest, job.digest)] = context
             todo.append((style, members))
-    if not all(c in _DONE for c in contexts):
-        _DONE.update(read_stored())
+    if not all(c in store.done for c in contexts):
+        store.done.update(read_stored())
     missing = [
-        (s, m) for s, m in todo if not all(_LATEST[(s.digest, j.digest)] in _DONE for j in m)
+        (s, m)
+        for s, m in todo
+        if not all(store.latest[(s.digest, j.digest)] in store.done for j in m)
     ]
     if missing:
-        _run_all(missing)
+        _run_all(missing, store)
         if write_stored is not None:
-            write_stored({c: _DONE[c] for c in contexts})
+            write_stored({c: store.done[c] for c in contexts})
 
 
-def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]]) -> None:
+def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]], store: TextStore) -> None:
     chunks: list[tuple[CitationStyle, list[FormatJob]]] = []
     for style in {s.digest: s for s, _ in groups}.values():
         current: list[FormatJob] = []
@@ -322,7 +323,7 @@ def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]]) -> None:
     with ThreadPoolExecutor(WORKERS) as pool:
         for style, chunk, texts in pool.map(lambda c: (c[0], c[1], _format_chunk(*c)), chunks):
             for job in chunk:
-                _DONE[_LATEST[(style.digest, job.digest)]] = texts[job.key]
+                store.done[store.latest[(style.digest, job.digest)]] = texts[job.key]
 
 
 def _format_chunk(style: CitationStyle, jobs: list[FormatJob]) -> dict[str, ReferenceText]:

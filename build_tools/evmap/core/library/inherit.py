@@ -45,11 +45,19 @@ _RULES: list[tuple[tuple[str, ...], tuple[str, ...], Mapping[str, str | None]]] 
     (("mvproceedings",), ("proceedings", "inproceedings"), _MAIN),
     (("mvreference",), ("reference", "inreference"), _MAIN),
 ]
-MAPPINGS: dict[tuple[str, str], dict[str, str | None]] = {}
-for _parents, _children, _mapping in _RULES:
-    for _parent in _parents:
-        for _child in _children:
-            MAPPINGS.setdefault((_parent, _child), {}).update(_mapping)
+
+
+def _mappings() -> dict[tuple[str, str], dict[str, str | None]]:
+    """(parent type, child type) -> field renames, from the rules above."""
+    table: dict[tuple[str, str], dict[str, str | None]] = {}
+    for parents, children, mapping in _RULES:
+        for parent in parents:
+            for child in children:
+                table.setdefault((parent, child), {}).update(mapping)
+    return table
+
+
+MAPPINGS = _mappings()
 
 # Never inherited: biblatex's own list, and the fields that become links or
 # steer evmap (a volume's DOI is not its papers' DOI).
