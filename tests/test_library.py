@@ -18,6 +18,7 @@ from evmap.core.bibtex import format_references, load_library_files
 from evmap.core.citations import find_citations
 from evmap.core.library.links import doi_href
 from evmap.core.model import reference_slug
+from evmap.site.search import read_entries
 
 FEATURES = r"""
 % Our own fixture: one entry per feature.
@@ -406,8 +407,7 @@ def test_library_site_no_latex_anywhere_but_the_bib(library_site: Path) -> None:
 
 
 def test_library_site_search_entries_use_the_formatted_text(library_site: Path) -> None:
-    index = json.loads((library_site / "search/search_index.json").read_text("utf-8"))
-    entry = next(d for d in index["docs"] if d["location"] == "references/knuth-1984/")
+    entry = next(d for d in read_entries(library_site) if d["location"] == "references/knuth-1984/")
     assert entry["title"] == "Knuth, 1984"
     assert entry["text"].startswith("Donald E. Knuth. Literate Programming. The Computer Journal")
 
@@ -440,8 +440,7 @@ def test_library_csl_style_switch_changes_every_formatted_reference(tmp_path: Pa
     formatted = page.select_one("p.evmap-reference")
     assert formatted is not None and formatted.get_text() == expected
     assert _previews(site)["doe-2020"] == expected
-    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
-    entry = next(d for d in index["docs"] if d["location"] == "references/doe-2020/")
+    entry = next(d for d in read_entries(site) if d["location"] == "references/doe-2020/")
     assert entry["title"] == "Doe et al. 2020" and entry["text"].startswith(expected)
     about = article(site / "about/index.html")
     assert [a.get_text() for a in about.select("span.evmap-citation a")][1] == "Doe et al. 2020"

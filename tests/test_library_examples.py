@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO
 from evmap.adapters.build import build_site
+from evmap.site.search import read_entries, read_words
 
 DATA = Path(os.environ.get("EVMAP_TEST_DATA", Path.home() / ".cache" / "evmap-test-data"))
 EXAMPLES = DATA / "biblatex-examples.bib"
@@ -69,10 +70,10 @@ def _text_of(path: Path) -> str:
             element.decompose()
         return tree.get_text(" ")
     if path.name == "search_index.json":
-        docs = json.loads(text)["docs"]
-        return "\n".join(
-            d["title"] + " " + BeautifulSoup(d["text"], "html.parser").get_text() for d in docs
-        )
+        # The entries as the result list shows them, and every indexed word.
+        site = path.parent.parent
+        entries = read_entries(site)
+        return "\n".join([*(d["title"] + " " + d["text"] for d in entries), *read_words(site)])
     if path.suffix == ".json":
         return json.dumps(json.loads(text), ensure_ascii=False)
     if path.name == "evmap-references.js":

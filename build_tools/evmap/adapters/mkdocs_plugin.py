@@ -52,6 +52,7 @@ from evmap.site.render import (
     template_file,
     templates_stamp,
 )
+from evmap.site.search import SEARCH_WORKER, write_search
 from evmap.site.urls import PageSpec, Urls
 
 __all__ = [
@@ -402,7 +403,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         data = json.loads(index.read_text("utf-8"))
         for spec in self.pages.values():
             data["docs"].extend(self.renderer.search_entries(spec))
-        index.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+        # The index split into shards a query loads on demand, read by evmap's worker
+        # in place of Material's (which loads the whole index at the first search).
+        assert self.settings is not None
+        worker = template_file(self.settings.template_dirs, SEARCH_WORKER).read_text("utf-8")
+        if write_search(Path(config.site_dir), data, worker) is None:
+            index.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         """Give what the build held back to the collector (see on_config)."""
