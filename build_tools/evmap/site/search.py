@@ -58,7 +58,7 @@ __all__ = [
 FORMAT = 1
 """Version of the shard format; the worker refuses a manifest of another."""
 SHARD_BYTES = 40_000
-"""A term shard larger than this is split by one more letter of its words."""
+"""A term shard larger than about this is split by one more letter of its words."""
 ENTRIES_PER_SHARD = 12
 """Entries per entry shard at most (about 4 KB). A shard holds whole pages where it
 can (a page's own entry and its claims, or several small pages), so that a result
@@ -75,6 +75,7 @@ a query word that is one of them is ignored unless it is being typed (a prefix).
 
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def plain_text(markup: str) -> str:
@@ -98,20 +99,22 @@ class _DropMarks(dict[int, int | None]):
 _DROP_MARKS = _DropMarks()
 
 
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    return unicodedata.normalize("NFKD", text).translate(_DROP_MARKS).lower()
+def _fold(run: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKD", run.group()).translate(_DROP_MARKS).lower()
 
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the index and the worker see them.
 
-    Compatibility-decomposed, without accents, lowercase, split at anything but a
-    letter or digit (the worker: ``normalize("NFKD")``, drop ``\\p{M}``, lowercase,
-    ``/[\\p{L}\\p{N}]+/gu``).
+    Composed (NFC) and lowercase; each run of non-ASCII characters is then
+    compatibility-decomposed and stripped of accents (``Müller`` is ``muller``,
+    ``I²`` is ``i2``); words are the runs of letters and digits. The worker does
+    the same, with ``/[\\p{L}\\p{N}]+/gu`` for the last step.
     """
-    return _WORD.findall(_fold(text))
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    folded = _NON_ASCII.sub(_fold, unicodedata.normalize("NFC", text).lower())
+    return _WORD.findall(folded)
 
 
 def teaser(text: str, limit: int = TEASER_CHARS) -> str:
@@ -165,7 +168,8 @@ def _page_order(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _keys(terms: list[str], postings: dict[str, list[int]]) -> dict[str, list[str]]:
     """Shard key -> its terms, each key as short as its shard's size allows."""
-    sizes = {t: len(",".join(map(str, postings[t]))) + len(t) + 6 for t in terms}
+    # About 2.5 characters a number in JSON (small deltas and weights, commas).
+    sizes = {t: len(postings[t]) * 5 // 2 + len(t) + 6 for t in terms}
     out: dict[str, list[str]] = {}
 
     def split(group: list[str], length: int) -> None:
@@ -215,10 +219,10 @@ def split_index(index: dict[str, Any]) -> SearchFiles:
     """
     docs = _page_order(index.get("docs", []))
     postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
     starts: list[int] = []
     shown: list[list[str]] = []
     previous_page = None
-    last: dict[str, int] = {}
     for number, doc in enumerate(docs):
         page = doc["location"].split("#")[0]
         if page != previous_page:
@@ -231,10 +235,10 @@ def split_index(index: dict[str, Any]) -> SearchFiles:
         counts = Counter(tokens(text))
         for word in in_title:
             counts[word] += 0
+        for word in STOP_WORDS.intersection(counts):
+            del counts[word]
         for word, times in counts.items():
-            if word in STOP_WORDS:
-                continue
-            # delta-coded entry id, then (times in the text, at most 31) * 2 + in title
+            # delta-coded entry number, then (times in the text, at most 31) * 2 + in title
             entries = postings[word]
             entries.append(number - last.get(word, 0))
             entries.append((times if times < 31 else 31) * 2 + (word in in_title))

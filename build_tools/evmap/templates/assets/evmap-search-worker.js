@@ -65,12 +65,16 @@
     }));
   }
 
-  function fold(text) {
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  // The words of ``text`` as evmap.site.search.tokens makes them: composed and
+  // lowercase, runs of non-ASCII characters decomposed and without accents, then
+  // the runs of letters and digits.
+  function fold(run) {
+    return run.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   }
 
   function words(text) {
-    return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+    var folded = text.normalize("NFC").toLowerCase().replace(/[^\x00-\x7f]+/g, fold);
+    return folded.match(/[\p{L}\p{N}]+/gu) || [];
   }
 
   function escapeHTML(text) {
