@@ -63,6 +63,7 @@ SIZES: dict[str, SizeSpec] = {
     "S": SizeSpec(claims=50, refs=30, pathways=10, compounds=15),
     "M": SizeSpec(claims=1000, refs=400, pathways=50, compounds=100),
     "L": SizeSpec(claims=10000, refs=2000, pathways=200, compounds=500),
+    "XL": SizeSpec(claims=100000, refs=20000, pathways=2000, compounds=5000),
 }
 
 
@@ -358,6 +359,18 @@ PATHWAY_QUALIFIERS = [
     " modulation",
     " downstream effectors",
 ]
+# Only corpora with more pathways than target x qualifier (XL) add a cell type; smaller
+# sizes draw from the combinations above alone, so their files stay as they were.
+PATHWAY_CELLS = [
+    " in pyramidal neurons",
+    " in GABAergic interneurons",
+    " in astrocytes",
+    " in microglia",
+    " in oligodendrocytes",
+    " in dopaminergic neurons",
+    " in serotonergic neurons",
+    " in endothelial cells",
+]
 
 ONSETS = [
     "ar", "bel", "cor", "dal", "ez", "fen", "gal", "hal", "is", "ket", "lam", "mor",
@@ -527,6 +540,14 @@ def _make_compounds(rng: random.Random, n: int) -> list[dict[str, Any]]:
 def _make_pathways(rng: random.Random, n: int) -> list[dict[str, Any]]:
     """``n`` distinct pathways drawn from target x qualifier combinations."""
     combos = [(t, c, q) for t, c in PATHWAY_TARGETS for q in PATHWAY_QUALIFIERS]
+    if n > len(combos):
+        combos += [
+            (t, c, q + cell)
+            for t, c in PATHWAY_TARGETS
+            for q in PATHWAY_QUALIFIERS
+            for cell in PATHWAY_CELLS
+            if not q.startswith(" in ")
+        ]
     if n > len(combos):
         raise ValueError(f"at most {len(combos)} pathways can be generated")
     chosen = rng.sample(combos, n)

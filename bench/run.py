@@ -21,6 +21,7 @@ others still run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -101,6 +102,121 @@ with open(out, "w") as fh:
 """
 
 NAMES = ("ours", "peer", "floor")
+
+PEER_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-bibtex==4.4.0")
+"""The plain way's builder: MkDocs and Material at evmap's locked versions, and
+mkdocs-bibtex (no longer an evmap dependency), in a virtual environment of its own."""
+
+PEER_SKIPPED = {"XL"}
+"""Sizes where the peer is skipped unless asked for by --only: mkdocs-bibtex formats
+every citation of every page again (L: about 5-6 min, growing faster than the pages),
+so XL would take hours. The L row is the peer comparison."""
+
+GiB = 1024.0  # MiB
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure issue 17 asks for: a run's measure against a limit."""
+
+    size: str
+    label: str
+    limit: float
+    unit: str
+    measure: Any  # (runs, ratios) -> float | None
+
+
+TARGETS = (
+    Target("XL", "cold `evmap build`", 180.0, "s", lambda r, q: _get(r, "ours", "wall_s")),
+    Target(
+        "XL",
+        "peak memory of the build's process tree",
+        1.5 * GiB,
+        "MiB",
+        lambda r, q: _get(r, "ours", "tree_pss_mib") or _get(r, "ours", "peak_rss_mib"),
+    ),
+    Target(
+        "XL",
+        "output",
+        1.5 * GiB,
+        "MiB",
+        lambda r, q: (_get(r, "ours", "output_bytes") or 0) / 2**20 or None,
+    ),
+    Target("XL", "cold `evmap check`", 10.0, "s", lambda r, q: _get(r, "check", "wall_s")),
+    Target("XL", "warm `evmap check`", 3.0, "s", lambda r, q: _get(r, "check-warm", "wall_s")),
+    Target("L", "cold build / floor", 1.5, "x", lambda r, q: q.get("ours/floor time")),
+    Target("L", "cold build / plain peer", 0.08, "x", lambda r, q: q.get("ours/peer time")),
+)
+
+
+def _get(runs: dict[str, Run], name: str, attr: str) -> Any:
+    r = runs.get(name)
+    return getattr(r, attr) if r is not None and r.ok else None
+
+
+def peer_bin(base: Path) -> Path:
+    """The bin/ folder of the peer's environment (made on first use from PyPI)."""
+    if importlib.util.find_spec("mkdocs_bibtex") is not None:
+        return VENV_BIN
+    venv = base / "peer-venv"
+    bin_dir = venv / "bin"
+    if not (bin_dir / "mkdocs").exists():
+        print(f"making the peer's environment in {venv} ({', '.join(PEER_PACKAGES)})", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(bin_dir / "pip"), "install", "-q", "-c", str(REPO / "requirements.lock"),
+             *PEER_PACKAGES],
+            check=True,
+        )  # fmt: skip
+    return bin_dir
+
+
+def targets_table(size: str, runs: dict[str, Run], ratios: dict[str, float | None]) -> str:
+    """Issue 17's targets for this size: measured, limit, met or not."""
+    rows = [t for t in TARGETS if t.size == size]
+    if not rows:
+        return ""
+    out = [f"| target ({size}) | measured | limit | met |", "|---|---:|---:|---|"]
+    for t in rows:
+        value = t.measure(runs, ratios)
+        met = "n/a (not run)" if value is None else ("yes" if value < t.limit else "**no**")
+        shown = _f(value, "{:.0f}" if t.unit == "MiB" else "{:.2f}")
+        out.append(f"| {t.label} | {shown} {t.unit} | {t.limit:g} {t.unit} | {met} |")
+    return "\n".join(out)
+
+
+def growth_table(root: Path) -> str:
+    """Per-claim figures of every size measured under ``root`` (latest results of each)."""
+    rows = []
+    for size in SIZES:
+        path = root / size / "results.json"
+        if not path.is_file():
+            continue
+        data = json.loads(path.read_text("utf-8"))
+        claims = data["corpus"]["claims"]
+        runs = data["runs"]
+
+        def per(
+            name: str, attr: str, scale: float, data_runs: dict[str, Any] = runs, n: int = claims
+        ) -> str:
+            r = data_runs.get(name)
+            v = r.get(attr) if r and r.get("ok") else None
+            return "n/a" if v is None else f"{v * scale / n:.3f}"
+
+        rows.append(
+            f"| {size} | {claims} | {per('ours', 'wall_s', 1000)} | {per('ours', 'cpu_s', 1000)} "
+            f"| {per('ours', 'tree_pss_mib', 1024)} | {per('ours', 'output_bytes', 1 / 1024)} "
+            f"| {per('check', 'wall_s', 1000)} | {per('check-warm', 'wall_s', 1000)} "
+            f"| {data['when'][:16]} |"
+        )
+    if not rows:
+        return ""
+    head = [
+        "| size | claims | build ms/claim | build CPU ms/claim | tree KiB/claim "
+        "| output KiB/claim | check ms/claim | warm check ms/claim | measured |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    return "\n".join(head + rows)
 
 
 @dataclass
@@ -249,12 +365,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--size", choices=sorted(SIZES), default="S")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
-        "--only", default=",".join(NAMES), help="comma-separated subset of ours,peer,floor"
+        "--only",
+        default=None,
+        help="comma-separated subset of ours,peer,floor (default: all; at XL ours,floor)",
     )
     ap.add_argument("--repeat", type=int, default=1, help="runs per build (median wall time)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="output root")
     args = ap.parse_args(argv)
-    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    only = [n.strip() for n in (args.only or ",".join(NAMES)).split(",") if n.strip()]
+    skipped_peer = args.only is None and args.size in PEER_SKIPPED
+    if skipped_peer:
+        only.remove("peer")
     unknown = sorted(set(only) - set(NAMES))
     if unknown:
         ap.error(f"--only: unknown {', '.join(unknown)} (choose from {', '.join(NAMES)})")
@@ -302,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         jobs.append(("check-warm", [evmap, "check", "-f", cfg], None, warm))
         jobs.append(("ours-warm", build, site["ours"], warm))
     if "peer" in only:
-        mkdocs = str(VENV_BIN / "mkdocs")
+        mkdocs = str(peer_bin(args.out.resolve()) / "mkdocs")
         cmd = [mkdocs, "build", "-f", str(peer_dir / "mkdocs.yml"), "-d", str(site["peer"])]
         jobs.append(("peer", cmd, site["peer"], {}))
     if "floor" in only:
@@ -322,8 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  FAILED (rc {r.rc}): {r.error}  [log: {r.log}]", flush=True)
 
     def get(name: str, attr: str) -> Any:
-        r = runs.get(name)
-        return getattr(r, attr) if r is not None and r.ok else None
+        return _get(runs, name, attr)
 
     ratios = {
         "ours/peer time": _ratio(get("ours", "wall_s"), get("peer", "wall_s")),
@@ -350,6 +470,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"on {os.cpu_count()} CPUs (wall times are only comparable on an idle machine; "
         "CPU s is less sensitive to contention)"
     )
+    if skipped_peer:
+        print(
+            f"\npeer skipped at {args.size}: the plain MkDocs + mkdocs-bibtex build would take "
+            "hours; its comparison is the L row (run it here with --only ours,peer,floor)"
+        )
+    targets = targets_table(args.size, runs, ratios)
+    if targets:
+        print()
+        print(targets)
     gs = git_state()
     print(f"evmap at {gs['head']}{' + uncommitted changes' if gs['evmap_dirty'] else ''}")
 
@@ -374,6 +503,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     (base / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {base / 'results.json'}")
+    growth = growth_table(args.out.resolve())
+    if growth:
+        print("\nPer claim, every size measured so far (linear growth keeps each column flat):\n")
+        print(growth)
     return 0
 
 

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from conftest import CLAIM, REPO, TINY, Project, article, soup, write_project
 from evmap.adapters.build import BuildFailed, build_site, run_mkdocs
 from evmap.adapters.cli import main
-from evmap.core import inputs
+from evmap.core import inputs, load
 from evmap.core.config import OPTION_NAMES
 from evmap.core.problems import summary_line
 from evmap.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES
@@ -728,6 +728,25 @@ def test_bom_and_crlf_are_accepted(
     code, out, err = project.check("--strict", capsys=capsys)
     assert (code, out) == (0, "")
     assert err.startswith("evmap: ok: 2 claims, ")
+
+
+def test_library_larger_than_a_yaml_file_loads_and_its_own_limit_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lab's library is one big file: over the YAML limit it still loads; over its own
+    limit (monkeypatched down, as 64 MiB would slow the suite) it is refused."""
+    project = write_project(tmp_path / "p")
+    bib = project.read("references.bib")
+    padding = "".join(f"@misc{{pad{i}, title = {{{'x' * 1000}}}}}\n" for i in range(2200))
+    project.write("references.bib", bib + padding)
+    assert len((project.root / "references.bib").read_bytes()) > MAX_FILE_BYTES
+    code, out, _ = project.check(capsys=capsys)
+    assert (code, out) == (0, ""), out
+    monkeypatch.setattr(load, "MAX_LIBRARY_BYTES", MAX_FILE_BYTES)
+    monkeypatch.setenv("EVMAP_NO_CACHE", "1")  # the library parsed above is cached
+    code, out, _ = project.check(capsys=capsys)
+    assert code == 1
+    assert f"references.bib:0: file is {len(bib) + len(padding)} bytes, over the limit" in out
 
 
 LINE_NUMBERS = [

@@ -43,6 +43,7 @@ from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
+from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
     PreflightError,
@@ -66,7 +67,7 @@ __all__ = [
 log = get_plugin_logger(__name__)
 # Long builds say how far they are every this many pages (INFO: `mkdocs build`
 # shows it; `evmap build` prints it on stderr).
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = EVERY
 
 
 class _Checked(base.BaseConfigOption[Any]):
@@ -107,6 +108,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.written = 0
         self.env: jinja2.Environment | None = None
         self.env_dirs: tuple[Path, ...] = ()
+        self.progress = Progress(0)
         self.serving = False
         self.theme_bytecode = MemoryBytecodeCache()
         # What this plugin's checks parsed: kept across `mkdocs serve` rebuilds;
@@ -270,7 +272,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if self.serving:
             # MkDocs makes a new theme environment per build: keep its compiled templates.
             env.bytecode_cache = self.theme_bytecode
-        if len(self.pages) >= PROGRESS_EVERY:
+        self.progress = Progress(len(self.pages), PROGRESS_EVERY)
+        if self.progress.reports:
             log.info(f"writing {len(self.pages)} generated pages")
         if self.settings is not None and self.settings.page_shell:
             try:
@@ -381,8 +384,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if spec is None:
             return context
         self.written += 1
-        if self.written % PROGRESS_EVERY == 0:
-            log.info(f"{self.written} of {len(self.pages)} generated pages written")
+        line = self.progress.step()
+        if line is not None:
+            log.info(line)
         if page.meta.get("template") != SHELL_TEMPLATE:
             return context
         assert self.renderer is not None and self.shells is not None

@@ -36,7 +36,14 @@ from evmap.core.model import (
 )
 from evmap.core.problems import Check, Problem
 from evmap.core.schema import check_entry, describe_value
-from evmap.core.yamlio import LineDict, LineList, YamlError, decode_text, load_yaml
+from evmap.core.yamlio import (
+    MAX_LIBRARY_BYTES,
+    LineDict,
+    LineList,
+    YamlError,
+    decode_text,
+    load_yaml,
+)
 
 __all__ = [
     "FILE_LOST",
@@ -527,7 +534,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
     decoded: list[tuple[str, str]] = []
     for path, raw in texts:
         try:
-            decoded.append((path, decode_text(raw)))
+            decoded.append((path, decode_text(raw, MAX_LIBRARY_BYTES)))
         except YamlError as exc:
             problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
     if problems:

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_INT",
+    "MAX_LIBRARY_BYTES",
     "LineDict",
     "LineList",
     "YamlError",
@@ -38,6 +39,9 @@ __all__ = [
 # Files larger than this are refused before parsing; a claims file of a
 # hundred claims is well under 200 KB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_LIBRARY_BYTES = 64 * 1024 * 1024
+"""The limit for one BibTeX file: a lab's whole library, abstracts included, is read
+(a 20,000-entry library is about 10 MiB); YAML files hold 100 claims or so each."""
 # Lists and mappings nested deeper than this are refused (an entry needs 5):
 # deep nesting would otherwise exhaust the stack.
 MAX_DEPTH = 32
@@ -405,12 +409,14 @@ for _tag in _REFUSED_TAGS:
     _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
-def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (a BOM is dropped, CRLF becomes LF) or raise :class:`YamlError`."""
-    if len(data) > MAX_FILE_BYTES:
-        raise YamlError(
-            0, f"file is {len(data)} bytes, over the limit of {MAX_FILE_BYTES}; split it in two"
-        )
+def decode_text(data: bytes, limit: int = MAX_FILE_BYTES) -> str:
+    """Decode UTF-8 (a BOM is dropped, CRLF becomes LF) or raise :class:`YamlError`.
+
+    Files over ``limit`` bytes are refused (:data:`MAX_FILE_BYTES` for YAML,
+    :data:`MAX_LIBRARY_BYTES` for BibTeX).
+    """
+    if len(data) > limit:
+        raise YamlError(0, f"file is {len(data)} bytes, over the limit of {limit}; split it in two")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlError(
             0, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
