@@ -47,8 +47,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--allow-file-access-from-files",
 ]
+"""As the browser tests launch Chromium, less ``--allow-file-access-from-files``: a
+reader's browser blocks ``fetch()`` and module scripts between ``file://`` pages."""
 QUERIES = ("spine density", "BDNF", "Jørgensen", "μ-opioid receptor", "norezole", "s")
 """Words of the bench corpus: a phrase of claim text, a pathway, an accented author,
 a Greek letter, a compound, and a single letter (the widest prefix: every word
@@ -83,6 +84,11 @@ _TYPE = """async ([query, timeout]) => {
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    # Connections kept open, as by any real host (GitHub Pages speaks HTTP/2), and
+    # without Nagle's delay on them; HTTP/1.0, the default, opens one per file.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
     def log_message(self, format: str, *args: Any) -> None:
         """No access log."""
 

@@ -1,9 +1,13 @@
-"""How long `mkdocs serve` takes to show an edited claim (issue 6: <= 2 s at M).
+"""How long the live preview takes to show an edited claim (issue 17: < 0.5 s at M, < 1 s at L).
 
-Starts ``mkdocs serve`` on the corpus of a size (loopback only), waits for the
-first build, changes one claim's statement in its YAML file, and polls the
-claim's home page until the new statement is served. Prints the seconds from
-the edit to the page being back, then restores the file and stops the server.
+Starts ``evmap serve`` (or ``--command mkdocs``: ``mkdocs serve``, or
+``mkdocs-dirty``: ``mkdocs serve --dirty``) on the corpus of a size (loopback
+only), waits for the first build, then seven times changes one claim's statement
+in its YAML file and polls the claim's home page until the new statement is
+served. Prints the seconds from each edit to the page being back and their
+median, and, from the served folder before and after each edit, how many files
+the rebuild wrote again and how many of those kept the same bytes. Restores the
+file and stops the server at the end.
 
     .venv/bin/python bench/serve.py --size M
 """
@@ -11,12 +15,15 @@ the edit to the page being back, then restores the file and stops the server.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -55,13 +62,66 @@ def wait_for(url: str, text: str, deadline: float) -> float:
     raise TimeoutError(f"{url} never showed {text!r}")
 
 
+Snapshot = dict[str, tuple[int, int, str]]
+
+
+def snapshot(site: Path) -> Snapshot:
+    """Every served file: modification time, inode and digest of its bytes."""
+    while True:
+        out = {}
+        try:
+            for path in site.rglob("*"):
+                if path.is_file():
+                    st = path.stat()
+                    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                    out[path.relative_to(site).as_posix()] = (st.st_mtime_ns, st.st_ino, digest)
+        except FileNotFoundError:  # removed while being read: try again
+            continue
+        return out
+
+
+def settled(site: Path, quiet: float = 1.0, deadline: float = TIMEOUT_S) -> None:
+    """Wait until no file of ``site`` has changed for ``quiet`` seconds (the build ended)."""
+    end = time.perf_counter() + deadline
+    last: dict[str, tuple[int, int]] = {}
+    since = time.perf_counter()
+    while time.perf_counter() < end:
+        try:
+            now = {
+                p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
+                for p in site.rglob("*")
+                if p.is_file()
+            }
+        except FileNotFoundError:  # removed while being read: still building
+            now = {}
+        if now != last:
+            last, since = now, time.perf_counter()
+        elif time.perf_counter() - since >= quiet:
+            return
+        time.sleep(0.2)
+
+
+def rewrites(before: Snapshot, after: Snapshot) -> tuple[list[str], list[str]]:
+    """Files written again between two snapshots, and those of them with the same bytes."""
+    written = sorted(k for k in after if k not in before or before[k][:2] != after[k][:2])
+    same = [k for k in written if k in before and before[k][2] == after[k][2]]
+    return written, same
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Measure edit-to-page latency under ``mkdocs serve``."""
+    """Measure edit-to-page latency under the live preview."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--size", default="M", choices=["S", "M", "L"])
     ap.add_argument("--edits", type=int, default=7, help="edits to time (default 7)")
+    ap.add_argument(
+        "--command",
+        default="evmap",
+        choices=["evmap", "mkdocs", "mkdocs-dirty"],
+        help="evmap serve (default), mkdocs serve, or mkdocs serve --dirty",
+    )
     args = ap.parse_args(argv)
-    corpus = REPO / "bench" / "out" / args.size / "corpus"
+    # A corpus of its own: bench/run.py rewrites its corpus folder for each run.
+    corpus = REPO / "bench" / "out" / args.size / "serve" / "corpus"
     if not (corpus / "mkdocs.yml").exists():
         write_corpus(corpus, args.size)
     claims_file = sorted((corpus / "content" / "claims").glob("*.yml"))[0]
@@ -73,36 +133,59 @@ def main(argv: list[str] | None = None) -> int:
     home = pathway.group(1) or pathway.group(2)
     port = free_port()
     url = f"http://127.0.0.1:{port}/pathways/{home}/"
-    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    bin_dir = Path(sys.executable).parent
+    command = {
+        "evmap": [str(bin_dir / "evmap"), "serve"],
+        "mkdocs": [str(bin_dir / "mkdocs"), "serve"],
+        "mkdocs-dirty": [str(bin_dir / "mkdocs"), "serve", "--dirty"],
+    }[args.command]
+    # The server's temporary folder is the one site folder in a TMPDIR of its own.
+    tmp = Path(tempfile.mkdtemp(prefix="evmap-bench-serve-"))
     server = subprocess.Popen(
-        [mkdocs, "serve", "-f", str(corpus / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        [*command, "-f", str(corpus / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
     )
     try:
         start = time.perf_counter()
         wait_for(url, f'id="claim-{claim_id}"', start + TIMEOUT_S)
-        print(f"first build served after {time.perf_counter() - start:.2f} s")
-        results = []
+        first = time.perf_counter() - start
+        print(f"{' '.join(command[1:])}: first build served after {first:.2f} s")
+        site = next(p for p in tmp.iterdir() if p.is_dir())
+        results, counts = [], []
         for n in range(args.edits):
+            settled(site)
+            before = snapshot(site)
             marker = f"Edited statement number {n} for the serve benchmark"
             claims_file.write_text(original.replace(statement, marker, 1), "utf-8")
             edited = time.perf_counter()
             back = wait_for(url, marker, edited + TIMEOUT_S)
             results.append(back - edited)
-            print(f"edit {n + 1}: page back after {back - edited:.2f} s")
-            time.sleep(1.0)
+            settled(site)
+            written, same = rewrites(before, snapshot(site))
+            counts.append((len(written), len(same)))
+            print(
+                f"edit {n + 1}: page back after {back - edited:.2f} s; {len(written)} of "
+                f"{len(before)} files written again, {len(same)} of them with the same bytes"
+                + (f" ({', '.join(same[:6])}{', ...' if len(same) > 6 else ''})" if same else "")
+            )
         ordered = sorted(results)
         print(
             f"median edit-to-page: {ordered[len(ordered) // 2]:.2f} s, "
             f"fastest {ordered[0]:.2f} s, slowest {ordered[-1]:.2f} s "
-            f"({len(ordered)} edits, size {args.size})"
+            f"({len(ordered)} edits, size {args.size}, {' '.join(command[1:])}); "
+            f"files written again per edit: {min(c[0] for c in counts)}-"
+            f"{max(c[0] for c in counts)}, with unchanged bytes: "
+            f"{min(c[1] for c in counts)}-{max(c[1] for c in counts)}; "
+            f"load average {os.getloadavg()[0]:.2f}"
         )
     finally:
         claims_file.write_text(original, "utf-8")
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

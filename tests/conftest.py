@@ -214,15 +214,18 @@ SoupOf = Callable[[Path], BeautifulSoup]
 
 
 @contextmanager
-def serving(config_file: Path, site: Path) -> Iterator[Callable[[], EvidenceMapPlugin]]:
-    """Rebuild as `mkdocs serve` does: configuration read again, plugin instances kept."""
+def serving(
+    config_file: Path, site: Path, dirty: bool = False
+) -> Iterator[Callable[[], EvidenceMapPlugin]]:
+    """Rebuild as `mkdocs serve` does: configuration read again, plugin instances kept
+    (``dirty``: as `evmap serve` and `mkdocs serve --dirty` do, keeping the site folder)."""
     with fresh_plugins():
         first = load_config(str(config_file), site_dir=str(site))
-        first.plugins.on_startup(command="serve", dirty=False)
+        first.plugins.on_startup(command="serve", dirty=dirty)
 
         def rebuild() -> EvidenceMapPlugin:
             config = load_config(str(config_file), site_dir=str(site))
-            build(config)
+            build(config, dirty=dirty)
             plugin = config.plugins["evmap"]
             assert isinstance(plugin, EvidenceMapPlugin)
             return plugin

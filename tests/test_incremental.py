@@ -124,8 +124,36 @@ def _dump(path: Path, data: object) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
 
 
+# Written by every build whatever changed: the theme's sitemap and 404 page, and the
+# search index with its worker (rewritten after the search plugin's).
+def _always_written(rel: str) -> bool:
+    return (
+        rel in {"sitemap.xml", "sitemap.xml.gz", "404.html"}
+        or rel.startswith("search/")
+        or rel.startswith("assets/javascripts/workers/search.")
+    )
+
+
+def _stamps(site: Path) -> dict[str, tuple[str, int, int]]:
+    """Each file's digest, modification time and inode: a rewrite changes the last two."""
+    out = {}
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            out[p.relative_to(site).as_posix()] = (
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+                st.st_mtime_ns,
+                st.st_ino,
+            )
+    return out
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [pytest.param(False, marks=pytest.mark.slow, id="clean"), pytest.param(True, id="dirty")],
+)
 def test_serve_rebuilds_match_clean_builds_edit_after_edit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dirty: bool
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = tmp_path / "site-src"
@@ -200,6 +228,37 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
         path = root / "templates" / "partials" / "claim.html"
         path.write_text(path.read_text("utf-8") + "<!-- edited -->\n", "utf-8")
 
+    def docs_page() -> None:
+        path = root / "docs" / "overview.md"
+        path.write_text(path.read_text("utf-8") + "\nA sentence added by hand.\n", "utf-8")
+
+    def nav_title() -> None:
+        config_file.write_text(
+            config_file.read_text("utf-8").replace(
+                "  - Overview: overview.md", "  - Overview of the map: overview.md"
+            ),
+            "utf-8",
+        )
+
+    def library() -> None:
+        path = root / "references.bib"
+        path.write_text(
+            path.read_text("utf-8").replace("Antidepressant effects", "Antidepressant actions", 1),
+            "utf-8",
+        )
+
+    new_pathway = root / "content" / "pathways" / "erk-copy.yml"
+
+    def add_pathway() -> None:
+        text = (root / "content" / "pathways" / "erk.yml").read_text("utf-8")
+        new_pathway.write_text(
+            text.replace("id: erk", "id: erk-copy").replace("name: ERK", "name: Copied ERK"),
+            "utf-8",
+        )
+
+    def remove_pathway() -> None:
+        new_pathway.unlink()
+
     # (edit, whether the rebuild reuses entity pages of the one before)
     edits: list[tuple[Callable[[], None], bool]] = [
         (statement, True),
@@ -211,15 +270,23 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
         (rename_compound, False),
         (template, False),
         (lambda: None, True),
+        (docs_page, True),
+        (nav_title, True),
+        (library, False),
+        (add_pathway, False),
+        (remove_pathway, False),
     ]
     served = tmp_path / "served"
-    with serving(config_file, served) as rebuild:
+    rewritten: dict[str, list[str]] = {}
+    with serving(config_file, served, dirty) as rebuild:
         plugin = rebuild()
         assert plugin.renderer is not None and plugin.renderer.adopted == 0
         assert plugin.settings is not None
         parsed = cache.read(plugin.settings.root, "parsed")  # the first build, like a check
         assert len(parsed["files"]) == len(list((root / "content").rglob("*.yml")))
         for n, (edit, reuses) in enumerate(edits):
+            name = getattr(edit, "__name__", str(n))
+            before = _stamps(served)
             edit()
             plugin = rebuild()
             assert plugin.renderer is not None
@@ -227,6 +294,27 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
             clean = tmp_path / f"clean-{n}"
             run_mkdocs(config_file, clean, strict=False)
             served_files, clean_files = _digests(served), _digests(clean)
-            assert served_files.keys() == clean_files.keys()
+            assert served_files.keys() == clean_files.keys(), f"after {name}"
             differ = sorted(k for k in clean_files if served_files[k] != clean_files[k])
-            assert differ == [], f"after {getattr(edit, '__name__', edit)}: {differ[:5]}"
+            assert differ == [], f"after {name}: {differ[:5]}"
+            shutil.rmtree(clean)
+            if dirty:
+                after = _stamps(served)
+                same = [k for k in before.keys() & after.keys() if before[k][0] == after[k][0]]
+                again = sorted(k for k in same if before[k][1:] != after[k][1:])
+                assert [k for k in again if not _always_written(k)] == [], f"after {name}"
+                rewritten[name] = sorted(
+                    k for k in after if k not in before or before[k][1:] != after[k][1:]
+                )
+    if dirty:
+        pages = [k for k in served_files if k.endswith(".html") and not _always_written(k)]
+        # A claim's statement: its pathway, compound and reference pages and the views.
+        changed = [k for k in rewritten["statement"] if k in pages]
+        assert 5 <= len(changed) < len(pages) // 4, changed
+        assert "pathways/nmdar-inhibition/index.html" not in rewritten["docs_page"]
+        assert "overview/index.html" in rewritten["docs_page"]
+        assert [k for k in rewritten["docs_page"] if k in pages] == ["overview/index.html"]
+        # A title in the navigation: every page shows it.
+        assert sorted(k for k in rewritten["nav_title"] if k in pages) == sorted(pages)
+        assert "pathways/erk-copy/index.html" in rewritten["add_pathway"]
+        assert "pathways/erk-copy/index.html" not in served_files  # removed with its source

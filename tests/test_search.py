@@ -169,3 +169,14 @@ def test_search_site_worker_is_evmaps(search_site: Path) -> None:
     manifest = (search_site / "search/search_index.json").read_text("utf-8")
     assert len(manifest) < 4000
     assert re.search(r'"docs":\[\]', manifest)
+
+
+def test_search_site_pages_table_heads_each_group(search_site: Path) -> None:
+    text = (search_site / "search/evmap/pages.js").read_text("utf-8")
+    pages = json.loads(text[text.index(",") + 1 : text.rindex(")")])
+    entries = read_entries(search_site)
+    firsts = {}
+    for entry in entries:
+        firsts.setdefault(entry["location"].split("#")[0], entry)
+    assert pages == [[loc, e["title"]] for loc, e in firsts.items()]
+    assert all("#" not in e["location"] for e in firsts.values())  # a page's own entry first

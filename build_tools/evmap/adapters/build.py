@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import config_options, load_config
@@ -167,25 +168,112 @@ def run_mkdocs(
     return config
 
 
-def serve_site(config_file: Path, dev_addr: str | None = None, strict: bool = False) -> None:
+def serve_site(
+    config_file: Path, dev_addr: str | None = None, strict: bool = False, poll: bool = False
+) -> None:
     """Serve the site of ``config_file`` with live reload until interrupted.
 
-    The builder's own development server (``properdocs serve`` or ``mkdocs serve``);
-    the plugin makes each rebuild re-render only the pages an edit can change.
+    The builder's development server (``properdocs serve`` or ``mkdocs serve``) as
+    its ``serve`` command runs it, with two differences. Rebuilds are dirty: the
+    site folder is kept and only the files whose bytes change are written again (the
+    evmap plugin tells the builder which, see :mod:`evmap.adapters.rewrites`). And
+    edits are noticed by the operating system's file events (inotify, FSEvents,
+    ReadDirectoryChangesW) as soon as a file is saved, instead of by looking at every
+    watched file twice a second; ``poll`` keeps the builder's polling (for folders
+    whose changes the system does not report, such as some network or container
+    mounts).
 
     Raises:
         BuildFailed: when the first build fails (content errors, a broken template).
     """
-    from mkdocs.commands.serve import serve
+    from mkdocs.commands.build import build as build_once
+    from mkdocs.livereload import LiveReloadServer
 
+    site_dir = tempfile.mkdtemp(prefix="evmap-serve-")
     options: dict[str, Any] = {"strict": strict}
     if dev_addr:
         options["dev_addr"] = dev_addr
+
+    def get_config() -> MkDocsConfig:
+        return load_config(str(config_file), site_dir=site_dir, **options)
+
+    # Shown by warnings_shown (the builder's own INFO lines are not).
+    say = logging.getLogger(f"{builder.NAME}.plugins.evmap.serve").info
     try:
-        with warnings_shown():
-            serve(config_file=str(config_file), **options)
+        with warnings_shown(), _dirty_warning_hidden():
+            config = get_config()
+            config.plugins.on_startup(command="serve", dirty=True)
+            host, port = config.dev_addr
+            mount_path = "/" + urlsplit(config.site_url or "/").path.strip("/")
+            serve_url = f"http://{host}:{port}{mount_path.rstrip('/')}/"
+            config.site_url = serve_url
+
+            def rebuild(config: MkDocsConfig | None = None) -> None:
+                if config is None:
+                    config = get_config()
+                    config.site_url = serve_url
+                build_once(config, serve_url=serve_url, dirty=True)
+
+            server = LiveReloadServer(
+                builder=rebuild, host=host, port=port, root=site_dir, mount_path=mount_path
+            )
+            if not poll:
+                server.observer = _native_observer() or server.observer
+
+            def error_page(code: int) -> bytes | None:
+                page = Path(site_dir, f"{code}.html")
+                return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+            server.error_handler = error_page
+            try:
+                rebuild(config)
+                server.watch(config.docs_dir)
+                if config.config_file_path:
+                    server.watch(config.config_file_path)
+                server = config.plugins.on_serve(server, config=config, builder=rebuild)
+                for item in config.watch:
+                    server.watch(item)
+                say(f"serving on {serve_url} (Ctrl+C stops)")
+                try:
+                    server.serve()
+                except KeyboardInterrupt:
+                    say("shutting down")
+                finally:
+                    server.shutdown()
+            finally:
+                config.plugins.on_shutdown()
     except MkDocsException as exc:
         raise BuildFailed(str(exc)) from None
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _native_observer() -> Any:
+    """The operating system's file-event observer, or None where watchdog has none."""
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    observer = Observer()
+    return None if isinstance(observer, PollingObserver) else observer
+
+
+@contextlib.contextmanager
+def _dirty_warning_hidden() -> Iterator[None]:
+    """Drop the builder's warning that a dirty build may leave navigation inaccurate.
+
+    It is not true of evmap serve (the plugin rewrites every page a change of the
+    navigation reaches), and in strict mode the warning would fail every build.
+    """
+    logger = logging.getLogger(f"{builder.NAME}.commands.build")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False) -> Path:

@@ -107,7 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from evmap.adapters.build import BuildFailed, serve_site
 
     try:
-        serve_site(Path(args.config_file), args.dev_addr, strict=args.strict)
+        serve_site(Path(args.config_file), args.dev_addr, strict=args.strict, poll=args.poll)
     except BuildFailed as exc:
         return _report_failure(exc, exc.problems)
     except KeyboardInterrupt:
@@ -259,6 +259,12 @@ def make_parser() -> argparse.ArgumentParser:
     common(p_serve)
     p_serve.add_argument(
         "-a", "--dev-addr", metavar="IP:PORT", help="address to serve at (default: 127.0.0.1:8000)"
+    )
+    p_serve.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for edits twice a second instead of using the system's file events "
+        "(for network or container mounts that do not report them)",
     )
     p_serve.set_defaults(func=cmd_serve)
 

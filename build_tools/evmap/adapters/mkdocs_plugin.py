@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
 from evmap.core.citations import CitedReference, cite_markdown
@@ -51,6 +52,7 @@ from evmap.site.render import (
     make_environment,
     template_error,
     template_file,
+    template_files,
     templates_stamp,
 )
 from evmap.site.search import SEARCH_WORKER, write_search
@@ -106,10 +108,16 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.history_key: tuple[object, ...] | None = None
         self.shells: PageShells | None = None
         self.written = 0
+        self.progress = Progress(0)
         self.env: jinja2.Environment | None = None
         self.env_dirs: tuple[Path, ...] = ()
-        self.progress = Progress(0)
         self.serving = False
+        # Serving: what each file was written from, so that a dirty rebuild writes only
+        # the files that change (see evmap.adapters.rewrites).
+        self.rewrites = Rewrites()
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.preflighted: object = None
         self.theme_bytecode = MemoryBytecodeCache()
         # What this plugin's checks parsed: kept across `mkdocs serve` rebuilds;
         # `evmap build` hands over the memo of its own check (see adapters.build).
@@ -119,7 +127,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds.
 
         Serving, each rebuild re-renders only the entity pages an edit can change
-        (see :mod:`evmap.incremental`) and reuses the theme's compiled templates.
+        (see :mod:`evmap.incremental`) and reuses the theme's compiled templates;
+        serving with dirty builds (``evmap serve``, ``mkdocs serve --dirty``) also
+        writes only the files that change (:mod:`evmap.adapters.rewrites`).
         """
         self.serving = command == "serve"
 
@@ -192,10 +202,16 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """
         assert self.renderer is not None and self.settings is not None
         self.renderer.urls = Urls(bool(config.use_directory_urls))
+        # Serving, the templates were tried when they last changed (rendering the views
+        # once more costs a good part of a rebuild).
+        tried = (self.renderer.stamp, self.renderer.urls) if self.serving else None
+        if tried is not None and tried == self.preflighted:
+            return
         try:
             self.renderer.preflight()
         except PreflightError as exc:
             raise self._template_failure(exc.error, exc.page) from None
+        self.preflighted = tried
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and assets as virtual files."""
@@ -237,7 +253,59 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if config.nav is None:
             config.nav = default_nav(files, self.pages)
         self.history = self._read_history(files, config)
+        self.files = files
+        if self.serving:
+            self.rewrites.start(config, files, self._entity_key, lambda: self._common_key(config))
         return files
+
+    def _entity_key(self, file: File) -> tuple[object, bool] | None:
+        """What an entity page's output is made of besides what every page shows (its
+        spec: title, source, kind; the body follows from the map), and whether its body
+        is rendered again in this build (see Renderer.adopt)."""
+        spec = self.pages.get(file.src_uri)
+        if spec is None or not spec.subject:
+            return None
+        assert self.renderer is not None
+        if self.renderer.has_body(spec):
+            return spec, False
+        try:
+            # Rendered now rather than when written: a page the edit did not change in
+            # the end (a claim shown there only as a link) is not written again.
+            return spec, not self.renderer.unchanged(spec)
+        except jinja2.TemplateError as exc:
+            raise self._template_failure(exc, spec.src) from None
+
+    def _common_key(self, config: MkDocsConfig) -> object:
+        """What every page shows: navigation, configuration, theme templates, history.
+
+        (Page templates change bodies, which are compared themselves.)
+        """
+        assert self.renderer is not None and self.settings is not None
+        theme = {
+            name: path.read_bytes()
+            for name, path in template_files(self.settings.template_dirs).items()
+            if name.startswith("theme/")
+        }
+        try:
+            config_bytes = Path(config.config_file_path).read_bytes()
+        except OSError:
+            config_bytes = b""
+        return (
+            nav_key(self.nav),
+            config_bytes,
+            repr(config.theme),
+            repr(config.extra_css),
+            repr([str(s) for s in config.extra_javascript]),
+            theme,
+            self.renderer.docs,
+            self.renderer.urls,
+            self.history,
+        )
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the navigation: serving, a change to it (a title) rewrites every page."""
+        self.nav = nav
+        return nav
 
     def _read_history(self, files: Files, config: MkDocsConfig) -> SourceHistory:
         """Commit times of every source file (one ``git log``) and the edit URI of the root."""
@@ -267,6 +335,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """Prepare page shells from the theme's own templates."""
         # Serving, pages whose table of contents is as in the last build reuse its HTML.
         tocs = self.shells.tocs if self.serving and self.shells is not None else None
+        self.rewrites.reading_done()
         self.shells = None
         self.written = 0
         if self.serving:
@@ -380,6 +449,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
 
         Rendering here, page by page, keeps only one page's HTML in memory at a time.
         """
+        self.rewrites.built(page)
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return context
@@ -401,10 +471,21 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Add the entity pages' entries to the search index (and unfreeze, see on_config)."""
         gc.unfreeze()
+        if self.serving and self.files is not None:
+            removed = self.rewrites.finish(self.files)
+            log.debug(
+                f"{len(self.rewrites.written)} files written, {self.rewrites.kept} unchanged, "
+                f"{len(removed)} removed"
+            )
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.renderer is None or not index.is_file():
             return
         data = json.loads(index.read_text("utf-8"))
+        if self.serving and self.files is not None:
+            # A dirty build's index holds the entries of the pages it rendered again.
+            data["docs"] = self.rewrites.search_entries(
+                data["docs"], self.files.documentation_pages()
+            )
         for spec in self.pages.values():
             data["docs"].extend(self.renderer.search_entries(spec))
         # The index split into shards a query loads on demand, read by evmap's worker
@@ -417,6 +498,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
     def on_build_error(self, *, error: Exception) -> None:
         """Give what the build held back to the collector (see on_config)."""
         gc.unfreeze()
+        self.rewrites.forget()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -233,6 +233,9 @@ class Renderer:
         self.keep_bodies = keep_bodies
         self.stamp = stamp
         self._bodies: dict[PageSpec, str] = {}
+        # Serving: the body and table of contents the previous build gave each page
+        # rendered again, to tell whether it reads the same (see unchanged()).
+        self._replaced: dict[PageSpec, tuple[str, list[dict[str, Any]]]] = {}
         self.adopted = 0  # bodies taken from the previous renderer
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
@@ -618,24 +621,44 @@ class Renderer:
         Which pages an edit can change is decided by :mod:`evmap.incremental`;
         site-wide pages are always rendered again. Returns how many bodies were taken.
         """
-        if (
-            not self.keep_bodies
-            or previous.stamp != self.stamp
-            or previous.urls != self.urls
-            or previous.docs != self.docs
-            # A facet value's anchor (linked from its claims) moves when a value with
-            # the same slug comes or goes before it.
-            or any(self.facets.anchors.get(k, v) != v for k, v in previous.facets.anchors.items())
-        ):
+        if not self.keep_bodies:
             return 0
-        stale = stale_subjects(previous.map, self.map)
-        if stale is None:
-            return 0
+        stale = (
+            None
+            if (
+                previous.stamp != self.stamp
+                or previous.urls != self.urls
+                or previous.docs != self.docs
+                # A facet value's anchor (linked from its claims) moves when a value with
+                # the same slug comes or goes before it.
+                or any(
+                    self.facets.anchors.get(k, v) != v for k, v in previous.facets.anchors.items()
+                )
+            )
+            else stale_subjects(previous.map, self.map)
+        )
         for spec, html in previous._bodies.items():
-            if (spec.kind, spec.subject) not in stale:
+            if stale is not None and (spec.kind, spec.subject) not in stale:
                 self._bodies[spec] = html
+            else:
+                self._replaced[spec] = (html, previous.toc(spec))
         self.adopted = len(self._bodies)
         return self.adopted
+
+    def has_body(self, spec: PageSpec) -> bool:
+        """Whether ``spec``'s body is known already (adopted, or rendered in this build)."""
+        return spec in self._bodies
+
+    def unchanged(self, spec: PageSpec) -> bool:
+        """Whether a page the edit may have changed (not adopted) renders as before:
+        the same body and table of contents as in the renderer it adopted from.
+
+        Renders the body now (it is kept for :meth:`render`).
+        """
+        before = self._replaced.get(spec)
+        if before is None:
+            return False
+        return self.render(spec) == before[0] and self.toc(spec) == before[1]
 
     def preflight(self) -> None:
         """Compile every page template and render one page of each kind, keeping nothing.

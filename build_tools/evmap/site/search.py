@@ -13,7 +13,9 @@ entries instead as
   title), grouped by the word's first letters; a shard grows one letter longer
   until it is small;
 * *entry shards* (``search/evmap/d/<n>.js``): the location, title and a short
-  plain-text teaser of a run of entries, in page order.
+  plain-text teaser of a run of entries, in page order;
+* the *pages* (``search/evmap/pages.js``): each page's location and title, which
+  head the result list's groups (about 140 KB at 10,000 claims, loaded once).
 
 evmap's worker (``assets/evmap-search-worker.js``, written in place of
 Material's) speaks Material's messages, loads only the shards a query needs
@@ -248,6 +250,7 @@ def split_index(index: dict[str, Any]) -> SearchFiles:
     for key, terms in keys.items():
         name = f"t/{shard_file(key)}"
         files[f"search/evmap/{name}.js"] = _script(name, {t: postings[t] for t in terms})
+    files["search/evmap/pages.js"] = _script("pages", [shown[start][:2] for start in starts])
     bounds = _entry_shards(starts, len(shown))
     for number, (first, end) in enumerate(zip(bounds, [*bounds[1:], len(shown)], strict=True)):
         name = f"d/{number}"

@@ -15,8 +15,8 @@
 (function () {
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   var FORMAT = 1;
-  var MAX_PAGES = 20;      // result groups (pages) listed
-  var MAX_PER_PAGE = 6;    // entries listed under one page
+  var MAX_PAGES = 15;      // result groups (pages) listed
+  var MAX_PER_PAGE = 4;    // entries listed under one page
   var TITLE_BOOST = 1000;  // Material's default field boosts (title 1000, text 1)
   var K1 = 1.2;
 
@@ -152,6 +152,7 @@
     if (!clauses.length)
       return { items: [] };
     var needed = new Set();
+    needed.add("pages");
     clauses.forEach(function (c) { termShards(c.term).forEach(function (s) { needed.add(s); }); });
     await load(Array.from(needed));
     if (number !== latest)
@@ -217,8 +218,7 @@
         group.push(r);
     }
     var ids = new Set();
-    groups.forEach(function (group, page) {
-      ids.add(starts[page]);
+    groups.forEach(function (group) {
       group.forEach(function (r) { ids.add(r.id); });
     });
     await load(Array.from(new Set(Array.from(ids).map(entryShard))));
@@ -238,8 +238,9 @@
         };
       });
       if (!group.some(function (r) { return r.id === starts[page]; })) {
-        var e = entry(starts[page]);
-        list.push({ location: e[0], title: escapeHTML(e[1]), text: escapeHTML(e[2]), score: 0, terms: {} });
+        // The page heads its group (as in Material's own search, with no teaser).
+        var p = shards.get("pages")[page];
+        list.push({ location: p[0], title: escapeHTML(p[1]), text: "", score: 0, terms: {} });
       }
       items.push(list);
     });
