@@ -28,11 +28,14 @@ class TextStore:
     its memo's store (:func:`evmap.core.bibtex.bind_texts`).
     """
 
-    __slots__ = ("done", "latest")
+    __slots__ = ("done", "jobs", "latest")
 
     def __init__(self) -> None:
         self.done: dict[str, Any] = {}  # context key -> ReferenceText
         self.latest: dict[tuple[str, str], str] = {}  # (style, entry digest) -> context key
+        # id(entry) -> (entry, style, its FormatJob): a page reads a reference's label
+        # and text many times, and flattening the entry each time cost seconds at L.
+        self.jobs: dict[int, tuple[Any, Any, Any]] = {}
 
     def __reduce__(self) -> tuple[type[TextStore], tuple[()]]:
         return (TextStore, ())

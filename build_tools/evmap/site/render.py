@@ -236,6 +236,8 @@ class Renderer:
         # Serving: the body and table of contents the previous build gave each page
         # rendered again, to tell whether it reads the same (see unchanged()).
         self._replaced: dict[PageSpec, tuple[str, list[dict[str, Any]]]] = {}
+        # Serving: search entries of entity pages, adopted with their bodies.
+        self._entries: dict[PageSpec, list[dict[str, str]]] = {}
         self.adopted = 0  # bodies taken from the previous renderer
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
@@ -640,6 +642,8 @@ class Renderer:
         for spec, html in previous._bodies.items():
             if stale is not None and (spec.kind, spec.subject) not in stale:
                 self._bodies[spec] = html
+                if spec in previous._entries:  # they follow from the same claims
+                    self._entries[spec] = previous._entries[spec]
             else:
                 self._replaced[spec] = (html, previous.toc(spec))
         self.adopted = len(self._bodies)
@@ -723,6 +727,14 @@ class Renderer:
         page only, so the index grows with the map rather than with the number of
         pages a claim appears on.
         """
+        entries = self._entries.get(spec)
+        if entries is None:
+            entries = self._search_entries(spec)
+            if self.keep_bodies and spec.kind in SECTION:
+                self._entries[spec] = entries
+        return entries
+
+    def _search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
         url = self.urls.url(spec.src)
         m = self.map
         if spec.kind == "pathway":

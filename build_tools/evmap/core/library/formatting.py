@@ -44,6 +44,7 @@ __all__ = [
     "CHUNK",
     "DEFAULT_STYLE",
     "HEAP",
+    "MAX_JOBS",
     "TIMEOUT_S",
     "WORKERS",
     "CitationStyle",
@@ -255,9 +256,21 @@ def _context(style: CitationStyle, job: FormatJob, group_digest: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
+# The store remembers at most this many flattened entries (it holds on to the entries,
+# and a served library read again brings new ones).
+MAX_JOBS = 200_000
+
+
 def reference_text(entry: EntryToFormat, style: CitationStyle, store: TextStore) -> ReferenceText:
     """The formatted text of one entry: as last formatted, else formatted alone now."""
-    job = entry.job(style)
+    known = store.jobs.get(id(entry))
+    if known is not None and known[0] is entry and known[1] is style:
+        job: FormatJob = known[2]
+    else:
+        job = entry.job(style)
+        if len(store.jobs) >= MAX_JOBS:
+            store.jobs.clear()
+        store.jobs[id(entry)] = (entry, style, job)
     done = store.done.get(store.latest.get((style.digest, job.digest), ""))
     if done is None:
         format_jobs([(job, style)], store)
