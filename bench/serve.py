@@ -108,6 +108,11 @@ def rewrites(before: Snapshot, after: Snapshot) -> tuple[list[str], list[str]]:
     return written, same
 
 
+def is_page(path: str) -> bool:
+    """A page of the site (not the theme's 404 page, which every build writes)."""
+    return path.endswith(".html") and path != "404.html"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure edit-to-page latency under the live preview."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -165,19 +170,24 @@ def main(argv: list[str] | None = None) -> int:
             results.append(back - edited)
             settled(site)
             written, same = rewrites(before, snapshot(site))
-            counts.append((len(written), len(same)))
+            pages = [k for k in written if is_page(k)]
+            same_pages = [k for k in same if is_page(k)]
+            counts.append((len(pages), len(same_pages)))
             print(
-                f"edit {n + 1}: page back after {back - edited:.2f} s; {len(written)} of "
-                f"{len(before)} files written again, {len(same)} of them with the same bytes"
-                + (f" ({', '.join(same[:6])}{', ...' if len(same) > 6 else ''})" if same else "")
+                f"edit {n + 1}: page back after {back - edited:.2f} s; pages written again: "
+                f"{len(pages)} of {sum(map(is_page, before))}, {len(same_pages)} of them with "
+                f"the same bytes{' (' + ', '.join(same_pages[:4]) + ')' if same_pages else ''}; "
+                f"other files: {len(written) - len(pages)} of {len(before) - len(pages)}, "
+                f"{len(same) - len(same_pages)} with the same bytes"
             )
+            print(f"  pages: {', '.join(pages[:12])}{', ...' if len(pages) > 12 else ''}")
         ordered = sorted(results)
         print(
             f"median edit-to-page: {ordered[len(ordered) // 2]:.2f} s, "
             f"fastest {ordered[0]:.2f} s, slowest {ordered[-1]:.2f} s "
             f"({len(ordered)} edits, size {args.size}, {' '.join(command[1:])}); "
-            f"files written again per edit: {min(c[0] for c in counts)}-"
-            f"{max(c[0] for c in counts)}, with unchanged bytes: "
+            f"pages written again per edit: {min(c[0] for c in counts)}-"
+            f"{max(c[0] for c in counts)}, of them with unchanged bytes: "
             f"{min(c[1] for c in counts)}-{max(c[1] for c in counts)}; "
             f"load average {os.getloadavg()[0]:.2f}"
         )

@@ -35,7 +35,9 @@ def _port() -> int:
 class Server:
     """An `evmap serve` process on a free loopback port."""
 
-    def __init__(self, project: Project, tmp: Path, *args: str) -> None:
+    def __init__(
+        self, project: Project, tmp: Path, *args: str, env: dict[str, str] | None = None
+    ) -> None:
         address = f"127.0.0.1:{_port()}"
         self.url = f"http://{address}/tiny/"  # the path of the project's site_url
         tmp.mkdir()
@@ -47,7 +49,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                env={**os.environ, "TMPDIR": str(tmp)},
+                env={**os.environ, **(env or {}), "TMPDIR": str(tmp)},
             )
 
     @property
@@ -204,12 +206,27 @@ def test_serve_shows_each_edit_and_writes_only_what_changed(
     assert _rewritten(before, after)[1] == []
 
 
-def test_serve_polling_still_sees_edits(project: Project, tmp_path: Path) -> None:
-    running = Server(project, tmp_path / "tmp", "--poll")
+@pytest.mark.parametrize(
+    ("builder", "args"),
+    [
+        pytest.param("properdocs", (), id="properdocs"),
+        pytest.param("mkdocs", ("--poll",), id="mkdocs-poll", marks=pytest.mark.slow),
+    ],
+)
+def test_serve_with_each_builder_shows_an_edit(
+    project: Project, tmp_path: Path, builder: str, args: tuple[str, ...]
+) -> None:
+    running = Server(project, tmp_path / "tmp", *args, env={"EVMAP_BUILDER": builder})
     try:
         running.until("pathways/bdnf-trkb/", lambda status, _: status == 200)
+        before = running.settled()
         core = project.read("content/claims/core.yml")
         project.write("content/claims/core.yml", core.replace("is needed", "is wanted"))
-        running.until("pathways/bdnf-trkb/", lambda _, p: "is wanted" in p.get_text())
+        page = running.until("pathways/bdnf-trkb/", lambda _, p: "is wanted" in p.get_text())
+        assert "is needed" not in page.get_text()
+        written, same = _rewritten(before, running.settled())
+        assert same == []
+        assert "compounds/ketamine/index.html" not in written
     finally:
         running.stop()
+    assert f" with {builder} (Ctrl+C stops)" in running.log.read_text("utf-8")

@@ -233,7 +233,7 @@ def serve_site(
                 server = config.plugins.on_serve(server, config=config, builder=rebuild)
                 for item in config.watch:
                     server.watch(item)
-                say(f"serving on {serve_url} (Ctrl+C stops)")
+                say(f"serving on {serve_url} with {builder.NAME} (Ctrl+C stops)")
                 try:
                     server.serve()
                 except KeyboardInterrupt:
