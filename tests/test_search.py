@@ -180,3 +180,23 @@ def test_search_site_pages_table_heads_each_group(search_site: Path) -> None:
         firsts.setdefault(entry["location"].split("#")[0], entry)
     assert pages == [[loc, e["title"]] for loc, e in firsts.items()]
     assert all("#" not in e["location"] for e in firsts.values())  # a page's own entry first
+
+
+def test_search_write_search_keeps_unchanged_shards(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets/javascripts/workers").mkdir(parents=True)
+    (site / "assets/javascripts/workers/search.abc.min.js").write_text("material", "utf-8")
+    (site / "assets/javascripts/workers/search.abc.min.js.map").write_text("{}", "utf-8")
+    docs = [{"location": f"p{i}/", "title": f"Page {i}", "text": f"word{i}"} for i in range(60)]
+    assert search.write_search(site, _index(docs), "worker") is not None
+    assert (site / "assets/javascripts/workers/search.abc.min.js").read_text() == "worker"
+    assert not (site / "assets/javascripts/workers/search.abc.min.js.map").exists()
+    before = {p: p.stat().st_mtime_ns for p in (site / "search/evmap").rglob("*.js")}
+    docs[-1] = {"location": "p59/", "title": "Page 59", "text": "changed"}
+    search.write_search(site, _index(docs), "worker")
+    after = {p: p.stat().st_mtime_ns for p in (site / "search/evmap").rglob("*.js")}
+    rewritten = sorted(p.name for p in after if before.get(p) != after[p])
+    words = read_words(site)
+    assert "word59" not in words and words["changed"] == [59]
+    assert len(rewritten) <= 4, rewritten  # the changed words, entries and pages table
+    assert search.write_search(tmp_path / "other", _index(docs), "worker") is None

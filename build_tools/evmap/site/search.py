@@ -31,7 +31,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -61,7 +60,7 @@ FORMAT = 1
 """Version of the shard format; the worker refuses a manifest of another."""
 SHARD_BYTES = 40_000
 """A term shard larger than about this is split by one more letter of its words."""
-ENTRIES_PER_SHARD = 12
+ENTRIES_PER_SHARD = 24
 """Entries per entry shard at most (about 4 KB). A shard holds whole pages where it
 can (a page's own entry and its claims, or several small pages), so that a result
 list, which shows a few entries from each of many pages, needs few shards."""
@@ -288,11 +287,17 @@ def write_search(site: Path, index: dict[str, Any], worker: str) -> SearchFiles 
         return None
     written = split_index(index)
     folder = site / "search" / "evmap"
-    shutil.rmtree(folder, ignore_errors=True)
     for sub in ("t", "d"):
-        (folder / sub).mkdir(parents=True)
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    # A dirty rebuild (``evmap serve``) keeps the shards an edit did not change.
+    for old in folder.rglob("*.js"):
+        if old.relative_to(site).as_posix() not in written.files:
+            old.unlink()
     for path, text in written.files.items():
-        (site / path).write_text(text, "utf-8")
+        target = site / path
+        data = text.encode("utf-8")
+        if not (target.is_file() and target.read_bytes() == data):
+            target.write_bytes(data)
     manifest = json.dumps(written.manifest, ensure_ascii=False, separators=(",", ":"))
     (site / "search" / "search_index.json").write_text(manifest, "utf-8")
     for target in targets:

@@ -47,27 +47,41 @@
 
   // Shards not yet loaded, all at once: in a real worker (hosted) fetched and
   // parsed as JSON, in the shim's iframe (file://, no fetch) as script elements.
+  var loading = new Map();  // name -> promise of a shard being loaded
+
   function load(names) {
-    var missing = names.filter(function (n) { return !shards.has(n); });
-    return Promise.all(missing.map(function (name) {
-      var url = new URL("search/evmap/" + name + ".js", root).href;
-      if (typeof document === "undefined")
-        return fetch(url).then(function (r) { return r.text(); }).then(function (text) {
-          shards.set(name, JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"))));
-        });
-      return new Promise(function (resolve, reject) {
+    return Promise.all(names.map(function (name) {
+      if (shards.has(name))
+        return null;
+      if (!loading.has(name))
+        loading.set(name, fetchShard(name));
+      return loading.get(name);
+    }));
+  }
+
+  function fetchShard(name) {
+    var url = new URL("search/evmap/" + name + ".js", root).href;
+    var done = typeof document === "undefined"
+      ? fetch(url).then(function (response) {
+        if (!response.ok)
+          throw new Error("cannot load " + url + " (" + response.status + ")");
+        return response.text();
+      }).then(function (text) {
+        shards.set(name, JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"))));
+      })
+      : new Promise(function (resolve, reject) {
         var tag = document.createElement("script");
         tag.src = url;
         tag.onload = resolve;
         tag.onerror = function () { reject(new Error("cannot load " + url)); };
         document.body.appendChild(tag);
       });
-    }));
+    return done.catch(function (err) {
+      loading.delete(name);  // tried again by the next query
+      throw err;
+    });
   }
 
-  // The words of ``text`` as evmap.site.search.tokens makes them: composed and
-  // lowercase, runs of non-ASCII characters decomposed and without accents, then
-  // the runs of letters and digits.
   function fold(run) {
     return run.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   }
@@ -271,6 +285,8 @@
       starts = sums(manifest.pages);
       bounds = sums(manifest.shards);
       postMessage({ type: READY });
+      // The pages table heads every result list: fetched now, before the first query.
+      load(["pages"]).catch(function (err) { console.warn("evmap search: " + err); });
     } else if (message.type === QUERY) {
       var number = ++latest;
       var result;
