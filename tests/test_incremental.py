@@ -22,8 +22,10 @@ from conftest import TEMPLATES as PACKAGE_TEMPLATES
 from evmap.adapters.build import run_mkdocs
 from evmap.core import cache
 from evmap.core.config import load_settings
+from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap
 from evmap.core.pipeline import check, format_map_references
+from evmap.site.export import ExportCache, download_files
 from evmap.site.incremental import stale_subjects
 
 
@@ -318,3 +320,34 @@ def test_serve_rebuilds_match_clean_builds_edit_after_edit(
         assert sorted(k for k in rewritten["nav_title"] if k in pages) == sorted(pages)
         assert "pathways/erk-copy/index.html" in rewritten["add_pathway"]
         assert "pathways/erk-copy/index.html" not in served_files  # removed with its source
+
+
+def test_export_cache_gives_the_downloads_of_a_fresh_export(project: Project) -> None:
+    # One claim per file: a claim whose file did not change is the same object again.
+    core = project.read("content/claims/core.yml")
+    second = core.index("- id: trkb-needed")
+    project.write("content/claims/core.yml", core[:second])
+    project.write("content/claims/second.yml", core[second:])
+    memo = Memo()
+    settings = load_settings(project.config)
+    cache = ExportCache()
+
+    def downloads(cached: bool) -> dict[str, str]:
+        result = check(settings, memo=memo)
+        format_map_references(settings, result.map)
+        return download_files(result.map, "", "references.bib", None, cache if cached else None)
+
+    assert downloads(True) == downloads(False)
+    assert len(cache.csv) == len(cache.json) == 2
+    kept = dict(cache.json)
+    # A stance flips: that claim's rows and grade change, the other claim's entry is reused.
+    _edit(project, "content/claims/core.yml", "- stance: contradicts", "- stance: supports")
+    _edit(project, "content/claims/core.yml", "fMRI", "PET")
+    after = downloads(True)
+    assert after == downloads(False)
+    assert "PET" in after["downloads/evidence-map.csv"]
+    assert sum(cache.json[k] is kept.get(k) for k in cache.json) == 1
+    # A claim removed: its entries go.
+    (project.root / "content/claims/second.yml").unlink()
+    assert downloads(True) == downloads(False)
+    assert len(cache.csv) == len(cache.json) == 1

@@ -42,7 +42,7 @@ from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
-from evmap.site.export import REFERENCES_SCRIPT, download_files
+from evmap.site.export import REFERENCES_SCRIPT, ExportCache, download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
@@ -115,6 +115,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         # Serving: what each file was written from, so that a dirty rebuild writes only
         # the files that change (see evmap.adapters.rewrites).
         self.rewrites = Rewrites()
+        self.exports = ExportCache()  # each claim's part of the downloads, while serving
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.preflighted: object = None
@@ -238,7 +239,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             files.append(File.generated(config, asset, abs_src_path=str(source)))
         bib_name = ", ".join(self.settings.relative(p) for p in self.settings.library_files())
         for path, content in download_files(
-            self.renderer.map, "", bib_name, self.renderer.analysis
+            self.renderer.map,
+            "",
+            bib_name,
+            self.renderer.analysis,
+            self.exports if self.serving else None,
         ).items():
             files.append(File.generated(config, path, content=content))
         # The hand-written pages (generated ones come and go with the map, which

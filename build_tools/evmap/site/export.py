@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "LIST_SEPARATOR",
     "REFERENCES_SCRIPT",
     "Download",
+    "ExportCache",
     "cited_bibtex",
     "claim_record",
     "compound_record",
@@ -168,7 +170,31 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     return record
 
 
-def map_to_json(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
+class ExportCache:
+    """Each claim's JSON entry and CSV rows, kept by the claim object (``evmap serve``:
+    a rebuild's map holds the very objects of the claims whose file did not change).
+
+    An entry is used only for the same object (and, for rows, the same derived values),
+    so a stale one is never read; entries of claims no longer in the map are dropped.
+    """
+
+    def __init__(self) -> None:
+        self.json: dict[int, tuple[Claim, str]] = {}
+        self.csv: dict[int, tuple[Claim, tuple[object, ...], str]] = {}
+
+    def keep_only(self, claims: Mapping[str, Claim]) -> None:
+        """Forget the claims that are not in ``claims``."""
+        alive = {id(c) for c in claims.values()}
+        for table in (self.json, self.csv):
+            for key in [k for k in table if k not in alive]:
+                del table[key]
+
+
+def map_to_json(
+    evidence_map: EvidenceMap,
+    analysis: MapAnalysis | None = None,
+    cache: ExportCache | None = None,
+) -> str:
     """The whole map as JSON.
 
     ``compounds``, ``pathways`` and ``claims`` hold entries valid against the
@@ -190,18 +216,28 @@ def map_to_json(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) 
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
-        "claims": [claim_record(c) for c in evidence_map.claims.values()],
     }
     parts = [
         f"{_compact(name)}:[\n" + ",\n".join(_compact(item) for item in items) + "\n]"
         for name, items in lists.items()
     ]
+    claims = [_claim_json(c, cache) for c in evidence_map.claims.values()]
+    parts.append('"claims":[\n' + ",\n".join(claims) + "\n]")
     parts.append(
         '"derived":{"claims":{\n'
         + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
         + "\n}}"
     )
     return "{" + ",\n".join(parts) + "}\n"
+
+
+def _claim_json(claim: Claim, cache: ExportCache | None) -> str:
+    if cache is None:
+        return _compact(claim_record(claim))
+    known = cache.json.get(id(claim))
+    if known is None or known[0] is not claim:
+        known = cache.json[id(claim)] = (claim, _compact(claim_record(claim)))
+    return known[1]
 
 
 def _compact(value: Any) -> str:
@@ -223,30 +259,49 @@ def _item_cells(evidence: Evidence) -> list[str]:
     return cells
 
 
-def map_to_csv(evidence_map: EvidenceMap, analysis: MapAnalysis | None = None) -> str:
+def map_to_csv(
+    evidence_map: EvidenceMap,
+    analysis: MapAnalysis | None = None,
+    cache: ExportCache | None = None,
+) -> str:
     """One row per evidence item (:data:`CSV_COLUMNS`); lists joined with ``"; "``.
 
     Every cell goes through :func:`csv_cell`, so no text from the content is a formula.
     """
     analysis = analysis or analyse_map(evidence_map)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
     for cid, claim in evidence_map.claims.items():
-        grade = analysis.certainty[cid].grade.value
-        for index, ev in enumerate(claim.evidence):
-            row = [
-                cid,
-                claim.statement,
-                LIST_SEPARATOR.join(claim.compounds),
-                LIST_SEPARATOR.join(claim.pathways),
-                *_item_cells(ev),
-                LIST_SEPARATOR.join(claim.item_compounds(ev)),
-                LIST_SEPARATOR.join(claim.item_pathways(ev)),
-                "yes" if analysis.second_hand.get((cid, index)) else "no",
-                grade,
-            ]
-            writer.writerow([csv_cell(cell) for cell in row])
+        derived = (
+            analysis.certainty[cid].grade.value,
+            *(bool(analysis.second_hand.get((cid, i))) for i in range(len(claim.evidence))),
+        )
+        known = cache.csv.get(id(claim)) if cache is not None else None
+        if known is None or known[0] is not claim or known[1] != derived:
+            known = (claim, derived, _claim_rows(cid, claim, derived))
+            if cache is not None:
+                cache.csv[id(claim)] = known
+        out.write(known[2])
+    return out.getvalue()
+
+
+def _claim_rows(cid: str, claim: Claim, derived: tuple[object, ...]) -> str:
+    """A claim's CSV rows: ``derived`` is its grade, then whether each item is second-hand."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for index, ev in enumerate(claim.evidence):
+        row = [
+            cid,
+            claim.statement,
+            LIST_SEPARATOR.join(claim.compounds),
+            LIST_SEPARATOR.join(claim.pathways),
+            *_item_cells(ev),
+            LIST_SEPARATOR.join(claim.item_compounds(ev)),
+            LIST_SEPARATOR.join(claim.item_pathways(ev)),
+            "yes" if derived[index + 1] else "no",
+            derived[0],
+        ]
+        writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
 
 
@@ -361,16 +416,20 @@ def download_files(
     bib_text: str,
     source_name: str = "references.bib",
     analysis: MapAnalysis | None = None,
+    cache: ExportCache | None = None,
 ) -> dict[str, str]:
     """Every file built with the site from the map, by site-relative path.
 
     The downloads (:data:`DOWNLOADS`) and the citation-tooltip script
-    (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made.
+    (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made; ``cache``
+    keeps each claim's part between rebuilds.
     """
     analysis = analysis or analyse_map(evidence_map)
+    if cache is not None:
+        cache.keep_only(evidence_map.claims)
     return {
-        JSON_DOWNLOAD.path: map_to_json(evidence_map, analysis),
-        CSV_DOWNLOAD.path: map_to_csv(evidence_map, analysis),
+        JSON_DOWNLOAD.path: map_to_json(evidence_map, analysis, cache),
+        CSV_DOWNLOAD.path: map_to_csv(evidence_map, analysis, cache),
         BIBTEX_DOWNLOAD.path: cited_bibtex(evidence_map, bib_text, source_name),
         REFERENCES_SCRIPT: references_script(evidence_map),
     }
