@@ -1037,3 +1037,21 @@ def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path
     ]
     cite = article(site / "compounds/ketamine.html").select_one("table.ev td.r a")
     assert cite is not None and cite["href"] == "../references/berman2000.html"
+
+
+def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: EvidenceMap) -> None:
+    """Claims are rendered once per depth and let go after the last page showing them, so
+    memory holds what pages still to come need; a page rendered again reads the same."""
+    renderer = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
+    plan = renderer.plan()
+    pathway = next(spec for spec in plan if spec.kind == "pathway")
+    first = renderer.render(pathway)
+    assert renderer._claim_html  # kept for the compound pages still to come
+    for spec in plan:
+        if spec != pathway:
+            renderer.render(spec)
+    assert renderer._claim_html == {}
+    assert renderer._claim_views == {}
+    assert renderer.render(pathway) == first
+    fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
+    assert {s.src: fresh.render(s) for s in plan} == {s.src: renderer.render(s) for s in plan}

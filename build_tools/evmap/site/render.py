@@ -242,6 +242,13 @@ class Renderer:
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
         self._claim_html: dict[tuple[str, str, bool], Markup] = {}
+        # ... and forget it once the last pathway or compound page showing it is
+        # rendered, so memory holds the claims of pages still to come, not the whole map
+        # (at 100,000 claims the rendered claims alone would take about a gigabyte).
+        self._claim_uses: dict[str, int] | None = None
+        self._claims_done: list[str] = []
+        self._claim_keys: dict[str, list[tuple[str, str, bool]]] = {}  # html keys by claim
+        self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
         self.analysis = analyse_map(evidence_map)
         self.facets = facet_index(evidence_map)
@@ -395,6 +402,7 @@ class Renderer:
             pathway_ids=" ".join(claim.pathways),
         )
         self._claim_views[cache_key] = view
+        self._claim_roots.add(root)
         return view
 
     def claim_html(self, view: ClaimView) -> Markup:
@@ -404,7 +412,36 @@ class Renderer:
         if html is None:
             template = self.env.get_template("partials/claim.html")
             html = self._claim_html[key] = Markup(template.render(claim=view))
+            self._claim_keys.setdefault(view.id, []).append(key)
         return html
+
+    def _count_use(self, ids: Iterable[str]) -> None:
+        """One more page shows ``ids``: those no page still to come shows are let go
+        when this page is rendered (:meth:`_release_claims`). A claim asked for again
+        afterwards (a page rendered twice) is simply rendered again."""
+        if self._claim_uses is None:
+            uses: dict[str, int] = {}
+            for by_entity in (self.map.claims_by_pathway, self.map.claims_by_compound):
+                for claim_ids in by_entity.values():
+                    for cid in claim_ids:
+                        uses[cid] = uses.get(cid, 0) + 1
+            self._claim_uses = uses
+        for cid in ids:
+            left = self._claim_uses.get(cid, 0) - 1
+            self._claim_uses[cid] = left
+            if left == 0:
+                self._claims_done.append(cid)
+
+    def _release_claims(self) -> None:
+        """Drop the cached views and HTML of claims whose last page was just rendered."""
+        if not self._claims_done:
+            return
+        for cid in self._claims_done:
+            for root in self._claim_roots:
+                self._claim_views.pop((root, cid), None)
+            for key in self._claim_keys.pop(cid, ()):
+                self._claim_html.pop(key, None)
+        self._claims_done.clear()
 
     def ordered(self, ids: Iterable[str]) -> list[str]:
         """Claim ids by certainty and weight of evidence (see :func:`weight_order`)."""
@@ -413,6 +450,7 @@ class Renderer:
     def _claims(self, root: str, ids: Iterable[str], home: str = "") -> list[ClaimView]:
         """Views of claims ``ids`` in weight order; those at home on pathway ``home`` marked."""
         views_ = [self.claim_view(root, self.map.claims[i]) for i in self.ordered(ids)]
+        self._count_use(v.id for v in views_)
         return [
             dataclasses.replace(v, home=True)
             if home and self.map.claims[v.id].home_pathway == home
@@ -693,6 +731,9 @@ class Renderer:
             # Views cached now may hold links the builder settles later (self.docs).
             self._claim_views.clear()
             self._claim_html.clear()
+            self._claim_uses = None
+            self._claims_done.clear()
+            self._claim_keys.clear()
             self._citations.clear()
             self._toc_names.clear()
 
@@ -707,7 +748,10 @@ class Renderer:
 
     def _render(self, spec: PageSpec) -> str:
         template = self.env.get_template(f"{spec.kind}.html")
-        html = template.render(page=self.context(spec))
+        try:
+            html = template.render(page=self.context(spec))
+        finally:
+            self._release_claims()
         if spec.kind in SECTION:
             # Shared fragments (claims) link through the site root; links to pages
             # of the page's own folder can go straight to the sibling: shorter pages.
