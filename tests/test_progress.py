@@ -32,3 +32,18 @@ def test_progress_short_builds_stay_quiet() -> None:
     progress = Progress(999, every=1000)
     assert not progress.reports
     assert all(progress.step() is None for _ in range(999))
+
+
+def test_progress_weighs_pages_by_their_work() -> None:
+    """A few heavy pages first (hub pathways), many light ones after (references)."""
+    now = [0.0]
+    work = [100.0] * 10 + [1.0] * 1990  # 1,000 + 1,990 units
+    progress = Progress(len(work), every=1000, clock=lambda: now[0], work=sum(work))
+    lines = []
+    for units in work:
+        now[0] += units * 0.01  # 10 ms a unit
+        lines.append(progress.step(units))
+    # After 1,000 pages (1,990 units in 19.9 s): 1,000 units left, about 10 s.
+    assert [line for line in lines if line] == [
+        "1000 of 2000 generated pages written in 20 s, about 10 s left"
+    ]

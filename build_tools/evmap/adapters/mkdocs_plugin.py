@@ -346,7 +346,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if self.serving:
             # MkDocs makes a new theme environment per build: keep its compiled templates.
             env.bytecode_cache = self.theme_bytecode
-        self.progress = Progress(len(self.pages), PROGRESS_EVERY)
+        work = sum(map(self.renderer.work, self.pages.values())) if self.renderer else None
+        self.progress = Progress(len(self.pages), PROGRESS_EVERY, work=work)
         if self.progress.reports:
             log.info(f"writing {len(self.pages)} generated pages")
         if self.settings is not None and self.settings.page_shell:
@@ -459,7 +460,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if spec is None:
             return context
         self.written += 1
-        line = self.progress.step()
+        line = self.progress.step(self.renderer.work(spec) if self.renderer else 1)
         if line is not None:
             log.info(line)
         if page.meta.get("template") != SHELL_TEMPLATE:

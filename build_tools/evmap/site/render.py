@@ -443,6 +443,11 @@ class Renderer:
                 self._claim_html.pop(key, None)
         self._claims_done.clear()
 
+    def work(self, spec: PageSpec) -> int:
+        """About how much rendering ``spec`` takes, in claims shown (for progress estimates)."""
+        by_entity = {"pathway": self.map.claims_by_pathway, "compound": self.map.claims_by_compound}
+        return 1 + len(by_entity.get(spec.kind, {}).get(spec.subject, ()))
+
     def ordered(self, ids: Iterable[str]) -> list[str]:
         """Claim ids by certainty and weight of evidence (see :func:`weight_order`)."""
         return sorted(ids, key=self._rank.__getitem__)
