@@ -192,10 +192,13 @@ def test_search_write_search_keeps_unchanged_shards(tmp_path: Path) -> None:
     assert (site / "assets/javascripts/workers/search.abc.min.js").read_text() == "worker"
     assert not (site / "assets/javascripts/workers/search.abc.min.js.map").exists()
     before = {p: p.stat().st_mtime_ns for p in (site / "search/evmap").rglob("*.js")}
+    worker = site / "assets/javascripts/workers/search.abc.min.js"
+    written_at = worker.stat().st_mtime_ns
     docs[-1] = {"location": "p59/", "title": "Page 59", "text": "changed"}
     search.write_search(site, _index(docs), "worker")
     after = {p: p.stat().st_mtime_ns for p in (site / "search/evmap").rglob("*.js")}
     rewritten = sorted(p.name for p in after if before.get(p) != after[p])
+    assert worker.stat().st_mtime_ns == written_at  # same bytes: not written again
     words = read_words(site)
     assert "word59" not in words and words["changed"] == [59]
     assert len(rewritten) <= 4, rewritten  # the changed words, entries and pages table

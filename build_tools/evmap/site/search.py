@@ -294,16 +294,19 @@ def write_search(site: Path, index: dict[str, Any], worker: str) -> SearchFiles 
         if old.relative_to(site).as_posix() not in written.files:
             old.unlink()
     for path, text in written.files.items():
-        target = site / path
-        data = text.encode("utf-8")
-        if not (target.is_file() and target.read_bytes() == data):
-            target.write_bytes(data)
+        _write_if_changed(site / path, text)
     manifest = json.dumps(written.manifest, ensure_ascii=False, separators=(",", ":"))
-    (site / "search" / "search_index.json").write_text(manifest, "utf-8")
+    _write_if_changed(site / "search" / "search_index.json", manifest)
     for target in targets:
-        target.write_text(worker, "utf-8")
+        _write_if_changed(target, worker)
         target.with_name(target.name + ".map").unlink(missing_ok=True)
     return written
+
+
+def _write_if_changed(target: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    if not (target.is_file() and target.read_bytes() == data):
+        target.write_bytes(data)
 
 
 def _payload(text: str) -> Any:
