@@ -108,6 +108,15 @@ def rewrites(before: Snapshot, after: Snapshot) -> tuple[list[str], list[str]]:
     return written, same
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time the server process (and children it waited for) used so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def is_page(path: str) -> bool:
     """A page of the site (not the theme's 404 page, which every build writes)."""
     return path.endswith(".html") and path != "404.html"
@@ -146,35 +155,44 @@ def main(argv: list[str] | None = None) -> int:
     }[args.command]
     # The server's temporary folder is the one site folder in a TMPDIR of its own.
     tmp = Path(tempfile.mkdtemp(prefix="evmap-bench-serve-"))
-    server = subprocess.Popen(
-        [*command, "-f", str(corpus / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, "TMPDIR": str(tmp)},
-    )
+    # The server's own output, for when an edit never shows.
+    log = corpus.parent / "server.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [*command, "-f", str(corpus / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(tmp)},
+        )
     try:
         start = time.perf_counter()
         wait_for(url, f'id="claim-{claim_id}"', start + TIMEOUT_S)
         first = time.perf_counter() - start
         print(f"{' '.join(command[1:])}: first build served after {first:.2f} s")
         site = next(p for p in tmp.iterdir() if p.is_dir())
-        results, counts = [], []
+        results, counts, cpu = [], [], []
         for n in range(args.edits):
             settled(site)
             before = snapshot(site)
             marker = f"Edited statement number {n} for the serve benchmark"
+            cpu_before = cpu_seconds(server.pid)
             claims_file.write_text(original.replace(statement, marker, 1), "utf-8")
             edited = time.perf_counter()
             back = wait_for(url, marker, edited + TIMEOUT_S)
+            cpu_after = cpu_seconds(server.pid)
             results.append(back - edited)
+            if cpu_before is not None and cpu_after is not None:
+                cpu.append(cpu_after - cpu_before)
             settled(site)
             written, same = rewrites(before, snapshot(site))
             pages = [k for k in written if is_page(k)]
             same_pages = [k for k in same if is_page(k)]
             counts.append((len(pages), len(same_pages)))
             print(
-                f"edit {n + 1}: page back after {back - edited:.2f} s; pages written again: "
+                f"edit {n + 1}: page back after {back - edited:.2f} s"
+                + (f" ({cpu[-1]:.2f} s of server CPU)" if len(cpu) == n + 1 else "")
+                + "; pages written again: "
                 f"{len(pages)} of {sum(map(is_page, before))}, {len(same_pages)} of them with "
                 f"the same bytes{' (' + ', '.join(same_pages[:4]) + ')' if same_pages else ''}; "
                 f"other files: {len(written) - len(pages)} of {len(before) - len(pages)}, "
@@ -186,7 +204,13 @@ def main(argv: list[str] | None = None) -> int:
             f"median edit-to-page: {ordered[len(ordered) // 2]:.2f} s, "
             f"fastest {ordered[0]:.2f} s, slowest {ordered[-1]:.2f} s "
             f"({len(ordered)} edits, size {args.size}, {' '.join(command[1:])}); "
-            f"pages written again per edit: {min(c[0] for c in counts)}-"
+            + (
+                f"server CPU per edit: median {sorted(cpu)[len(cpu) // 2]:.2f} s, "
+                f"{min(cpu):.2f}-{max(cpu):.2f} s; "
+                if cpu
+                else ""
+            )
+            + f"pages written again per edit: {min(c[0] for c in counts)}-"
             f"{max(c[0] for c in counts)}, of them with unchanged bytes: "
             f"{min(c[1] for c in counts)}-{max(c[1] for c in counts)}; "
             f"load average {os.getloadavg()[0]:.2f}"
