@@ -250,10 +250,26 @@ def serve_site(
 
 def _native_observer() -> Any:
     """The operating system's file-event observer, or None where watchdog has none."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
-    observer = Observer()
+    class ChangesOnly(FileSystemEventHandler):
+        """Passes on changes only: a build reading a watched file must not start another
+        (file events include opening and closing without writing; polling has neither)."""
+
+        def __init__(self, inner: FileSystemEventHandler) -> None:
+            self.inner = inner
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if event.event_type not in ("opened", "closed_no_write"):
+                self.inner.dispatch(event)
+
+    class ChangesObserver(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: FileSystemEventHandler, path: str, **options: Any) -> Any:
+            return super().schedule(ChangesOnly(handler), path, **options)
+
+    observer = ChangesObserver()
     return None if isinstance(observer, PollingObserver) else observer
 
 
