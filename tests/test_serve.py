@@ -102,8 +102,15 @@ class Server:
         return last
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGINT)
-        self.process.wait(timeout=30)
+        """Stop the server as Ctrl+C does; kill it if it does not stop (never leave it)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGINT)
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        except ProcessLookupError:
+            pass
 
 
 @pytest.fixture
