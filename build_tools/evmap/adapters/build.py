@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,10 +26,9 @@ from mkdocs.exceptions import MkDocsException
 
 from evmap.adapters import builder
 from evmap.core.config import Settings, load_settings
-from evmap.core.errors import EvmapError
 from evmap.core.memo import Memo
 from evmap.core.pipeline import check
-from evmap.core.problems import ContentError, Problem
+from evmap.core.problems import ContentError, FailedWithProblems
 
 __all__ = [
     "STAGING",
@@ -45,16 +44,8 @@ __all__ = [
 ]
 
 
-class BuildFailed(EvmapError):
-    """The site could not be built; the message says why, the old site is intact.
-
-    Attributes:
-        problems: The input problems, when that is why (each with its path and line).
-    """
-
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems)
+class BuildFailed(FailedWithProblems):
+    """The site could not be built; the message says why, the old site is intact."""
 
 
 def check_inputs(config_file: Path, strict: bool, memo: Memo | None = None) -> Settings:

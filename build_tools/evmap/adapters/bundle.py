@@ -39,10 +39,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
 from evmap.core.config import Settings
-from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.memo import Memo
-from evmap.core.problems import Problem
+from evmap.core.problems import FailedWithProblems
 
 __all__ = [
     "NEVER_LOADED",
@@ -85,19 +84,10 @@ SEARCH_LANGUAGES = "assets/javascripts/lunr"
 ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"})
 # The earliest time a zip entry can carry (1980-01-01).
 ZIP_EPOCH = 315532800
-# The evmap checkout (its package.json pins the shim), when evmap runs from one.
 
 
-class BundleFailed(EvmapError):
-    """The bundle could not be made; the message says why. Nothing was written.
-
-    Attributes:
-        problems: The input problems, when that is why (each with its path and line).
-    """
-
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems)
+class BundleFailed(FailedWithProblems):
+    """The bundle could not be made; the message says why. Nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,9 @@ from evmap.adapters.markdown_toc import toc_comment
 from evmap.core.bibtex import FormatError
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import ConfigError, Settings, load_settings
-from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
-from evmap.core.problems import ContentError, Problem
+from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import REFERENCES_SCRIPT, download_files
 from evmap.site.incremental import page_inputs
@@ -177,16 +176,8 @@ class SourceUrls(Urls):
         return "../" * src.count("/")
 
 
-class GenerateFailed(EvmapError):
-    """Nothing was generated; the message says why, the last generated folder is intact.
-
-    Attributes:
-        problems: The input problems, when that is why (each with its path and line).
-    """
-
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems)
+class GenerateFailed(FailedWithProblems):
+    """Nothing was generated; the message says why, the last generated folder is intact."""
 
 
 @dataclass(frozen=True)

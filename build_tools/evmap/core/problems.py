@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_WARNINGS",
     "Check",
     "ContentError",
+    "FailedWithProblems",
     "Problem",
     "Severity",
     "default_severity",
@@ -147,6 +148,18 @@ def fold_consequences(problems: Sequence[Problem]) -> list[Problem]:
             )
         folded.append(cause)
     return folded + [p for p in problems if not p.hides and p.check not in hidden]
+
+
+class FailedWithProblems(EvmapError):
+    """A command could not do its work (build, bundle, generate); the message says why.
+
+    Attributes:
+        problems: The input problems, when that is why (each with its path and line).
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class ContentError(EvmapError):
