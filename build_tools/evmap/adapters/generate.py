@@ -50,13 +50,12 @@ from markupsafe import escape
 from evmap.adapters.markdown_toc import NAME as TOC_EXTENSION
 from evmap.adapters.markdown_toc import toc_comment
 from evmap.core.bibtex import FormatError
-from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import ConfigError, Settings, load_settings
 from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
-from evmap.site.export import REFERENCES_SCRIPT, download_files
+from evmap.site.export import download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
     PreflightError,
@@ -698,22 +697,8 @@ def _copy_written(
             continue
         markdown = source.read_text("utf-8-sig")
         if "@" in markdown:
-            markdown = _cite(markdown, path, renderer)
+            markdown = renderer.cite(markdown, path)
         date = history.date([settings.relative(source)])
         if date is not None:
             markdown = add_meta(markdown, "revision_date", date)
         writer.text(path, markdown)
-
-
-def _cite(markdown: str, src: str, renderer: Renderer) -> str:
-    """A hand-written page's citations, linked and previewed as on generated pages."""
-    root = renderer.urls.root(src)
-
-    def lookup(key: str) -> CitedReference | None:
-        ref = renderer.map.references.get(key)
-        if ref is None:
-            return None
-        href = renderer.href(root, "reference", ref.slug)
-        return CitedReference(ref.key, ref.label, href, ref.html)
-
-    return cite_markdown(markdown, lookup, root + REFERENCES_SCRIPT)

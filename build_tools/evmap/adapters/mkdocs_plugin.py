@@ -29,7 +29,6 @@ from mkdocs.utils.templates import TemplateContext
 from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
-from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
 from evmap.core.gitinfo import (
     SourceHistory,
@@ -42,7 +41,7 @@ from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
-from evmap.site.export import REFERENCES_SCRIPT, ExportCache, download_files
+from evmap.site.export import ExportCache, download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
@@ -372,7 +371,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         turn the ``[@key]`` citations of hand-written pages into links and a reference list."""
         spec = self.pages.get(page.file.src_uri)
         if spec is None and self.renderer is not None and "@" in markdown:
-            markdown = self._cite(markdown, page)
+            markdown = self.renderer.cite(markdown, page.file.src_uri)
         if spec is not None:
             # MkDocs theme templates do not autoescape: the title must arrive escaped.
             page.meta["title"] = str(escape(spec.title))
@@ -395,21 +394,6 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if date is not None:
             page.meta.setdefault("revision_date", date)  # shown by Material's source-file
         return markdown
-
-    def _cite(self, markdown: str, page: Page) -> str:
-        """A hand-written page's citations, linked and previewed as on generated pages."""
-        renderer = self.renderer
-        assert renderer is not None
-        root = renderer.urls.root(page.file.src_uri)
-
-        def lookup(key: str) -> CitedReference | None:
-            ref = renderer.map.references.get(key)
-            if ref is None:
-                return None
-            href = renderer.href(root, "reference", ref.slug)
-            return CitedReference(ref.key, ref.label, href, ref.html)
-
-        return cite_markdown(markdown, lookup, root + REFERENCES_SCRIPT)
 
     def _page_sources(self, page: Page, spec: PageSpec | None) -> set[str]:
         """The files a page is made from, project-relative."""

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from evmap.analysis.analyse import analyse_map
 from evmap.analysis.facets import facet_index
 from evmap.analysis.summary import EvidenceSummary, weight_order
+from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.errors import EvmapError
 from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
@@ -60,7 +61,7 @@ from evmap.site.contexts import (
     SummaryView,
     TreeRow,
 )
-from evmap.site.export import DOWNLOADS
+from evmap.site.export import DOWNLOADS, REFERENCES_SCRIPT
 from evmap.site.incremental import stale_subjects
 from evmap.site.network import network_page
 from evmap.site.urls import SECTION, PageSpec, Urls
@@ -442,6 +443,21 @@ class Renderer:
             for key in self._claim_keys.pop(cid, ()):
                 self._claim_html.pop(key, None)
         self._claims_done.clear()
+
+    def cite(self, markdown: str, src: str) -> str:
+        """The ``[@key]`` citations of a hand-written page ``src``, linked and previewed as
+        on generated pages (an unknown key is left as written; the check reports it)."""
+        root = self.urls.root(src)
+
+        def lookup(key: str) -> CitedReference | None:
+            ref = self.map.references.get(key)
+            if ref is None:
+                return None
+            return CitedReference(
+                ref.key, ref.label, self.href(root, "reference", ref.slug), ref.html
+            )
+
+        return cite_markdown(markdown, lookup, root + REFERENCES_SCRIPT)
 
     def work(self, spec: PageSpec) -> int:
         """About how much rendering ``spec`` takes, in claims shown (for progress estimates)."""
