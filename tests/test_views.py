@@ -522,6 +522,67 @@ def test_views_network_at_500_compounds_by_200_pathways_stays_small_and_fast() -
     assert "<b>&" not in html
 
 
+def test_views_large_map_matrix_and_network_show_the_busiest_part() -> None:
+    m = synthetic_map(60, 30, 900)  # a grid of 1,800 cells, shown whole by default
+    assert analyse_map(m).extent is None
+    analysis = analyse_map(m, view_max_cells=200)
+    extent = analysis.extent
+    assert extent is not None
+    # Rows and columns shrink by the same factor (1/3), within the limit.
+    assert (len(extent.compounds), len(extent.pathways)) == (20, 10)
+    load: dict[str, int] = {}
+    for (cid, pid), cell in analysis.cells.items():
+        load[cid] = load.get(cid, 0) + len(cell.items)
+        load[pid] = load.get(pid, 0) + len(cell.items)
+    for shown, everything in ((extent.compounds, m.compounds), (extent.pathways, m.pathways)):
+        hidden = [load.get(i, 0) for i in everything if i not in shown]
+        assert min(load.get(i, 0) for i in shown) >= max(hidden)  # the busiest are shown
+    assert analyse_map(m, view_max_cells=200).extent == extent  # deterministic
+
+    renderer = Renderer(m, make_environment([TEMPLATES]), Urls(), view_max_cells=200)
+    plan = {(spec.kind, spec.subject): spec for spec in renderer.plan()}
+    matrix = BeautifulSoup(renderer.render(plan["matrix", ""]), "html.parser")
+    assert len(matrix.select("th.evmap-col")) == 10
+    assert [tr["data-row"] for tr in matrix.select("tbody tr")] == [
+        cid for cid in m.compounds if cid in extent.compounds
+    ]  # synthetic ids sort in tree order
+    note = matrix.select_one("#busiest")
+    assert note is not None
+    assert "60 compounds and 30 pathways" in note.get_text()
+    assert "20 compounds and 10 pathways" in note.get_text()
+    sections = {s["id"] for s in matrix.select("section[id^=cell-]")}
+    assert sections == {
+        cell.anchor for key, cell in analysis.cells.items() if cell.listed and extent.shows(*key)
+    }
+    hrefs = [link["href"] for link in matrix.select("td a")]
+    assert hrefs and all(href[1:] in sections for href in hrefs)  # every cell pools claims here
+    filled = len([key for key in analysis.cells if extent.shows(*key)])
+    assert matrix.select_one("[data-evmap-filled]").get_text() == str(filled)
+
+    network = BeautifulSoup(renderer.render(plan["network", ""]), "html.parser")
+    assert len(network.select("a.evmap-net-node")) == 30
+    assert network.select_one("#busiest") is not None
+    edges = [edge["href"] for edge in network.select(".evmap-net-edges a[href]")]
+    assert edges and all(href.split("#")[1] in sections for href in edges)
+
+    # A contested pair the matrix does not show has no "matrix cell" link; a shown one has.
+    links = {True: 0, False: 0}
+    for cid, pid in sorted(analysis.cells):
+        cell = analysis.cells[cid, pid]
+        if cell.contradiction is None or not cell.listed:
+            continue
+        page = BeautifulSoup(renderer.render(plan["compound", cid]), "html.parser")
+        box = next(
+            d
+            for d in page.select("#contested details")
+            if d.select_one("summary + p a").get_text() == m.pathways[pid].name
+        )
+        shown = extent.shows(cid, pid)
+        assert ("matrix cell" in box.select_one("summary + p").get_text()) is shown
+        links[shown] += 1
+    assert links[True] and links[False]
+
+
 # -- rendering on a tiny map -----------------------------------------------------
 
 

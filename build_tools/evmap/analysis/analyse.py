@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 from evmap.analysis.certainty import Certainty, grade_claim, is_second_hand, studies_of
 from evmap.analysis.contradictions import Contradiction, find_contradiction
-from evmap.analysis.matrix import NO_COMPOUND, Cell, pool_cells
+from evmap.analysis.matrix import (
+    NO_COMPOUND,
+    VIEW_MAX_CELLS,
+    Cell,
+    Extent,
+    busiest_extent,
+    pool_cells,
+)
 from evmap.analysis.summary import EvidenceSummary, ItemRef, summarise
 from evmap.core.model import Claim, EvidenceMap, Stance
 
@@ -31,6 +38,8 @@ class MapAnalysis:
             alone, that reference's key.
         compounds_by_pathway: The compounds with evidence on each pathway (sorted ids).
         pathways_by_compound: The pathways with evidence on each compound (sorted ids).
+        extent: The busiest compounds and pathways, when the map is too large for the
+            matrix table and the network to show whole (None: they show everything).
     """
 
     certainty: Mapping[str, Certainty]
@@ -44,6 +53,11 @@ class MapAnalysis:
     sole_source: Mapping[str, str] = field(default_factory=dict)
     compounds_by_pathway: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pathways_by_compound: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    extent: Extent | None = None
+
+    def shown(self, compound: str, pathway: str) -> bool:
+        """Whether the matrix table (and the network) shows the cell of this pair."""
+        return self.extent is None or self.extent.shows(compound, pathway)
 
     def summary(self, evidence_map: EvidenceMap, kind: str, subject: str = "") -> EvidenceSummary:
         """The state of the evidence on a pathway or compound page, or (``kind`` ``map``) all."""
@@ -83,8 +97,12 @@ def _sole_source(claim: Claim, evidence_map: EvidenceMap) -> str | None:
     return next(iter(keys)) if len(keys) == 1 else None
 
 
-def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
-    """Grade every claim, flag contradictions, attribute items and pool them into cells."""
+def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS) -> MapAnalysis:
+    """Grade every claim, flag contradictions, attribute items and pool them into cells.
+
+    ``view_max_cells`` bounds the compound x pathway grid the matrix table and the
+    network show (:func:`evmap.analysis.matrix.busiest_extent`).
+    """
     m = evidence_map
     kind_of = m.kind_of
     certainty = {cid: grade_claim(claim, kind_of) for cid, claim in m.claims.items()}
@@ -131,4 +149,5 @@ def analyse_map(evidence_map: EvidenceMap) -> MapAnalysis:
         },
         {k: tuple(v) for k, v in compounds_by_pathway.items()},
         {k: tuple(sorted(v)) for k, v in pathways_by_compound.items()},
+        busiest_extent(m, cells, view_max_cells),
     )

@@ -10,6 +10,7 @@ lends each of its items to all eight pairs.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -19,11 +20,14 @@ from evmap.core.vocab import category_order
 
 __all__ = [
     "NO_COMPOUND",
+    "VIEW_MAX_CELLS",
     "Balance",
     "Cell",
     "CellItem",
+    "Extent",
     "balance_of",
     "balance_of_items",
+    "busiest_extent",
     "cell_anchor",
     "compound_rows",
     "item_pairs",
@@ -205,3 +209,61 @@ def pathway_columns(evidence_map: EvidenceMap) -> list[tuple[str, list[str]]]:
         groups.setdefault(p.category, []).append(p.id)
     rank = {cat: i for i, cat in enumerate(order)}
     return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(order)), kv[0]))
+
+
+VIEW_MAX_CELLS = 100_000
+"""The largest compound x pathway grid the matrix table and the network draw whole
+(500 compounds by 200 pathways, a 9 MB page). A table of 10 million cells weighs
+over 150 MB and no browser opens it; past this size the views show the busiest
+compounds and pathways (:func:`busiest_extent`) and say so."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """The compounds and pathways the matrix table and the network show of a large map.
+
+    Attributes:
+        compounds: Ids of the compounds shown (rows and left-hand nodes).
+        pathways: Ids of the pathways shown (columns and right-hand nodes).
+    """
+
+    compounds: frozenset[str]
+    pathways: frozenset[str]
+
+    def shows(self, compound: str, pathway: str) -> bool:
+        """Whether the cell of ``compound`` and ``pathway`` is in the shown table.
+
+        The row of claims naming no compound is shown whenever its pathway is.
+        """
+        return pathway in self.pathways and (compound == NO_COMPOUND or compound in self.compounds)
+
+
+def busiest_extent(
+    evidence_map: EvidenceMap,
+    cells: Mapping[tuple[str, str], Cell],
+    max_cells: int = VIEW_MAX_CELLS,
+) -> Extent | None:
+    """The busiest compounds and pathways whose grid fits ``max_cells``, or None when all fit.
+
+    Rows and columns shrink by the same factor, so the table keeps the map's
+    shape; "busiest" counts the evidence items in a compound's (or pathway's)
+    cells, ties broken by id so the choice is deterministic.
+    """
+    n_rows, n_columns = len(evidence_map.compounds), len(evidence_map.pathways)
+    if n_rows * n_columns <= max_cells:
+        return None
+    scale = math.sqrt(max_cells / (n_rows * n_columns))
+    rows = max(1, min(n_rows, math.floor(n_rows * scale)))
+    columns = max(1, min(n_columns, max_cells // rows))
+    by_compound = dict.fromkeys(evidence_map.compounds, 0)
+    by_pathway = dict.fromkeys(evidence_map.pathways, 0)
+    for (cid, pid), cell in cells.items():
+        if cid in by_compound:
+            by_compound[cid] += len(cell.items)
+        if pid in by_pathway:
+            by_pathway[pid] += len(cell.items)
+
+    def top(counts: dict[str, int], n: int) -> frozenset[str]:
+        return frozenset(sorted(counts, key=lambda i: (-counts[i], i))[:n])
+
+    return Extent(top(by_compound, rows), top(by_pathway, columns))

@@ -174,11 +174,15 @@ def layout_network(
     aggregated = len(m.claims) > claim_node_limit
     comp_ids = [cid for cid, _ in compound_rows(m)]
     path_ids = [pid for _, ids in pathway_columns(m) for pid in ids]
+    extent = analysis.extent if aggregated else None
+    if extent is not None:  # a large map: its busiest compounds and pathways, as in the matrix
+        comp_ids = [cid for cid in comp_ids if cid in extent.compounds]
+        path_ids = [pid for pid in path_ids if pid in extent.pathways]
     if aggregated:
         pair: LayerEdges = {
             (cid, pid): float(len(cell.items))
             for (cid, pid), cell in analysis.cells.items()
-            if cid != NO_COMPOUND
+            if cid != NO_COMPOUND and analysis.shown(cid, pid)
         }
         layer_edges = [pair]
         layers = ordered_layers([comp_ids, path_ids], layer_edges)
@@ -282,7 +286,7 @@ def layout_network(
     if aggregated:
         matrix = links.page("matrix")
         for (cid, pid), cell in analysis.cells.items():
-            if cid == NO_COMPOUND:
+            if cid == NO_COMPOUND or not analysis.shown(cid, pid):
                 continue
             (x1, y1), (x2, y2) = pos[f"c:{cid}"], pos[f"p:{pid}"]
             n_s, n_c, n_m = (
@@ -343,6 +347,8 @@ def layout_network(
         nodes=nodes,
         edges=edges,
         stats={
+            "all_compounds": len(m.compounds),
+            "all_pathways": len(m.pathways),
             "compounds": len(layers[0]),
             "pathways": len(layers[-1]),
             "claims": len(m.claims),

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from evmap.analysis.analyse import analyse_map
 from evmap.analysis.facets import facet_index
+from evmap.analysis.matrix import VIEW_MAX_CELLS
 from evmap.analysis.summary import EvidenceSummary, weight_order
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.errors import EvmapError
@@ -217,6 +218,8 @@ class Renderer:
             :meth:`adopt` (``mkdocs serve``); a one-shot build keeps none.
         stamp: What the bodies depend on besides the map (the templates' files):
             bodies are adopted only from a renderer with an equal stamp.
+        view_max_cells: The largest compound x pathway grid the matrix table and the
+            network show whole (:func:`evmap.analysis.matrix.busiest_extent`).
     """
 
     def __init__(
@@ -227,6 +230,7 @@ class Renderer:
         *,
         keep_bodies: bool = False,
         stamp: object = None,
+        view_max_cells: int = VIEW_MAX_CELLS,
     ) -> None:
         self.map = evidence_map
         self.env = env
@@ -251,7 +255,7 @@ class Renderer:
         self._claim_keys: dict[str, list[tuple[str, str, bool]]] = {}  # html keys by claim
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
-        self.analysis = analyse_map(evidence_map)
+        self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
         self._rank = {
@@ -690,6 +694,10 @@ class Renderer:
                 previous.stamp != self.stamp
                 or previous.urls != self.urls
                 or previous.docs != self.docs
+                # Whether a contested pair's "matrix cell" link exists depends on which
+                # compounds and pathways a large map's matrix shows: when the edit changes
+                # that, every page is rendered again.
+                or previous.analysis.extent != self.analysis.extent
                 # A facet value's anchor (linked from its claims) moves when a value with
                 # the same slug comes or goes before it.
                 or any(

@@ -7,7 +7,7 @@ hosted and from ``file://``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,6 +48,7 @@ __all__ = [
     "MatrixCell",
     "MatrixPage",
     "MatrixRow",
+    "MatrixWhole",
     "PairFlag",
     "cell_glyphs",
     "cell_href",
@@ -129,14 +130,18 @@ class FacetChip:
     facet_label: str = ""
 
 
-def cell_href(cell: Cell, links: Linker, matrix: str | None = None) -> str:
+def cell_href(cell: Cell, links: Linker, matrix: str | None = None, shown: bool = True) -> str:
     """Where a cell leads: its entry in the matrix page's cell list, or its one claim.
 
     ``matrix`` is the href of the matrix page from the linking page (``""`` on the
-    matrix page itself); by default ``links.page("matrix")``.
+    matrix page itself); by default ``links.page("matrix")``. A cell of several
+    claims that the matrix of a large map does not show (``shown`` false) has no
+    entry there, so it leads nowhere (``""``).
     """
     if not cell.listed:
         return links.claim(cell.claims[0])
+    if not shown:
+        return ""
     return f"{links.page('matrix') if matrix is None else matrix}#{cell.anchor}"
 
 
@@ -310,6 +315,8 @@ class MatrixPage:
         certainty_href: The certainty rule's page ("" when the site has none).
         network_href: The network page.
         glossary: The page defining the map's terms (append ``#term-<name>``).
+        whole: The whole map's size when the table shows only its busiest compounds
+            and pathways (:attr:`MapAnalysis.extent`); None when it shows everything.
     """
 
     groups: Sequence[ColumnGroup]
@@ -326,6 +333,17 @@ class MatrixPage:
     certainty_href: str
     network_href: str
     glossary: str = ""
+    whole: MatrixWhole | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixWhole:
+    """The size of a map whose matrix table shows only its busiest compounds and pathways."""
+
+    compounds: int
+    pathways: int
+    cells: int
+    filled: int
 
 
 CODE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -412,6 +430,17 @@ def _claim_line(
     )
 
 
+def _shown_depth(evidence_map: EvidenceMap, cid: str, shown: Collection[str]) -> int:
+    """How many of a compound's ancestors the table shows: its indent there."""
+    depth, seen = 0, {cid}
+    parent = evidence_map.compounds[cid].parent
+    while parent in shown and parent not in seen:
+        depth += 1
+        seen.add(parent)
+        parent = evidence_map.compounds[parent].parent
+    return depth
+
+
 def matrix_page(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis,
@@ -423,12 +452,25 @@ def matrix_page(
 ) -> MatrixPage:
     """The context of the matrix page: table, cell list, filters and facet index."""
     m = evidence_map
+    extent = analysis.extent
     grouped = pathway_columns(m)
+    row_specs = compound_rows(m)
+    if extent is not None:  # a large map: its busiest compounds and pathways, in the same order
+        grouped = [
+            (cat, kept)
+            for cat, ids in grouped
+            if (kept := [i for i in ids if i in extent.pathways])
+        ]
+        row_specs = [
+            (cid, _shown_depth(m, cid, extent.compounds))
+            for cid, _ in row_specs
+            if cid in extent.compounds
+        ]
     groups = [ColumnGroup(cat, category_labels.get(cat, cat), len(ids)) for cat, ids in grouped]
     column_ids = [pid for _, ids in grouped for pid in ids]
     columns = [Anchor(m.pathways[p].name, links.page("pathway", p)) for p in column_ids]
-    row_specs = compound_rows(m)
-    if any(key[0] == NO_COMPOUND for key in analysis.cells):
+    has_no_compound = any(key[0] == NO_COMPOUND for key in analysis.cells)
+    if has_no_compound:
         row_specs.append((NO_COMPOUND, 0))
     rows: list[MatrixRow] = []
     details: list[CellDetail] = []
@@ -477,6 +519,7 @@ def matrix_page(
                 )
             )
         rows.append(MatrixRow(cid, header, depth, cells))
+    shown = [cell for key, cell in analysis.cells.items() if analysis.shown(*key)]
     return MatrixPage(
         groups=groups,
         columns=columns,
@@ -484,14 +527,22 @@ def matrix_page(
         details=details,
         filters=filters,
         facets=facet_groups(m, facets, links),
-        items=sum(len(cell.items) for cell in analysis.cells.values()),
-        filled=len(analysis.cells),
+        items=sum(len(cell.items) for cell in shown),
+        filled=len(shown),
         total_cells=len(rows) * len(columns),
-        flagged_cells=sum(cell.contradiction is not None for cell in analysis.cells.values()),
+        flagged_cells=sum(cell.contradiction is not None for cell in shown),
         downloads=downloads,
         certainty_href=certainty_href,
         network_href=links.page("network"),
         glossary=links.page("home"),
+        whole=None
+        if extent is None
+        else MatrixWhole(
+            len(m.compounds),
+            len(m.pathways),
+            (len(m.compounds) + has_no_compound) * len(m.pathways),
+            len(analysis.cells),
+        ),
     )
 
 
@@ -614,5 +665,7 @@ def pair_flags(
             continue
         view = flag_view(cell.contradiction)
         assert view is not None
-        flags.append(PairFlag(other, cell_href(cell, links, matrix), view))
+        flags.append(
+            PairFlag(other, cell_href(cell, links, matrix, analysis.shown(cid, pid)), view)
+        )
     return sorted(flags, key=lambda f: f.other.label.lower())
