@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_project
-from evmap.core import cache, load
+from conftest import CLAIM, write_project
+from evmap.core import cache, load, pipeline
 from evmap.core.config import load_settings
 from evmap.core.library import formatting
 from evmap.core.memo import Memo
@@ -141,3 +141,90 @@ def test_cache_references_restored_from_disk_read_the_memos_texts(
     assert memo.texts.done  # formatted into this memo's store
     reference = result.map.references["berman2000"]
     assert reference.formatter.args[2] is memo.texts  # type: ignore[attr-defined]
+
+
+# -- the stored verdict of `evmap check` -----------------------------------------
+
+
+def test_cache_verdict_replayed_when_no_input_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    project = write_project(tmp_path / "p")
+    project.write("docs/more.md", "# More\n\nCites [@nobody2020].\n")  # one error to replay
+    first = pipeline.check_verdict(load_settings(project.config))
+    assert not first.reused and first.errors()
+    monkeypatch.setattr(pipeline, "check", _refuse)
+    second = pipeline.check_verdict(load_settings(project.config))
+    assert second.reused
+    assert (second.problems, second.counts) == (first.problems, first.counts)
+    assert second.counts == (2, 2, 2, 2)
+
+
+# Each edit changes what a check finds; the stored verdict must never hide it.
+EDITS = {
+    "claim edited": ("content/claims/core.yml", "main route", "main  route"),
+    "compound edited": (
+        "content/compounds/arketamine.yml",
+        "parent: ketamine",
+        "parent: nothing",
+    ),
+    "pathway removed": ("content/pathways/bdnf-trkb.yml", None, None),
+    "claims file added": ("content/claims/more.yml", None, "CLAIM"),
+    "reference notes added": (
+        "content/references/notes.yml",
+        None,
+        "- key: nobody\n  kind: review\n",
+    ),
+    "library edited": ("references.bib", "doi = {10.1038/s41380-021-01121-1},", ""),
+    "page edited": ("docs/about.md", "[@berman2000]", "[@nobody2020]"),
+    "page added": ("docs/new.md", None, "# New\n\n[@nobody2020]\n"),
+    "settings changed": (
+        "mkdocs.yml",
+        "  - evmap:\n",
+        "  - evmap:\n      content_dir: elsewhere\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_cache_verdict_never_replayed_after_an_input_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    project = write_project(tmp_path / "p")
+    rel, old, new = EDITS[edit]
+    before = pipeline.check_verdict(load_settings(project.config))
+    assert pipeline.check_verdict(load_settings(project.config)).reused
+    path = project.root / rel
+    if old is None and new is None:
+        path.unlink()
+    elif old is None:
+        project.write(rel, CLAIM if new == "CLAIM" else new)
+    else:
+        text = project.read(rel)
+        assert old in text
+        project.write(rel, text.replace(old, new))
+    after = pipeline.check_verdict(load_settings(project.config))
+    assert not after.reused
+    fresh = check(load_settings(project.config))
+    assert after.problems == tuple(fresh.problems)
+    assert (after.problems, after.counts) != (
+        before.problems,
+        before.counts,
+    ) or edit == "claim edited"
+
+
+def test_cache_verdict_not_kept_for_a_project_with_a_link_leading_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    project = write_project(tmp_path / "p")
+    outside = tmp_path / "outside.yml"
+    outside.write_text(CLAIM, encoding="utf-8")
+    (project.root / "content/claims/linked.yml").symlink_to(outside)
+    first = pipeline.check_verdict(load_settings(project.config))
+    assert any("outside the project" in p.message for p in first.problems)
+    assert load.input_digest(load_settings(project.config)) is None
+    outside.write_text("not read", encoding="utf-8")
+    assert not pipeline.check_verdict(load_settings(project.config)).reused

@@ -8,6 +8,7 @@ built once with real MkDocs.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -51,6 +52,7 @@ from evmap.core.model import (
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.schema import entry_validator
 from evmap.core.vocab import GRADE_LABELS, SPECIES_LABELS, TYPE_LABELS
+from evmap.site import export
 from evmap.site.export import (
     CSV_COLUMNS,
     DOWNLOADS,
@@ -546,6 +548,12 @@ def test_views_large_map_matrix_and_network_show_the_busiest_part() -> None:
     assert [tr["data-row"] for tr in matrix.select("tbody tr")] == [
         cid for cid in m.compounds if cid in extent.compounds
     ]  # synthetic ids sort in tree order
+    for row in matrix.select("tbody tr"):  # indented under the ancestors the table shows
+        ancestors, parent = 0, m.compounds[row["data-row"]].parent
+        while parent is not None:
+            ancestors += parent in extent.compounds
+            parent = m.compounds[parent].parent
+        assert f"evmap-depth-{ancestors}" in row.th["class"], row["data-row"]
     note = matrix.select_one("#busiest")
     assert note is not None
     assert "60 compounds and 30 pathways" in note.get_text()
@@ -1001,6 +1009,27 @@ def test_views_shipped_downloads_linked_from_home_and_matrix(shipped: Path) -> N
         assert links == [prefix + d.path for d in DOWNLOADS], page
     for d in DOWNLOADS:
         assert (shipped / d.path).is_file()
+
+
+def test_views_large_downloads_are_written_compressed_and_linked_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped: Path
+) -> None:
+    monkeypatch.setattr(export, "COMPRESS_OVER", 60_000)  # the JSON and CSV, not the BibTeX
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    for download in (export.JSON_DOWNLOAD, export.CSV_DOWNLOAD):
+        assert not (site / download.path).exists()
+        packed = (site / download.path).with_name(Path(download.path).name + ".gz").read_bytes()
+        assert gzip.decompress(packed) == (shipped / download.path).read_bytes()
+        assert packed[4:8] == b"\0\0\0\0"  # no time in the header: the same bytes every build
+    assert (site / export.BIBTEX_DOWNLOAD.path).read_bytes() == (
+        shipped / export.BIBTEX_DOWNLOAD.path
+    ).read_bytes()
+    links = article(site / "index.html").select("ul.evmap-downloads a")
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ("downloads/evidence-map.json.gz", "JSON (gzip)"),
+        ("downloads/evidence-map.csv.gz", "CSV (gzip)"),
+        ("downloads/references.bib", "BibTeX"),
+    ]
 
 
 def test_views_shipped_json_download_is_valid_against_the_schemas(

@@ -138,7 +138,8 @@ def readme_text(config: MkDocsConfig, version: str, date: str) -> str:
         "Unzip this folder anywhere (a USB stick will do), then open index.html in a web",
         "browser (double-click it, or drag it onto a browser window). Everything works",
         "without a network: pages, search, citation previews, the evidence matrix and",
-        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib).",
+        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib;",
+        "a large map's are gzip-compressed, .gz).",
         "",
     ]
     if config.site_url:

@@ -18,7 +18,7 @@ from evmap import __version__
 from evmap.adapters import builder
 from evmap.core.config import ConfigError, load_settings
 from evmap.core.errors import EvmapError
-from evmap.core.pipeline import check
+from evmap.core.pipeline import check_verdict
 from evmap.core.problems import Problem, Severity, summary_line
 from evmap.core.vocab import plural
 
@@ -47,22 +47,20 @@ def _github(problem: Problem) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate content and library; print every problem; fail on errors."""
     settings = load_settings(Path(args.config_file))
-    result = check(settings)
-    for problem in result.problems:
+    verdict = check_verdict(settings)
+    for problem in verdict.problems:
         print(_github(problem) if args.format == "github" else problem.format())
-    errors = len(result.errors(args.strict))
-    warnings = sum(p.severity is Severity.WARNING for p in result.problems)
+    errors = len(verdict.errors(args.strict))
+    warnings = sum(p.severity is Severity.WARNING for p in verdict.problems)
     if errors:
         print(summary_line(errors, warnings - (warnings if args.strict else 0)), file=sys.stderr)
         return EXIT_PROBLEMS
-    m = result.map
     counts = [
-        plural(len(m.claims), "claim"),
-        plural(len(m.compounds), "compound"),
-        plural(len(m.pathways), "pathway"),
-        plural(len(m.references), "reference"),
-        *([plural(warnings, "warning")] if warnings else []),
-    ]
+        plural(n, noun)
+        for n, noun in zip(
+            verdict.counts, ("claim", "compound", "pathway", "reference"), strict=True
+        )
+    ] + ([plural(warnings, "warning")] if warnings else [])
     print(f"evmap: ok: {', '.join(counts)}", file=sys.stderr)
     return EXIT_OK
 

@@ -55,7 +55,6 @@ from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
-from evmap.site.export import download_files
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
     PreflightError,
@@ -521,10 +520,13 @@ class _Writer:
         self.docs = docs
         self.count = 0
 
-    def text(self, path: str, content: str) -> None:
+    def write(self, path: str, content: str | bytes) -> None:
         target = self.docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, "utf-8", newline="\n")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, "utf-8", newline="\n")
         self.count += 1
 
     def copy(self, path: str, source: Path) -> None:
@@ -603,11 +605,8 @@ def generate(
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))
     plan = renderer.plan()
-    downloads = download_files(
-        renderer.map,
-        "",
-        ", ".join(settings.relative(p) for p in settings.library_files()),
-        renderer.analysis,
+    downloads = renderer.download_files(
+        ", ".join(settings.relative(p) for p in settings.library_files())
     )
     clashes = sorted(set(written) & {*(s.src for s in plan), *ASSETS, *downloads, MARKER})
     if clashes:
@@ -653,12 +652,12 @@ def generate(
                         body, left_out = unsearched_sections(body)
                         unsearched += [f"{spec.src}#{section}" for section in left_out]
                     toc = renderer.toc(spec)
-                    writer.text(spec.src, generated_page(spec, body, date, toc))
+                    writer.write(spec.src, generated_page(spec, body, date, toc))
                 _copy_written(writer, settings, written, renderer, history)
                 for asset in ASSETS:
                     writer.copy(asset, template_file(settings.template_dirs, asset))
                 for path, content in downloads.items():
-                    writer.text(path, content)
+                    writer.write(path, content)
                 (staging / MARKER).write_text(
                     "This folder is written by `evmap generate` and replaced whole each time.\n",
                     "utf-8",
@@ -701,4 +700,4 @@ def _copy_written(
         date = history.date([settings.relative(source)])
         if date is not None:
             markdown = add_meta(markdown, "revision_date", date)
-        writer.text(path, markdown)
+        writer.write(path, markdown)

@@ -41,7 +41,7 @@ from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
-from evmap.site.export import ExportCache, download_files
+from evmap.site.export import ExportCache
 from evmap.site.incremental import page_inputs
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
@@ -237,12 +237,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             source = template_file(self.settings.template_dirs, asset)
             files.append(File.generated(config, asset, abs_src_path=str(source)))
         bib_name = ", ".join(self.settings.relative(p) for p in self.settings.library_files())
-        for path, content in download_files(
-            self.renderer.map,
-            "",
-            bib_name,
-            self.renderer.analysis,
-            self.exports if self.serving else None,
+        for path, content in self.renderer.download_files(
+            bib_name, self.exports if self.serving else None
         ).items():
             files.append(File.generated(config, path, content=content))
         # The hand-written pages (generated ones come and go with the map, which

@@ -56,6 +56,7 @@ __all__ = [
     "FileKey",
     "Job",
     "batches",
+    "input_digest",
     "internal_error",
     "load_content",
     "load_file",
@@ -110,6 +111,58 @@ def scan_content(settings: Settings, kind: str) -> Scan:
         settings.relative,
         Check.FILE_ACCESS,
     )
+
+
+def input_digest(settings: Settings) -> bytes | None:
+    """A digest of everything a check of the project reads, or None when it cannot be had.
+
+    It covers evmap's code, the settings, and the path and bytes of every content
+    file, library file, citation style and hand-written page, found the way
+    :func:`load_content` and :func:`evmap.core.citations.scan_docs` find them; so an
+    edited, added, removed or renamed file changes it. None when some input is
+    refused or unreadable (a link leading outside the project, a folder that cannot
+    be listed): such a project is always checked again, and nothing outside it is read.
+    """
+    digest = hashlib.blake2b(cache.code_version().encode(), digest_size=16)
+    digest.update(repr(settings).encode())
+
+    def add(path: Path, label: bytes = b"file") -> bool:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        digest.update(b"\0%s\0%s\0" % (label, settings.relative(path).encode()))
+        digest.update(hashlib.blake2b(data, digest_size=16).digest())
+        return True
+
+    for kind in FOLDERS:
+        scan = scan_content(settings, kind)
+        digest.update(b"\0kind\0" + kind.encode())
+        if scan.problems or not all(add(file) for file in scan.files):
+            return None
+    configured = settings.bibtex_paths or (settings.bibtex_file,)
+    for entry in [*configured, *([settings.csl] if settings.csl else [])]:
+        if check_file(entry, settings.root, settings.relative, Check.FILE_ACCESS) is not None:
+            return None
+        files = [entry]
+        if entry.is_dir():  # as the library is read: its .bib files, not its subfolders
+            scan = scan_folder(
+                entry, settings.root, (".bib",), settings.relative, Check.FILE_ACCESS, False
+            )
+            if scan.problems:
+                return None
+            files = scan.files
+        if not all(add(file, b"library") for file in files):
+            return None
+    docs = settings.docs_dir
+    if docs is not None and docs.is_dir():
+        scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
+        if scan.problems:
+            return None
+        for page in scan.files:
+            if page.suffix == ".md" and not add(page, b"page"):
+                return None
+    return digest.digest()
 
 
 def _root_cause(problem: Problem, hides: frozenset[Check]) -> Problem:

@@ -14,17 +14,27 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from evmap.core import cache
 from evmap.core.bibtex import format_references
 from evmap.core.citations import scan_docs
 from evmap.core.config import Settings
-from evmap.core.load import load_content
+from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap, Reference, build_map
+from evmap.core.problems import Problem, Severity
 from evmap.core.validate import CheckResult, cited_keys, validate_content
 
-__all__ = ["CheckResult", "Memo", "check", "collector_paused", "format_map_references"]
+__all__ = [
+    "CheckResult",
+    "Memo",
+    "Verdict",
+    "check",
+    "check_verdict",
+    "collector_paused",
+    "format_map_references",
+]
 
 
 @contextlib.contextmanager
@@ -72,6 +82,51 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
             content.reference_info,
         )
     return CheckResult(evidence_map, problems, len(content.files) + 1)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found, without the map: all ``evmap check`` reports.
+
+    Attributes:
+        problems: Every problem, in the order :func:`check` gives them.
+        counts: The valid entries: claims, compounds, pathways and references.
+        reused: Whether it was the stored verdict of an earlier check of the same inputs.
+    """
+
+    problems: tuple[Problem, ...]
+    counts: tuple[int, int, int, int]
+    reused: bool = False
+
+    def errors(self, strict: bool = False) -> list[Problem]:
+        """Problems that fail the check (warnings too when ``strict``)."""
+        return [p for p in self.problems if strict or p.severity is Severity.ERROR]
+
+
+def check_verdict(settings: Settings) -> Verdict:
+    """What :func:`check` finds, kept in the persistent cache under a digest of every
+    input (:func:`evmap.core.load.input_digest`): checking again with nothing changed
+    replays the stored verdict instead of reading the map again.
+
+    An input changed while the check ran leaves no verdict stored (the digests
+    before and after differ), so a verdict is only ever replayed for the very
+    bytes it came from.
+    """
+    before = input_digest(settings)
+    if before is not None:
+        stored = cache.read(settings.root, "verdict")
+        if stored.get("digest") == before and isinstance(stored.get("verdict"), Verdict):
+            verdict: Verdict = stored["verdict"]
+            return Verdict(verdict.problems, verdict.counts, reused=True)
+    result = check(settings)
+    m = result.map
+    found = Verdict(
+        tuple(result.problems),
+        (len(m.claims), len(m.compounds), len(m.pathways), len(m.references)),
+    )
+    if before is not None and input_digest(settings) == before:
+        cache.write(settings.root, "verdict", {"digest": before, "verdict": found})
+    return found
 
 
 def format_map_references(settings: Settings, evidence_map: EvidenceMap) -> None:

@@ -434,8 +434,8 @@ def _shown_depth(evidence_map: EvidenceMap, cid: str, shown: Collection[str]) ->
     """How many of a compound's ancestors the table shows: its indent there."""
     depth, seen = 0, {cid}
     parent = evidence_map.compounds[cid].parent
-    while parent in shown and parent not in seen:
-        depth += 1
+    while parent is not None and parent in evidence_map.compounds and parent not in seen:
+        depth += parent in shown
         seen.add(parent)
         parent = evidence_map.compounds[parent].parent
     return depth
