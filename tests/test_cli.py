@@ -37,3 +37,15 @@ def test_cli_command_exit_codes(project: Project) -> None:
     assert ok.stderr.startswith("evmap: ok: 2 claims, 2 compounds, 2 pathways, 2 references")
     usage = _run("check", "-f", str(project.root / "missing.yml"))
     assert usage.returncode == 2 and usage.stderr.startswith("evmap: ")
+
+
+def test_cli_check_says_when_it_replays_its_verdict(project: Project) -> None:
+    first = _run("check", "-f", str(project.config))
+    again = _run("check", "-f", str(project.config))
+    assert (first.returncode, again.returncode) == (0, 0)
+    assert "since the last check" not in first.stderr
+    assert again.stderr == first.stderr.replace(
+        "\n", " (no input changed since the last check)\n", 1
+    )
+    project.write("content/claims/core.yml", project.read("content/claims/core.yml") + "\n")
+    assert _run("check", "-f", str(project.config)).stderr == first.stderr

@@ -61,7 +61,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             verdict.counts, ("claim", "compound", "pathway", "reference"), strict=True
         )
     ] + ([plural(warnings, "warning")] if warnings else [])
-    print(f"evmap: ok: {', '.join(counts)}", file=sys.stderr)
+    again = " (no input changed since the last check)" if verdict.reused else ""
+    print(f"evmap: ok: {', '.join(counts)}{again}", file=sys.stderr)
     return EXIT_OK
 
 
