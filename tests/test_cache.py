@@ -20,6 +20,11 @@ def _refuse(*args: object, **kwargs: object) -> None:
     raise AssertionError("parsed again although cached")
 
 
+def _stored_files(tmp_path: Path) -> list[Path]:
+    """The parsed files kept in the persistent cache under ``tmp_path / "cache"``."""
+    return sorted((tmp_path / "cache").glob("*/parsed-*/*.pickle"))
+
+
 def test_cache_second_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
     settings = load_settings(write_project(tmp_path / "p").config)
@@ -91,10 +96,10 @@ def test_cache_serve_rebuilds_write_it_once_at_shutdown(
     settings = load_settings(project.config)
     serving = Memo()
     check(settings, persist=False, memo=serving)  # a rebuild under `mkdocs serve`
-    assert cache.read(settings.root, "parsed") == {}
+    assert _stored_files(tmp_path) == [] and cache.read(settings.root, "library") == {}
     load.save_cache(settings, serving)  # the server stops
-    stored = cache.read(settings.root, "parsed")
-    assert len(stored["files"]) == 5 and len(stored["library"]) == 1
+    assert len(_stored_files(tmp_path)) == 5
+    assert len(cache.read(settings.root, "library")) == 1
     load.save_cache(settings, serving)  # nothing left to write
     monkeypatch.setattr(load, "_parse_file", _refuse)
     monkeypatch.setattr(load, "load_library_files", _refuse)
@@ -228,3 +233,31 @@ def test_cache_verdict_not_kept_for_a_project_with_a_link_leading_outside(
     assert load.input_digest(load_settings(project.config)) is None
     outside.write_text("not read", encoding="utf-8")
     assert not pipeline.check_verdict(load_settings(project.config)).reused
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "parallel"])
+def test_cache_an_edit_writes_only_the_file_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    monkeypatch.setenv("EVMAP_CACHE_DIR", str(tmp_path / "cache"))
+    if parallel:  # as a large project is read: files and library parsed on two processes
+        monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 1)
+    project = write_project(tmp_path / "p")
+    settings = load_settings(project.config)
+    check(settings)
+    before = {p.name: p.stat().st_mtime_ns for p in _stored_files(tmp_path)}
+    library = next((tmp_path / "cache").glob("*/library-*.pickle"))
+    library_written = library.stat().st_mtime_ns
+    project.write(
+        "content/claims/core.yml",
+        project.read("content/claims/core.yml").replace("main route", "chief route"),
+    )
+    check(settings)
+    after = {p.name: p.stat().st_mtime_ns for p in _stored_files(tmp_path)}
+    assert len(after) == len(before) == 5
+    assert len(after.keys() - before.keys()) == 1  # the edited file's new entry; the old one gone
+    assert all(after[name] == before[name] for name in after.keys() & before.keys())
+    assert library.stat().st_mtime_ns == library_written
+    monkeypatch.setattr(load, "_parse_file", _refuse)
+    monkeypatch.setattr(load, "load_library_files", _refuse)
+    assert "chief route" in check(settings).map.claims["nmdar-main-route"].statement

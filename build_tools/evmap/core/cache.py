@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import Any
 
 from evmap import __version__
 
-__all__ = ["cache_dir", "code_version", "read", "write"]
+__all__ = ["cache_dir", "code_version", "read", "read_entries", "write", "write_entries"]
 
 
 @cache
@@ -92,5 +94,60 @@ def write(root: Path, name: str, data: dict[Any, Any]) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(stream.name, path)
+    except OSError:
+        return
+
+
+def _entries(root: Path, name: str) -> Path | None:
+    """The folder of the entry-by-entry cache ``name`` (one pickle an entry)."""
+    path = _path(root, name)
+    return None if path is None else path.with_suffix("")
+
+
+def read_entries(root: Path, name: str, ids: Iterable[str]) -> dict[str, Any]:
+    """The stored entries of ``name`` among ``ids`` (absent and unreadable ones left out).
+
+    A large project keeps its parsed files this way, one file each, so an edit
+    to one content file writes one small file instead of the whole cache.
+    """
+    folder = _entries(root, name)
+    found: dict[str, Any] = {}
+    if folder is None or not folder.is_dir():
+        return found
+    for entry in ids:
+        try:
+            with (folder / f"{entry}.pickle").open("rb") as stream:
+                found[entry] = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            continue
+    return found
+
+
+def write_entries(root: Path, name: str, entries: Mapping[str, Any]) -> None:
+    """Make the stored entries of ``name`` exactly ``entries``: write those not stored
+    yet (each atomically), remove the others, and the folders of other code versions.
+
+    Failing to write (read-only home, full disk) only costs speed next time.
+    """
+    folder = _entries(root, name)
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.parent.glob(f"{name}-*"):  # other versions, the one-file form
+            if stale == folder:
+                continue
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+        stored = {p.stem for p in folder.glob("*.pickle")}
+        for entry in stored - entries.keys():
+            (folder / f"{entry}.pickle").unlink(missing_ok=True)
+        for entry in entries.keys() - stored:
+            pending = folder / f"{entry}.{os.getpid()}.tmp"
+            with pending.open("wb") as stream:
+                pickle.dump(entries[entry], stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(pending, folder / f"{entry}.pickle")
     except OSError:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing as mp
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -424,10 +425,11 @@ def load_content(
                 data = exc
             files.append((kind, settings.relative(file), data))
     memo = memo if memo is not None else Memo()
-    _restore(settings, memo)
     keys = {
         path: _file_key(kind, path, data) for kind, path, data in files if isinstance(data, bytes)
     }
+    _restore(settings, memo, keys.values())
+    libraries_before = set(memo.libraries)  # restored, or parsed by an earlier check
     todo = [
         (keys[path], data)
         for _, path, data in files
@@ -463,7 +465,9 @@ def load_content(
         _root_cause(p, LIBRARY_LOST) if not library.references else p for p in library.problems
     )
     if todo or parsed_now or settings.root in memo.unsaved:
-        memo.unsaved[settings.root] = (list(keys.values()), library_key)
+        earlier = memo.unsaved.get(settings.root)
+        library_parsed = library_key not in libraries_before or (earlier is not None and earlier[2])
+        memo.unsaved[settings.root] = (list(keys.values()), library_key, library_parsed)
         if persist:
             save_cache(settings, memo)
     return content
@@ -476,14 +480,21 @@ def save_cache(settings: Settings, memo: Memo) -> None:
         _persist(settings, memo, *pending)
 
 
-def _restore(settings: Settings, memo: Memo) -> None:
-    """Fill ``memo`` from the persistent cache, once per project."""
+def _entry_id(key: FileKey) -> str:
+    """The name a parsed file is stored under in the persistent cache."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def _restore(settings: Settings, memo: Memo, keys: Iterable[FileKey]) -> None:
+    """Fill ``memo`` from the persistent cache: the files among ``keys`` it lacks, and the
+    library once per project."""
+    missing = {_entry_id(key): key for key in keys if key not in memo.files}
+    for entry, parsed in cache.read_entries(settings.root, "parsed", missing).items():
+        memo.files[missing[entry]] = parsed
     if settings.root in memo.restored:
         return
     memo.restored.add(settings.root)
-    stored = cache.read(settings.root, "parsed")
-    memo.files.update(stored.get("files", {}))
-    for key, library in stored.get("library", {}).items():
+    for key, library in cache.read(settings.root, "library").items():
         memo.libraries[key] = bind_texts(library, memo.texts)
 
 
@@ -492,12 +503,20 @@ def _persist(
     memo: Memo,
     keys: list[FileKey],
     library_key: tuple[str, bytes] | None,
+    library_parsed: bool,
 ) -> None:
-    """Keep this run's parsed files and library for the next run (only what is still used)."""
-    used = {key: memo.files[key] for key in keys if key in memo.files}
-    libraries = memo.libraries
-    library = {library_key: libraries[library_key]} if library_key in libraries else {}
-    cache.write(settings.root, "parsed", {"files": used, "library": library})
+    """Keep this run's parsed files and library for the next run (only what is still used).
+
+    Files are kept one by one, so only those parsed since are written; the library
+    is written only when it was parsed again.
+    """
+    cache.write_entries(
+        settings.root,
+        "parsed",
+        {_entry_id(key): memo.files[key] for key in keys if key in memo.files},
+    )
+    if library_parsed and library_key in memo.libraries:
+        cache.write(settings.root, "library", {library_key: memo.libraries[library_key]})
 
 
 def _load_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | None, Library, bool]:
