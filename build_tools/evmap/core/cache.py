@@ -28,7 +28,15 @@ from typing import Any
 
 from evmap import __version__
 
-__all__ = ["cache_dir", "code_version", "read", "read_entries", "write", "write_entries"]
+__all__ = [
+    "cache_dir",
+    "code_version",
+    "entry_ids",
+    "read",
+    "read_entries",
+    "write",
+    "write_entries",
+]
 
 
 @cache
@@ -104,6 +112,14 @@ def _entries(root: Path, name: str) -> Path | None:
     return None if path is None else path.with_suffix("")
 
 
+def entry_ids(root: Path, name: str) -> set[str]:
+    """The ids of the entries stored in the entry-by-entry cache ``name``."""
+    folder = _entries(root, name)
+    if folder is None or not folder.is_dir():
+        return set()
+    return {p.stem for p in folder.glob("*.pickle")}
+
+
 def read_entries(root: Path, name: str, ids: Iterable[str]) -> dict[str, Any]:
     """The stored entries of ``name`` among ``ids`` (absent and unreadable ones left out).
 
@@ -141,7 +157,7 @@ def write_entries(root: Path, name: str, entries: Mapping[str, Any]) -> None:
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink(missing_ok=True)
-        stored = {p.stem for p in folder.glob("*.pickle")}
+        stored = entry_ids(root, name)
         for entry in stored - entries.keys():
             (folder / f"{entry}.pickle").unlink(missing_ok=True)
         for entry in entries.keys() - stored:
