@@ -261,3 +261,12 @@ def test_cache_an_edit_writes_only_the_file_it_changed(
     monkeypatch.setattr(load, "_parse_file", _refuse)
     monkeypatch.setattr(load, "load_library_files", _refuse)
     assert "chief route" in check(settings).map.claims["nmdar-main-route"].statement
+
+
+def test_cache_off_digests_nothing_for_a_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVMAP_NO_CACHE", "1")
+    monkeypatch.setattr(pipeline, "input_digest", _refuse)
+    verdict = pipeline.check_verdict(load_settings(write_project(tmp_path / "p").config))
+    assert verdict.counts == (2, 2, 2, 2) and not verdict.reused

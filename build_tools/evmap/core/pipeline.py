@@ -110,9 +110,9 @@ def check_verdict(settings: Settings) -> Verdict:
 
     An input changed while the check ran leaves no verdict stored (the digests
     before and after differ), so a verdict is only ever replayed for the very
-    bytes it came from.
+    bytes it came from. With the persistent cache off nothing is digested.
     """
-    before = input_digest(settings)
+    before = input_digest(settings) if cache.cache_dir() is not None else None
     if before is not None:
         stored = cache.read(settings.root, "verdict")
         if stored.get("digest") == before and isinstance(stored.get("verdict"), Verdict):
