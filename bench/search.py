@@ -23,20 +23,22 @@ instance one made before issue 17 to compare with Material's own search.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.static_server import served
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("EVMAP_CHROMIUM", "/usr/bin/chromium")
@@ -81,31 +83,6 @@ _TYPE = """async ([query, timeout]) => {
     setTimeout(() => reject(new Error("no results for " + query)), timeout);
   });
 }"""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    # Connections kept open, as by any real host (GitHub Pages speaks HTTP/2), and
-    # without Nagle's delay on them; HTTP/1.0, the default, opens one per file.
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """No access log."""
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on a free loopback port; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def is_search_file(path: str) -> bool:

@@ -3,23 +3,21 @@
 Tests that use :func:`chromium` skip, saying why, when Chromium or Playwright is
 missing; CI installs Chromium with apt (see .ci/run), so there they always run.
 Every request a page makes and every console error is recorded, so tests can
-assert that a page loads nothing from the network and logs no error.
+assert that a page loads nothing from the network and logs no error. Sites are
+served over HTTP by :func:`bench.static_server.served` (the search benchmark's server).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench.static_server import served as served  # re-exported for the tests
 
 CHROMIUM = os.environ.get("EVMAP_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from reaching out on its own (updates, sync, safe browsing).
@@ -111,23 +109,3 @@ def open_page(browser: Any, url: str) -> Recorded:
     page.on("pageerror", lambda error: recorded.console_errors.append(str(error)))
     page.goto(url, wait_until="load")
     return recorded
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` over HTTP on a free local port, as the hosted site is; yield its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output free of access logs."""
