@@ -141,20 +141,15 @@ def input_digest(settings: Settings) -> bytes | None:
         digest.update(b"\0kind\0" + kind.encode())
         if scan.problems or not all(add(file) for file in scan.files):
             return None
-    configured = settings.bibtex_paths or (settings.bibtex_file,)
-    for entry in [*configured, *([settings.csl] if settings.csl else [])]:
-        if check_file(entry, settings.root, settings.relative, Check.FILE_ACCESS) is not None:
-            return None
-        files = [entry]
-        if entry.is_dir():  # as the library is read: its .bib files, not its subfolders
-            scan = scan_folder(
-                entry, settings.root, (".bib",), settings.relative, Check.FILE_ACCESS, False
-            )
-            if scan.problems:
-                return None
-            files = scan.files
-        if not all(add(file, b"library") for file in files):
-            return None
+    files, refused = _library_files(settings)
+    style = [settings.csl] if settings.csl else []
+    if refused or any(
+        check_file(path, settings.root, settings.relative, Check.FILE_ACCESS) is not None
+        for path in style
+    ):
+        return None
+    if not all(add(file, b"library") for file in [*files, *style]):
+        return None
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
@@ -530,16 +525,13 @@ def _load_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
     return key, Library(list(library.references), list(library.problems)), parsed_now
 
 
-def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | None, Library]:
-    """The library (every file of it) and its cache key (None when a file could not be read).
-
-    The key covers the files' paths and contents and the citation style, whose
-    identity the references' formatters carry.
-    """
-    configured = settings.bibtex_paths or (settings.bibtex_file,)
+def _library_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
+    """The library's files, in reading order (each configured file, and the ``.bib``
+    files of each configured folder, not of its subfolders), and those refused
+    (:func:`evmap.core.inputs.check_file`, :func:`evmap.core.inputs.scan_folder`)."""
     files: list[Path] = []
     refused: list[Problem] = []
-    for entry in configured:
+    for entry in settings.bibtex_paths or (settings.bibtex_file,):
         problem = check_file(entry, settings.root, settings.relative, Check.FILE_ACCESS)
         if problem is not None:
             refused.append(problem)
@@ -556,6 +548,17 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
             refused.extend(scan.problems)
         else:
             files.append(entry)
+    return files, refused
+
+
+def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | None, Library]:
+    """The library (every file of it) and its cache key (None when a file could not be read).
+
+    The key covers the files' paths and contents and the citation style, whose
+    identity the references' formatters carry.
+    """
+    configured = settings.bibtex_paths or (settings.bibtex_file,)
+    files, refused = _library_files(settings)
     if refused:
         return None, Library(problems=refused)
     if not files:

@@ -23,7 +23,7 @@ from evmap.core.config import Settings
 from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap, Reference, build_map
-from evmap.core.problems import Problem, Severity
+from evmap.core.problems import Problem, failing
 from evmap.core.validate import CheckResult, cited_keys, validate_content
 
 __all__ = [
@@ -100,7 +100,7 @@ class Verdict:
 
     def errors(self, strict: bool = False) -> list[Problem]:
         """Problems that fail the check (warnings too when ``strict``)."""
-        return [p for p in self.problems if strict or p.severity is Severity.ERROR]
+        return failing(self.problems, strict)
 
 
 def check_verdict(settings: Settings) -> Verdict:

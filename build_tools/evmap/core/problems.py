@@ -23,6 +23,7 @@ __all__ = [
     "Severity",
     "default_severity",
     "did_you_mean",
+    "failing",
     "fold_consequences",
     "sort_problems",
     "summary_line",
@@ -176,6 +177,11 @@ class ContentError(EvmapError):
         warnings = sum(p.severity is Severity.WARNING for p in self.problems)
         lines.append(summary_line(errors, warnings))
         return "\n".join(lines)
+
+
+def failing(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
+    """The problems that fail a check or build: errors, and warnings too when ``strict``."""
+    return [p for p in problems if strict or p.severity is Severity.ERROR]
 
 
 def summary_line(errors: int, warnings: int) -> str:

@@ -31,6 +31,7 @@ from evmap.core.problems import (
     Problem,
     Severity,
     did_you_mean,
+    failing,
     fold_consequences,
     sort_problems,
 )
@@ -434,7 +435,7 @@ class CheckResult:
 
     def errors(self, strict: bool = False) -> list[Problem]:
         """Problems that fail the build (warnings too when ``strict``)."""
-        return [p for p in self.problems if strict or p.severity is Severity.ERROR]
+        return failing(self.problems, strict)
 
     def raise_errors(self, strict: bool = False) -> CheckResult:
         """This result, unless something fails the build.
