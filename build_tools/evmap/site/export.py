@@ -94,13 +94,14 @@ def packed(download: Download) -> Download:
     )
 
 
-def _pack(path: str, text: str) -> tuple[str, str | bytes]:
-    """``path`` and ``text`` as written: compressed past :data:`COMPRESS_OVER`, byte for byte
-    the same for the same text (no time or name is stored in the gzip header)."""
+def _pack(download: Download, text: str) -> tuple[str, str | bytes]:
+    """Where ``download`` is written and its content: compressed past :data:`COMPRESS_OVER`
+    (as :func:`packed` names it), byte for byte the same for the same text (no time or
+    name is stored in the gzip header)."""
     data = text.encode("utf-8")
     if len(data) <= COMPRESS_OVER:
-        return path, text
-    return path + ".gz", gzip.compress(data, compresslevel=6, mtime=0)
+        return download.path, text
+    return packed(download).path, gzip.compress(data, compresslevel=6, mtime=0)
 
 
 LIST_SEPARATOR = "; "
@@ -460,9 +461,9 @@ def download_files(
         cache.keep_only(evidence_map.claims)
     return dict(
         [
-            _pack(JSON_DOWNLOAD.path, map_to_json(evidence_map, analysis, cache)),
-            _pack(CSV_DOWNLOAD.path, map_to_csv(evidence_map, analysis, cache)),
-            _pack(BIBTEX_DOWNLOAD.path, cited_bibtex(evidence_map, bib_text, source_name)),
+            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache)),
+            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache)),
+            _pack(BIBTEX_DOWNLOAD, cited_bibtex(evidence_map, bib_text, source_name)),
             (REFERENCES_SCRIPT, references_script(evidence_map)),
         ]
     )

@@ -519,7 +519,7 @@ def matrix_page(
                 )
             )
         rows.append(MatrixRow(cid, header, depth, cells))
-    shown = [cell for key, cell in analysis.cells.items() if analysis.shown(*key)]
+    table = [cell for row in rows for cell in row.cells if cell is not None]  # counted as shown
     return MatrixPage(
         groups=groups,
         columns=columns,
@@ -527,10 +527,10 @@ def matrix_page(
         details=details,
         filters=filters,
         facets=facet_groups(m, facets, links),
-        items=sum(len(cell.items) for cell in shown),
-        filled=len(shown),
+        items=sum(cell.count for cell in table),
+        filled=len(table),
         total_cells=len(rows) * len(columns),
-        flagged_cells=sum(cell.contradiction is not None for cell in shown),
+        flagged_cells=sum(cell.flagged for cell in table),
         downloads=downloads,
         certainty_href=certainty_href,
         network_href=links.page("network"),
