@@ -21,6 +21,7 @@ from evmap.core.config import Settings
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
+    Assertion,
     CertaintyOverride,
     Claim,
     Compound,
@@ -32,6 +33,7 @@ from evmap.core.model import (
     ReferenceInfo,
     ReferenceKind,
     ReferenceNote,
+    ResearchGroup,
     Source,
     yaml_fields,
 )
@@ -229,6 +231,9 @@ def _claim(data: LineDict, source: Source) -> Claim:
         ),
         compound_lines=_lines(data, "compounds"),
         pathway_lines=_lines(data, "pathways"),
+        asserts=Assertion.from_yaml(data["asserts"]) if "asserts" in data else (),
+        former_ids=tuple(data.get("former_ids", ())),
+        former_id_lines=_lines(data, "former_ids"),
     )
 
 
@@ -241,6 +246,9 @@ def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:
         notes=tuple(
             ReferenceNote(NoteType(note["type"]), note["text"]) for note in data.get("notes", ())
         ),
+        record=data.get("record", ""),
+        not_seen=tuple(data.get("not_seen", ())),
+        group=ResearchGroup(group["id"], group["reason"]) if (group := data.get("group")) else None,
     )
 
 

@@ -42,12 +42,14 @@ from evmap.core.config import load_settings
 from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import GitError, export_revision
 from evmap.core.model import (
+    Assertion,
     Claim,
     Compound,
     Evidence,
     EvidenceMap,
     Pathway,
     Reference,
+    Relation,
     yaml_fields,
 )
 from evmap.core.pipeline import check
@@ -711,7 +713,37 @@ def _claim_changes(before: Claim, after: Claim) -> Iterator[Change]:
                 yield change(kind_off, line, old=item)
     if before.certainty != after.certainty:
         yield change(ChangeKind.CERTAINTY_CHANGED, line, _certainty(before), _certainty(after))
+    if before.asserts != after.asserts:
+        yield change(
+            ChangeKind.FIELD_CHANGED,
+            line,
+            _asserts(before),
+            _asserts(after),
+            "'asserts'",
+            field="asserts",
+        )
+    if before.former_ids != after.former_ids:
+        yield change(
+            ChangeKind.FIELD_CHANGED,
+            line,
+            ", ".join(before.former_ids),
+            ", ".join(after.former_ids),
+            "'former_ids'",
+            field="former_ids",
+        )
     yield from _evidence_changes(before, after, change)
+
+
+def _asserts(claim: Claim) -> str:
+    """What the claim asserts about its pairs, as one line (``through`` when unsaid)."""
+    if not claim.asserts:
+        return Relation.THROUGH.value
+
+    def scope(rule: Assertion) -> str:
+        named = [*rule.compounds, *rule.pathways]
+        return f" ({', '.join(named)})" if named else ""
+
+    return "; ".join(f"{rule.relation.value}{scope(rule)}" for rule in claim.asserts)
 
 
 def _certainty(claim: Claim) -> str:
