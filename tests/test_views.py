@@ -1,8 +1,9 @@
-"""Evidence views: certainty grades, contradiction flags, matrix, network and downloads.
+"""Evidence views: contradiction flags, matrix, network and downloads.
 
-Two kinds of test: the grading rule and the views on tiny maps built in memory
-(table-driven), and specific cells, flags and grades of the shipped content,
-built once with real MkDocs.
+Two kinds of test: the views on tiny maps built in memory (table-driven), and
+specific cells, flags and grades of the shipped content, built once with real
+MkDocs. The grading rule is tested in test_certainty.py, the pairs' question in
+test_pairs.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import csv
 import gzip
 import io
 import json
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,16 +21,9 @@ from bs4 import BeautifulSoup, Tag
 from conftest import REPO, TEMPLATES, article, soup, write_project
 from evmap.adapters.build import build_site
 from evmap.analysis import network as network_order
-from evmap.analysis.analyse import analyse_map
-from evmap.analysis.certainty import (
-    MIN_STUDIES,
-    START_GRADE,
-    Consistency,
-    derive_certainty,
-    grade_claim,
-)
+from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.contradictions import find_contradiction, model_label
-from evmap.analysis.matrix import NO_COMPOUND
+from evmap.analysis.matrix import NO_COMPOUND, pair_stance
 from evmap.analysis.network import crossings, order_layers, ordered_layers
 from evmap.core.config import load_settings
 from evmap.core.model import (
@@ -45,6 +38,7 @@ from evmap.core.model import (
     Pathway,
     Reference,
     ReferenceKind,
+    Relation,
     Source,
     Stance,
     build_map,
@@ -64,10 +58,10 @@ from evmap.site.export import (
     preview_text,
     references_script,
 )
+from evmap.site.matrix_page import CODE_DIGITS
 from evmap.site.network import layout_network
 from evmap.site.render import Renderer, make_environment
 from evmap.site.urls import PageSpec, Urls
-from evmap.site.views import CODE_DIGITS
 from pybtex.database.input.bibtex import Parser
 
 HERE = Source("content/claims/x.yml", 1)
@@ -129,175 +123,6 @@ def tiny_map(
         claims,
         [Reference.formatted(k, "article", k, k, k, {}, Source("references.bib", 1)) for k in keys],
     )
-
-
-# -- the grading rule ---------------------------------------------------------
-
-GRADING_CASES = [
-    # (evidence, expected grade, expected consistency); r1, r2 and rev are reviews.
-    pytest.param(
-        [ev(type="clinical", cites=("a", "b"))], Grade.HIGH, Consistency.CONSISTENT, id="two-trials"
-    ),
-    pytest.param(
-        [ev(type="clinical", cites=("a",))], Grade.MODERATE, Consistency.CONSISTENT, id="one-trial"
-    ),
-    pytest.param(
-        [ev(type="clinical"), ev(type="review", cites=("b",))],
-        Grade.MODERATE,  # a review is not a second study
-        Consistency.CONSISTENT,
-        id="trial-and-a-review-opinion",
-    ),
-    pytest.param(
-        [ev(type="in-vivo", cites=("a", "b"))],
-        Grade.MODERATE,
-        Consistency.CONSISTENT,
-        id="two-animal-studies",
-    ),
-    pytest.param(
-        [ev(type="in-vivo"), ev(type="in-vivo")],
-        Grade.LOW,
-        Consistency.CONSISTENT,
-        id="one-study-twice",
-    ),
-    pytest.param(
-        [ev(type="ex-vivo", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT, id="ex-vivo"
-    ),
-    pytest.param(
-        [ev(type="in-vitro", cites=("a", "b"))], Grade.LOW, Consistency.CONSISTENT, id="in-vitro"
-    ),
-    pytest.param(
-        [ev(type="review", cites=("a", "b"))],
-        Grade.VERY_LOW,
-        Consistency.CONSISTENT,
-        id="reviews-only",
-    ),
-    pytest.param([ev(type="review")], Grade.VERY_LOW, Consistency.CONSISTENT, id="one-review"),
-    pytest.param(
-        [ev("supports", "clinical", ("a",)), ev("contradicts", "clinical", ("b",))],
-        Grade.LOW,  # high, -1 one supporting study, -1 both ways
-        Consistency.BOTH_WAYS,
-        id="trial-against-trial",
-    ),
-    pytest.param(
-        [ev("supports", "clinical", ("a",)), ev("mixed", "in-vivo", ("b",))],
-        Grade.LOW,
-        Consistency.MIXED,
-        id="trial-and-mixed",
-    ),
-    pytest.param(
-        [ev("contradicts", "clinical", ("a",)), ev("contradicts", "in-vivo", ("b",))],
-        Grade.VERY_LOW,  # nothing supports the claim: items against it never raise it
-        Consistency.CONSISTENT,
-        id="only-against",
-    ),
-    pytest.param(
-        [ev("supports", "review"), ev("contradicts", "review")],
-        Grade.VERY_LOW,  # low, -1 no study, -1 both ways: never below very low
-        Consistency.BOTH_WAYS,
-        id="review-against-review",
-    ),
-    pytest.param(
-        [ev("supports", "in-vivo", ("a",)), ev("contradicts", "in-vitro", ("b",))],
-        Grade.VERY_LOW,
-        Consistency.BOTH_WAYS,
-        id="animal-against-cells",
-    ),
-    pytest.param(
-        [ev("mixed", "in-vivo", ("a", "b"))], Grade.LOW, Consistency.MIXED, id="mixed-only"
-    ),
-    # The cases of issue 11.
-    pytest.param(
-        [ev(cites=("study",)), ev(cites=("rev",))],
-        Grade.LOW,  # a review and the study it reports are one study: moderate, -1 single
-        Consistency.CONSISTENT,
-        id="review-plus-the-study-it-reports",
-    ),
-    pytest.param(
-        [ev(cites=("r1",)), ev(cites=("r2",))],
-        Grade.VERY_LOW,  # moderate, -1 one (unidentified) study, -1 second-hand only
-        Consistency.CONSISTENT,
-        id="two-reviews-cited-for-a-study",
-    ),
-    pytest.param(
-        [ev(type="review", cites=("r1",)), ev(type="review", cites=("r2",))],
-        Grade.VERY_LOW,  # reviews count as reviews, not as studies
-        Consistency.CONSISTENT,
-        id="two-reviews-by-one-group",
-    ),
-    pytest.param(
-        [ev(cites=("a",)), ev(cites=("b",)), ev("contradicts", "clinical", ("c",))],
-        Grade.LOW,  # starts from the animal studies (moderate), not the trial against
-        Consistency.BOTH_WAYS,
-        id="item-against-never-raises",
-    ),
-    pytest.param(
-        [ev(cites=("a",), via=("rev",)), ev(cites=("b",), via=("rev",))],
-        Grade.LOW,  # moderate, two studies, -1 read only second-hand
-        Consistency.CONSISTENT,
-        id="second-hand-only",
-    ),
-    pytest.param(
-        [ev(type="clinical", cites=("a", "b"), indirect="an efficacy trial: no mechanism tested")],
-        Grade.MODERATE,  # high, -1 indirect
-        Consistency.CONSISTENT,
-        id="clinical-efficacy-used-for-a-mechanism",
-    ),
-    pytest.param(
-        [ev(type="clinical", cites=("a",), indirect="efficacy only"), ev(cites=("b", "c"))],
-        Grade.MODERATE,  # high, three studies, -1 the trial is indirect
-        Consistency.CONSISTENT,
-        id="indirect-trial-with-direct-animal-studies",
-    ),
-]
-
-
-@pytest.mark.parametrize(("evidence", "grade", "consistency"), GRADING_CASES)
-def test_views_grading_rule(
-    evidence: list[Evidence], grade: Grade, consistency: Consistency
-) -> None:
-    certainty = derive_certainty(evidence, kind_of)
-    assert (certainty.grade, certainty.consistency) == (grade, consistency)
-    assert certainty.derived is certainty.grade
-    assert not certainty.overridden
-
-
-def test_views_grading_steps_read_as_sentences() -> None:
-    certainty = derive_certainty(
-        [ev(cites=("study",), via=("rev",)), ev("contradicts", "in-vitro", ("b",))], kind_of
-    )
-    assert certainty.steps == (
-        "starts moderate: strongest supporting evidence is in vivo",
-        "down one: a single study",
-        "down one: evidence points both ways",
-        "down one: the in vivo evidence is read only second-hand, in reviews",
-    )
-    assert certainty.studies == 1
-    indirect = derive_certainty([ev(type="clinical", cites=("a", "b"), indirect="efficacy only")])
-    assert indirect.steps == (
-        "starts high: strongest supporting evidence is clinical",
-        "down one: the clinical evidence is indirect (efficacy only)",
-    )
-    assert derive_certainty([ev("contradicts")]).steps == ("very low: no item supports the claim",)
-
-
-def test_views_grading_override_keeps_derived_grade_and_reason() -> None:
-    override = CertaintyOverride(Grade.LOW, "Small open-label trials by one group.")
-    certainty = grade_claim(claim("c", [ev(type="clinical", cites=("a", "b"))], certainty=override))
-    assert (certainty.grade, certainty.derived) == (Grade.LOW, Grade.HIGH)
-    assert certainty.overridden
-    assert certainty.reason == "Small open-label trials by one group."
-
-
-def test_views_grading_rule_matches_the_docs() -> None:
-    """docs/certainty.md states the rule; its starting-grade table is the code's table."""
-    text = (REPO / "docs/certainty.md").read_text("utf-8")
-    table = dict(
-        re.findall(r"^\| (clinical|in-vivo|ex-vivo|in-vitro|review) \| ([a-z ]+) \|$", text, re.M)
-    )
-    assert table == {t.value: g.value.replace("-", " ") for t, g in START_GRADE.items()}
-    assert MIN_STUDIES == 2 and "fewer than two independent studies" in text
-    for step in ("Go down one grade for inconsistency", "Go down one grade for indirectness"):
-        assert step in text
 
 
 # -- contradictions and cells -------------------------------------------------
@@ -450,6 +275,9 @@ class _Links:
 
     def file(self, path: str) -> str:
         return path
+
+    def term(self, anchor: str) -> str:
+        return f"definitions#{anchor}"
 
 
 def test_views_network_claim_nodes_or_aggregated_pairs() -> None:
@@ -683,6 +511,11 @@ def shipped_map() -> EvidenceMap:
     return result.map
 
 
+@pytest.fixture(scope="module")
+def shipped_analysis(shipped_map: EvidenceMap) -> MapAnalysis:
+    return analyse_map(shipped_map)
+
+
 def _claim_section(site: Path, claim_id: str, shipped_map: EvidenceMap) -> Tag:
     home = shipped_map.claims[claim_id].home_pathway
     section = article(site / "pathways" / home / "index.html").select_one(f"#claim-{claim_id}")
@@ -691,6 +524,7 @@ def _claim_section(site: Path, claim_id: str, shipped_map: EvidenceMap) -> Tag:
 
 
 def _sides(flag: Tag) -> dict[str, list[str]]:
+    """The sides of a flag by their name: supports / contradicts (claim), for / against (pair)."""
     sides = {}
     for dt, dd in zip(flag.select("dt"), flag.select("dd"), strict=True):
         sides[dt.get_text(" ", strip=True).split()[1].lower()] = [
@@ -758,11 +592,11 @@ def test_views_shipped_contested_claim_is_flagged_on_every_page_naming_it(
 
 
 def test_views_shipped_claims_show_their_derived_grades(
-    shipped: Path, shipped_map: EvidenceMap
+    shipped: Path, shipped_map: EvidenceMap, shipped_analysis: MapAnalysis
 ) -> None:
     """Every claim's home page shows the grade the rule gives and the rule's steps."""
-    for claim_id, claim_ in shipped_map.claims.items():
-        certainty = grade_claim(claim_, shipped_map.kind_of)
+    for claim_id in shipped_map.claims:
+        certainty = shipped_analysis.certainty[claim_id]
         grade = _claim_section(shipped, claim_id, shipped_map).select_one(".cert b")
         assert grade is not None
         assert grade.get_text(" ", strip=True).endswith(GRADE_LABELS[certainty.grade]), claim_id
@@ -823,27 +657,30 @@ def _glyph_counts(cell: Tag) -> dict[str, int]:
 
 
 def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
-    cell = _cell(shipped, "arketamine", "nmdar-inhibition")
+    cell = _cell(shipped, "ketamine", "nmdar-inhibition")
     assert cell["class"] == ["m"]  # mixed: both ways
     glyphs = _glyph_counts(cell)
-    assert glyphs["\u25b2"] >= 1 and glyphs["\u25bc"] >= 1  # supports and contradicts shown
+    assert glyphs["\u25b2"] >= 1 and glyphs["\u25bc"] >= 1  # for and against shown
     assert "\u26a0" in glyphs  # flagged
+    assert glyphs["\u25cb"] == 1  # ketamine-mechanism-unresolved asks another question
     assert "Evidence points both ways" in cell["data-tip"]
     link = cell.select_one("a")
-    assert link is not None and link["href"] == "#cell-arketamine--nmdar-inhibition"
-    detail = article(shipped / "matrix/index.html").select_one("#cell-arketamine--nmdar-inhibition")
+    assert link is not None and link["href"] == "#cell-ketamine--nmdar-inhibition"
+    detail = article(shipped / "matrix/index.html").select_one("#cell-ketamine--nmdar-inhibition")
     assert detail is not None
     sides = _sides(detail.select_one(".evmap-flag"))
-    assert sides["supports"] and sides["contradicts"]
-    claims = [a["href"] for a in detail.select(":scope > ul a")]
+    assert sides["for"] and sides["against"]
+    claims = [a["href"] for a in detail.select(":scope > ul:not(.evmap-other) a")]
     assert "../pathways/nmdar-inhibition/#claim-nmdar-antagonism-main-route" in claims
+    others = [a["href"] for a in detail.select("ul.evmap-other a")]
+    assert others == ["../pathways/antidepressant-response/#claim-ketamine-mechanism-unresolved"]
 
 
 def test_views_shipped_every_flagged_cell_has_both_sides_on_that_very_pair(
     shipped: Path, shipped_map: EvidenceMap
 ) -> None:
-    """Walks every cell of the shipped matrix: a ⚠ needs an item for and one against that
-    tested that very compound and bears on that very pathway (issue 11)."""
+    """Walks every cell of the shipped matrix: a ⚠ needs an item for and one against the
+    pair's question that tested that very compound and bears on that very pathway."""
     _, columns, rows = _matrix(shipped)
     flagged = 0
     for compound, row in rows.items():
@@ -851,11 +688,12 @@ def test_views_shipped_every_flagged_cell_has_both_sides_on_that_very_pair(
             link = td.select_one("a")
             is_flagged = link is not None and "\u26a0" in link.get_text()
             stances = {
-                ev.stance
+                pair_stance(ev.stance, c.relation(compound, pathway))
                 for c in shipped_map.claims.values()
                 for ev in c.evidence
                 if (compound in c.item_compounds(ev) or (not compound and not c.compounds))
                 and pathway in c.item_pathways(ev)
+                and c.relation(compound, pathway) is not Relation.OTHER
             }
             both = {Stance.SUPPORTS, Stance.CONTRADICTS} <= stances
             assert is_flagged == both, (compound, pathway)
@@ -868,13 +706,14 @@ def test_views_shipped_matrix_counts_are_the_claims_evidence(
 ) -> None:
     cell = _cell(shipped, "ketamine", "mtorc1")
     expected = [
-        e
+        (c, e)
         for c in shipped_map.claims.values()
         for e in c.evidence
         if "ketamine" in c.item_compounds(e) and "mtorc1" in c.item_pathways(e)
     ]
+    counted = [e for c, e in expected if c.relation("ketamine", "mtorc1") is not Relation.OTHER]
     n = cell.select_one("a > b")
-    assert n is not None and int(n.get_text()) == len(expected)
+    assert n is not None and int(n.get_text()) == len(counted)
     assert len(cell["data-items"].split()) == len(expected)
 
 
@@ -947,7 +786,7 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
             stance, sp, kind, grade, read = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
             assert (
                 len(token) == 5
-                and stance in "scm"
+                and stance in "scmo"
                 and values["species"][sp] in species
                 and values["type"][kind] in {t.value for t in EvidenceType}
                 and values["certainty"][grade] in {"high", "moderate", "low", "very-low"}
@@ -956,15 +795,16 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
 
 
 def test_views_shipped_pages_flag_contested_pairs(shipped: Path) -> None:
-    pairs = article(shipped / "compounds/arketamine/index.html").select_one("#contested")
+    pairs = article(shipped / "compounds/ketamine/index.html").select_one("#contested")
     assert pairs is not None
     assert pairs.select("summary a") == []  # no link inside a clickable summary
     others = [d.select_one("summary + p a").get_text() for d in pairs.select("details")]
     assert "NMDA receptor inhibition" in others
+    assert _sides(pairs.select_one("details")).keys() == {"for", "against"}
     pathway = article(shipped / "pathways/nmdar-inhibition/index.html").select_one("#contested")
     assert pathway is not None
-    assert "Arketamine" in [
-        d.select_one("summary + p a").get_text() for d in pathway.select("details")
+    assert [d.select_one("summary + p a").get_text() for d in pathway.select("details")] == [
+        "Ketamine (racemic)"
     ]
 
 
@@ -997,7 +837,7 @@ def test_views_shipped_network_links_every_node(shipped: Path, shipped_map: Evid
         for c in shipped_map.claims.values()
     )
     assert len(edges) == expected
-    assert {e["class"][0] for e in edges} >= {"s", "m"}  # supports, mixed
+    assert {e["class"][0] for e in edges} == {"s", "c", "m", "o"}  # for, against, mixed, other
 
 
 # -- the shipped downloads -------------------------------------------------------
@@ -1044,11 +884,26 @@ def test_views_shipped_json_download_is_valid_against_the_schemas(
     assert [c["id"] for c in data["claims"]] == list(shipped_map.claims)
     assert len(data["compounds"]) == len(shipped_map.compounds)
     main_route = shipped_map.claims["nmdar-antagonism-main-route"]
+    certainty = analyse_map(shipped_map).certainty["nmdar-antagonism-main-route"]
     assert data["derived"]["claims"]["nmdar-antagonism-main-route"] == {
-        "certainty": grade_claim(main_route, shipped_map.kind_of).grade.value,
+        "certainty": certainty.grade.value,
         "certainty_from": "rule" if main_route.certainty is None else "curators",
         "contradicted": True,
     }
+    pairs = {(p["compound"], p["pathway"]): p for p in data["derived"]["pairs"]}
+    assert pairs["mk-801", "nmdar-inhibition"] == {
+        "compound": "mk-801",
+        "pathway": "nmdar-inhibition",
+        "for": 0,
+        "against": 0,
+        "mixed": 0,
+        "other": 1,
+        "contested": False,
+        "claims": [],
+        "other_claims": ["nmdar-antagonism-main-route"],
+    }
+    assert pairs["2r6r-hnk", "nmdar-inhibition"]["against"] == 3
+    assert pairs["2r6r-hnk", "nmdar-inhibition"]["for"] == 0
 
 
 def test_views_shipped_csv_download_has_one_row_per_evidence_item(
@@ -1064,9 +919,19 @@ def test_views_shipped_csv_download_has_one_row_per_evidence_item(
     assert [(r["stance"], r["type"], r["citations"], r["via"]) for r in mtor] == [
         (ev.stance.value, ev.type.value, "; ".join(ev.citations), "; ".join(ev.via)) for ev in items
     ]
-    grade = grade_claim(shipped_map.claims[claim_id], shipped_map.kind_of).grade.value
+    grade = analyse_map(shipped_map).certainty[claim_id].grade.value
     assert {r["certainty"] for r in mtor} == {grade}
     assert mtor[0]["claim_compounds"] == "; ".join(shipped_map.claims[claim_id].compounds)
+    # Rapamycin is the claim's tool: another question; ketamine's pair counts the stance.
+    assert [r["pair_stances"] for r in mtor] == [
+        "ketamine x mtorc1: for; rapamycin x mtorc1: other",
+        "ketamine x mtorc1: against; rapamycin x mtorc1: other",
+    ]
+    wray = next(r for r in rows if r["claim_id"] == "ketamine-acts-through-camp")
+    assert wray["pair_stances"] == (
+        "ketamine x camp-signalling: for; 2r6r-hnk x camp-signalling: for; "
+        "ketamine x nmdar-inhibition: against; 2r6r-hnk x nmdar-inhibition: against"
+    )
 
 
 def test_views_shipped_bibtex_download_holds_exactly_the_cited_references(

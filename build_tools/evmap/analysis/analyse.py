@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from evmap.analysis.certainty import Certainty, grade_claim, is_second_hand, studies_of
+from evmap.analysis.certainty import Certainty, grade_claim
 from evmap.analysis.contradictions import Contradiction, find_contradiction
 from evmap.analysis.matrix import (
     NO_COMPOUND,
@@ -15,6 +15,7 @@ from evmap.analysis.matrix import (
     busiest_extent,
     pool_cells,
 )
+from evmap.analysis.studies import GroupFinder, is_second_hand, studies_of
 from evmap.analysis.summary import EvidenceSummary, ItemRef, summarise
 from evmap.core.model import Claim, EvidenceMap, Stance
 
@@ -28,8 +29,10 @@ class MapAnalysis:
     Attributes:
         certainty: Each claim's grade and how it was reached.
         contradictions: Claims whose evidence points both ways, with the models on each side.
-        cells: Non-empty matrix cells by (compound, pathway): the items bearing on both.
-        contested_by_compound: Keys of contested cells by compound (for entity pages).
+        cells: Non-empty matrix cells by (compound, pathway): the items bearing on both,
+            each with its stance on the pair's question.
+        contested_by_compound: Keys of contested cells by compound (for entity pages):
+            pairs whose items on the pair's question point both ways.
         contested_by_pathway: The same by pathway.
         second_hand: Whether each item (claim id, index) was read second-hand.
         items_by_compound: The items that tested each compound.
@@ -60,19 +63,26 @@ class MapAnalysis:
         return self.extent is None or self.extent.shows(compound, pathway)
 
     def summary(self, evidence_map: EvidenceMap, kind: str, subject: str = "") -> EvidenceSummary:
-        """The state of the evidence on a pathway or compound page, or (``kind`` ``map``) all."""
+        """The state of the evidence on a pathway or compound page, or (``kind`` ``map``) all.
+
+        Its pairs are the subject's compound-pathway pairs (claims naming no compound
+        form none).
+        """
         m = evidence_map
         if kind == "pathway":
             ids, items = (
                 m.claims_by_pathway.get(subject, ()),
                 self.items_by_pathway.get(subject, ()),
             )
+            keys = [(c, subject) for c in self.compounds_by_pathway.get(subject, ())]
         elif kind == "compound":
             ids = m.claims_by_compound.get(subject, ())
             items = self.items_by_compound.get(subject, ())
+            keys = [(subject, p) for p in self.pathways_by_compound.get(subject, ())]
         else:
             ids = tuple(m.claims)
             items = tuple((cid, i) for cid, c in m.claims.items() for i in range(len(c.evidence)))
+            keys = [key for key in self.cells if key[0] != NO_COMPOUND]
         return summarise(
             m,
             [m.claims[i] for i in ids],
@@ -80,6 +90,7 @@ class MapAnalysis:
             self.certainty,
             self.contradictions,
             self.second_hand,
+            [self.cells[key] for key in keys],
         )
 
 
@@ -105,7 +116,8 @@ def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS)
     """
     m = evidence_map
     kind_of = m.kind_of
-    certainty = {cid: grade_claim(claim, kind_of) for cid, claim in m.claims.items()}
+    groups = GroupFinder.of_map(m)
+    certainty = {cid: grade_claim(claim, kind_of, groups.groups) for cid, claim in m.claims.items()}
     contradictions = {
         cid: found
         for cid, claim in m.claims.items()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from evmap.core.model import Evidence, Stance
 
-__all__ = ["Contradiction", "find_contradiction", "model_label"]
+__all__ = ["Contradiction", "find_contradiction", "find_pair_contradiction", "model_label"]
 
 
 def model_label(ev: Evidence) -> str:
@@ -34,10 +34,20 @@ def find_contradiction(evidence: Iterable[Evidence]) -> Contradiction | None:
 
     Mixed items alone do not make a contradiction: they lower the grade instead.
     """
+    return find_pair_contradiction((ev.stance, ev) for ev in evidence)
+
+
+def find_pair_contradiction(sides_of: Iterable[tuple[Stance, Evidence]]) -> Contradiction | None:
+    """A :class:`Contradiction` among items each given with the stance that counts.
+
+    On a claim that is the item's own stance; on a compound-pathway pair, its stance
+    on the pair's question (:func:`evmap.analysis.matrix.pair_stance`), so only items
+    answering one question can make a pair contested.
+    """
     sides: dict[Stance, list[str]] = {Stance.SUPPORTS: [], Stance.CONTRADICTS: []}
-    for ev in evidence:
-        if ev.stance in sides:
-            sides[ev.stance].append(model_label(ev))
+    for stance, ev in sides_of:
+        if stance in sides:
+            sides[stance].append(model_label(ev))
     if not (sides[Stance.SUPPORTS] and sides[Stance.CONTRADICTS]):
         return None
     return Contradiction(

@@ -1,10 +1,20 @@
-"""The compound x pathway matrix: each evidence item credited only to the pairs it tested.
+"""The compound x pathway matrix: each evidence item credited only to the pairs it tested,
+on the one question every pair answers.
 
 An item bears on the compounds and pathways it names itself, or, when it names
 none, on all its claim's (``Claim.item_compounds`` / ``item_pathways``). A cell
 pools the items of every claim that bear on its very compound and its very
 pathway, so a broad claim naming four compounds and two pathways no longer
 lends each of its items to all eight pairs.
+
+A stance is relative to its claim, and claims say different things of a pair
+(``Claim.relation``). A cell answers one question, "does this compound act
+through this pathway?": an item supporting a claim that asserts ``through``
+counts for it, one supporting a ``not-through`` claim counts against it (and
+contradicting such a claim counts for it), mixed stays mixed
+(:func:`pair_stance`). Items of claims asking another question of the pair
+(``other``) are kept apart in the cell: shown, never counted in its balance or
+its contradiction flag.
 """
 
 from __future__ import annotations
@@ -14,8 +24,8 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from evmap.analysis.contradictions import Contradiction, find_contradiction
-from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Stance
+from evmap.analysis.contradictions import Contradiction, find_pair_contradiction
+from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Relation, Stance
 from evmap.core.vocab import category_order
 
 __all__ = [
@@ -31,6 +41,7 @@ __all__ = [
     "cell_anchor",
     "compound_rows",
     "item_pairs",
+    "pair_stance",
     "pathway_columns",
     "pool_cells",
 ]
@@ -46,6 +57,8 @@ class Balance(enum.StrEnum):
     SUPPORTS = "supports"
     CONTRADICTS = "contradicts"
     MIXED = "mixed"
+    OTHER = "other"
+    """Evidence only on another question (claims asserting ``other`` of the pair)."""
 
 
 def balance_of(supports: int, contradicts: int, mixed: int) -> Balance:
@@ -88,9 +101,38 @@ def item_pairs(
                 yield cid, pid
 
 
+_SWAPPED = {
+    Stance.SUPPORTS: Stance.CONTRADICTS,
+    Stance.CONTRADICTS: Stance.SUPPORTS,
+    Stance.MIXED: Stance.MIXED,
+}
+
+
+def pair_stance(stance: Stance, relation: Relation) -> Stance:
+    """How an item bears on its pair's question, from its stance on its claim.
+
+    ``SUPPORTS`` reads "for: the compound acts through the pathway", ``CONTRADICTS``
+    "against". An item supporting a ``not-through`` claim is against the pair, and
+    one contradicting it is for; mixed stays mixed. For ``other`` the stance is
+    returned as it is: such items never enter a pair's balance.
+    """
+    return _SWAPPED[stance] if relation is Relation.NOT_THROUGH else stance
+
+
 @dataclass(frozen=True, slots=True)
 class CellItem:
-    """One evidence item as a matrix cell counts it."""
+    """One evidence item as a matrix cell counts it.
+
+    Attributes:
+        claim: The item's claim.
+        stance: The item's stance on the pair's question (:func:`pair_stance`); for
+            an item of a claim asking another question, its stance on its claim.
+        species: The species of its model.
+        type: Its kind of study.
+        grade: Its claim's certainty grade.
+        second_hand: Whether it was read second-hand.
+        relation: What its claim asserts about the pair.
+    """
 
     claim: str
     stance: Stance
@@ -98,17 +140,30 @@ class CellItem:
     type: EvidenceType
     grade: Grade
     second_hand: bool = False
+    relation: Relation = Relation.THROUGH
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """The evidence on one compound-pathway pair: the items that bear on both."""
+    """The evidence on one compound-pathway pair: the items that bear on both.
+
+    Attributes:
+        compound: The row (:data:`NO_COMPOUND` for claims naming no compound).
+        pathway: The column.
+        claims: The claims answering the pair's question (``through`` or ``not-through``).
+        items: Their items that bear on the pair, each with its stance on the question.
+        contradiction: The models on each side when those items point both ways.
+        other_claims: Claims asking another question of the pair (``other``).
+        other: Their items that bear on the pair: shown, never counted.
+    """
 
     compound: str
     pathway: str
     claims: tuple[str, ...]
     items: tuple[CellItem, ...]
     contradiction: Contradiction | None
+    other_claims: tuple[str, ...] = ()
+    other: tuple[CellItem, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -119,19 +174,28 @@ class Cell:
     def listed(self) -> bool:
         """Whether the cell has an entry in the matrix page's cell list.
 
-        Cells pooling several claims, or whose evidence points both ways, do; a
-        cell resting on one uncontested claim links straight to that claim, which
-        already shows all the entry would (most cells of a large map are such).
+        Cells pooling several claims (answering its question or another), or whose
+        evidence points both ways, do; a cell resting on one uncontested claim links
+        straight to that claim, which already shows all the entry would (most cells
+        of a large map are such).
         """
-        return len(self.claims) > 1 or self.contradiction is not None
+        return len(self.claims) + len(self.other_claims) > 1 or self.contradiction is not None
+
+    @property
+    def first_claim(self) -> str:
+        """The claim a cell resting on one claim leads to."""
+        return (self.claims or self.other_claims)[0]
 
     def count(self, stance: Stance) -> int:
-        """Number of items with ``stance``."""
+        """Number of items with ``stance`` on the pair's question."""
         return sum(item.stance is stance for item in self.items)
 
     @property
     def balance(self) -> Balance:
-        """The cell's balance of supporting against contradicting items."""
+        """The cell's balance on the pair's question (``other`` when only claims asking
+        another question of the pair bear on it)."""
+        if not self.items:
+            return Balance.OTHER if self.other else Balance.EMPTY
         return balance_of(
             self.count(Stance.SUPPORTS), self.count(Stance.CONTRADICTS), self.count(Stance.MIXED)
         )
@@ -155,26 +219,40 @@ def pool_cells(
         second_hand: Whether item ``(claim id, index)`` was read second-hand.
     """
     m = evidence_map
-    pooled: dict[tuple[str, str], tuple[list[str], list[CellItem], list[Evidence]]] = {}
+    # Per pair: counted claims, items and (stance, evidence) sides; then the other ones.
+    pooled: dict[
+        tuple[str, str],
+        tuple[list[str], list[CellItem], list[tuple[Stance, Evidence]], list[str], list[CellItem]],
+    ] = {}
     for cid, claim in m.claims.items():
         for index, ev in enumerate(claim.evidence):
-            item = CellItem(
-                cid,
-                ev.stance,
-                ev.model.species,
-                ev.type,
-                grades[cid],
-                second_hand.get((cid, index), False),
-            )
+            shared = (ev.model.species, ev.type, grades[cid], second_hand.get((cid, index), False))
             for pair in item_pairs(claim, ev, m.compounds, m.pathways):
-                claims, items, evidence = pooled.setdefault(pair, ([], [], []))
+                relation = claim.relation(*pair)
+                claims, items, sides, other_claims, other = pooled.setdefault(
+                    pair, ([], [], [], [], [])
+                )
+                if relation is Relation.OTHER:
+                    if not other_claims or other_claims[-1] != cid:
+                        other_claims.append(cid)
+                    other.append(CellItem(cid, ev.stance, *shared, relation))
+                    continue
+                stance = pair_stance(ev.stance, relation)
                 if not claims or claims[-1] != cid:
                     claims.append(cid)
-                items.append(item)
-                evidence.append(ev)
+                items.append(CellItem(cid, stance, *shared, relation))
+                sides.append((stance, ev))
     return {
-        key: Cell(key[0], key[1], tuple(claims), tuple(items), find_contradiction(evidence))
-        for key, (claims, items, evidence) in sorted(pooled.items())
+        key: Cell(
+            key[0],
+            key[1],
+            tuple(claims),
+            tuple(items),
+            find_pair_contradiction(sides),
+            tuple(other_claims),
+            tuple(other),
+        )
+        for key, (claims, items, sides, other_claims, other) in sorted(pooled.items())
     }
 
 
@@ -258,10 +336,11 @@ def busiest_extent(
     by_compound = dict.fromkeys(evidence_map.compounds, 0)
     by_pathway = dict.fromkeys(evidence_map.pathways, 0)
     for (cid, pid), cell in cells.items():
+        load = len(cell.items) + len(cell.other)
         if cid in by_compound:
-            by_compound[cid] += len(cell.items)
+            by_compound[cid] += load
         if pid in by_pathway:
-            by_pathway[pid] += len(cell.items)
+            by_pathway[pid] += load
 
     def top(counts: dict[str, int], n: int) -> frozenset[str]:
         return frozenset(sorted(counts, key=lambda i: (-counts[i], i))[:n])

@@ -5,6 +5,12 @@ with such a summary: claims by grade, contested claims, how many items were
 read first-hand, the sources most relied on, and whether anything against the
 claims has been curated at all (absence of contradiction and absence of
 curation must not look the same).
+
+It speaks of one unit at a time, each named: *claims* (by grade, contested when
+their own items point both ways), *evidence items* (the rows a page shows for
+its subject, by their stance on their claim) and *compound-pathway pairs* (by
+how their evidence answers "does this compound act through this pathway?",
+contested when items on that question point both ways).
 """
 
 from __future__ import annotations
@@ -15,10 +21,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from evmap.analysis.certainty import Certainty
+from evmap.analysis.matrix import Balance, Cell
 from evmap.core.model import Claim, EvidenceMap, Grade, Stance
 from evmap.core.vocab import GRADES
 
-__all__ = ["TOP_SOURCES", "EvidenceSummary", "ItemRef", "SourceUse", "summarise", "weight_order"]
+__all__ = [
+    "TOP_SOURCES",
+    "EvidenceSummary",
+    "ItemRef",
+    "PairSummary",
+    "SourceUse",
+    "summarise",
+    "summarise_pairs",
+    "weight_order",
+]
 
 TOP_SOURCES = 3
 """How many of the most relied-on sources a summary names."""
@@ -33,19 +49,63 @@ class SourceUse:
 
 
 @dataclass(frozen=True, slots=True)
+class PairSummary:
+    """Compound-pathway pairs by how their evidence answers the pair's question.
+
+    Attributes:
+        answered: Pairs with at least one item on the question (``through`` or
+            ``not-through`` claims).
+        supports: Of those, pairs whose items all point to the compound acting
+            through the pathway.
+        contradicts: Pairs whose items all point against it.
+        mixed: Pairs whose items point both ways or are mixed.
+        contested: The pairs whose items point both ways, as (compound, pathway).
+        other: Pairs with evidence only on other questions (``other`` claims).
+    """
+
+    answered: int
+    supports: int
+    contradicts: int
+    mixed: int
+    contested: Sequence[tuple[str, str]]
+    other: int
+
+
+def summarise_pairs(cells: Iterable[Cell]) -> PairSummary:
+    """Tally ``cells`` (non-empty matrix cells) by their balance on the pair's question."""
+    counts = dict.fromkeys(Balance, 0)
+    contested: list[tuple[str, str]] = []
+    for cell in cells:
+        counts[cell.balance] += 1
+        if cell.contradiction is not None:
+            contested.append((cell.compound, cell.pathway))
+    return PairSummary(
+        answered=counts[Balance.SUPPORTS] + counts[Balance.CONTRADICTS] + counts[Balance.MIXED],
+        supports=counts[Balance.SUPPORTS],
+        contradicts=counts[Balance.CONTRADICTS],
+        mixed=counts[Balance.MIXED],
+        contested=tuple(contested),
+        other=counts[Balance.OTHER],
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceSummary:
     """What is known about a set of claims and how surely.
 
     Attributes:
         claims: How many claims.
         by_grade: Claims per certainty grade, every grade listed, highest first.
-        contested: Ids of the claims whose evidence points both ways.
-        items: Evidence items counted (those bearing on the page's subject).
-        first_hand: Items read in the study itself (not through a review).
+        contested: Ids of the claims whose own evidence points both ways.
+        items: Evidence items counted: those bearing on the page's subject (the rows
+            its claims show, apart from the folded ones on other subjects).
+        first_hand: Items read in the study itself (not second-hand).
         supporting: Items supporting their claim.
         against: Items contradicting their claim.
         mixed: Items with mixed results.
         sources: The most relied-on references, most items first.
+        pairs: The compound-pathway pairs of the subject, by how their evidence
+            answers the pair's question.
     """
 
     claims: int
@@ -57,10 +117,11 @@ class EvidenceSummary:
     against: int
     mixed: int
     sources: Sequence[SourceUse]
+    pairs: PairSummary = PairSummary(0, 0, 0, 0, (), 0)
 
     @property
     def second_hand(self) -> int:
-        """Items read second-hand, through a review."""
+        """Items read second-hand (in a review, through a news report, from a title)."""
         return self.items - self.first_hand
 
 
@@ -75,8 +136,10 @@ def summarise(
     certainty: Mapping[str, Certainty],
     contested: Iterable[str],
     second_hand: Mapping[ItemRef, bool],
+    cells: Iterable[Cell] = (),
 ) -> EvidenceSummary:
-    """Summarise ``claims`` and the evidence ``items`` that bear on the page's subject.
+    """Summarise ``claims``, the evidence ``items`` that bear on the page's subject and the
+    subject's compound-pathway ``cells``.
 
     ``second_hand`` says whether an item was read second-hand (as
     :func:`evmap.analysis.certainty.is_second_hand` decides).
@@ -111,6 +174,7 @@ def summarise(
             SourceUse(key, n)
             for key, n in heapq.nsmallest(TOP_SOURCES, uses.items(), key=lambda kv: (-kv[1], kv[0]))
         ),
+        pairs=summarise_pairs(cells),
     )
 
 

@@ -61,6 +61,7 @@ class Check(enum.StrEnum):
     UNATTRIBUTED_EVIDENCE = "unattributed-evidence"
     REVIEW_CITED_AS_STUDY = "review-cited-as-study"
     RETRACTED_CITATION = "retracted-citation"
+    FINDING_AGAINST_STANCE = "finding-against-stance"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
@@ -72,6 +73,7 @@ DEFAULT_WARNINGS = frozenset(
         Check.UNATTRIBUTED_EVIDENCE,
         Check.REVIEW_CITED_AS_STUDY,
         Check.RETRACTED_CITATION,
+        Check.FINDING_AGAINST_STANCE,
     }
 )
 

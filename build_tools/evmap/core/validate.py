@@ -35,6 +35,7 @@ from evmap.core.problems import (
     fold_consequences,
     sort_problems,
 )
+from evmap.core.wording import check_stance_wording
 
 __all__ = [
     "CheckResult",
@@ -498,6 +499,7 @@ def validate_content(
         *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),
+        *check_stance_wording(content.claims, {c.id: c for c in content.compounds}),
     ]
     adjusted = []
     for problem in fold_consequences(found):

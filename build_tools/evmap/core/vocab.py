@@ -9,7 +9,9 @@ published schemas (``evmap/schema/*.schema.json``) together.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from evmap.core.model import (
@@ -26,6 +28,7 @@ from evmap.core.schema import load_schema
 
 __all__ = [
     "CATEGORY_LABELS",
+    "DEFINITIONS",
     "DESIGN_LABELS",
     "FLAG_GLYPH",
     "GRADES",
@@ -33,6 +36,9 @@ __all__ = [
     "GRADE_SYMBOLS",
     "KIND_LABELS",
     "NOTE_LABELS",
+    "OTHER_GLYPH",
+    "OTHER_QUESTION",
+    "PAIR_STANCE_LABELS",
     "READING_LABELS",
     "REFERENCE_KIND_LABELS",
     "RELATION_LABELS",
@@ -42,7 +48,10 @@ __all__ = [
     "STANCE_LABELS",
     "TYPE_LABELS",
     "TYPE_STRENGTH",
+    "Definition",
+    "Level",
     "category_order",
+    "definition",
     "plural",
 ]
 
@@ -58,6 +67,17 @@ STANCE_GLYPHS: Mapping[Stance, str] = {
 }
 FLAG_GLYPH = "\u26a0"
 """Marks a claim, cell or pair whose evidence points both ways (contested)."""
+PAIR_STANCE_LABELS: Mapping[Stance, str] = {
+    Stance.SUPPORTS: "for",
+    Stance.CONTRADICTS: "against",
+    Stance.MIXED: "mixed",
+}
+"""How an item bears on a pair's question ("does this compound act through this
+pathway?"), named by the :class:`Stance` it counts as there (see DEFINITIONS)."""
+OTHER_GLYPH = "\u25cb"
+"""Marks evidence of claims asking another question of a pair (never counted there)."""
+OTHER_QUESTION = "another question about this pair"
+"""How a claim asserting ``other`` of a pair is labelled with the pair."""
 
 GRADES: tuple[Grade, ...] = (Grade.HIGH, Grade.MODERATE, Grade.LOW, Grade.VERY_LOW)
 """Certainty grades, highest first."""
@@ -183,3 +203,125 @@ def category_order() -> tuple[str, ...]:
 def plural(count: int, word: str, words: str = "") -> str:
     """``1 claim``, ``2 claims`` (``words`` for an irregular plural)."""
     return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+class Level(enum.StrEnum):
+    """What a word such as "supports" or "contested" is said of; values read as nouns."""
+
+    ITEM = "evidence item"
+    CLAIM = "claim"
+    PAIR = "compound-pathway pair"
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One term of the map's vocabulary as the site defines it.
+
+    Attributes:
+        anchor: Its anchor on the definitions page (``docs/definitions.md``), which
+            gives it under this id with exactly this text (a test holds them together).
+        term: The term as a heading.
+        level: What it is said of.
+        text: The definition.
+    """
+
+    anchor: str
+    term: str
+    level: Level
+    text: str
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "supports",
+        "Supports",
+        Level.ITEM,
+        "An evidence item supports its claim (\u25b2) when the study found what the "
+        "claim's statement says.",
+    ),
+    Definition(
+        "contradicts",
+        "Contradicts (against)",
+        Level.ITEM,
+        "An evidence item contradicts its claim, or is against it (\u25bc), when the study "
+        "found the opposite of what the statement says.",
+    ),
+    Definition(
+        "mixed",
+        "Mixed",
+        Level.ITEM,
+        "An evidence item is mixed (\u25c6) when the statement held in only some of the "
+        "study's conditions, measures or groups.",
+    ),
+    Definition(
+        "claim-balance",
+        "For and against a claim",
+        Level.CLAIM,
+        "A claim counts its own items by their stance: \u25b2 for, \u25bc against, "
+        "\u25c6 mixed. The counts speak of that statement and of nothing else.",
+    ),
+    Definition(
+        "contested-claim",
+        "Contested claim",
+        Level.CLAIM,
+        "A claim is contested (\u26a0) when at least one of its items supports it and at "
+        "least one contradicts it.",
+    ),
+    Definition(
+        "pair-question",
+        "The question of a pair",
+        Level.PAIR,
+        "Every compound-pathway pair answers one question: does this compound act through "
+        "(or need) this pathway? For an outcome such as the antidepressant response or a "
+        "side effect, it reads: does the compound produce it? Each claim asserts, for each "
+        "of its pairs, that the compound acts through the pathway (through, the default), "
+        "that it acts without it (not-through), or it asks another question of the pair "
+        "(other).",
+    ),
+    Definition(
+        "pair-for",
+        "For a pair",
+        Level.PAIR,
+        "An item counts for a pair (\u25b2) when it points to the compound acting through "
+        "the pathway: it supports a claim asserting through, or contradicts a claim "
+        "asserting not-through.",
+    ),
+    Definition(
+        "pair-against",
+        "Against a pair",
+        Level.PAIR,
+        "An item counts against a pair (\u25bc) when it points to the compound acting "
+        "without the pathway: it contradicts a claim asserting through, or supports a claim "
+        "asserting not-through. A mixed item stays mixed (\u25c6).",
+    ),
+    Definition(
+        "another-question",
+        "Another question about a pair",
+        Level.PAIR,
+        "A claim asking another question of a pair (a side effect, a biomarker, an open "
+        "question) is shown with the pair, marked \u25cb, and never enters its counts or "
+        "its contested flag.",
+    ),
+    Definition(
+        "contested-pair",
+        "Contested pair",
+        Level.PAIR,
+        "A pair is contested (\u26a0) when items on its question point both ways: at least "
+        "one counts for it and one against it, from whichever claims. Items answering "
+        "another question never make a pair contested.",
+    ),
+)
+"""The words "supports", "against" and "contested" at each level, defined once: pages
+link to them on the definitions page, whose text a test compares with this table."""
+
+
+def definition(anchor: str) -> Definition:
+    """The definition with ``anchor``.
+
+    Raises:
+        KeyError: when no definition has that anchor.
+    """
+    for entry in DEFINITIONS:
+        if entry.anchor == anchor:
+            return entry
+    raise KeyError(anchor)

@@ -8,7 +8,7 @@ every field is described in its class's docstring.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "Link",
     "NoteBadge",
     "PageContext",
+    "PairCounts",
     "PathwayPage",
     "ReferenceClaim",
     "ReferencePage",
@@ -103,10 +104,17 @@ class EvidenceView:
         locator: Figure, table or page.
         citations: The study or studies the finding comes from.
         via: The reviews it was read in, when second-hand.
-        second_hand: Read in a review, not in the study itself.
+        second_hand: Read second-hand (in a review, through a news report, from its
+            title alone), not in the study itself.
         tested: Which of the claim's compounds and pathways the item bears on,
             when the claim names several ("" otherwise).
         indirect: Why the item bears on the claim only indirectly ("" when direct).
+        design: The design of a clinical study, as readers see it ("" when not recorded).
+        size: The sample size, e.g. ``n = 41`` ("" when not stated).
+        read: What of the study the curators read ("" when not recorded).
+        how: For a second-hand item read without a review (``via``), how it was read
+            ("a review cited for a study", "read through a news report"...).
+        note: The curators' note on how the item was read ("" when none).
     """
 
     stance: str
@@ -121,6 +129,11 @@ class EvidenceView:
     second_hand: bool = False
     tested: str = ""
     indirect: str = ""
+    design: str = ""
+    size: str = ""
+    read: str = ""
+    how: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,8 +147,9 @@ class ClaimView:
         href: The claim on its home pathway page.
         compounds: The compounds it names.
         pathways: The pathways it names.
-        evidence: Its evidence items, in the order written.
-        supports: How many items support it.
+        evidence: Its evidence items in the order written: on a pathway or compound
+            page, those bearing on that page's subject (the rows its summary counts).
+        supports: How many of its items support it (all its items).
         contradicts: How many contradict it.
         mixed: How many have mixed results.
         source_path: The YAML file it is written in.
@@ -147,6 +161,14 @@ class ClaimView:
         glossary: The page defining the map's terms (append ``#term-<name>``).
         compound_ids: The compounds' ids, space-separated (for the claims filter).
         pathway_ids: The pathways' ids, space-separated (for the claims filter).
+        asserts: What the claim asserts about its compound-pathway pairs, one
+            sentence per rule (empty: each compound acts through each pathway).
+        elsewhere: Its items that bear on other compounds (or pathways) than the
+            page's subject: shown folded, apart from the counted rows.
+        elsewhere_label: What those items bear on, e.g. "other compounds of this claim".
+        split: Which rows are shown apart ("" when none): part of the key under
+            which the claim's markup is kept.
+        terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
     """
 
     id: str
@@ -167,6 +189,11 @@ class ClaimView:
     glossary: str = ""
     compound_ids: str = ""
     pathway_ids: str = ""
+    asserts: Sequence[str] = ()
+    elsewhere: Sequence[EvidenceView] = ()
+    elsewhere_label: str = ""
+    split: str = ""
+    terms: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -202,21 +229,49 @@ class SourceCount:
 
 
 @dataclass(frozen=True)
+class PairCounts:
+    """A summary's compound-pathway pairs by how their evidence answers the pair's question.
+
+    Attributes:
+        answered: Pairs with evidence on the question.
+        supports: Pairs whose items all point to the compound acting through the pathway.
+        contradicts: Pairs whose items all point against it.
+        mixed: Pairs whose items point both ways or are mixed.
+        contested: Pairs whose items point both ways (a subset of ``mixed``).
+        other: Pairs with evidence only on other questions.
+        word: What each pair is named by on the page: ``pathway`` on a compound page,
+            ``compound`` on a pathway page, ``compound-pathway pair`` on the home page.
+    """
+
+    answered: int
+    supports: int
+    contradicts: int
+    mixed: int
+    contested: int
+    other: int
+    word: str
+
+
+@dataclass(frozen=True)
 class SummaryView:
     """The state of the evidence at a glance (top of pathway, compound and home pages).
 
     Attributes:
         claims: How many claims.
         grades: Claims per grade, highest first, zeros included.
-        contested: The contested claims (their evidence points both ways).
-        items: Evidence items bearing on the page's subject.
+        contested: The contested claims (their own evidence points both ways).
+        items: Evidence items bearing on the page's subject: the rows its claims show
+            (items on other subjects are folded apart and not counted).
         first_hand: Items read in the study itself.
-        second_hand: Items read through a review.
+        second_hand: Items read second-hand (a review, a news report, a title).
         supporting: Items for their claim.
         against: Items against their claim.
         mixed: Items with mixed results.
         sources: The most relied-on references.
         glossary: The page defining the map's terms (append ``#term-<name>``).
+        pairs: The subject's compound-pathway pairs by how their evidence answers
+            the pair's question.
+        terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
     """
 
     claims: int
@@ -230,6 +285,8 @@ class SummaryView:
     mixed: int
     sources: Sequence[SourceCount]
     glossary: str
+    pairs: PairCounts | None = None
+    terms: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

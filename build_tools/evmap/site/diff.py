@@ -54,7 +54,7 @@ from evmap.core.model import (
 )
 from evmap.core.pipeline import check
 from evmap.core.problems import Problem, summary_line
-from evmap.core.vocab import GRADE_LABELS, STANCE_GLYPHS
+from evmap.core.vocab import GRADE_LABELS, OTHER_GLYPH, STANCE_GLYPHS
 from evmap.site.incremental import claim_pages
 from evmap.site.urls import Urls
 
@@ -557,14 +557,18 @@ def _grade(analysis: MapAnalysis, cid: str) -> str:
 
 
 def _cell_counts(cell: Cell | None) -> str:
-    """A cell's items as glyph counts, ``▲2 ▼1`` (``empty`` for no cell)."""
+    """A cell's items as glyph counts on its pair's question, ``▲2 ▼1`` (``○1``: items of
+    claims asking another question of the pair; ``empty`` for no cell)."""
     if cell is None:
         return "empty"
-    return " ".join(
+    counts = [
         f"{glyph}{cell.count(stance)}"
         for stance, glyph in STANCE_GLYPHS.items()
         if cell.count(stance)
-    )
+    ]
+    if cell.other:
+        counts.append(f"{OTHER_GLYPH}{len(cell.other)}")
+    return " ".join(counts)
 
 
 def _derived_changes(

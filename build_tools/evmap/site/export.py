@@ -19,8 +19,18 @@ from dataclasses import MISSING, dataclass
 from typing import Any
 
 from evmap.analysis.analyse import MapAnalysis, analyse_map
-from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
-from evmap.core.vocab import NOTE_LABELS
+from evmap.analysis.matrix import NO_COMPOUND, Cell, item_pairs, pair_stance
+from evmap.core.model import (
+    Claim,
+    Compound,
+    Evidence,
+    EvidenceMap,
+    Pathway,
+    Relation,
+    Stance,
+    yaml_fields,
+)
+from evmap.core.vocab import NOTE_LABELS, PAIR_STANCE_LABELS
 
 __all__ = [
     "BIBTEX_DOWNLOAD",
@@ -31,6 +41,8 @@ __all__ = [
     "FORMULA_STARTS",
     "JSON_DOWNLOAD",
     "LIST_SEPARATOR",
+    "OTHER_ANSWER",
+    "PAIR_SEPARATOR",
     "REFERENCES_SCRIPT",
     "Download",
     "ExportCache",
@@ -41,6 +53,7 @@ __all__ = [
     "download_files",
     "entry_text",
     "evidence_record",
+    "item_pair_stances",
     "map_to_csv",
     "map_to_json",
     "packed",
@@ -125,12 +138,20 @@ CSV_COLUMNS = (
     *_item_columns(),
     "tested_compounds",
     "tested_pathways",
+    "pair_stances",
     "second_hand",
     "certainty",
 )
 """One row per evidence item: the claim, every field of the item as written (empty
 ``compounds``/``pathways``: all the claim's), then derived values: what the item
-tested, whether it was read second-hand, and the claim's certainty grade."""
+tested, how it answers each of its compound-pathway pairs' question
+(:func:`item_pair_stances`), whether it was read second-hand, and the claim's
+certainty grade."""
+
+PAIR_SEPARATOR = " x "
+"""Joins a pair's compound and pathway ids in the CSV (``ketamine x nmdar-inhibition``)."""
+OTHER_ANSWER = "other"
+"""What the CSV and JSON say of an item of a claim asking another question of a pair."""
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 """Cells starting with these are formulas to a spreadsheet (OWASP, CSV injection)."""
@@ -233,11 +254,14 @@ def map_to_json(
     """The whole map as JSON.
 
     ``compounds``, ``pathways`` and ``claims`` hold entries valid against the
-    published schemas; ``derived`` holds what the site computes per claim (the
-    certainty grade shown, whether it is the rule's or the curators', and
-    whether its evidence points both ways), kept apart so the entries stay
-    schema-valid. Written compactly, one entry per line (indentation would be a
-    third of a large map's file; a line per entry still reads and diffs well).
+    published schemas; ``derived`` holds what the site computes, kept apart so the
+    entries stay schema-valid: per claim (``claims``) the certainty grade shown,
+    whether it is the rule's or the curators', and whether its own evidence points
+    both ways; per compound-pathway pair (``pairs``, one record per matrix cell) how
+    its items answer "does this compound act through this pathway?" and whether
+    they point both ways (:func:`_pair_record`). Written compactly, one entry per
+    line (indentation would be a third of a large map's file; a line per entry still
+    reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
     derived = {
@@ -248,6 +272,7 @@ def map_to_json(
         }
         for cid in evidence_map.claims
     }
+    pairs = [_pair_record(cell) for cell in analysis.cells.values()]
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
@@ -261,9 +286,28 @@ def map_to_json(
     parts.append(
         '"derived":{"claims":{\n'
         + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
-        + "\n}}"
+        + '\n},\n"pairs":[\n'
+        + ",\n".join(_compact(record) for record in pairs)
+        + "\n]}"
     )
     return "{" + ",\n".join(parts) + "}\n"
+
+
+def _pair_record(cell: Cell) -> dict[str, Any]:
+    """A compound-pathway pair as the JSON's ``derived.pairs`` holds it: how its items answer
+    its question, whether they point both ways, and its claims (those asking another
+    question apart). ``compound`` is null for claims naming no compound."""
+    return {
+        "compound": cell.compound if cell.compound != NO_COMPOUND else None,
+        "pathway": cell.pathway,
+        "for": cell.count(Stance.SUPPORTS),
+        "against": cell.count(Stance.CONTRADICTS),
+        "mixed": cell.count(Stance.MIXED),
+        OTHER_ANSWER: len(cell.other),
+        "contested": cell.contradiction is not None,
+        "claims": list(cell.claims),
+        "other_claims": list(cell.other_claims),
+    }
 
 
 def _claim_json(claim: Claim, cache: ExportCache | None) -> str:
@@ -308,6 +352,7 @@ def map_to_csv(
     Every cell goes through :func:`csv_cell`, so no text from the content is a formula.
     """
     analysis = analysis or analyse_map(evidence_map)
+    entities = (evidence_map.compounds, evidence_map.pathways)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
     for cid, claim in evidence_map.claims.items():
@@ -317,15 +362,40 @@ def map_to_csv(
         )
         known = cache.csv.get(id(claim)) if cache is not None else None
         if known is None or known[0] is not claim or known[1] != derived:
-            known = (claim, derived, _claim_rows(cid, claim, derived))
+            known = (claim, derived, _claim_rows(cid, claim, derived, entities))
             if cache is not None:
                 cache.csv[id(claim)] = known
         out.write(known[2])
     return out.getvalue()
 
 
-def _claim_rows(cid: str, claim: Claim, derived: tuple[object, ...]) -> str:
-    """A claim's CSV rows: ``derived`` is its grade, then whether each item is second-hand."""
+def item_pair_stances(
+    claim: Claim, evidence: Evidence, known: tuple[Mapping[str, object], Mapping[str, object]]
+) -> list[tuple[tuple[str, str], str]]:
+    """How an item of ``claim`` answers the question of each pair it bears on: ``for``,
+    ``against``, ``mixed`` (:func:`evmap.analysis.matrix.pair_stance`), or ``other`` when
+    its claim asks another question of the pair. ``known`` holds the map's compounds and
+    pathways (only pairs of known ids are listed, as in the matrix)."""
+    answers = []
+    for pair in item_pairs(claim, evidence, *known):
+        relation = claim.relation(*pair)
+        answer = (
+            OTHER_ANSWER
+            if relation is Relation.OTHER
+            else PAIR_STANCE_LABELS[pair_stance(evidence.stance, relation)]
+        )
+        answers.append((pair, answer))
+    return answers
+
+
+def _claim_rows(
+    cid: str,
+    claim: Claim,
+    derived: tuple[object, ...],
+    known: tuple[Mapping[str, object], Mapping[str, object]],
+) -> str:
+    """A claim's CSV rows: ``derived`` is its grade, then whether each item is second-hand;
+    ``known`` the map's compounds and pathways."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for index, ev in enumerate(claim.evidence):
@@ -337,6 +407,10 @@ def _claim_rows(cid: str, claim: Claim, derived: tuple[object, ...]) -> str:
             *_item_cells(ev),
             LIST_SEPARATOR.join(claim.item_compounds(ev)),
             LIST_SEPARATOR.join(claim.item_pathways(ev)),
+            LIST_SEPARATOR.join(
+                f"{compound or 'none'}{PAIR_SEPARATOR}{pathway}: {answer}"
+                for (compound, pathway), answer in item_pair_stances(claim, ev, known)
+            ),
             "yes" if derived[index + 1] else "no",
             derived[0],
         ]

@@ -3,6 +3,13 @@
 Which nodes and edges there are comes from the map and its analysis (an edge
 joins a claim to a compound or pathway only when some item of the claim bears
 on it); the order within each column from :mod:`evmap.analysis.network`.
+
+Edges answer the question of the pairs they stand for, "does this compound act
+through this pathway?": an edge is styled by its items' stances on that question
+(:func:`evmap.analysis.matrix.pair_stance`), so a claim that a compound acts
+*without* a pathway draws its supporting items as evidence against the route;
+an edge carrying only claims that ask another question of its pairs is drawn
+apart (``other``). A claim node keeps its own balance: its items on its statement.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ from evmap.analysis.matrix import (
     balance_of,
     balance_of_items,
     compound_rows,
+    item_pairs,
+    pair_stance,
     pathway_columns,
 )
 from evmap.analysis.network import LayerEdges, crossings, ordered_layers
-from evmap.core.model import Claim, EvidenceMap, Stance
-from evmap.core.vocab import FLAG_GLYPH, GRADE_LABELS, plural
-from evmap.site.views import Linker, cell_href
+from evmap.core.model import Claim, EvidenceMap, Relation, Stance
+from evmap.core.vocab import FLAG_GLYPH, GRADE_LABELS, OTHER_GLYPH, OTHER_QUESTION, plural
+from evmap.site.views import Linker, cell_href, term_links
 
 __all__ = [
     "CHAR_WIDTH",
@@ -134,20 +143,27 @@ def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
 def _claim_ends(
     claim: Claim, evidence_map: EvidenceMap
 ) -> tuple[dict[str, list[Stance]], dict[str, list[Stance]]]:
-    """The stances of a claim's items on each compound it tested and each pathway it bears on."""
+    """The stances of a claim's items on the pairs' question, gathered on each compound
+    it tested and each pathway it bears on (an end whose pairs the claim asks only
+    another question of gets an empty list)."""
     compounds: dict[str, list[Stance]] = {}
     pathways: dict[str, list[Stance]] = {}
     for ev in claim.evidence:
-        for cid in claim.item_compounds(ev):
-            if cid in evidence_map.compounds:
-                compounds.setdefault(cid, []).append(ev.stance)
-        for pid in claim.item_pathways(ev):
-            if pid in evidence_map.pathways:
-                pathways.setdefault(pid, []).append(ev.stance)
+        for cid, pid in item_pairs(claim, ev, evidence_map.compounds, evidence_map.pathways):
+            relation = claim.relation(cid, pid)
+            on_compound = compounds.setdefault(cid, []) if cid != NO_COMPOUND else []
+            on_pathway = pathways.setdefault(pid, [])
+            if relation is not Relation.OTHER:
+                stance = pair_stance(ev.stance, relation)
+                on_compound.append(stance)
+                on_pathway.append(stance)
     return compounds, pathways
 
 
 def _balance(stances: Sequence[Stance]) -> Balance:
+    """The balance of an edge's stances on the question (``other`` when it has none)."""
+    if not stances:
+        return Balance.OTHER
     return balance_of(
         stances.count(Stance.SUPPORTS),
         stances.count(Stance.CONTRADICTS),
@@ -180,7 +196,7 @@ def layout_network(
         path_ids = [pid for pid in path_ids if pid in extent.pathways]
     if aggregated:
         pair: LayerEdges = {
-            (cid, pid): float(len(cell.items))
+            (cid, pid): float(len(cell.items) + len(cell.other))
             for (cid, pid), cell in analysis.cells.items()
             if cid != NO_COMPOUND and analysis.shown(cid, pid)
         }
@@ -294,14 +310,16 @@ def layout_network(
             )
             title = (
                 f"{m.compounds[cid].name} \u2192 {m.pathways[pid].name}: "
-                f"{plural(len(cell.items), 'evidence item')} "
+                f"{plural(len(cell.items), 'evidence item')} on whether it acts through it "
                 f"(\u25b2 {n_s} \u25bc {n_c} \u25c6 {n_m}) in {plural(len(cell.claims), 'claim')}"
             )
+            if cell.other:
+                title += f"; {OTHER_GLYPH} {plural(len(cell.other), 'item')} on {OTHER_QUESTION}"
             edges.append(
                 NetEdge(
                     _curve(x1, y1, x2, y2),
                     cell.balance.value,
-                    round(1 + math.log2(len(cell.items)), 1),
+                    round(1 + math.log2(len(cell.items) + len(cell.other)), 1),
                     title,
                     cell_href(cell, links, matrix),
                     ends=f"c:{cid} p:{pid}",
@@ -337,7 +355,12 @@ def layout_network(
                     )
                 )
     # Draw contradicting and mixed edges last so they stay visible on top.
-    rank = {Balance.SUPPORTS.value: 0, Balance.MIXED.value: 1, Balance.CONTRADICTS.value: 2}
+    rank = {
+        Balance.OTHER.value: 0,
+        Balance.SUPPORTS.value: 1,
+        Balance.MIXED.value: 2,
+        Balance.CONTRADICTS.value: 3,
+    }
     edges.sort(key=lambda e: rank.get(e.balance, 0))
     return NetworkLayout(
         width=width,
@@ -360,18 +383,26 @@ def layout_network(
 
 @dataclass(frozen=True, slots=True)
 class NetworkPage:
-    """Context of ``network.html``: the layout plus links for the page text."""
+    """Context of ``network.html``: the layout plus links for the page text (``terms``: the
+    hrefs of the defined terms by anchor)."""
 
     layout: NetworkLayout
     matrix_href: str
     legend: Sequence[tuple[str, str, str]]
+    terms: Mapping[str, str] = field(default_factory=dict)
 
 
 def network_page(evidence_map: EvidenceMap, analysis: MapAnalysis, links: Linker) -> NetworkPage:
     """The context of the network page."""
     legend = [
-        (Balance.SUPPORTS.value, "\u2501\u2501", "only supporting evidence (solid)"),
-        (Balance.CONTRADICTS.value, "\u2505\u2505", "only contradicting evidence (dashed)"),
+        (Balance.SUPPORTS.value, "\u2501\u2501", "only evidence that it acts through (solid)"),
+        (Balance.CONTRADICTS.value, "\u2505\u2505", "only evidence that it acts without (dashed)"),
         (Balance.MIXED.value, "\u2509\u2509", "both ways or mixed (dotted)"),
+        (Balance.OTHER.value, "\u2508\u2508", f"only claims on {OTHER_QUESTION} (grey)"),
     ]
-    return NetworkPage(layout_network(evidence_map, analysis, links), links.page("matrix"), legend)
+    return NetworkPage(
+        layout_network(evidence_map, analysis, links),
+        links.page("matrix"),
+        legend,
+        term_links(links),
+    )

@@ -31,10 +31,13 @@ from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
 from evmap.core.vocab import (
     CATEGORY_LABELS,
+    DEFINITIONS,
+    DESIGN_LABELS,
     GRADE_LABELS,
     GRADE_SYMBOLS,
     KIND_LABELS,
     NOTE_LABELS,
+    READING_LABELS,
     REFERENCE_KIND_LABELS,
     SERIOUS_NOTES,
     SPECIES_LABELS,
@@ -44,6 +47,7 @@ from evmap.core.vocab import (
     plural,
 )
 from evmap.site import views
+from evmap.site.claims import elsewhere_label, rows_on, second_hand_how
 from evmap.site.contexts import (
     CategoryGroup,
     CitationView,
@@ -55,6 +59,7 @@ from evmap.site.contexts import (
     Link,
     NoteBadge,
     PageContext,
+    PairCounts,
     PathwayPage,
     ReferenceClaim,
     ReferencePage,
@@ -70,11 +75,13 @@ from evmap.site.export import (
     packed,
 )
 from evmap.site.incremental import stale_subjects
+from evmap.site.matrix_page import matrix_page
 from evmap.site.network import network_page
 from evmap.site.urls import SECTION, PageSpec, Urls
 
 __all__ = [
     "CERTAINTY_DOC",
+    "DEFINITIONS_DOC",
     "GLOSSARY",
     "GLOSSARY_TERMS",
     "OWN_SEARCH_KINDS",
@@ -109,6 +116,9 @@ TOC_CLAIMS = 30
 # Claim statements in a table of contents are cut at this many characters.
 TOC_CHARS = 70
 CERTAINTY_DOC = "certainty.md"
+DEFINITIONS_DOC = "definitions.md"
+"""The hand-written page defining supports, against and contested at each level
+(:data:`evmap.core.vocab.DEFINITIONS`); without it, terms link to the home page's glossary."""
 GLOSSARY = "glossary"
 GLOSSARY_TERMS = ("claim", "evidence-item", "certainty", "contested", "second-hand")
 """Terms the home page defines at ``#term-<name>``; pages using them link there."""
@@ -260,15 +270,17 @@ class Renderer:
         self.adopted = 0  # bodies taken from the previous renderer
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
-        self._claim_html: dict[tuple[str, str, bool], Markup] = {}
+        self._claim_html: dict[tuple[str, str, bool, str], Markup] = {}
         # ... and forget it once the last pathway or compound page showing it is
         # rendered, so memory holds the claims of pages still to come, not the whole map
         # (at 100,000 claims the rendered claims alone would take about a gigabyte).
         self._claim_uses: dict[str, int] | None = None
         self._claims_done: list[str] = []
-        self._claim_keys: dict[str, list[tuple[str, str, bool]]] = {}  # html keys by claim
+        self._claim_keys: dict[str, list[tuple[str, str, bool, str]]] = {}  # html keys by claim
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
+        # The words' definitions, written once (vocab), for the glossary of the home page.
+        self.env.globals["definitions"] = {entry.anchor: entry for entry in DEFINITIONS}
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
         self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
@@ -280,6 +292,7 @@ class Renderer:
             )
         }
         self._citations: dict[tuple[str, str], CitationView] = {}
+        self._terms: dict[str, dict[str, str]] = {}
         self._toc_names: dict[str, str] = {}
         # Hand-written pages of the site (set by the adapter), to link the certainty rule.
         self.docs: frozenset[str] = frozenset()  # the site's hand-written pages
@@ -348,6 +361,21 @@ class Renderer:
         """Href of the page defining the map's terms (the home page): ``#term-<name>`` follows."""
         return self.href(root, "home")
 
+    def term_href(self, root: str, anchor: str) -> str:
+        """Href of a defined term (:data:`evmap.core.vocab.DEFINITIONS`): on the definitions
+        page when the site has one, else the home page's glossary entry nearest to it."""
+        if DEFINITIONS_DOC in self.docs:
+            return f"{root}{self.urls.url(DEFINITIONS_DOC)}#{anchor}"
+        term = "contested" if anchor.startswith("contested") else "evidence-item"
+        return f"{self.glossary_href(root)}#term-{term}"
+
+    def terms(self, root: str) -> dict[str, str]:
+        """Hrefs of every defined term from a page with prefix ``root`` (cached)."""
+        found = self._terms.get(root)
+        if found is None:
+            found = self._terms[root] = views.term_links(self.linker(root))
+        return found
+
     def _pathway_link(self, root: str, pid: str) -> Link:
         return Link(self.map.pathways[pid].name, self.href(root, "pathway", pid))
 
@@ -407,6 +435,11 @@ class Renderer:
                 second_hand=second_hand.get((claim.id, index), False),
                 tested=self._tested(claim, ev),
                 indirect=ev.indirect,
+                design=DESIGN_LABELS[ev.design] if ev.design is not None else "",
+                size=f"n = {ev.sample_size:,}" if ev.sample_size is not None else "",
+                read=READING_LABELS[ev.read] if ev.read is not None else "",
+                how=second_hand_how(ev) if second_hand.get((claim.id, index)) else "",
+                note=ev.note,
             )
             for index, ev in enumerate(claim.evidence)
         ]
@@ -425,13 +458,22 @@ class Renderer:
             mixed=stances.count(Stance.MIXED),
             source_path=claim.source.path,
             certainty=views.certainty_view(
-                self.analysis.certainty[claim.id], self.certainty_href(root)
+                self.analysis.certainty[claim.id],
+                self.certainty_href(root),
+                lambda key: views.Anchor(
+                    self.citation(root, key).label, self.citation(root, key).href
+                ),
             ),
-            flag=views.flag_view(self.analysis.contradictions.get(claim.id)),
+            flag=views.flag_view(
+                self.analysis.contradictions.get(claim.id),
+                self.term_href(root, "contested-claim"),
+            ),
             facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
             glossary=self.glossary_href(root),
             compound_ids=" ".join(claim.compounds),
             pathway_ids=" ".join(claim.pathways),
+            asserts=views.asserted(claim, self.map),
+            terms=self.terms(root),
         )
         self._claim_views[cache_key] = view
         self._claim_roots.add(root)
@@ -439,7 +481,7 @@ class Renderer:
 
     def claim_html(self, view: ClaimView) -> Markup:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix."""
-        key = (view.id, view.href, view.home)
+        key = (view.id, view.href, view.home, view.split)
         html = self._claim_html.get(key)
         if html is None:
             template = self.env.get_template("partials/claim.html")
@@ -500,30 +542,42 @@ class Renderer:
         """Claim ids by certainty and weight of evidence (see :func:`weight_order`)."""
         return sorted(ids, key=self._rank.__getitem__)
 
-    def _claims(self, root: str, ids: Iterable[str], home: str = "") -> list[ClaimView]:
-        """Views of claims ``ids`` in weight order; those at home on pathway ``home`` marked."""
+    def _claims(self, root: str, ids: Iterable[str], kind: str, subject: str) -> list[ClaimView]:
+        """Views of claims ``ids`` in weight order for the page of ``kind`` ``subject``: each
+        shows the rows bearing on the subject, the others folded apart (:mod:`.claims`);
+        those at home on the page's pathway are marked."""
         views_ = [self.claim_view(root, self.map.claims[i]) for i in self.ordered(ids)]
         self._count_use(v.id for v in views_)
-        return [
-            dataclasses.replace(v, home=True)
-            if home and self.map.claims[v.id].home_pathway == home
-            else v
-            for v in views_
-        ]
+        shown = []
+        for v in views_:
+            claim = self.map.claims[v.id]
+            rows = rows_on(claim, kind, subject)
+            if len(rows) < len(claim.evidence):
+                v = dataclasses.replace(
+                    v,
+                    evidence=[v.evidence[i] for i in rows],
+                    elsewhere=[e for i, e in enumerate(v.evidence) if i not in rows],
+                    elsewhere_label=elsewhere_label(kind),
+                    split=",".join(map(str, rows)),
+                )
+            if kind == "pathway" and claim.home_pathway == subject:
+                v = dataclasses.replace(v, home=True)
+            shown.append(v)
+        return shown
 
-    def summary_view(self, root: str, summary: EvidenceSummary) -> SummaryView:
-        """The summary block of a page with prefix ``root``."""
+    def summary_view(self, root: str, summary: EvidenceSummary, kind: str = "map") -> SummaryView:
+        """The summary block of a page of ``kind`` with prefix ``root``."""
         linker = self.linker(root)
         sources = []
         for use in summary.sources:
             if use.key not in self.map.references:
                 continue
-            kind = self.map.kind_of(use.key)
+            paper = self.map.kind_of(use.key)
             sources.append(
                 SourceCount(
                     self.citation(root, use.key),
                     use.items,
-                    REFERENCE_KIND_LABELS[kind] if kind is not None else "",
+                    REFERENCE_KIND_LABELS[paper] if paper is not None else "",
                 )
             )
         return SummaryView(
@@ -544,6 +598,16 @@ class Renderer:
             mixed=summary.mixed,
             sources=sources,
             glossary=self.glossary_href(root),
+            pairs=PairCounts(
+                summary.pairs.answered,
+                summary.pairs.supports,
+                summary.pairs.contradicts,
+                summary.pairs.mixed,
+                len(summary.pairs.contested),
+                summary.pairs.other,
+                {"compound": "pathway", "pathway": "compound"}.get(kind, "compound-pathway pair"),
+            ),
+            terms=self.terms(root),
         )
 
     # -- contexts ---------------------------------------------------------
@@ -644,8 +708,10 @@ class Renderer:
                 ),
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
-                summary=self.summary_view(root, self.analysis.summary(m, "pathway", p.id)),
-                claims=self._claims(root, m.claims_by_pathway[p.id], home=p.id),
+                summary=self.summary_view(
+                    root, self.analysis.summary(m, "pathway", p.id), "pathway"
+                ),
+                claims=self._claims(root, m.claims_by_pathway[p.id], "pathway", p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
             )
         elif spec.kind == "compound":
@@ -662,14 +728,16 @@ class Renderer:
                 children=[self._compound_link(root, k) for k in m.children[c.id]],
                 identifiers=identifier_links(c),
                 pathways=[self._pathway_link(root, p) for p in pathway_ids],
-                summary=self.summary_view(root, self.analysis.summary(m, "compound", c.id)),
-                claims=self._claims(root, m.claims_by_compound[c.id]),
+                summary=self.summary_view(
+                    root, self.analysis.summary(m, "compound", c.id), "compound"
+                ),
+                claims=self._claims(root, m.claims_by_compound[c.id], "compound", c.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), compound=c.id),
             )
         elif spec.kind == "reference":
             data = self._reference_page(root, m.references[spec.subject])
         elif spec.kind == "matrix":
-            data = views.matrix_page(
+            data = matrix_page(
                 m,
                 self.analysis,
                 self.facets,
@@ -700,6 +768,11 @@ class Renderer:
                     "matrix": self.href(root, "matrix"),
                     "network": self.href(root, "network"),
                     "certainty": self.certainty_href(root),
+                    "definitions": (
+                        root + self.urls.url(DEFINITIONS_DOC)
+                        if DEFINITIONS_DOC in self.docs
+                        else ""
+                    ),
                 },
                 downloads=self.downloads(root) if spec.kind == "home" else (),
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
@@ -792,6 +865,7 @@ class Renderer:
             self._claims_done.clear()
             self._claim_keys.clear()
             self._citations.clear()
+            self._terms.clear()
             self._toc_names.clear()
 
     def render(self, spec: PageSpec) -> str:
@@ -967,6 +1041,10 @@ class PageLinker:
     def file(self, path: str) -> str:
         """Href of a site file by its site-relative path."""
         return self.root + path
+
+    def term(self, anchor: str) -> str:
+        """Href of a defined term (see :meth:`Renderer.term_href`)."""
+        return self.renderer.term_href(self.root, anchor)
 
 
 def identifier_links(compound: Compound) -> list[Link]:

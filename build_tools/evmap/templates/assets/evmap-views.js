@@ -2,7 +2,9 @@
  * complete without it.
  *
  * The matrix: each non-empty cell carries its evidence items in data-items as
- * 5-character tokens: stance (s, c or m), then the codes of the item's species,
+ * 5-character tokens: the item's stance on the pair's question (s for, c against,
+ * m mixed; o for an item of a claim asking another question of the pair, shown as
+ * a count of its own and never in the balance), then the codes of the item's species,
  * evidence type, certainty grade and how it was read (first- or second-hand). A
  * value's code is the position of its checkbox in its fieldset, as a digit of
  * CODE_DIGITS (evmap.site.views.filter_codes writes them). The server renders the
@@ -23,6 +25,7 @@
 
   var CODE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
   var GLYPHS = { s: "\u25B2", c: "\u25BC", m: "\u25C6" };
+  var OTHER = "\u25CB";
   var FLAG = "\u26A0";
   var NARROW = "(max-width: 44.9375em)";
 
@@ -77,8 +80,11 @@
     if (flagged) {
       parts.push(FLAG);
     }
-    cell.className = total ? balance(n) : "e";
-    link.hidden = total === 0;
+    if (n.o) {
+      parts.push(OTHER + n.o);
+    }
+    cell.className = total ? balance(n) : n.o ? "o" : "e";
+    link.hidden = total === 0 && n.o === 0;
     link.querySelector("b").textContent = String(total);
     if (link.childNodes.length < 2) {
       link.appendChild(document.createTextNode(""));
@@ -99,7 +105,7 @@
     var flagged = 0;
     var items = 0;
     cells.forEach(function (cell) {
-      var n = { s: 0, c: 0, m: 0 };
+      var n = { s: 0, c: 0, m: 0, o: 0 };
       cell.getAttribute("data-items").split(" ").forEach(function (token) {
         if (
           token.length === 5 &&
@@ -200,7 +206,8 @@
     claims.forEach(function (claim) {
       // The meta line links the claim's compounds, then its pathways, in data-c / data-p order.
       var meta = claim.querySelector("p.meta");
-      var links = meta ? Array.prototype.slice.call(meta.querySelectorAll("a")) : [];
+      // (a.k: links to the definitions of the words, not to a compound or pathway)
+      var links = meta ? Array.prototype.slice.call(meta.querySelectorAll("a:not(.k)")) : [];
       var ids = (claim.getAttribute("data-c") || "").split(" ").filter(Boolean);
       var pids = (claim.getAttribute("data-p") || "").split(" ").filter(Boolean);
       ids.concat(pids).forEach(function (id, i) {
@@ -325,7 +332,7 @@
     var parts = Array.prototype.slice
       .call(claim.children)
       .filter(function (el) {
-        return el.matches("table.ev, .evmap-flag, p.facets");
+        return el.matches("table.ev, .evmap-flag, p.facets, p.grp, details.else");
       });
     var button = document.createElement("button");
     button.type = "button";

@@ -1,0 +1,47 @@
+"""A claim as a pathway or compound page shows it: the rows that page counts, and the rest.
+
+A claim appears on the page of every compound and pathway it names, but an item
+counts only for the compounds it tested and the pathways it bears on. So that
+the rows a reader sees under a claim are the rows the page's summary counts,
+each page shows a claim's items on its subject in the claim's table, and folds
+the items on the claim's other compounds (or pathways) apart, with their own count.
+"""
+
+from __future__ import annotations
+
+from evmap.core.model import Claim, Evidence, Reading
+from evmap.core.vocab import READING_LABELS
+
+__all__ = ["elsewhere_label", "rows_on", "second_hand_how"]
+
+_ELSEWHERE = {
+    "compound": "other compounds of this claim",
+    "pathway": "other pathways of this claim",
+}
+
+
+def rows_on(claim: Claim, kind: str, subject: str) -> tuple[int, ...]:
+    """Indices of the claim's items that bear on the page of ``kind`` ``subject``: for a
+    compound those that tested it, for a pathway those that bear on it; every item
+    on any other page."""
+    if kind == "compound":
+        return tuple(
+            i for i, ev in enumerate(claim.evidence) if subject in claim.item_compounds(ev)
+        )
+    if kind == "pathway":
+        return tuple(i for i, ev in enumerate(claim.evidence) if subject in claim.item_pathways(ev))
+    return tuple(range(len(claim.evidence)))
+
+
+def elsewhere_label(kind: str) -> str:
+    """What the folded items of a claim on a page of ``kind`` bear on."""
+    return _ELSEWHERE.get(kind, "other subjects of this claim")
+
+
+def second_hand_how(evidence: Evidence) -> str:
+    """How a second-hand item was read when no review is named (``via``): through a news
+    report or from its title alone (as :data:`~evmap.core.vocab.READING_LABELS` says), or
+    through a review cited as if it were the study."""
+    if evidence.read in (Reading.NEWS_REPORT, Reading.TITLE_ONLY):
+        return READING_LABELS[evidence.read]
+    return "a review cited for a study"
