@@ -723,14 +723,64 @@ def _finding(
     return text
 
 
+# What claims assert about their pairs, by share of claims (the rest: the default, through).
+ASSERTS_WEIGHTS = {"default": 75, "not-through": 10, "other": 7, "per-pair": 8}
+# Designs of clinical items (and "none": not recorded), by share.
+DESIGN_WEIGHTS = {
+    "randomised-controlled": 35,
+    "controlled": 10,
+    "open-label": 20,
+    "observational": 20,
+    "case-report": 5,
+    "meta-analysis": 5,
+    "none": 5,
+}
+_STATED_N = re.compile(r"\b(?:In|n = )(\d+)\b")
+
+
+def _asserts(side: random.Random, cs: Sequence[str], ps: Sequence[str]) -> Any:
+    """What a claim asserts about its pairs (None: the default), in ASSERTS_WEIGHTS shares.
+
+    A per-pair rule names a strict part of the claim's compounds or pathways, as curators
+    write one for a claim that a compound acts through one pathway instead of another.
+    """
+    kind = side.choices(list(ASSERTS_WEIGHTS), weights=list(ASSERTS_WEIGHTS.values()))[0]
+    if kind == "per-pair" and (len(cs) > 1 or len(ps) > 1):
+        relation = side.choice(["not-through", "other"])
+        if len(ps) > 1 and (len(cs) == 1 or side.random() < 0.5):
+            return [{"relation": relation, "pathways": [side.choice(list(ps))]}]
+        return [{"relation": relation, "compounds": [side.choice(list(cs))]}]
+    return kind if kind in ("not-through", "other") else None
+
+
+def _study_facts(side: random.Random, ev: dict[str, Any]) -> None:
+    """Design and sample size of a clinical item (size as its finding states it), and the
+    size of half the in vivo ones."""
+    stated = _STATED_N.search(ev["finding"])
+    if ev["type"] == "clinical":
+        design = side.choices(list(DESIGN_WEIGHTS), weights=list(DESIGN_WEIGHTS.values()))[0]
+        if design != "none":
+            ev["design"] = design
+        if stated:
+            ev["sample_size"] = int(stated.group(1))
+    elif ev["type"] == "in-vivo" and stated and side.random() < 0.5:
+        ev["sample_size"] = int(stated.group(1))
+
+
 def _make_claims(
     rng: random.Random,
     n: int,
     compounds: list[dict[str, Any]],
     pathways: list[dict[str, Any]],
     keys: list[str],
+    salt: str = "",
 ) -> list[dict[str, Any]]:
-    """``n`` claims that together use every compound, pathway and reference."""
+    """``n`` claims that together use every compound, pathway and reference.
+
+    What a claim asserts and its clinical items' designs and sizes come from a generator
+    of their own (seeded by ``salt`` and the claim's id), so adding them left every other
+    byte of a corpus as it was.
+    """
     comp_ids = [c["id"] for c in compounds]
     comp_name = {c["id"]: c["name"] for c in compounds}
     pw_ids = [p["id"] for p in pathways]
@@ -834,7 +884,13 @@ def _make_claims(
             if ev_type == "clinical" and rng.random() < 0.2:
                 ev["indirect"] = "an efficacy trial: the mechanism was not tested"
             evidence.append(ev)
+        side = random.Random(f"{salt}/{cid}")
+        for ev in evidence:
+            _study_facts(side, ev)
         claim: dict[str, Any] = {"id": cid, "statement": statement, "compounds": cs, "pathways": ps}
+        asserts = _asserts(side, cs, ps)
+        if asserts is not None:
+            claim["asserts"] = asserts
         claim["evidence"] = evidence
         if rng.random() < 0.05:
             claim["certainty"] = {
@@ -855,7 +911,9 @@ def generate(size: str, seed: int = 0) -> Corpus:
     compounds = _make_compounds(rng, spec.compounds)
     pathways = _make_pathways(rng, spec.pathways)
     entries, keys = _make_references(rng, spec.refs, [c["name"] for c in compounds])
-    claims = _make_claims(rng, spec.claims, compounds, pathways, keys)
+    claims = _make_claims(
+        rng, spec.claims, compounds, pathways, keys, f"evmap-bench/{size}/{seed}/study"
+    )
     notes: list[dict[str, Any]] = []
     for i, key in enumerate(keys):
         entry: dict[str, Any] = {"key": key, "kind": "review" if i % 10 == 0 else "primary-study"}

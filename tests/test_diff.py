@@ -398,7 +398,8 @@ def test_diff_core_and_cli_agree_in_every_format(
         "stance flipped: supports -> contradicts",
         "what this does to the map:",
         "  content/claims/core.yml:1: claim 'nmdar-main-route': certainty grade changed: "
-        "low -> moderate (starts high: strongest supporting evidence is clinical; "
+        '"very low" -> low (starts moderate: strongest supporting evidence is clinical, '
+        "design not recorded (taken as controlled, not randomised); "
         "down one: evidence points both ways)",
         "  content/claims/core.yml:19: claim 'trkb-needed': certainty grade changed: "
         'moderate -> "very low" (very low: no item supports the claim)',
@@ -422,7 +423,8 @@ def test_diff_core_and_cli_agree_in_every_format(
         "::notice file=content/claims/core.yml,line=24::claim 'trkb-needed': "
         "evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
         "::notice file=content/claims/core.yml,line=1::claim 'nmdar-main-route': certainty grade "
-        "changed: low -> moderate (starts high: strongest supporting evidence is clinical; "
+        'changed: "very low" -> low (starts moderate: strongest supporting evidence is '
+        "clinical, design not recorded (taken as controlled, not randomised); "
         "down one: evidence points both ways)",
         "::notice file=content/claims/core.yml,line=19::claim 'trkb-needed': certainty grade "
         'changed: moderate -> "very low" (very low: no item supports the claim)',
@@ -452,8 +454,9 @@ def test_diff_core_and_cli_agree_in_every_format(
         "",
         "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.]"
         f"({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
-        "certainty grade changed: low → moderate (starts high: strongest supporting evidence is "
-        "clinical; down one: evidence points both ways)",
+        'certainty grade changed: "very low" → low (starts moderate: strongest supporting '
+        "evidence is clinical, design not recorded (taken as controlled, not randomised); "
+        "down one: evidence points both ways)",
         "- claim [TrkB signalling is needed for the effect of arketamine.]"
         f"({base_url}/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
         'certainty grade changed: moderate → "very low" (very low: no item supports the claim)',

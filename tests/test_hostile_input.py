@@ -887,7 +887,7 @@ CONFIG_CASES = [
         ),
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
         "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-access, file-encoding, "
-        "file-shape, "
+        "file-shape, finding-against-stance, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, yaml-syntax; did you mean 'missing-doi'?",

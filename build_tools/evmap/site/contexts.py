@@ -166,8 +166,9 @@ class ClaimView:
         elsewhere: Its items that bear on other compounds (or pathways) than the
             page's subject: shown folded, apart from the counted rows.
         elsewhere_label: What those items bear on, e.g. "other compounds of this claim".
-        split: Which rows are shown apart ("" when none): part of the key under
-            which the claim's markup is kept.
+        split: The page kind and the rows the table shows when some are folded apart
+            (``compound:0,2``; "" when the claim is shown whole): part of the key its
+            markup is kept under.
         terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
     """
 

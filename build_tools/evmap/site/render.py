@@ -558,7 +558,9 @@ class Renderer:
                     evidence=[v.evidence[i] for i in rows],
                     elsewhere=[e for i, e in enumerate(v.evidence) if i not in rows],
                     elsewhere_label=elsewhere_label(kind),
-                    split=",".join(map(str, rows)),
+                    # Never "" (the key of a claim shown whole), even when no row is counted;
+                    # the kind too, as the folded rows are labelled by it.
+                    split=f"{kind}:" + ",".join(map(str, rows)),
                 )
             if kind == "pathway" and claim.home_pathway == subject:
                 v = dataclasses.replace(v, home=True)
