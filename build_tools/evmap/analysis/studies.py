@@ -12,7 +12,7 @@ group it names, and only to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from evmap.analysis.authors import AuthorList, Person, parse_authors
@@ -27,7 +27,10 @@ from evmap.core.model import (
 
 __all__ = [
     "SHARED_AUTHORS",
+    "AuthorsOf",
     "GroupFinder",
+    "GroupOf",
+    "GroupsOf",
     "KindOf",
     "StudyGroup",
     "is_second_hand",
@@ -219,8 +222,3 @@ def one_group_each(keys: Iterable[str]) -> tuple[StudyGroup, ...]:
 
 GroupsOf = Callable[[Iterable[str]], tuple[StudyGroup, ...]]
 """Sorts study keys into research groups (:meth:`GroupFinder.groups`)."""
-
-
-def group_index(groups: Iterable[StudyGroup]) -> Mapping[str, StudyGroup]:
-    """Each paper's group, by key."""
-    return {key: group for group in groups for key in group.keys}

@@ -9,10 +9,13 @@ the items on the claim's other compounds (or pathways) apart, with their own cou
 
 from __future__ import annotations
 
+import dataclasses
+
 from evmap.core.model import Claim, Evidence, Reading
 from evmap.core.vocab import READING_LABELS
+from evmap.site.contexts import ClaimView
 
-__all__ = ["elsewhere_label", "rows_on", "second_hand_how"]
+__all__ = ["elsewhere_label", "rows_on", "second_hand_how", "shown_on"]
 
 _ELSEWHERE = {
     "compound": "other compounds of this claim",
@@ -45,3 +48,23 @@ def second_hand_how(evidence: Evidence) -> str:
     if evidence.read in (Reading.NEWS_REPORT, Reading.TITLE_ONLY):
         return READING_LABELS[evidence.read]
     return "a review cited for a study"
+
+
+def shown_on(view: ClaimView, claim: Claim, kind: str, subject: str) -> ClaimView:
+    """``view`` (the claim with all its rows) as the page of ``kind`` ``subject`` shows it:
+    its rows on the subject in its table, the others folded apart, and marked at home on
+    its home pathway's page."""
+    rows = rows_on(claim, kind, subject)
+    if len(rows) < len(claim.evidence):
+        view = dataclasses.replace(
+            view,
+            evidence=[view.evidence[i] for i in rows],
+            elsewhere=[e for i, e in enumerate(view.evidence) if i not in rows],
+            elsewhere_label=elsewhere_label(kind),
+            # Never "" (the key of a claim shown whole), even when no row is counted;
+            # the kind too, as the folded rows are labelled by it.
+            split=f"{kind}:" + ",".join(map(str, rows)),
+        )
+    if kind == "pathway" and claim.home_pathway == subject:
+        view = dataclasses.replace(view, home=True)
+    return view

@@ -8,7 +8,6 @@ are computed here, relative to the page, so the same pages work hosted and from
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import posixpath
 import re
@@ -47,7 +46,7 @@ from evmap.core.vocab import (
     plural,
 )
 from evmap.site import views
-from evmap.site.claims import elsewhere_label, rows_on, second_hand_how
+from evmap.site.claims import second_hand_how, shown_on
 from evmap.site.contexts import (
     CategoryGroup,
     CitationView,
@@ -548,24 +547,7 @@ class Renderer:
         those at home on the page's pathway are marked."""
         views_ = [self.claim_view(root, self.map.claims[i]) for i in self.ordered(ids)]
         self._count_use(v.id for v in views_)
-        shown = []
-        for v in views_:
-            claim = self.map.claims[v.id]
-            rows = rows_on(claim, kind, subject)
-            if len(rows) < len(claim.evidence):
-                v = dataclasses.replace(
-                    v,
-                    evidence=[v.evidence[i] for i in rows],
-                    elsewhere=[e for i, e in enumerate(v.evidence) if i not in rows],
-                    elsewhere_label=elsewhere_label(kind),
-                    # Never "" (the key of a claim shown whole), even when no row is counted;
-                    # the kind too, as the folded rows are labelled by it.
-                    split=f"{kind}:" + ",".join(map(str, rows)),
-                )
-            if kind == "pathway" and claim.home_pathway == subject:
-                v = dataclasses.replace(v, home=True)
-            shown.append(v)
-        return shown
+        return [shown_on(v, self.map.claims[v.id], kind, subject) for v in views_]
 
     def summary_view(self, root: str, summary: EvidenceSummary, kind: str = "map") -> SummaryView:
         """The summary block of a page of ``kind`` with prefix ``root``."""
