@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["AuthorList", "Person", "latex_text", "parse_authors"]
 
@@ -73,6 +73,8 @@ def _letter(text: str) -> str:
 
 def latex_text(source: str) -> str:
     """Plain text of a name written in LaTeX: accents applied, commands and braces dropped."""
+    if "\\" not in source and "{" not in source and "~" not in source:
+        return unicodedata.normalize("NFC", " ".join(source.split()))
 
     def accent(match: re.Match[str]) -> str:
         mark = match.group(1) or match.group(3)
@@ -86,8 +88,13 @@ def latex_text(source: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _folded(text: str) -> str:
     """Lower case, accents dropped, only letters and digits: what comparisons use."""
+    if text.isascii():
+        return _NOT_ASCII_ALNUM.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
@@ -106,14 +113,16 @@ class Person:
     family: str
     given: str = ""
     corporate: bool = False
+    # Folded once: a large library compares names millions of times.
+    key: str = field(init=False, compare=False, repr=False)
+    """The folded family name: people are compared on it first."""
+    first: str = field(init=False, compare=False, repr=False)
+    """The folded first given name (or initial), "" when none is written."""
 
-    @property
-    def key(self) -> str:
-        """The folded family name: people are compared on it first."""
-        return _folded(self.family)
-
-    def _given_parts(self) -> list[str]:
-        return [part for part in re.split(r"[\s.\-]+", self.given) if part]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", _folded(self.family))
+        parts = [part for part in re.split(r"[\s.\-]+", self.given) if part]
+        object.__setattr__(self, "first", _folded(parts[0]) if parts else "")
 
     def same_as(self, other: Person) -> bool:
         """Whether the two names can be one person.
@@ -123,17 +132,17 @@ class Person:
         (``Kenji`` and ``K.`` can be one person, ``Kenji`` and ``Kazutaka`` cannot).
         Corporate names agree only with themselves.
         """
-        if self.corporate or other.corporate:
-            return self.corporate == other.corporate and self.key == other.key
         if self.key != other.key or not self.key:
             return False
-        mine, theirs = self._given_parts(), other._given_parts()
+        if self.corporate or other.corporate:
+            return self.corporate == other.corporate
+        mine, theirs = self.first, other.first
         if not mine or not theirs:
             return True
-        if _folded(mine[0])[:1] != _folded(theirs[0])[:1]:
+        if mine[:1] != theirs[:1]:
             return False
-        if len(mine[0]) > 1 and len(theirs[0]) > 1:
-            return _folded(mine[0]) == _folded(theirs[0])
+        if len(mine) > 1 and len(theirs) > 1:
+            return mine == theirs
         return True
 
 
@@ -148,6 +157,11 @@ class AuthorList:
 
     people: tuple[Person, ...]
     complete: bool = True
+    keys: frozenset[str] = field(init=False, compare=False, repr=False)
+    """The folded family names of its people (comparisons start from them)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", frozenset(p.key for p in self.people))
 
     @property
     def last(self) -> Person | None:
@@ -156,26 +170,29 @@ class AuthorList:
 
     def shared_with(self, other: AuthorList) -> list[Person]:
         """The authors of this paper who also wrote ``other``."""
-        return [p for p in self.people if any(p.same_as(q) for q in other.people)]
+        if self.keys.isdisjoint(other.keys):
+            return []
+        return [
+            p
+            for p in self.people
+            if p.key in other.keys and any(p.same_as(q) for q in other.people)
+        ]
 
 
 def _split_top(text: str, separator: re.Pattern[str]) -> list[str]:
     """``text`` split at ``separator`` where no brace is open."""
+    if "{" not in text:
+        return separator.split(text)
     parts, depth, start = [], 0, 0
-    pos = 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "{":
+    for match in re.finditer(r"[{}]|" + separator.pattern, text, separator.flags):
+        found = match.group()
+        if found == "{":
             depth += 1
-        elif char == "}":
+        elif found == "}":
             depth = max(depth - 1, 0)
         elif depth == 0:
-            match = separator.match(text, pos)
-            if match is not None and match.end() > pos:
-                parts.append(text[start:pos])
-                start = pos = match.end()
-                continue
-        pos += 1
+            parts.append(text[start : match.start()])
+            start = match.end()
     parts.append(text[start:])
     return parts
 

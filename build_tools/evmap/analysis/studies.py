@@ -114,6 +114,9 @@ class GroupFinder:
         self._authors = authors
         self._group_of = group_of
         self._parsed: dict[str, AuthorList | None] = {}
+        # Whether two papers are one group, once per pair: the same papers back many claims.
+        self._links: dict[tuple[str, str], str] = {}
+        self._names: dict[tuple[str, ...], str] = {}
 
     @classmethod
     def of_map(cls, evidence_map: EvidenceMap) -> GroupFinder:
@@ -139,7 +142,14 @@ class GroupFinder:
         return self._parsed[key]
 
     def _link(self, a: str, b: str) -> str:
-        """Why papers ``a`` and ``b`` are one group ("" when they are not)."""
+        """Why papers ``a`` and ``b`` are one group ("" when they are not; remembered)."""
+        pair = (a, b) if a < b else (b, a)
+        found = self._links.get(pair)
+        if found is None:
+            found = self._links[pair] = self._derive_link(*pair)
+        return found
+
+    def _derive_link(self, a: str, b: str) -> str:
         group_a, group_b = self._group_of(a), self._group_of(b)
         if group_a is not None or group_b is not None:
             if group_a is not None and group_b is not None and group_a.id == group_b.id:
@@ -158,6 +168,8 @@ class GroupFinder:
     def groups(self, keys: Iterable[str]) -> tuple[StudyGroup, ...]:
         """The research groups of ``keys``, largest first, then by name."""
         papers = sorted(set(keys))
+        if len(papers) == 1:
+            return (StudyGroup(self._name(tuple(papers)), tuple(papers)),)
         parent = {k: k for k in papers}
         reasons: dict[str, list[str]] = {}
 
@@ -188,6 +200,13 @@ class GroupFinder:
         return tuple(sorted(found, key=lambda g: (-len(g.keys), g.name.lower(), g.keys)))
 
     def _name(self, keys: tuple[str, ...]) -> str:
+        """How readers see the group of ``keys`` (see :class:`StudyGroup`; remembered)."""
+        name = self._names.get(keys)
+        if name is None:
+            name = self._names[keys] = self._derive_name(keys)
+        return name
+
+    def _derive_name(self, keys: tuple[str, ...]) -> str:
         for key in keys:
             group = self._group_of(key)
             if group is not None:

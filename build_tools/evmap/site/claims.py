@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 
 from evmap.core.model import Claim, Evidence, Reading
-from evmap.core.vocab import READING_LABELS
+from evmap.core.vocab import DESIGN_LABELS, READING_LABELS, TYPE_LABELS
 from evmap.site.contexts import ClaimView
 
-__all__ = ["elsewhere_label", "rows_on", "second_hand_how", "shown_on"]
+__all__ = ["elsewhere_label", "rows_on", "second_hand_how", "shown_on", "study_text"]
 
 _ELSEWHERE = {
     "compound": "other compounds of this claim",
@@ -68,3 +68,14 @@ def shown_on(view: ClaimView, claim: Claim, kind: str, subject: str) -> ClaimVie
     if kind == "pathway" and claim.home_pathway == subject:
         view = dataclasses.replace(view, home=True)
     return view
+
+
+def study_text(evidence: Evidence) -> str:
+    """The kind of study as a claim's table shows it: ``in vivo (n = 14)``, ``clinical,
+    randomised controlled (n = 41)``; design and size only when recorded."""
+    text = TYPE_LABELS[evidence.type]
+    if evidence.design is not None:
+        text += f", {DESIGN_LABELS[evidence.design]}"
+    if evidence.sample_size is not None:
+        text += f" (n = {evidence.sample_size:,})"
+    return text

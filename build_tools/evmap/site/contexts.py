@@ -100,7 +100,8 @@ class EvidenceView:
         glyph: The stance as a glyph (▲ ▼ ◆).
         finding: What the study did and found.
         model: Species and paradigm, as readers see them.
-        type: The kind of study, as readers see it (``in vivo``).
+        type: The kind of study as readers see it, with a clinical study's design and
+            the sample size when recorded (``clinical, open-label, uncontrolled (n = 7)``).
         locator: Figure, table or page.
         citations: The study or studies the finding comes from.
         via: The reviews it was read in, when second-hand.
@@ -109,8 +110,6 @@ class EvidenceView:
         tested: Which of the claim's compounds and pathways the item bears on,
             when the claim names several ("" otherwise).
         indirect: Why the item bears on the claim only indirectly ("" when direct).
-        design: The design of a clinical study, as readers see it ("" when not recorded).
-        size: The sample size, e.g. ``n = 41`` ("" when not stated).
         read: What of the study the curators read ("" when not recorded).
         how: For a second-hand item read without a review (``via``), how it was read
             ("a review cited for a study", "read through a news report"...).
@@ -129,8 +128,6 @@ class EvidenceView:
     second_hand: bool = False
     tested: str = ""
     indirect: str = ""
-    design: str = ""
-    size: str = ""
     read: str = ""
     how: str = ""
     note: str = ""
@@ -195,6 +192,11 @@ class ClaimView:
     elsewhere_label: str = ""
     split: str = ""
     terms: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[EvidenceView]:
+        """Every row the claim shows: the counted ones (``evidence``), then the folded."""
+        return [*self.evidence, *self.elsewhere]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, 
 from evmap.core.vocab import (
     CATEGORY_LABELS,
     DEFINITIONS,
-    DESIGN_LABELS,
     GRADE_LABELS,
     GRADE_SYMBOLS,
     KIND_LABELS,
@@ -42,11 +41,10 @@ from evmap.core.vocab import (
     SPECIES_LABELS,
     STANCE_GLYPHS,
     STANCE_LABELS,
-    TYPE_LABELS,
     plural,
 )
 from evmap.site import views
-from evmap.site.claims import second_hand_how, shown_on
+from evmap.site.claims import second_hand_how, shown_on, study_text
 from evmap.site.contexts import (
     CategoryGroup,
     CitationView,
@@ -427,15 +425,13 @@ class Renderer:
                 glyph=STANCE_GLYPHS[ev.stance],
                 finding=ev.finding,
                 model=model_text(ev),
-                type=TYPE_LABELS[ev.type],
+                type=study_text(ev),
                 locator=ev.locator,
                 citations=[self.citation(root, k) for k in ev.citations],
                 via=[self.citation(root, k) for k in ev.via],
                 second_hand=second_hand.get((claim.id, index), False),
                 tested=self._tested(claim, ev),
                 indirect=ev.indirect,
-                design=DESIGN_LABELS[ev.design] if ev.design is not None else "",
-                size=f"n = {ev.sample_size:,}" if ev.sample_size is not None else "",
                 read=READING_LABELS[ev.read] if ev.read is not None else "",
                 how=second_hand_how(ev) if second_hand.get((claim.id, index)) else "",
                 note=ev.note,
