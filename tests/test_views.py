@@ -1006,6 +1006,8 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
         if spec != pathway:
             renderer.render(spec)
     assert renderer._claim_html == {}
+    assert renderer._evidence_html == {}
+    assert renderer._claim_heads == {}
     assert renderer._claim_views == {}
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())

@@ -16,7 +16,14 @@ from evmap.analysis.matrix import (
     pool_cells,
 )
 from evmap.analysis.studies import GroupFinder, is_second_hand, studies_of
-from evmap.analysis.summary import EvidenceSummary, ItemRef, summarise
+from evmap.analysis.summary import (
+    NO_PAIRS,
+    EvidenceSummary,
+    ItemRef,
+    PairSummary,
+    summarise,
+    summarise_pairs,
+)
 from evmap.core.model import Claim, EvidenceMap, Stance
 
 __all__ = ["MapAnalysis", "analyse_map"]
@@ -43,6 +50,8 @@ class MapAnalysis:
         pathways_by_compound: The pathways with evidence on each compound (sorted ids).
         extent: The busiest compounds and pathways, when the map is too large for the
             matrix table and the network to show whole (None: they show everything).
+        pairs: The tally of compound-pathway pairs by compound id, by pathway id and
+            (key ``""``) of the whole map, as the summaries give them.
     """
 
     certainty: Mapping[str, Certainty]
@@ -57,6 +66,7 @@ class MapAnalysis:
     compounds_by_pathway: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pathways_by_compound: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     extent: Extent | None = None
+    pairs: Mapping[tuple[str, str], PairSummary] = field(default_factory=dict)
 
     def shown(self, compound: str, pathway: str) -> bool:
         """Whether the matrix table (and the network) shows the cell of this pair."""
@@ -74,15 +84,12 @@ class MapAnalysis:
                 m.claims_by_pathway.get(subject, ()),
                 self.items_by_pathway.get(subject, ()),
             )
-            keys = [(c, subject) for c in self.compounds_by_pathway.get(subject, ())]
         elif kind == "compound":
             ids = m.claims_by_compound.get(subject, ())
             items = self.items_by_compound.get(subject, ())
-            keys = [(subject, p) for p in self.pathways_by_compound.get(subject, ())]
         else:
             ids = tuple(m.claims)
             items = tuple((cid, i) for cid, c in m.claims.items() for i in range(len(c.evidence)))
-            keys = [key for key in self.cells if key[0] != NO_COMPOUND]
         return summarise(
             m,
             [m.claims[i] for i in ids],
@@ -90,7 +97,9 @@ class MapAnalysis:
             self.certainty,
             self.contradictions,
             self.second_hand,
-            [self.cells[key] for key in keys],
+            self.pairs.get(
+                (kind, subject) if kind in ("pathway", "compound") else ("", ""), NO_PAIRS
+            ),
         )
 
 
@@ -138,10 +147,15 @@ def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS)
     contested_pathway: dict[str, list[tuple[str, str]]] = {}
     compounds_by_pathway: dict[str, list[str]] = {}
     pathways_by_compound: dict[str, list[str]] = {}
+    # The pairs of each compound and pathway, tallied once for the pages' summaries.
+    pair_cells: dict[tuple[str, str], list[Cell]] = {("", ""): []}
     for key, cell in cells.items():  # sorted by (compound, pathway)
         if key[0] != NO_COMPOUND:
             compounds_by_pathway.setdefault(key[1], []).append(key[0])
             pathways_by_compound.setdefault(key[0], []).append(key[1])
+            pair_cells.setdefault(("compound", key[0]), []).append(cell)
+            pair_cells.setdefault(("pathway", key[1]), []).append(cell)
+            pair_cells["", ""].append(cell)
         if cell.contradiction is not None and key[0] != NO_COMPOUND:
             contested_compound.setdefault(key[0], []).append(key)
             contested_pathway.setdefault(key[1], []).append(key)
@@ -162,4 +176,5 @@ def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS)
         {k: tuple(v) for k, v in compounds_by_pathway.items()},
         {k: tuple(sorted(v)) for k, v in pathways_by_compound.items()},
         busiest_extent(m, cells, view_max_cells),
+        {key: summarise_pairs(found) for key, found in pair_cells.items()},
     )

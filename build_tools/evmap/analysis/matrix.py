@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import enum
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evmap.analysis.contradictions import Contradiction, find_pair_contradiction
 from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Relation, Stance
@@ -155,6 +156,8 @@ class Cell:
         contradiction: The models on each side when those items point both ways.
         other_claims: Claims asking another question of the pair (``other``).
         other: Their items that bear on the pair: shown, never counted.
+        tally: How many of ``items`` are for, against and mixed, counted once: every
+            page of a compound or pathway reads the balance of each of its cells.
     """
 
     compound: str
@@ -164,6 +167,7 @@ class Cell:
     contradiction: Contradiction | None
     other_claims: tuple[str, ...] = ()
     other: tuple[CellItem, ...] = ()
+    tally: Mapping[Stance, int] = field(default_factory=dict)
 
     @property
     def anchor(self) -> str:
@@ -188,7 +192,7 @@ class Cell:
 
     def count(self, stance: Stance) -> int:
         """Number of items with ``stance`` on the pair's question."""
-        return sum(item.stance is stance for item in self.items)
+        return self.tally.get(stance, 0)
 
     @property
     def balance(self) -> Balance:
@@ -228,7 +232,8 @@ def pool_cells(
         for index, ev in enumerate(claim.evidence):
             shared = (ev.model.species, ev.type, grades[cid], second_hand.get((cid, index), False))
             for pair in item_pairs(claim, ev, m.compounds, m.pathways):
-                relation = claim.relation(*pair)
+                # Most claims assert nothing: each of their pairs is "through".
+                relation = claim.relation(*pair) if claim.asserts else Relation.THROUGH
                 claims, items, sides, other_claims, other = pooled.setdefault(
                     pair, ([], [], [], [], [])
                 )
@@ -251,6 +256,7 @@ def pool_cells(
             find_pair_contradiction(sides),
             tuple(other_claims),
             tuple(other),
+            Counter(item.stance for item in items),
         )
         for key, (claims, items, sides, other_claims, other) in sorted(pooled.items())
     }

@@ -26,6 +26,7 @@ from evmap.core.model import Claim, EvidenceMap, Grade, Stance
 from evmap.core.vocab import GRADES
 
 __all__ = [
+    "NO_PAIRS",
     "TOP_SOURCES",
     "EvidenceSummary",
     "ItemRef",
@@ -69,6 +70,10 @@ class PairSummary:
     mixed: int
     contested: Sequence[tuple[str, str]]
     other: int
+
+
+NO_PAIRS = PairSummary(0, 0, 0, 0, (), 0)
+"""The tally of a subject with no compound-pathway pair."""
 
 
 def summarise_pairs(cells: Iterable[Cell]) -> PairSummary:
@@ -117,7 +122,7 @@ class EvidenceSummary:
     against: int
     mixed: int
     sources: Sequence[SourceUse]
-    pairs: PairSummary = PairSummary(0, 0, 0, 0, (), 0)
+    pairs: PairSummary = NO_PAIRS
 
     @property
     def second_hand(self) -> int:
@@ -136,10 +141,10 @@ def summarise(
     certainty: Mapping[str, Certainty],
     contested: Iterable[str],
     second_hand: Mapping[ItemRef, bool],
-    cells: Iterable[Cell] = (),
+    pairs: PairSummary = NO_PAIRS,
 ) -> EvidenceSummary:
-    """Summarise ``claims``, the evidence ``items`` that bear on the page's subject and the
-    subject's compound-pathway ``cells``.
+    """Summarise ``claims`` and the evidence ``items`` that bear on the page's subject;
+    ``pairs`` is the tally of the subject's compound-pathway pairs (:func:`summarise_pairs`).
 
     ``second_hand`` says whether an item was read second-hand (as
     :func:`evmap.analysis.certainty.is_second_hand` decides).
@@ -174,7 +179,7 @@ def summarise(
             SourceUse(key, n)
             for key, n in heapq.nsmallest(TOP_SOURCES, uses.items(), key=lambda kv: (-kv[1], kv[0]))
         ),
-        pairs=summarise_pairs(cells),
+        pairs=pairs,
     )
 
 

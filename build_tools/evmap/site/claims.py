@@ -9,7 +9,7 @@ the items on the claim's other compounds (or pathways) apart, with their own cou
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 
 from evmap.core.model import Claim, Evidence, Reading
 from evmap.core.vocab import DESIGN_LABELS, READING_LABELS, TYPE_LABELS
@@ -54,20 +54,28 @@ def shown_on(view: ClaimView, claim: Claim, kind: str, subject: str) -> ClaimVie
     """``view`` (the claim with all its rows) as the page of ``kind`` ``subject`` shows it:
     its rows on the subject in its table, the others folded apart, and marked at home on
     its home pathway's page."""
+    changes: dict[str, object] = {}
     rows = rows_on(claim, kind, subject)
     if len(rows) < len(claim.evidence):
-        view = dataclasses.replace(
-            view,
+        shown = set(rows)
+        changes.update(
             evidence=[view.evidence[i] for i in rows],
-            elsewhere=[e for i, e in enumerate(view.evidence) if i not in rows],
+            elsewhere=[e for i, e in enumerate(view.evidence) if i not in shown],
             elsewhere_label=elsewhere_label(kind),
             # Never "" (the key of a claim shown whole), even when no row is counted;
             # the kind too, as the folded rows are labelled by it.
             split=f"{kind}:" + ",".join(map(str, rows)),
         )
     if kind == "pathway" and claim.home_pathway == subject:
-        view = dataclasses.replace(view, home=True)
-    return view
+        changes["home"] = True
+    if not changes:
+        return view
+    # A shallow copy with a few fields set: dataclasses.replace would run the whole
+    # constructor again, for each of tens of thousands of claims a large map shows.
+    copied = copy.copy(view)
+    for name, value in changes.items():
+        object.__setattr__(copied, name, value)
+    return copied
 
 
 def study_text(evidence: Evidence) -> str:

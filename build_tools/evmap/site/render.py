@@ -13,6 +13,7 @@ import posixpath
 import re
 import traceback
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,11 @@ class Renderer:
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
         self._claim_html: dict[tuple[str, str, bool, str], Markup] = {}
+        # A claim's rows, rendered once per link prefix and set of rows shown: shared by
+        # its home page (which shows how its grade was derived) and its other pages.
+        self._evidence_html: dict[tuple[str, str, bool, str], Markup] = {}
+        # A claim's markup with a placeholder for its rows, once per link prefix and home.
+        self._claim_heads: dict[tuple[str, str, bool, str], Markup] = {}
         # ... and forget it once the last pathway or compound page showing it is
         # rendered, so memory holds the claims of pages still to come, not the whole map
         # (at 100,000 claims the rendered claims alone would take about a gigabyte).
@@ -276,6 +282,7 @@ class Renderer:
         self._claim_keys: dict[str, list[tuple[str, str, bool, str]]] = {}  # html keys by claim
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
+        self.env.globals["claim_evidence"] = self.claim_evidence
         # The words' definitions, written once (vocab), for the glossary of the home page.
         self.env.globals["definitions"] = {entry.anchor: entry for entry in DEFINITIONS}
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
@@ -455,13 +462,10 @@ class Renderer:
             certainty=views.certainty_view(
                 self.analysis.certainty[claim.id],
                 self.certainty_href(root),
-                lambda key: views.Anchor(
-                    self.citation(root, key).label, self.citation(root, key).href
-                ),
+                lambda key: views.Anchor(*attrgetter("label", "href")(self.citation(root, key))),
             ),
             flag=views.flag_view(
-                self.analysis.contradictions.get(claim.id),
-                self.term_href(root, "contested-claim"),
+                self.analysis.contradictions.get(claim.id), self.terms(root)["contested-claim"]
             ),
             facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
             glossary=self.glossary_href(root),
@@ -475,14 +479,57 @@ class Renderer:
         return view
 
     def claim_html(self, view: ClaimView) -> Markup:
-        """``partials/claim.html`` for ``view``, rendered once per claim and link prefix."""
+        """``partials/claim.html`` for ``view``, rendered once per claim and link prefix.
+
+        Its rows (:meth:`claim_evidence`) depend on the page, the rest does not: the rest
+        is rendered once, with a placeholder where the rows go, and each page's rows are
+        put in its place. A project's own claim.html that writes the rows itself is
+        rendered once per set of rows instead.
+        """
         key = (view.id, view.href, view.home, view.split)
         html = self._claim_html.get(key)
-        if html is None:
+        if html is not None:
+            return html
+        head_key = (view.id, view.href, view.home, "")
+        head = self._claim_heads.get(head_key)
+        if head is None:
             template = self.env.get_template("partials/claim.html")
-            html = self._claim_html[key] = Markup(template.render(claim=view))
-            self._claim_keys.setdefault(view.id, []).append(key)
+            head = Markup(template.render(claim=view, evmap_placeholder=True))
+            if _EVIDENCE in head:
+                self._remember(head_key, head, self._claim_heads)
+        # str.replace: Markup's own would escape its arguments again.
+        html = Markup(str.replace(head, _EVIDENCE, self._rows(view))) if _EVIDENCE in head else head
+        self._remember(key, html, self._claim_html)
         return html
+
+    def _remember(
+        self,
+        key: tuple[str, str, bool, str],
+        html: Markup,
+        cache: dict[tuple[str, str, bool, str], Markup],
+    ) -> None:
+        if key not in cache:
+            cache[key] = html
+            self._claim_keys.setdefault(key[0], []).append(key)
+
+    def _rows(self, view: ClaimView) -> Markup:
+        """``partials/claim-evidence.html`` for ``view``: its rows, rendered once per link
+        prefix and rows shown (home page or not), let go with the claim's markup."""
+        key = (view.id, view.href, False, view.split)
+        html = self._evidence_html.get(key)
+        if html is None:
+            template = self.env.get_template("partials/claim-evidence.html")
+            html = Markup(template.render(claim=view))
+            self._remember(key, html, self._evidence_html)
+        return html
+
+    @jinja2.pass_context
+    def claim_evidence(self, context: jinja2.runtime.Context, view: ClaimView) -> Markup:
+        """The rows of a claim, for ``partials/claim.html``: while :meth:`claim_html` renders
+        the claim, a placeholder it fills per page; anywhere else, the rows themselves."""
+        if context.get("evmap_placeholder"):
+            return _EVIDENCE
+        return self._rows(view)
 
     def _count_use(self, ids: Iterable[str]) -> None:
         """One more page shows ``ids``: those no page still to come shows are let go
@@ -510,6 +557,8 @@ class Renderer:
                 self._claim_views.pop((root, cid), None)
             for key in self._claim_keys.pop(cid, ()):
                 self._claim_html.pop(key, None)
+                self._evidence_html.pop(key, None)
+                self._claim_heads.pop(key, None)
         self._claims_done.clear()
 
     def cite(self, markdown: str, src: str) -> str:
@@ -841,6 +890,8 @@ class Renderer:
             # Views cached now may hold links the builder settles later (self.docs).
             self._claim_views.clear()
             self._claim_html.clear()
+            self._evidence_html.clear()
+            self._claim_heads.clear()
             self._claim_uses = None
             self._claims_done.clear()
             self._claim_keys.clear()
@@ -1077,6 +1128,11 @@ def template_error(
         if frame.filename.startswith(bases) and frame.filename.endswith(".html"):
             return frame.filename, frame.lineno or 0, message
     return str(template_dirs[0]), 0, message
+
+
+_EVIDENCE = Markup("\x00evmap-claim-evidence\x00")
+"""Where claim_html puts a claim's rows: a NUL cannot come from the content (the loaders
+refuse control characters) nor from escaping, and every placeholder is replaced."""
 
 
 def _count(n: int, word: str) -> str:
