@@ -1001,13 +1001,12 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
     plan = renderer.plan()
     pathway = next(spec for spec in plan if spec.kind == "pathway")
     first = renderer.render(pathway)
-    assert renderer._claim_html  # kept for the compound pages still to come
+    assert renderer._claim_heads  # kept for the compound pages still to come
     for spec in plan:
         if spec != pathway:
             renderer.render(spec)
-    assert renderer._claim_html == {}
-    assert renderer._evidence_html == {}
     assert renderer._claim_heads == {}
+    assert renderer._evidence_html == {}
     assert renderer._claim_views == {}
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())

@@ -44,13 +44,13 @@ def find_pair_contradiction(sides_of: Iterable[tuple[Stance, Evidence]]) -> Cont
     on the pair's question (:func:`evmap.analysis.matrix.pair_stance`), so only items
     answering one question can make a pair contested.
     """
-    sides: dict[Stance, list[str]] = {Stance.SUPPORTS: [], Stance.CONTRADICTS: []}
+    sides: dict[Stance, list[Evidence]] = {Stance.SUPPORTS: [], Stance.CONTRADICTS: []}
     for stance, ev in sides_of:
         if stance in sides:
-            sides[stance].append(model_label(ev))
+            sides[stance].append(ev)
     if not (sides[Stance.SUPPORTS] and sides[Stance.CONTRADICTS]):
-        return None
+        return None  # the models are named only where they are shown: contested cells
     return Contradiction(
-        tuple(dict.fromkeys(sides[Stance.SUPPORTS])),
-        tuple(dict.fromkeys(sides[Stance.CONTRADICTS])),
+        tuple(dict.fromkeys(model_label(ev) for ev in sides[Stance.SUPPORTS])),
+        tuple(dict.fromkeys(model_label(ev) for ev in sides[Stance.CONTRADICTS])),
     )

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import enum
 import math
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from evmap.analysis.contradictions import Contradiction, find_pair_contradiction
 from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Relation, Stance
@@ -156,8 +155,8 @@ class Cell:
         contradiction: The models on each side when those items point both ways.
         other_claims: Claims asking another question of the pair (``other``).
         other: Their items that bear on the pair: shown, never counted.
-        tally: How many of ``items`` are for, against and mixed, counted once: every
-            page of a compound or pathway reads the balance of each of its cells.
+        tally: How many of ``items`` are for, against and mixed (in that order), counted
+            once: every page of a compound or pathway reads the balance of its cells.
     """
 
     compound: str
@@ -167,7 +166,7 @@ class Cell:
     contradiction: Contradiction | None
     other_claims: tuple[str, ...] = ()
     other: tuple[CellItem, ...] = ()
-    tally: Mapping[Stance, int] = field(default_factory=dict)
+    tally: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def anchor(self) -> str:
@@ -192,7 +191,7 @@ class Cell:
 
     def count(self, stance: Stance) -> int:
         """Number of items with ``stance`` on the pair's question."""
-        return self.tally.get(stance, 0)
+        return self.tally[_TALLY[stance]]
 
     @property
     def balance(self) -> Balance:
@@ -203,6 +202,10 @@ class Cell:
         return balance_of(
             self.count(Stance.SUPPORTS), self.count(Stance.CONTRADICTS), self.count(Stance.MIXED)
         )
+
+
+_TALLY = {Stance.SUPPORTS: 0, Stance.CONTRADICTS: 1, Stance.MIXED: 2}
+"""Where each stance is counted in :attr:`Cell.tally`."""
 
 
 def cell_anchor(compound: str, pathway: str) -> str:
@@ -223,43 +226,51 @@ def pool_cells(
         second_hand: Whether item ``(claim id, index)`` was read second-hand.
     """
     m = evidence_map
-    # Per pair: counted claims, items and (stance, evidence) sides; then the other ones.
-    pooled: dict[
-        tuple[str, str],
-        tuple[list[str], list[CellItem], list[tuple[Stance, Evidence]], list[str], list[CellItem]],
-    ] = {}
+    # Per pair: the claims answering its question, their items and those items' evidence
+    # (for the contradiction's models); apart, the claims asking another question.
+    pooled: dict[tuple[str, str], tuple[list[str], list[CellItem], list[Evidence]]] = {}
+    others: dict[tuple[str, str], tuple[list[str], list[CellItem]]] = {}
     for cid, claim in m.claims.items():
         for index, ev in enumerate(claim.evidence):
             shared = (ev.model.species, ev.type, grades[cid], second_hand.get((cid, index), False))
             for pair in item_pairs(claim, ev, m.compounds, m.pathways):
                 # Most claims assert nothing: each of their pairs is "through".
                 relation = claim.relation(*pair) if claim.asserts else Relation.THROUGH
-                claims, items, sides, other_claims, other = pooled.setdefault(
-                    pair, ([], [], [], [], [])
-                )
                 if relation is Relation.OTHER:
+                    other_claims, other = others.get(pair) or others.setdefault(pair, ([], []))
                     if not other_claims or other_claims[-1] != cid:
                         other_claims.append(cid)
                     other.append(CellItem(cid, ev.stance, *shared, relation))
+                    if pair not in pooled:
+                        pooled[pair] = ([], [], [])
                     continue
-                stance = pair_stance(ev.stance, relation)
+                entry = pooled.get(pair)
+                if entry is None:
+                    entry = pooled[pair] = ([], [], [])
+                claims, items, evidence = entry
                 if not claims or claims[-1] != cid:
                     claims.append(cid)
-                items.append(CellItem(cid, stance, *shared, relation))
-                sides.append((stance, ev))
-    return {
-        key: Cell(
+                items.append(CellItem(cid, pair_stance(ev.stance, relation), *shared, relation))
+                evidence.append(ev)
+    cells: dict[tuple[str, str], Cell] = {}
+    for key, (claims, items, evidence) in sorted(pooled.items()):
+        stances = [item.stance for item in items]
+        apart = others.get(key)
+        cells[key] = Cell(
             key[0],
             key[1],
             tuple(claims),
             tuple(items),
-            find_pair_contradiction(sides),
-            tuple(other_claims),
-            tuple(other),
-            Counter(item.stance for item in items),
+            find_pair_contradiction(zip(stances, evidence, strict=True)),
+            tuple(apart[0]) if apart else (),
+            tuple(apart[1]) if apart else (),
+            (
+                stances.count(Stance.SUPPORTS),
+                stances.count(Stance.CONTRADICTS),
+                stances.count(Stance.MIXED),
+            ),
         )
-        for key, (claims, items, sides, other_claims, other) in sorted(pooled.items())
-    }
+    return cells
 
 
 def compound_rows(evidence_map: EvidenceMap) -> list[tuple[str, int]]:

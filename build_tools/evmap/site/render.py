@@ -268,12 +268,12 @@ class Renderer:
         self.adopted = 0  # bodies taken from the previous renderer
         self._claim_views: dict[tuple[str, str], ClaimView] = {}
         # A claim reads the same on every page of one depth: render it once per depth.
-        self._claim_html: dict[tuple[str, str, bool, str], Markup] = {}
-        # A claim's rows, rendered once per link prefix and set of rows shown: shared by
-        # its home page (which shows how its grade was derived) and its other pages.
-        self._evidence_html: dict[tuple[str, str, bool, str], Markup] = {}
-        # A claim's markup with a placeholder for its rows, once per link prefix and home.
+        # A claim's markup with a placeholder for its rows, once per link prefix and home
+        # (and per set of rows, for a project's claim.html that writes them itself).
         self._claim_heads: dict[tuple[str, str, bool, str], Markup] = {}
+        # All of a claim's rows, rendered once per link prefix: shared by its home page
+        # (which shows how its grade was derived) and its other pages.
+        self._evidence_html: dict[tuple[str, str, bool, str], Markup] = {}
         # ... and forget it once the last pathway or compound page showing it is
         # rendered, so memory holds the claims of pages still to come, not the whole map
         # (at 100,000 claims the rendered claims alone would take about a gigabyte).
@@ -482,25 +482,23 @@ class Renderer:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix.
 
         Its rows (:meth:`claim_evidence`) depend on the page, the rest does not: the rest
-        is rendered once, with a placeholder where the rows go, and each page's rows are
-        put in its place. A project's own claim.html that writes the rows itself is
-        rendered once per set of rows instead.
+        is rendered once, with a placeholder where the rows go, and each page puts its
+        rows in its place (only the two parts are kept, not every page's claim). A
+        project's own claim.html that writes the rows itself is rendered once per set of
+        rows instead.
         """
-        key = (view.id, view.href, view.home, view.split)
-        html = self._claim_html.get(key)
-        if html is not None:
-            return html
-        head_key = (view.id, view.href, view.home, "")
-        head = self._claim_heads.get(head_key)
+        head = self._claim_heads.get((view.id, view.href, view.home, ""))
+        if head is None:
+            head = self._claim_heads.get((view.id, view.href, view.home, view.split))
         if head is None:
             template = self.env.get_template("partials/claim.html")
             head = Markup(template.render(claim=view, evmap_placeholder=True))
-            if _EVIDENCE in head:
-                self._remember(head_key, head, self._claim_heads)
+            split = "" if _EVIDENCE in head else view.split
+            self._remember((view.id, view.href, view.home, split), head, self._claim_heads)
+        if _EVIDENCE not in head:
+            return head
         # str.replace: Markup's own would escape its arguments again.
-        html = Markup(str.replace(head, _EVIDENCE, self._rows(view))) if _EVIDENCE in head else head
-        self._remember(key, html, self._claim_html)
-        return html
+        return Markup(str.replace(head, _EVIDENCE, self._rows(view)))
 
     def _remember(
         self,
@@ -513,14 +511,17 @@ class Renderer:
             self._claim_keys.setdefault(key[0], []).append(key)
 
     def _rows(self, view: ClaimView) -> Markup:
-        """``partials/claim-evidence.html`` for ``view``: its rows, rendered once per link
-        prefix and rows shown (home page or not), let go with the claim's markup."""
-        key = (view.id, view.href, False, view.split)
-        html = self._evidence_html.get(key)
+        """``partials/claim-evidence.html`` for ``view``: its rows. All of a claim's rows are
+        rendered once per link prefix (home page or not) and let go with the claim's
+        markup; a page's own part of them is rendered for it and not kept, as few pages
+        share one (keeping them would hold most of a large map's rows twice)."""
+        key = (view.id, view.href, False, "")
+        html = self._evidence_html.get(key) if not view.split else None
         if html is None:
             template = self.env.get_template("partials/claim-evidence.html")
             html = Markup(template.render(claim=view))
-            self._remember(key, html, self._evidence_html)
+            if not view.split:
+                self._remember(key, html, self._evidence_html)
         return html
 
     @jinja2.pass_context
@@ -556,9 +557,8 @@ class Renderer:
             for root in self._claim_roots:
                 self._claim_views.pop((root, cid), None)
             for key in self._claim_keys.pop(cid, ()):
-                self._claim_html.pop(key, None)
-                self._evidence_html.pop(key, None)
                 self._claim_heads.pop(key, None)
+                self._evidence_html.pop(key, None)
         self._claims_done.clear()
 
     def cite(self, markdown: str, src: str) -> str:
@@ -889,9 +889,8 @@ class Renderer:
         finally:
             # Views cached now may hold links the builder settles later (self.docs).
             self._claim_views.clear()
-            self._claim_html.clear()
-            self._evidence_html.clear()
             self._claim_heads.clear()
+            self._evidence_html.clear()
             self._claim_uses = None
             self._claims_done.clear()
             self._claim_keys.clear()
