@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import Tag
-from conftest import REPO, article
+from conftest import REPO, article, write_project
 from evmap.adapters.build import build_site
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import Balance, pair_stance
@@ -393,3 +393,34 @@ def test_pairs_definitions_are_written_once_and_linked(shipped: Path) -> None:
     assert ketamine.select_one("#contested a")["href"] == "../../definitions/#contested-pair"
     matrix = article(shipped / "matrix/index.html")
     assert "../definitions/#another-question" in {a["href"] for a in matrix.select("a")}
+
+
+def test_pairs_each_page_shows_its_rows_with_evmaps_template_or_a_projects_own(
+    tmp_path: Path,
+) -> None:
+    """The tiny map's main-route claim: both items tested ketamine, one arketamine. A
+    project's own claim.html, which writes the rows itself, gets each page's rows too."""
+    project = write_project(tmp_path / "own")
+    site = project.build(site="evmaps")
+    for page, shown, folded in (("ketamine", 2, 0), ("arketamine", 1, 1)):
+        section = article(site / f"compounds/{page}/index.html").select_one(
+            "#claim-nmdar-main-route"
+        )
+        assert (len(_rows(section)), len(section.select("details.else tbody > tr"))) == (
+            shown,
+            folded,
+        ), page
+    project.write(
+        "templates/partials/claim.html",
+        '<section class="claim" id="{{ claim.anchor }}"><p class="own">'
+        "{{ claim.evidence | length }} shown, {{ claim.elsewhere | length }} apart</p>"
+        "</section>\n",
+    )
+    own = project.build(site="own")
+    texts = {
+        page: article(own / f"compounds/{page}/index.html")
+        .select_one("#claim-nmdar-main-route p.own")
+        .get_text()
+        for page in ("ketamine", "arketamine")
+    }
+    assert texts == {"ketamine": "2 shown, 0 apart", "arketamine": "1 shown, 1 apart"}
