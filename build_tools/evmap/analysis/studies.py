@@ -86,7 +86,8 @@ class StudyGroup:
     Attributes:
         name: How readers see the group: the curators' group id, else the family
             name of the senior author the papers share (or of the paper's last
-            author, or first when its list was cut short).
+            author, or first when its list was cut short). Among one paper alone, its
+            key: a claim lists its groups only when it rests on several papers.
         keys: The papers, in key order.
         reason: Why they are one group ("" for a paper on its own).
     """
@@ -169,7 +170,8 @@ class GroupFinder:
         """The research groups of ``keys``, largest first, then by name."""
         papers = sorted(set(keys))
         if len(papers) == 1:
-            return (StudyGroup(self._name(tuple(papers)), tuple(papers)),)
+            # Named by its key: a group is named to readers only beside others.
+            return (StudyGroup(papers[0], tuple(papers)),)
         parent = {k: k for k in papers}
         reasons: dict[str, list[str]] = {}
 
