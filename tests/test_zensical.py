@@ -121,7 +121,7 @@ def test_zensical_env_has_no_mkdocs(zensical_env: ZensicalEnv, tmp_path: Path) -
 def test_zensical_shipped_builds_strictly_without_issues(shipped: Built) -> None:
     assert shipped.build.returncode == 0, shipped.build.stderr
     assert "No issues found" in shipped.build.stderr
-    assert shipped.generate.stderr.startswith("evmap: 128 generated and 4 hand-written pages")
+    assert shipped.generate.stderr.startswith("evmap: 128 generated and 5 hand-written pages")
     print(f"zensical build of the shipped project: {shipped.seconds:.1f} s")
 
 
