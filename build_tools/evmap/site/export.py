@@ -272,7 +272,8 @@ def map_to_json(
         }
         for cid in evidence_map.claims
     }
-    pairs = [_pair_record(cell) for cell in analysis.cells.values()]
+    encoded: dict[str, str] = {}  # ids recur in many pairs: each is encoded once
+    pairs = [_pair_record(cell, encoded) for cell in analysis.cells.values()]
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
@@ -293,22 +294,30 @@ def map_to_json(
     return "{" + ",\n".join(parts) + "}\n"
 
 
-def _pair_record(cell: Cell) -> str:
+def _pair_record(cell: Cell, encoded: dict[str, str]) -> str:
     """A compound-pathway pair as the JSON's ``derived.pairs`` holds it, as compact JSON: how
     its items answer its question, whether they point both ways, and its claims (those
     asking another question apart). ``compound`` is null for claims naming no compound.
 
-    Written by hand around the encoded ids (a large map has 100,000 pairs): the same
-    text as ``_compact`` of the record, keys in this order.
+    Written by hand around the encoded ids (a large map has 100,000 pairs), each id
+    encoded once (``encoded``): the same text as ``_compact`` of the record, keys in
+    this order.
     """
-    compound = _compact(cell.compound) if cell.compound != NO_COMPOUND else "null"
+
+    def enc(value: str) -> str:
+        found = encoded.get(value)
+        if found is None:
+            found = encoded[value] = _compact(value)
+        return found
+
+    compound = enc(cell.compound) if cell.compound != NO_COMPOUND else "null"
     return (
-        f'{{"compound":{compound},"pathway":{_compact(cell.pathway)},'
+        f'{{"compound":{compound},"pathway":{enc(cell.pathway)},'
         f'"for":{cell.count(Stance.SUPPORTS)},"against":{cell.count(Stance.CONTRADICTS)},'
         f'"mixed":{cell.count(Stance.MIXED)},"{OTHER_ANSWER}":{len(cell.other)},'
         f'"contested":{"true" if cell.contradiction is not None else "false"},'
-        f'"claims":{_compact(list(cell.claims))},'
-        f'"other_claims":{_compact(list(cell.other_claims))}}}'
+        f'"claims":[{",".join(map(enc, cell.claims))}],'
+        f'"other_claims":[{",".join(map(enc, cell.other_claims))}]}}'
     )
 
 
@@ -378,6 +387,9 @@ def item_pair_stances(
     ``against``, ``mixed`` (:func:`evmap.analysis.matrix.pair_stance`), or ``other`` when
     its claim asks another question of the pair. ``known`` holds the map's compounds and
     pathways (only pairs of known ids are listed, as in the matrix)."""
+    if not claim.asserts:  # every pair "through": the item's own stance, named for pairs
+        same = PAIR_STANCE_LABELS[evidence.stance]
+        return [(pair, same) for pair in item_pairs(claim, evidence, *known)]
     answers = []
     for pair in item_pairs(claim, evidence, *known):
         relation = claim.relation(*pair)
