@@ -379,6 +379,16 @@ def matrix_page(
     filters = filter_groups(m, analysis)
     codes = filter_codes(filters)
     terms = term_links(links)
+    # An item's token depends on five values shared by many items: make each token once.
+    tokens: dict[tuple[object, ...], str] = {}
+
+    def token(item: CellItem) -> str:
+        key = (item.stance, item.relation, item.species, item.type, item.grade, item.second_hand)
+        found = tokens.get(key)
+        if found is None:
+            found = tokens[key] = item_code(item, codes)
+        return found
+
     for cid, depth in row_specs:
         if cid == NO_COMPOUND:
             header = Anchor("No compound named", "")
@@ -403,7 +413,7 @@ def matrix_page(
                     contradicts=c,
                     mixed=x,
                     flagged=flagged,
-                    tokens=" ".join(item_code(item, codes) for item in (*cell.items, *cell.other)),
+                    tokens=" ".join(token(item) for item in (*cell.items, *cell.other)),
                     glyphs=cell_glyphs(s, c, x, flagged, len(cell.other)),
                     other=len(cell.other),
                 )
