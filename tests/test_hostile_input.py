@@ -890,7 +890,7 @@ CONFIG_CASES = [
         "file-shape, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
-        "unknown-pathway, unknown-reference, yaml-syntax; did you mean 'missing-doi'?",
+        "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
         id="unknown-check",
     ),
     pytest.param(
@@ -913,7 +913,7 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name",
+        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, bundle_name",
         id="unknown-option",
     ),
     pytest.param(
@@ -1331,7 +1331,9 @@ def test_build_into_an_unwritable_site_fails_in_one_line_and_keeps_the_old_site(
     rename = Path.rename
 
     def refuse(self: Path, new: str | Path) -> Path:
-        if Path(new) == target and not self.name.startswith(".site-old"):  # the new site cannot move in
+        if Path(new) == target and not self.name.startswith(
+            ".site-old"
+        ):  # the new site cannot move in
             raise PermissionError(13, "Permission denied", str(target))
         return rename(self, new)
 

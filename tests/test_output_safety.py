@@ -90,11 +90,11 @@ CLI_CASES = [
         "it is the content folder",
         id="generate-site-dir-content",
     ),
-    pytest.param(["generate", "-o", "README.md"], "it is a file, not a folder", id="generate-o-file"),
-    pytest.param(["generate", "-o", "docs"], "it is the docs folder", id="generate-o-docs"),
     pytest.param(
-        ["bundle", "-o", "README.md"], "it is a file, not a folder", id="bundle-o-file"
+        ["generate", "-o", "README.md"], "it is a file, not a folder", id="generate-o-file"
     ),
+    pytest.param(["generate", "-o", "docs"], "it is the docs folder", id="generate-o-docs"),
+    pytest.param(["bundle", "-o", "README.md"], "it is a file, not a folder", id="bundle-o-file"),
     pytest.param(["bundle", "-o", "content"], "it is the content folder", id="bundle-o-content"),
 ]
 

@@ -554,7 +554,9 @@ def generate(
         urls: Urls = SourceUrls()
     else:
         urls = Urls(original.get("use_directory_urls", True) is not False)
-    renderer = Renderer(result.map, make_environment(settings.template_dirs), urls)
+    renderer = Renderer(
+        result.map, make_environment(settings.template_dirs, settings.sandboxed), urls
+    )
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))
     plan = renderer.plan()

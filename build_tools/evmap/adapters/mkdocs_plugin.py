@@ -110,7 +110,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.written = 0
         self.progress = Progress(0)
         self.env: jinja2.Environment | None = None
-        self.env_dirs: tuple[Path, ...] = ()
+        self.env_dirs: tuple[tuple[Path, ...], bool] = ((), False)
         self.serving = False
         # Serving: what each file was written from, so that a dirty rebuild writes only
         # the files that change (see evmap.adapters.rewrites).
@@ -175,9 +175,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                     config.theme.dirs.append(theme_dir)
         # One environment per set of template folders for the plugin's life: `mkdocs
         # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
-        if self.env is None or self.env_dirs != dirs:
-            self.env = make_environment(dirs)
-            self.env_dirs = dirs
+        if self.env is None or self.env_dirs != (dirs, self.settings.sandboxed):
+            self.env = make_environment(dirs, self.settings.sandboxed)
+            self.env_dirs = (dirs, self.settings.sandboxed)
         self.previous = self.renderer if self.serving else None
         self.renderer = Renderer(
             result.map,

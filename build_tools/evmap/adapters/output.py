@@ -284,18 +284,23 @@ def remove_stale(target: Path) -> list[Path]:
     """Remove what an interrupted command left beside ``target``; return what it removed.
 
     Only staging and old folders (``.<name>-XXXXXXXX``, ``.<name>-old-XXXXXXXX``)
-    that carry evmap's marker: a folder of the user's that happens to match the
+    that carry evmap's marker, or are empty (a command killed between making its
+    staging folder and marking it): a folder of the user's that happens to match the
     name is left alone. Called with the target's lock held, so none is in use.
     """
     prefix = f".{target.name}-"
-    stale = [
-        path
-        for path in target.parent.glob(f"{glob.escape(prefix)}*")
-        if _STALE.fullmatch(path.name[len(prefix) :]) and is_ours(path)
-    ]
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
-    return stale
+    removed = []
+    for path in sorted(target.parent.glob(f"{glob.escape(prefix)}*")):
+        if not _STALE.fullmatch(path.name[len(prefix) :]) or path.is_symlink():
+            continue
+        if is_ours(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        elif path.is_dir():
+            with contextlib.suppress(OSError):  # not empty: not ours to remove
+                path.rmdir()
+                removed.append(path)
+    return removed
 
 
 @dataclass(frozen=True)

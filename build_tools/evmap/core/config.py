@@ -61,6 +61,8 @@ class Settings:
         bundle_name: File name of the offline bundle (None: from ``site_name``).
         site_dir: Where the builder writes the site, as mkdocs.yml sets it (None: not
             known, the builder's own setting applies).
+        trust_templates: Render the project's templates without Jinja's sandbox, and
+            allow its theme overrides (the lab has reviewed them as code).
     """
 
     root: Path
@@ -75,6 +77,13 @@ class Settings:
     edit_uri: str | None = None
     bundle_name: str | None = None
     site_dir: Path | None = None
+    trust_templates: bool = False
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether templates render in Jinja's sandbox: when the project has templates of
+        its own (evmap's alone are trusted) and the lab has not said it trusts them."""
+        return not self.trust_templates and self.templates_dir.is_dir()
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -152,6 +161,13 @@ OPTIONS: tuple[Option, ...] = (
         True,
         "Render the theme around pathway, compound and reference pages once per page "
         "depth and fill it in per page; false renders every page through the theme.",
+    ),
+    Option(
+        "trust_templates",
+        False,
+        "Render the project's own templates without Jinja's sandbox and allow theme "
+        "overrides (templates/theme/): templates are code, so set it only after reviewing "
+        "them, and review every change to them as code.",
     ),
     Option(
         "validation",
@@ -256,11 +272,14 @@ def settings_from_options(
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
         values[name] = value
-    page_shell = options.get("page_shell", True)
-    if page_shell is None:
-        page_shell = True
-    if not isinstance(page_shell, bool):
-        raise ConfigError(f"evmap option 'page_shell' must be true or false, got {page_shell!r}")
+    flags: dict[str, bool] = {}
+    for name, default in (("page_shell", True), ("trust_templates", False)):
+        flag = options.get(name)
+        if flag is None:
+            flag = default
+        if not isinstance(flag, bool):
+            raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
+        flags[name] = flag
     texts: dict[str, str | None] = {}
     for name in ("edit_uri", "bundle_name"):
         value = options.get(name)
@@ -300,7 +319,8 @@ def settings_from_options(
         bibtex_paths=paths,
         csl=_inside_project(root, csl, "csl") if csl else None,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
-        page_shell=page_shell,
+        page_shell=flags["page_shell"],
+        trust_templates=flags["trust_templates"],
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,

@@ -152,6 +152,13 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     if not all(add(file, b"library") for file in [*files, *style]):
         return None
+    templates = scan_folder(
+        settings.templates_dir, settings.root, None, settings.relative, Check.FILE_ACCESS
+    )
+    if templates.problems:
+        return None
+    for template in templates.files:  # which files, not their text: a check reads no template
+        digest.update(b"\0template\0" + settings.relative(template).encode())
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
