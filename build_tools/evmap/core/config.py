@@ -59,6 +59,8 @@ class Settings:
         page_shell: Render the theme around entity pages once per depth (adapters).
         edit_uri: Edit links of generated pages, relative to ``repo_url`` (None: derived).
         bundle_name: File name of the offline bundle (None: from ``site_name``).
+        site_dir: Where the builder writes the site, as mkdocs.yml sets it (None: not
+            known, the builder's own setting applies).
     """
 
     root: Path
@@ -72,6 +74,7 @@ class Settings:
     page_shell: bool = True
     edit_uri: str | None = None
     bundle_name: str | None = None
+    site_dir: Path | None = None
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -199,11 +202,15 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
 
 
 def settings_from_options(
-    root: Path, options: Mapping[str, Any], docs_dir: str | None = "docs"
+    root: Path,
+    options: Mapping[str, Any],
+    docs_dir: str | None = "docs",
+    site_dir: str | None = None,
 ) -> Settings:
     """Build settings from plugin options (paths relative to ``root``).
 
-    ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``).
+    ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``),
+    ``site_dir`` its site folder (both as mkdocs.yml sets them).
 
     Raises:
         ConfigError: when an option has the wrong type.
@@ -296,6 +303,7 @@ def settings_from_options(
         page_shell=page_shell,
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
+        site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
     )
 
 
@@ -365,9 +373,11 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
         raise ConfigError(f"'plugins' must be a list, got {plugins!r}")
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
+    site_dir = data.get("site_dir", "site") if isinstance(data, dict) else "site"
+    site_dir = site_dir if isinstance(site_dir, str) and site_dir.strip() else "site"
     for plugin in plugins:
         if plugin == "evmap":
-            return settings_from_options(root, {}, docs_dir)
+            return settings_from_options(root, {}, docs_dir, site_dir)
         if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(root, plugin["evmap"] or {}, docs_dir)
+            return settings_from_options(root, plugin["evmap"] or {}, docs_dir, site_dir)
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")
