@@ -62,7 +62,7 @@ ZARATE = """
 """
 
 Edit = Callable[[Project], None]
-# (kind, entity, id, where, old, new, path, line)
+# (what changed, entity, id, where, old, new, path, line)
 Record = tuple[str, str, str, str, str, str, str, int]
 
 
@@ -89,7 +89,7 @@ def delete(path: str) -> Edit:
 
 def record(change: Change) -> Record:
     return (
-        change.kind.value,
+        change.what,
         change.entity.value,
         change.id,
         change.where,
@@ -208,11 +208,11 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [
             ("compound unlinked", "claim", "nmdar-main-route", "", "arketamine", "", CORE, 1),
             (
-                "changed",
+                "compounds tested changed",
                 "claim",
                 "nmdar-main-route",
-                "evidence item 2 (wei2021): 'compounds'",
-                "arketamine; ketamine",
+                "evidence item 2 (wei2021)",
+                "arketamine, ketamine",
                 "ketamine",
                 CORE,
                 12,
@@ -242,11 +242,11 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         ],
         [
             (
-                "certainty changed",
+                "certainty set by the curators changed",
                 "claim",
                 "trkb-needed",
                 "",
-                "derived",
+                "",
                 "low (One study.)",
                 CORE,
                 19,
@@ -274,10 +274,10 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [replace(CORE, "{species: mouse, paradigm: CSDS}", "{species: rat, paradigm: CSDS}")],
         [
             (
-                "model changed",
+                "species changed",
                 "claim",
                 "trkb-needed",
-                "evidence item 1 (wei2021, berman2000): species",
+                "evidence item 1 (wei2021, berman2000)",
                 "mouse",
                 "rat",
                 CORE,
@@ -312,10 +312,10 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [replace("content/pathways/bdnf-trkb.yml", "BDNF-TrkB signalling", "BDNF/TrkB signalling")],
         [
             (
-                "changed",
+                "name changed",
                 "pathway",
                 "bdnf-trkb",
-                "field 'name'",
+                "",
                 "BDNF-TrkB signalling",
                 "BDNF/TrkB signalling",
                 "content/pathways/bdnf-trkb.yml",
@@ -490,8 +490,8 @@ def test_diff_markdown_groups_changes_of_one_entry_and_lists_paths_without_base_
         "",
         "- claim NMDA receptor block is one route of ketamine's antidepressant effect. "
         "(`nmdar-main-route`)",
-        "  - statement changed: \"NMDA receptor block is the main route of ketamine's antidepressant "
-        'effect." → "NMDA receptor block is one route of ketamine\'s antidepressant effect."',
+        "  - statement changed: NMDA receptor block is ~~the main~~ **one** route of "
+        "ketamine's antidepressant effect.",
         '  - evidence item 2 (wei2021): locator changed: "Fig. 1" → "Fig. 2"',
         "",
         "**Pages touched** (5)",
@@ -523,7 +523,7 @@ def test_diff_two_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out, _ = capsys.readouterr()
     assert code == 0
     assert out.splitlines()[0] == (
-        "content/pathways/bdnf-trkb.yml:1: pathway 'bdnf-trkb': field 'category': changed: "
+        "content/pathways/bdnf-trkb.yml:1: pathway 'bdnf-trkb': category changed: "
         "neurotrophic -> signalling"
     )
 
@@ -674,9 +674,9 @@ def test_diff_groups_a_change_repeated_on_many_items(tmp_path: Path) -> None:
     diff = diff_projects(str(old.root), str(new.root), old.config)
     assert len(diff.changes) == 4
     assert diff.text().splitlines()[0] == (
-        "4 evidence items: model changed: none -> unspecified (claims: many)"
+        "4 evidence items: species changed: none -> unspecified (claims: many)"
     )
-    assert "- 4 evidence items: model changed: none → unspecified (claims: many)" in (
+    assert "- 4 evidence items: species changed: none → unspecified (claims: many)" in (
         diff.markdown().splitlines()
     )
     assert len(diff.github().splitlines()) == 4  # annotations stay one per line
@@ -691,8 +691,8 @@ def test_diff_compares_every_declared_item_field(history: tuple[Project, Repo, s
         "      citations: [wei2021]\n      via: [berman2000]\n",
     )(project)
     diff = diff_projects(base, repo.commit("via"), project.config)
-    assert [(c.kind.value, c.where, c.old, c.new, c.field) for c in diff.changes] == [
-        ("changed", "evidence item 2 (wei2021): 'via'", "", "berman2000", "via")
+    assert [(c.what, c.where, c.old, c.new, c.field) for c in diff.changes] == [
+        ("read via changed", "evidence item 2 (wei2021)", "", "berman2000", "via")
     ]
 
 

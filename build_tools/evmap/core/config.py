@@ -7,6 +7,7 @@ reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
+from evmap.core.library.links import DOI_PATTERN
 from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
 __all__ = [
@@ -24,9 +26,11 @@ __all__ = [
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
     "ConfigError",
+    "Curator",
     "Option",
     "Settings",
     "load_settings",
+    "parse_curators",
     "parse_severities",
     "settings_from_options",
 ]
@@ -37,6 +41,24 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 class ConfigError(EvmapError):
     """The project configuration (mkdocs.yml, plugin options) is unusable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """A person of the ``curators`` option: the name commits by their e-mail show.
+
+    Attributes:
+        name: The name pages, downloads and CITATION.cff give.
+        orcid: Their ORCID iD (``0000-0002-1825-0097``), or "".
+    """
+
+    name: str
+    orcid: str = ""
+
+    @property
+    def orcid_url(self) -> str:
+        """The ORCID record's address, or ""."""
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,10 @@ class Settings:
             known, the builder's own setting applies).
         trust_templates: Render the project's templates without Jinja's sandbox, and
             allow its theme overrides (the lab has reviewed them as code).
+        curators: Who each commit e-mail (lower case) belongs to, for provenance.
+        leave_out_drafts: Leave draft claims out of the matrix, network and summaries.
+        doi: The DOI of an archived release of the map (shown on the home page), or None.
+        release_tags: The git tags that mark releases (a ``git describe --match`` glob).
     """
 
     root: Path
@@ -78,6 +104,20 @@ class Settings:
     bundle_name: str | None = None
     site_dir: Path | None = None
     trust_templates: bool = False
+    curators: Mapping[str, Curator] = field(default_factory=dict)
+    leave_out_drafts: bool = False
+    doi: str | None = None
+    release_tags: str = "v*"
+
+    def author(self, name: str, email: str) -> Curator:
+        """The curator a commit by ``name <email>`` is by: from ``curators``, else the name."""
+        return self.curators.get(email.lower()) or Curator(name or email)
+
+    def person(self, written: str) -> str:
+        """A person as a claim's review names them: an e-mail of ``curators`` becomes
+        the curator's name; anything else is a name already."""
+        known = self.curators.get(written.strip().lower())
+        return known.name if known is not None else written
 
     @property
     def sandboxed(self) -> bool:
@@ -187,6 +227,39 @@ OPTIONS: tuple[Option, ...] = (
         "File name of the offline bundle, <bundle_name>-<version>.zip (default: the "
         "slugified site_name).",
     ),
+    Option(
+        "curators",
+        {},
+        "Who the commit e-mails are, for the provenance of claims (added and changed by "
+        "whom) and the authors of CITATION.cff: {ana@lab.org: {name: Ana Li, orcid: "
+        "0000-0002-1825-0097}, ben@lab.org: Ben Ode}. Commits by other e-mails show their "
+        "author's name.",
+    ),
+    Option(
+        "require_review",
+        False,
+        "Every claim must be reviewed: a draft, or a claim without a review status, is a "
+        "warning (unreviewed-claim), so evmap check --strict and strict builds fail on it.",
+    ),
+    Option(
+        "leave_out_drafts",
+        False,
+        "Leave claims marked draft out of the matrix, the network and the evidence "
+        "summaries (their pages still show them, marked as drafts).",
+    ),
+    Option(
+        "doi",
+        None,
+        "The DOI of an archived release of the map (e.g. from Zenodo, 10.5281/zenodo.123), "
+        "shown on the home page and written into CITATION.cff.",
+    ),
+    Option(
+        "release_tags",
+        "v*",
+        "The git tags that mark releases, as a glob (git describe --match): the bundle and "
+        "the page footers are named by the release tag, and evmap release-notes compares "
+        "with the previous one.",
+    ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
 DEFAULTS = {"content_dir": "content", "bibtex_file": "references.bib", "templates_dir": "templates"}
@@ -273,7 +346,12 @@ def settings_from_options(
             raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
         values[name] = value
     flags: dict[str, bool] = {}
-    for name, default in (("page_shell", True), ("trust_templates", False)):
+    for name, default in (
+        ("page_shell", True),
+        ("trust_templates", False),
+        ("require_review", False),
+        ("leave_out_drafts", False),
+    ):
         flag = options.get(name)
         if flag is None:
             flag = default
@@ -281,7 +359,7 @@ def settings_from_options(
             raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
         flags[name] = flag
     texts: dict[str, str | None] = {}
-    for name in ("edit_uri", "bundle_name"):
+    for name in ("edit_uri", "bundle_name", "doi", "release_tags"):
         value = options.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
@@ -292,6 +370,17 @@ def settings_from_options(
             "evmap option 'validation' must map check names to error, warning or ignore, "
             f"got {validation!r}"
         )
+    severities = parse_severities(validation)
+    if flags["require_review"]:
+        severities.setdefault(Check.UNREVIEWED_CLAIM, Severity.WARNING)
+    doi = texts["doi"]
+    if doi is not None:
+        doi = doi.strip().removeprefix("https://doi.org/").removeprefix("doi:").strip()
+        if not DOI_PATTERN.match(doi):
+            raise ConfigError(
+                f"evmap option 'doi': {texts['doi']!r} is not a DOI; write it as "
+                "10.<registrant>/<suffix>, e.g. 10.5281/zenodo.1234567"
+            )
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
     refused = (
         check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
@@ -315,7 +404,7 @@ def settings_from_options(
         content_dir=_inside_project(root, values["content_dir"], "content_dir"),
         bibtex_file=paths[0],
         templates_dir=_inside_project(root, values["templates_dir"], "templates_dir"),
-        severities=parse_severities(validation),
+        severities=severities,
         bibtex_paths=paths,
         csl=_inside_project(root, csl, "csl") if csl else None,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
@@ -324,7 +413,70 @@ def settings_from_options(
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
+        curators=parse_curators(options.get("curators")),
+        leave_out_drafts=flags["leave_out_drafts"],
+        doi=doi,
+        release_tags=texts["release_tags"] or "v*",
     )
+
+
+_ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+
+
+def _orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 11,2: the check character ORCID puts last."""
+    total = 0
+    for digit in orcid.replace("-", "")[:-1]:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return orcid[-1] == ("X" if result == 10 else str(result))
+
+
+def parse_curators(raw: Any) -> dict[str, Curator]:
+    """The ``curators`` option: commit e-mails (lower case) to curators.
+
+    Each e-mail maps to a name, or to ``{name: ..., orcid: ...}``.
+
+    Raises:
+        ConfigError: for an entry that is not an e-mail, a name, or a well-formed ORCID iD.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(
+            "evmap option 'curators' must map commit e-mails to names, e.g. "
+            f"{{ana@lab.org: {{name: Ana Li, orcid: 0000-0002-1825-0097}}}}, got {raw!r}"
+        )
+    curators: dict[str, Curator] = {}
+    for email, entry in raw.items():
+        if not isinstance(email, str) or "@" not in email:
+            raise ConfigError(
+                f"evmap option 'curators': {email!r} is not an e-mail; the keys are the "
+                "e-mails of commits (git log --format=%ae)"
+            )
+        value = {"name": entry} if isinstance(entry, str) else entry
+        if not isinstance(value, Mapping) or not isinstance(value.get("name"), str):
+            raise ConfigError(
+                f"evmap option 'curators': {email} must give a name, or {{name: ..., "
+                f"orcid: ...}}, got {entry!r}"
+            )
+        unknown = sorted(str(k) for k in value if k not in ("name", "orcid"))
+        if unknown:
+            raise ConfigError(
+                f"evmap option 'curators': {email}: unknown field '{unknown[0]}'; "
+                "expected name and orcid"
+            )
+        orcid = str(value.get("orcid") or "")
+        if orcid:
+            match = _ORCID.match(orcid)
+            if match is None or not _orcid_checksum_ok(match.group(1)):
+                raise ConfigError(
+                    f"evmap option 'curators': {email}: {orcid!r} is not an ORCID iD; write "
+                    "it as 0000-0002-1825-0097 (its last character is a check digit)"
+                )
+            orcid = match.group(1)
+        curators[email.strip().lower()] = Curator(" ".join(value["name"].split()), orcid)
+    return dict(sorted(curators.items()))
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

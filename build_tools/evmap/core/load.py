@@ -7,6 +7,7 @@ that pass become model objects. Problems are collected, never raised.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import multiprocessing as mp
@@ -34,6 +35,7 @@ from evmap.core.model import (
     ReferenceKind,
     ReferenceNote,
     ResearchGroup,
+    Review,
     Source,
     yaml_fields,
 )
@@ -241,6 +243,11 @@ def _claim(data: LineDict, source: Source) -> Claim:
         asserts=Assertion.from_yaml(data["asserts"]) if "asserts" in data else (),
         former_ids=tuple(data.get("former_ids", ())),
         former_id_lines=_lines(data, "former_ids"),
+        review=(
+            Review.from_yaml(review, data.line_of("review"))
+            if (review := data.get("review"))
+            else None
+        ),
     )
 
 
@@ -346,6 +353,8 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
         ]
     entries, problems = [], []
     for item, line in items:
+        if kind == "claim":
+            _date_as_text(item)
         found = check_entry(kind, item, path)
         if not isinstance(item, LineDict):  # a list item that is not a mapping: its own line
             found = [replace(problem, line=line) for problem in found]
@@ -353,6 +362,14 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
         if not found:
             entries.append(_BUILDERS[kind](item, Source(path, line)))
     return entries, problems
+
+
+def _date_as_text(claim: Any) -> None:
+    """A review date as text: YAML reads an unquoted ``2026-11-02`` as a date, the
+    schema (and every output) wants the text a curator wrote."""
+    review = claim.get("review") if isinstance(claim, dict) else None
+    if isinstance(review, dict) and isinstance(review.get("date"), datetime.date):
+        review["date"] = review["date"].isoformat()
 
 
 # Below this many bytes of YAML to parse, a second process costs more than it saves.

@@ -37,6 +37,8 @@ __all__ = [
     "ReferenceText",
     "Relation",
     "ResearchGroup",
+    "Review",
+    "ReviewStatus",
     "Source",
     "Stance",
     "build_map",
@@ -379,6 +381,67 @@ class Assertion(_Pickles):
         }
 
 
+class ReviewStatus(enum.StrEnum):
+    """Where a claim stands in the curators' review."""
+
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+    DISPUTED = "disputed"
+
+
+@dataclass(frozen=True, slots=True)
+class Review(_Pickles):
+    """A claim's review status, as its curators state it.
+
+    Attributes:
+        status: Draft, reviewed or disputed.
+        by: Who reviewed it (names, or commit e-mails the ``curators`` option names).
+        date: When (``YYYY-MM-DD``; "" when not stated).
+        reason: Why it is disputed ("" otherwise).
+        line: Where the review is written.
+    """
+
+    status: ReviewStatus
+    by: tuple[str, ...] = ()
+    date: str = ""
+    reason: str = ""
+    line: int = field(default=0, compare=False, repr=False)
+
+    @classmethod
+    def from_yaml(cls, data: Mapping[str, Any], line: int = 0) -> Review:
+        """The review as written: ``{status: reviewed, by: [Ana Li], date: 2026-11-02}``."""
+        return cls(
+            ReviewStatus(data["status"]),
+            tuple(data.get("by", ())),
+            str(data.get("date", "")),
+            data.get("reason", ""),
+            line,
+        )
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The review as YAML writes it (optional fields only when set)."""
+        return {
+            "status": self.status.value,
+            **({"by": list(self.by)} if self.by else {}),
+            **({"date": self.date} if self.date else {}),
+            **({"reason": self.reason} if self.reason else {}),
+        }
+
+    def describe(self, names: Callable[[str], str] = str) -> str:
+        """The status as a phrase: ``reviewed by Ana Li on 2026-11-02``, ``disputed: ...``.
+
+        ``names`` turns each reviewer as written (a name or an e-mail) into a name.
+        """
+        text = self.status.value
+        if self.by:
+            text += " by " + " and ".join(names(who) for who in self.by)
+        if self.date:
+            text += f" on {self.date}"
+        if self.reason:
+            text += f": {self.reason}"
+        return text
+
+
 @dataclass(frozen=True, slots=True)
 class Claim(_Pickles):
     """One statement about compounds and pathways, with its evidence.
@@ -387,6 +450,7 @@ class Claim(_Pickles):
         asserts: What the claim asserts about its compound-pathway pairs, as rules
             (empty: that each compound acts through each pathway).
         former_ids: Ids the claim had before; their pages redirect to this one.
+        review: Its review status (None: not stated).
     """
 
     id: str
@@ -401,6 +465,12 @@ class Claim(_Pickles):
     asserts: tuple[Assertion, ...] = ()
     former_ids: tuple[str, ...] = ()
     former_id_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    review: Review | None = None
+
+    @property
+    def draft(self) -> bool:
+        """Whether the curators marked the claim as a draft."""
+        return self.review is not None and self.review.status is ReviewStatus.DRAFT
 
     def relation(self, compound: str, pathway: str) -> Relation:
         """What the claim asserts about the pair: the first rule covering it, else

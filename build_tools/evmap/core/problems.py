@@ -62,6 +62,7 @@ class Check(enum.StrEnum):
     REVIEW_CITED_AS_STUDY = "review-cited-as-study"
     RETRACTED_CITATION = "retracted-citation"
     UNTRUSTED_TEMPLATE = "untrusted-template"
+    UNREVIEWED_CLAIM = "unreviewed-claim"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
@@ -73,12 +74,14 @@ DEFAULT_WARNINGS = frozenset(
         Check.UNATTRIBUTED_EVIDENCE,
         Check.REVIEW_CITED_AS_STUDY,
         Check.RETRACTED_CITATION,
+        Check.UNREVIEWED_CLAIM,
     }
 )
 
 
-# Checks that are off unless configured: a lab's library holds far more than the map cites.
-DEFAULT_IGNORED = frozenset({Check.UNCITED_REFERENCE})
+# Checks that are off unless configured: a lab's library holds far more than the map cites,
+# and a lab decides itself whether every claim must be reviewed (the `require_review` option).
+DEFAULT_IGNORED = frozenset({Check.UNCITED_REFERENCE, Check.UNREVIEWED_CLAIM})
 
 
 def default_severity(check: Check) -> Severity:

@@ -24,6 +24,7 @@ from evmap.core.model import (
     Reference,
     ReferenceInfo,
     ReferenceKind,
+    ReviewStatus,
 )
 from evmap.core.problems import (
     Check,
@@ -46,6 +47,7 @@ __all__ = [
     "check_pathways",
     "check_reference_info",
     "check_references",
+    "check_reviews",
     "check_sources",
     "cited_keys",
     "validate_content",
@@ -103,6 +105,25 @@ def check_former_ids(claims: Sequence[Claim]) -> Iterator[Problem]:
                     "lead to one claim only: keep it on the claim that took over the old one",
                     Check.DUPLICATE_ID,
                 )
+
+
+def check_reviews(claims: Sequence[Claim]) -> Iterator[Problem]:
+    """Claims nobody has reviewed yet: drafts, and claims without a review status (off
+    unless the lab requires review: the ``require_review`` option, or the check's
+    severity under ``validation``)."""
+    for claim in claims:
+        review = claim.review
+        if review is not None and review.status is not ReviewStatus.DRAFT:
+            continue
+        state = "is a draft" if review is not None else "has no review status"
+        yield Problem(
+            claim.source.path,
+            review.line if review is not None and review.line else claim.source.line,
+            f"claim '{claim.id}' {state}, and this project requires review; once someone "
+            "besides its author has checked it, write review: {status: reviewed, by: [name], "
+            "date: YYYY-MM-DD}",
+            Check.UNREVIEWED_CLAIM,
+        )
 
 
 def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
@@ -498,6 +519,7 @@ def validate_content(
         *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),
+        *check_reviews(content.claims),
     ]
     adjusted = []
     for problem in fold_consequences(found):
