@@ -120,10 +120,11 @@ def slugify(text: str, keep: str = "") -> str:
     return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-")
 
 
-def bundle_version(root: Path) -> str:
+def bundle_version(root: Path, release_tags: str = "v*") -> str:
     """A version a person can read (:func:`~evmap.core.gitinfo.describe`, as a file-name
-    slug); the evmap version outside a git repository."""
-    return slugify(describe(root), keep=".") or __version__
+    slug): the release tag on the last commit (one matching the glob ``release_tags``, the
+    plugin's option), else its date and short hash; evmap's version outside git."""
+    return slugify(describe(root, release_tags), keep=".") or __version__
 
 
 def content_date(epoch: int | None) -> str:
@@ -197,6 +198,9 @@ def offline_config(config: MkDocsConfig, footer: str = "") -> None:
 
     if footer:
         config.copyright = html.escape(footer)
+        plugin = config.plugins.get("evmap")
+        if plugin is not None and hasattr(plugin, "version_footer"):
+            plugin.version_footer = False  # this footer names the version already
     config.use_directory_urls = False
     config.repo_url = None
     config.edit_uri = None
@@ -342,7 +346,7 @@ def build_bundle(
     except OutputRefused as exc:
         raise BundleFailed(str(exc)) from None
     package = iframe_worker or find_iframe_worker([settings.root])
-    version = version or bundle_version(settings.root)
+    version = version or bundle_version(settings.root, settings.release_tags)
     epoch = source_date_epoch()
     date = content_date(epoch)
     footer = f"Version {version} \u00b7 content of {date} \u00b7 offline copy"

@@ -43,6 +43,7 @@ from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import ExportCache
+from evmap.site.history import SiteHistory, read_site_history
 from evmap.site.incremental import page_inputs
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
@@ -106,6 +107,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
         self.history_key: tuple[object, ...] | None = None
+        # Provenance of claims from git, read once per build (see evmap.site.history).
+        self.site_history: SiteHistory | None = None
+        # Page footers name the map's version; the offline bundle writes its own footer.
+        self.version_footer = True
         self.shells: PageShells | None = None
         self.written = 0
         self.progress = Progress(0)
@@ -179,12 +184,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             self.env = make_environment(dirs, self.settings.sandboxed)
             self.env_dirs = (dirs, self.settings.sandboxed)
         self.previous = self.renderer if self.serving else None
+        self.site_history = self._read_site_history(result.map, config)
         self.renderer = Renderer(
             result.map,
             self.env,
             Urls(bool(config.use_directory_urls)),
             keep_bodies=self.serving,
             stamp=templates_stamp(dirs) if self.serving else None,
+            history=self.site_history,
+            leave_out_drafts=self.settings.leave_out_drafts,
         )
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
@@ -193,6 +201,21 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
         return config
+
+    def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
+        """Provenance of every claim (from git, once per build), and the footer's version."""
+        assert self.settings is not None
+        history = read_site_history(self.settings, evidence_map, config.repo_url, self.site_history)
+        if not history.provenance.available:
+            log.info(
+                f"{history.provenance.message()}: claims show no provenance and no history "
+                "pages are made (a shallow clone needs its whole history: fetch-depth: 0)"
+            )
+        footer = history.footer()
+        if self.version_footer and footer and footer not in (config.copyright or ""):
+            shown = str(escape(footer))
+            config.copyright = f"{config.copyright} \u00b7 {shown}" if config.copyright else shown
+        return history
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Refuse a site folder that is no place for output, and fail on a broken

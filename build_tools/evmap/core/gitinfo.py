@@ -19,6 +19,7 @@ Commit dates are part of the history, so two builds of one checkout agree.
 
 from __future__ import annotations
 
+import enum
 import io
 import logging
 import os
@@ -32,16 +33,24 @@ from pathlib import Path
 from evmap.core.errors import EvmapError
 
 __all__ = [
+    "Commit",
+    "FileChange",
     "GitError",
+    "HistoryState",
     "SourceHistory",
     "changed_files",
+    "commit_date",
+    "content_commits",
     "describe",
     "export_revision",
     "format_date",
     "git",
     "git_text",
     "head_commit",
+    "history_state",
     "join_edit_url",
+    "previous_release",
+    "read_blobs",
     "read_commit_times",
     "repository_edit_uri",
     "source_date_epoch",
@@ -119,11 +128,11 @@ def changed_files(project: Path, base: str, head: str) -> list[str]:
     return sorted(name[len(prefix) :] for name in names if name.startswith(prefix))
 
 
-def describe(root: Path) -> str:
-    """The checkout as a person reads it: the release tag on HEAD, else the last commit's
-    date and short hash (``2026-11-28-7cd4b7f``), with ``-dirty`` when tracked files have
-    changed; "" outside a git checkout."""
-    tag = git_text(root, "describe", "--tags", "--exact-match", "HEAD")
+def describe(root: Path, release_tags: str = "*") -> str:
+    """The checkout as a person reads it: the release tag on HEAD (a tag matching the glob
+    ``release_tags``), else the last commit's date and short hash (``2026-11-28-7cd4b7f``),
+    with ``-dirty`` when tracked files have changed; "" outside a git checkout."""
+    tag = git_text(root, "describe", "--tags", "--exact-match", "--match", release_tags, "HEAD")
     if not tag:
         tag = git_text(root, "log", "-1", "--format=%cs-%h")
     if tag and git_text(root, "status", "--porcelain", "--untracked-files=no"):
@@ -290,3 +299,200 @@ class SourceHistory:
         if not self.repo_url or self.edit_uri is None or not path:
             return None
         return join_edit_url(self.repo_url, self.edit_uri, path)
+
+
+def commit_date(root: Path, revision: str = "HEAD") -> str:
+    """The committer date of ``revision`` as ``YYYY-MM-DD`` (UTC), never later than
+    ``SOURCE_DATE_EPOCH``; "" outside git."""
+    stamp = git_text(root, "log", "-1", "--format=%ct", "--end-of-options", revision)
+    return format_date(int(stamp), source_date_epoch()) if stamp.isdigit() else ""
+
+
+def previous_release(root: Path, revision: str, release_tags: str) -> str:
+    """The newest release tag (matching the glob ``release_tags``) before ``revision``:
+    reachable from its parent, so a release tag on ``revision`` itself is skipped; ""
+    when there is none (the first release).
+
+    Raises:
+        GitError: when ``revision`` is unknown or ``root`` is not in a git checkout.
+    """
+    git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    has_parent = git_text(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}^")
+    if not has_parent:
+        return ""
+    return git_text(
+        root, "describe", "--tags", "--abbrev=0", "--match", release_tags, f"{revision}^"
+    )
+
+
+class HistoryState(enum.StrEnum):
+    """Whether the history of a project can be read; the values read after "history"."""
+
+    READ = "read"
+    NOT_GIT = "unavailable (not a git repository)"
+    NO_GIT = "unavailable (git is not installed)"
+    NO_COMMITS = "unavailable (no commits yet)"
+    SHALLOW = "unavailable (shallow clone)"
+
+
+def history_state(root: Path) -> tuple[HistoryState, str]:
+    """Whether the whole history of the checkout holding ``root`` can be read, and the
+    commit checked out ("" when there is none).
+
+    A shallow clone (``actions/checkout`` without ``fetch-depth: 0``) holds only the
+    last commits: read as history, its oldest commit would seem to add every claim.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository", "--verify", "--quiet", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=_ENV,
+        )
+    except OSError:
+        return HistoryState.NO_GIT, ""
+    if done.returncode != 0:
+        inside = git_text(root, "rev-parse", "--is-inside-work-tree")
+        return (HistoryState.NO_COMMITS if inside == "true" else HistoryState.NOT_GIT), ""
+    shallow, head = (done.stdout.split() + ["", ""])[:2]
+    return (HistoryState.SHALLOW if shallow == "true" else HistoryState.READ), head
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """A file a commit changed: its path and its contents before and after (blob ids).
+
+    Attributes:
+        path: Relative to the folder the history was read for, with ``/``.
+        old: The blob before (None: the commit added the file).
+        new: The blob after (None: the commit deleted the file).
+    """
+
+    path: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit that changed content: who, when, why, and the files it changed.
+
+    Attributes:
+        sha: The commit id.
+        time: The author's time (Unix seconds): when the curator made the change.
+        author: The author's name.
+        email: The author's e-mail.
+        subject: The first line of the commit message.
+        files: The files it changed, in path order.
+    """
+
+    sha: str
+    time: int
+    author: str
+    email: str
+    subject: str
+    files: tuple[FileChange, ...]
+
+
+_NO_BLOB = "0" * 40
+
+
+def content_commits(root: Path, folder: str, revision: str = "HEAD") -> list[Commit]:
+    """Every commit before ``revision`` that changed files under ``folder``, oldest first.
+
+    One ``git log`` in topological order, parents before children, with each commit's
+    own changes (merges contribute none: their changes are their parents' commits).
+    Paths are relative to ``root``; renames are a deletion and an addition.
+
+    Raises:
+        GitError: when git fails (an unknown revision).
+    """
+    output = git(
+        root,
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--reverse",
+        "--topo-order",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "-z",
+        f"--format={_COMMIT}%H%x00%at%x00%an%x00%ae%x00%s",
+        "--relative",
+        "--end-of-options",
+        revision,
+        "--",
+        folder,
+    )
+    tokens = output.split(b"\0")
+    commits: list[Commit] = []
+    i = 0
+
+    def text(raw: bytes) -> str:
+        return raw.decode("utf-8", "replace")
+
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if not token.startswith(_COMMIT.encode()):
+            i += 1
+            continue
+        sha = text(token[1:])
+        time, author, email, subject = (text(t) for t in tokens[i + 1 : i + 5])
+        i += 5
+        files: list[FileChange] = []
+        while i + 1 < len(tokens) and tokens[i].lstrip(b"\n").startswith(b":"):
+            meta = text(tokens[i].lstrip(b"\n")).split()
+            old, new = meta[2], meta[3]
+            files.append(
+                FileChange(
+                    text(tokens[i + 1]),
+                    None if old == _NO_BLOB else old,
+                    None if new == _NO_BLOB else new,
+                )
+            )
+            i += 2
+        commits.append(
+            Commit(sha, int(time or 0), author, email, subject, tuple(sorted(files, key=_path)))
+        )
+    return commits
+
+
+def _path(change: FileChange) -> str:
+    return change.path
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The contents of ``blobs`` (ids), read by one ``git cat-file --batch``.
+
+    Raises:
+        GitError: when git cannot run.
+    """
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            input="".join(f"{blob}\n" for blob in wanted).encode(),
+            capture_output=True,
+            env=_ENV,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    data = done.stdout
+    found: dict[str, bytes] = {}
+    at = 0
+    while at < len(data):
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) != 3:  # "<id> missing"
+            continue
+        size = int(header[2])
+        found[header[0].decode()] = data[at : at + size]
+        at += size + 1
+    return found

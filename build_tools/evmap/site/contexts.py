@@ -20,17 +20,22 @@ from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
 __all__ = [
     "CategoryGroup",
     "CitationView",
+    "ClaimHistory",
     "ClaimView",
     "CompoundPage",
     "EvidenceView",
     "GradeCount",
+    "HistoryEntryView",
+    "HistoryPage",
     "IndexPage",
     "Link",
     "NoteBadge",
     "PageContext",
     "PathwayPage",
+    "ProvenanceView",
     "ReferenceClaim",
     "ReferencePage",
+    "ReviewView",
     "SourceCount",
     "SummaryView",
     "TreeRow",
@@ -124,6 +129,49 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
+class ProvenanceView:
+    """Who added and last changed a claim, and when (from git), as its provenance line says.
+
+    Attributes:
+        added: The day it was added, ``YYYY-MM-DD`` ("" when it is not committed yet).
+        added_by: Who added it (linked to their ORCID record when the lab gave one).
+        changed: The day it was last changed ("" when not changed since it was added).
+        changed_by: Who changed it last.
+        uncommitted: The working tree holds changes to it that are not committed.
+        history: Its entry on its history page ("" when there is none).
+    """
+
+    added: str
+    added_by: Link | None
+    changed: str = ""
+    changed_by: Link | None = None
+    uncommitted: bool = False
+    history: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A claim's review status, as its curators state it.
+
+    Attributes:
+        status: ``draft``, ``reviewed`` or ``disputed``.
+        label: The status as readers see it ("Draft", "Reviewed", "Disputed").
+        by: Who reviewed (or disputes) it, by name.
+        date: When ("" when not stated).
+        reason: Why it is disputed ("" otherwise).
+        by_authors: Everyone named as reviewer also added or changed the claim (no one
+            besides its authors has checked it).
+    """
+
+    status: str
+    label: str
+    by: Sequence[str] = ()
+    date: str = ""
+    reason: str = ""
+    by_authors: bool = False
+
+
+@dataclass(frozen=True)
 class ClaimView:
     """A claim with its evidence, ready for any page.
 
@@ -147,6 +195,8 @@ class ClaimView:
         glossary: The page defining the map's terms (append ``#term-<name>``).
         compound_ids: The compounds' ids, space-separated (for the claims filter).
         pathway_ids: The pathways' ids, space-separated (for the claims filter).
+        provenance: Who added and changed it, and when (None without git history).
+        review: Its review status (None when none is stated).
     """
 
     id: str
@@ -167,6 +217,8 @@ class ClaimView:
     glossary: str = ""
     compound_ids: str = ""
     pathway_ids: str = ""
+    provenance: ProvenanceView | None = None
+    review: ReviewView | None = None
 
 
 @dataclass(frozen=True)
@@ -385,6 +437,8 @@ class IndexPage:
         links: Hrefs of the indexes, views and the certainty rule by name.
         downloads: The data downloads (home).
         summary: The state of the whole map (home).
+        cite: The DOI of the map's archived release, linked (home; None when not set).
+        version: The map's version: its release tag, else its last commit (home).
     """
 
     counts: dict[str, int]
@@ -394,3 +448,65 @@ class IndexPage:
     links: dict[str, str] = field(default_factory=dict)
     downloads: Sequence[Link] = ()
     summary: SummaryView | None = None
+    cite: Link | None = None
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntryView:
+    """One commit's change to a claim, on its history page.
+
+    Attributes:
+        date: The day, ``YYYY-MM-DD``.
+        author: Who made it (linked to their ORCID record when known).
+        commit: The commit's short id.
+        commit_href: The commit in the repository's web view ("" without ``repo_url``).
+        subject: The first line of the commit message.
+        changes: What it changed, as ``evmap diff`` describes it (safe HTML: changed words
+            marked with ``<del>``/``<ins>``, text escaped).
+    """
+
+    date: str
+    author: Link
+    commit: str
+    commit_href: str
+    subject: str
+    changes: Sequence[Markup]
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """A claim on its history page: every change since it was added, newest first.
+
+    Attributes:
+        id: The claim's id.
+        anchor: Its anchor on the history page (``claim-<id>``).
+        statement: The claim.
+        href: The claim on its home pathway page.
+        provenance: Its provenance line.
+        entries: Its changes, newest first.
+        review: Its review status (None when none is stated).
+    """
+
+    id: str
+    anchor: str
+    statement: str
+    href: str
+    provenance: ProvenanceView | None
+    entries: Sequence[HistoryEntryView]
+    review: ReviewView | None = None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """Context of ``history.html``: the history of the claims of one content file.
+
+    Attributes:
+        path: The content file (project-relative).
+        claims: Its claims, in the order written, each with its history.
+        unchanged: How many of them have not changed since they were added.
+    """
+
+    path: str
+    claims: Sequence[ClaimHistory]
+    unchanged: int = 0

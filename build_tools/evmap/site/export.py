@@ -19,6 +19,8 @@ from dataclasses import MISSING, dataclass
 from typing import Any
 
 from evmap.analysis.analyse import MapAnalysis, analyse_map
+from evmap.analysis.provenance import ClaimProvenance, ItemProvenance, Provenance, Stamp
+from evmap.core.gitinfo import source_date_epoch
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
 
@@ -46,6 +48,7 @@ __all__ = [
     "packed",
     "pathway_record",
     "preview_text",
+    "provenance_record",
     "references_script",
 ]
 
@@ -127,10 +130,21 @@ CSV_COLUMNS = (
     "tested_pathways",
     "second_hand",
     "certainty",
+    "review_status",
+    "claim_added",
+    "claim_added_by",
+    "claim_changed",
+    "claim_changed_by",
+    "item_added",
+    "item_added_by",
+    "item_changed",
+    "item_changed_by",
 )
 """One row per evidence item: the claim, every field of the item as written (empty
 ``compounds``/``pathways``: all the claim's), then derived values: what the item
-tested, whether it was read second-hand, and the claim's certainty grade."""
+tested, whether it was read second-hand, the claim's certainty grade and review status,
+and when the claim and the item were added and last changed, and by whom (from git;
+empty without the history, or for what is not committed yet)."""
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 """Cells starting with these are formulas to a spreadsheet (OWASP, CSV injection)."""
@@ -202,7 +216,34 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         record["asserts"] = [rule.to_yaml() for rule in claim.asserts]
     if claim.former_ids:
         record["former_ids"] = list(claim.former_ids)
+    if claim.review is not None:
+        record["review"] = claim.review.to_yaml()
     return record
+
+
+def _stamp(stamp: Stamp | None, epoch: int | None) -> dict[str, str] | None:
+    if stamp is None:
+        return None
+    return {
+        "date": stamp.date(epoch),
+        "by": stamp.author,
+        **({"orcid": stamp.orcid} if stamp.orcid else {}),
+        "commit": stamp.commit,
+    }
+
+
+def provenance_record(known: ClaimProvenance, epoch: int | None = None) -> dict[str, Any]:
+    """A claim's provenance as the JSON download holds it: added and last changed (date,
+    by whom, commit), whether uncommitted changes remain, and the same for each item."""
+    return {
+        "added": _stamp(known.added, epoch),
+        "changed": _stamp(known.changed, epoch),
+        "uncommitted": known.uncommitted,
+        "items": [
+            {"added": _stamp(item.added, epoch), "changed": _stamp(item.changed, epoch)}
+            for item in known.items
+        ],
+    }
 
 
 class ExportCache:
@@ -229,18 +270,19 @@ def map_to_json(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """The whole map as JSON.
 
     ``compounds``, ``pathways`` and ``claims`` hold entries valid against the
     published schemas; ``derived`` holds what the site computes per claim (the
-    certainty grade shown, whether it is the rule's or the curators', and
-    whether its evidence points both ways), kept apart so the entries stay
-    schema-valid. Written compactly, one entry per line (indentation would be a
+    certainty grade shown, whether it is the rule's or the curators', whether its
+    evidence points both ways, and its provenance from git when ``provenance`` was
+    read), kept apart so the entries stay schema-valid. Written compactly, one entry per line (indentation would be a
     third of a large map's file; a line per entry still reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
-    derived = {
+    derived: dict[str, dict[str, Any]] = {
         cid: {
             "certainty": analysis.certainty[cid].grade.value,
             "certainty_from": "curators" if analysis.certainty[cid].overridden else "rule",
@@ -248,6 +290,11 @@ def map_to_json(
         }
         for cid in evidence_map.claims
     }
+    if provenance is not None and provenance.available:
+        epoch = source_date_epoch()
+        for cid, known in provenance.claims.items():
+            if cid in derived:
+                derived[cid]["provenance"] = provenance_record(known, epoch)
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
@@ -302,6 +349,7 @@ def map_to_csv(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """One row per evidence item (:data:`CSV_COLUMNS`); lists joined with ``"; "``.
 
@@ -310,9 +358,12 @@ def map_to_csv(
     analysis = analysis or analyse_map(evidence_map)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    dated = provenance.claims if provenance is not None else {}
+    epoch = source_date_epoch()
     for cid, claim in evidence_map.claims.items():
         derived = (
             analysis.certainty[cid].grade.value,
+            _provenance_cells(dated.get(cid), len(claim.evidence), epoch),
             *(bool(analysis.second_hand.get((cid, i))) for i in range(len(claim.evidence))),
         )
         known = cache.csv.get(id(claim)) if cache is not None else None
@@ -324,10 +375,29 @@ def map_to_csv(
     return out.getvalue()
 
 
-def _claim_rows(cid: str, claim: Claim, derived: tuple[object, ...]) -> str:
-    """A claim's CSV rows: ``derived`` is its grade, then whether each item is second-hand."""
+def _dated(stamp: Stamp | None, epoch: int | None) -> tuple[str, str]:
+    return (stamp.date(epoch), stamp.author) if stamp is not None else ("", "")
+
+
+def _provenance_cells(
+    known: ClaimProvenance | None, items: int, epoch: int | None
+) -> tuple[tuple[str, ...], ...]:
+    """The claim's added and changed cells, then each item's (empty when unknown)."""
+    if known is None:
+        return (("",) * 4,) * (items + 1)
+    rows = [(*_dated(known.added, epoch), *_dated(known.changed, epoch))]
+    for item in known.items or (ItemProvenance(None, None),) * items:
+        rows.append((*_dated(item.added, epoch), *_dated(item.changed, epoch)))
+    return tuple(rows)
+
+
+def _claim_rows(cid: str, claim: Claim, derived: tuple[Any, ...]) -> str:
+    """A claim's CSV rows: ``derived`` is its grade, its provenance cells (the claim's,
+    then each item's), then whether each item is second-hand."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    review = claim.review.status.value if claim.review is not None else ""
+    cells = derived[1]
     for index, ev in enumerate(claim.evidence):
         row = [
             cid,
@@ -337,8 +407,11 @@ def _claim_rows(cid: str, claim: Claim, derived: tuple[object, ...]) -> str:
             *_item_cells(ev),
             LIST_SEPARATOR.join(claim.item_compounds(ev)),
             LIST_SEPARATOR.join(claim.item_pathways(ev)),
-            "yes" if derived[index + 1] else "no",
+            "yes" if derived[index + 2] else "no",
             derived[0],
+            review,
+            *cells[0],
+            *(cells[index + 1] if index + 1 < len(cells) else ("",) * 4),
         ]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
@@ -456,21 +529,23 @@ def download_files(
     source_name: str = "references.bib",
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    provenance: Provenance | None = None,
 ) -> dict[str, str | bytes]:
     """Every file built with the site from the map, by site-relative path.
 
     The downloads (:data:`DOWNLOADS`, those over :data:`COMPRESS_OVER` compressed as
     ``<path>.gz``: see :func:`packed`) and the citation-tooltip script
     (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made; ``cache``
-    keeps each claim's part between rebuilds.
+    keeps each claim's part between rebuilds; ``provenance`` (from git) adds when each
+    claim and item was added and changed, and by whom.
     """
     analysis = analysis or analyse_map(evidence_map)
     if cache is not None:
         cache.keep_only(evidence_map.claims)
     return dict(
         [
-            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache)),
-            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache)),
+            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache, provenance)),
+            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache, provenance)),
             _pack(BIBTEX_DOWNLOAD, cited_bibtex(evidence_map, bib_text, source_name)),
             (REFERENCES_SCRIPT, references_script(evidence_map)),
         ]

@@ -44,6 +44,7 @@ from evmap.core.vocab import (
     TYPE_LABELS,
     plural,
 )
+from evmap.site import history as provenance
 from evmap.site import views
 from evmap.site.contexts import (
     CategoryGroup,
@@ -104,7 +105,9 @@ VIEW_KINDS = {
     "matrix": "Compounds by pathways: evidence counts, balance and gaps; filters.",
     "network": "Graph of compounds, claims and pathways, edges by stance.",
 }
-OWN_SEARCH_KINDS = frozenset({"pathway", "compound", "reference", *VIEW_KINDS})
+OWN_SEARCH_KINDS = frozenset(
+    {"pathway", "compound", "reference", provenance.HISTORY_KIND, *VIEW_KINDS}
+)
 # A page's table of contents lists its claims one by one up to this many.
 TOC_CLAIMS = 30
 # Claim statements in a table of contents are cut at this many characters.
@@ -238,6 +241,9 @@ class Renderer:
             bodies are adopted only from a renderer with an equal stamp.
         view_max_cells: The largest compound x pathway grid the matrix table and the
             network show whole (:func:`evmap.analysis.matrix.busiest_extent`).
+        history: The project's history as the site shows it (provenance lines, history
+            pages, the version); None shows none.
+        leave_out_drafts: Leave draft claims out of the matrix and the summaries.
     """
 
     def __init__(
@@ -249,8 +255,11 @@ class Renderer:
         keep_bodies: bool = False,
         stamp: object = None,
         view_max_cells: int = VIEW_MAX_CELLS,
+        history: provenance.SiteHistory | None = None,
+        leave_out_drafts: bool = False,
     ) -> None:
         self.map = evidence_map
+        self.history = history
         self.env = env
         self.urls = urls
         self.keep_bodies = keep_bodies
@@ -274,7 +283,11 @@ class Renderer:
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
-        self.analysis = analyse_map(evidence_map, view_max_cells)
+        drafts = frozenset(c.id for c in evidence_map.claims.values() if c.draft)
+        self.analysis = analyse_map(
+            evidence_map, view_max_cells, drafts if leave_out_drafts else frozenset()
+        )
+        self._history_slugs = provenance.history_slugs(evidence_map) if history else {}
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
         self._rank = {
@@ -314,6 +327,7 @@ class Renderer:
             PageSpec(u.src("reference", r.slug), "reference", r.label, r.key, r.source.path)
             for r in m.references.values()
         ]
+        pages += provenance.history_specs(m, u, self.history)
         return pages
 
     # -- links ------------------------------------------------------------
@@ -338,7 +352,8 @@ class Renderer:
     ) -> dict[str, str | bytes]:
         """The downloads and data files of the map (:func:`evmap.site.export.download_files`);
         the links to them (:meth:`downloads`) follow the names they are written under."""
-        files = download_files(self.map, "", source_name, self.analysis, cache)
+        known = self.history.provenance if self.history else None
+        files = download_files(self.map, "", source_name, self.analysis, cache, known)
         self._packed = frozenset(d.path for d in DOWNLOADS if packed(d).path in files)
         return files
 
@@ -436,10 +451,28 @@ class Renderer:
             glossary=self.glossary_href(root),
             compound_ids=" ".join(claim.compounds),
             pathway_ids=" ".join(claim.pathways),
+            **self._provenance(root, claim),
         )
         self._claim_views[cache_key] = view
         self._claim_roots.add(root)
         return view
+
+    def _provenance(self, root: str, claim: Claim) -> dict[str, Any]:
+        """A claim's provenance line and review status (see :mod:`evmap.site.history`)."""
+        history = self.history
+        if history is None:
+            return {}
+        known = history.provenance.claims.get(claim.id)
+        slug = self._history_slugs.get(claim.source.path)
+        href = (
+            f"{self.href(root, provenance.HISTORY_KIND, slug)}#claim-{claim.id}"
+            if slug and history.provenance.available
+            else ""
+        )
+        return {
+            "provenance": provenance.provenance_view(known, history, href),
+            "review": provenance.review_view(claim, history.names, known.authors if known else ()),
+        }
 
     def claim_html(self, view: ClaimView) -> Markup:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix."""
@@ -684,6 +717,10 @@ class Renderer:
             )
         elif spec.kind == "network":
             data = network_page(m, self.analysis, self.linker(root))
+        elif spec.kind == provenance.HISTORY_KIND and self.history is not None:
+            data = provenance.history_page(
+                spec, m, self.history, lambda cid: self.linker(root).claim(cid)
+            )
         else:
             data = IndexPage(
                 counts=self._counts(),
@@ -709,8 +746,19 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
                 if spec.kind == "home"
                 else None,
+                **(self._citing(spec.kind)),
             )
         return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
+
+    def _citing(self, kind: str) -> dict[str, Any]:
+        """How to cite the map (home page): its archived release's DOI and its version."""
+        if kind != "home" or self.history is None:
+            return {}
+        doi = self.history.doi
+        return {
+            "cite": Link(f"doi:{doi}", doi_href(doi)) if doi else None,
+            "version": self.history.version,
+        }
 
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
@@ -724,6 +772,9 @@ class Renderer:
             None
             if (
                 previous.stamp != self.stamp
+                # A commit moves every claim's provenance; an edit moves only the edited
+                # claim's, whose pages are stale anyway.
+                or _history_key(previous.history) != _history_key(self.history)
                 or previous.urls != self.urls
                 or previous.docs != self.docs
                 # Whether a contested pair's "matrix cell" link exists depends on which
@@ -950,6 +1001,10 @@ class Renderer:
                 entry("downloads", "Downloads"),
             ]
         return []
+
+
+def _history_key(history: provenance.SiteHistory | None) -> object:
+    return history.key() if history is not None else None
 
 
 class PageLinker:

@@ -1,0 +1,434 @@
+"""Provenance of claims from git: when each claim and evidence item was added and last
+changed, by whom, and every change since, read from the repository's history once per build.
+
+How it is read, in two git processes whatever the size of the map:
+
+1. one ``git log`` over the claims folder lists, oldest first, each commit that changed
+   a claims file, with the file's contents before and after (blob ids);
+2. one ``git cat-file --batch`` reads those contents.
+
+Each version of a file is cut into its claims as text (a list file at each top-level
+``-``), and a claim is known by its ``id:`` line, so only the claims whose text a
+commit changed are parsed, by the same loader as the site, and compared by the same
+engine as ``evmap diff`` (:func:`evmap.analysis.compare.claim_changes`): an edit to a
+comment, or a reordering, is not a change; a claim renamed with ``former_ids`` keeps its
+history; a claim moved to another file is said to have moved. Evidence items are
+followed through each change as the diff pairs them (:func:`pair_evidence`).
+
+Commits are read in topological order, and each with its own changes: a merge adds
+nothing of its own (its changes are its parents' commits), so a change is credited to
+the curator who made it, not to whoever merged it. What is in the working tree but
+not committed is said to be so.
+
+Without the whole history there is no provenance, and the build says why: not a git
+repository, git not installed, no commits yet, or a shallow clone (whose oldest commit
+would seem to add every claim).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from evmap.analysis.changes import Change, ChangeKind, Entity
+from evmap.analysis.compare import claim_changes, pair_evidence
+from evmap.core.config import Curator
+from evmap.core.gitinfo import (
+    Commit,
+    GitError,
+    HistoryState,
+    content_commits,
+    format_date,
+    git,
+    history_state,
+    read_blobs,
+)
+from evmap.core.load import load_file
+from evmap.core.memo import Memo
+from evmap.core.model import Claim, EvidenceMap
+
+__all__ = [
+    "ClaimProvenance",
+    "HistoryEntry",
+    "ItemProvenance",
+    "Provenance",
+    "Stamp",
+    "read_provenance",
+    "split_claims",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A commit as provenance names it: when, by whom, which commit.
+
+    Attributes:
+        commit: The commit id.
+        time: When the author made it (Unix seconds).
+        author: The author's name (the ``curators`` option's, when it knows the e-mail).
+        orcid: The author's ORCID iD, when the ``curators`` option gives one.
+        subject: The first line of the commit message.
+    """
+
+    commit: str
+    time: int
+    author: str
+    orcid: str = ""
+    subject: str = ""
+
+    def date(self, epoch: int | None = None) -> str:
+        """The day, ``YYYY-MM-DD`` (UTC), never later than ``epoch``."""
+        return format_date(self.time, epoch)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One commit's change to a claim.
+
+    Attributes:
+        stamp: The commit.
+        changes: What it changed, as ``evmap diff`` describes it (a claim added, renamed
+            or moved; every field changed).
+    """
+
+    stamp: Stamp
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemProvenance:
+    """When an evidence item was added and last changed (None: not committed yet)."""
+
+    added: Stamp | None
+    changed: Stamp | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimProvenance:
+    """When a claim was added and last changed, by whom, and every change since.
+
+    Attributes:
+        added: The commit that added it (under this id or a former one); None when it is
+            not committed yet.
+        changed: The last commit that changed it (its adding commit if none since).
+        items: Each evidence item's, in the order written.
+        history: Every commit that changed it, oldest first.
+        uncommitted: The working tree holds changes to it that are not committed.
+    """
+
+    added: Stamp | None
+    changed: Stamp | None
+    items: tuple[ItemProvenance, ...]
+    history: tuple[HistoryEntry, ...] = ()
+    uncommitted: bool = False
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """Everyone who added or changed the claim, in order of first change."""
+        return tuple(dict.fromkeys(entry.stamp.author for entry in self.history))
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The provenance of every claim of a map, or why there is none.
+
+    Attributes:
+        state: Whether the history could be read.
+        claims: Each claim's provenance, by id (empty when the history is unavailable).
+        head: The commit the history was read up to ("" when it was not read).
+        walk: The walk through the history (kept for ``reuse``).
+    """
+
+    state: HistoryState
+    claims: Mapping[str, ClaimProvenance] = field(default_factory=dict)
+    head: str = ""
+    walk: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def available(self) -> bool:
+        """Whether the history was read."""
+        return self.state is HistoryState.READ
+
+    def message(self) -> str:
+        """``history unavailable (shallow clone)``, or "" when it was read."""
+        return "" if self.available else f"history {self.state.value}"
+
+
+# A claim of a list file starts at a top-level "-"; comments and blank lines after it
+# belong to no claim (editing them changes nothing).
+_ITEM_START = re.compile(rb"^-(?=[ \t\r\n]|$)", re.M)
+_TRAILING = re.compile(rb"(?:\n(?:[ \t]*|#[^\n]*))*\n?\Z")
+_ID_LINE = re.compile(
+    rb"^(?:-[ \t]+|[ \t]*)id:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#[^\n]*)?\r?$",
+    re.M,
+)
+
+
+def split_claims(data: bytes) -> list[tuple[str | None, bytes]]:
+    """The claims of a claims file as text, each with its id (None when no ``id:`` line
+    shows it: the caller parses that text to know).
+
+    A list file is cut at each top-level ``-``; a file holding one mapping is one claim.
+    """
+    starts = [m.start() for m in _ITEM_START.finditer(data)]
+    pieces = (
+        [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+        if starts
+        else [data]
+    )
+    claims: list[tuple[str | None, bytes]] = []
+    for piece in pieces:
+        text = _TRAILING.sub(b"", piece)
+        if not text.strip():
+            continue
+        found = _ID_LINE.search(text)
+        claims.append((found.group(1).decode() if found else None, text))
+    return claims
+
+
+@dataclass
+class _State:
+    """What the walk knows of one claim."""
+
+    path: str
+    text: bytes
+    added: Stamp
+    changed: Stamp
+    items: list[ItemProvenance] | None = None  # None: every item as added with the claim
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+class _Walk:
+    """The history of every claim, commit by commit."""
+
+    def __init__(self, memo: Memo, person: Callable[[str, str], Curator]) -> None:
+        self.memo = memo
+        self.person = person
+        self.claims: dict[str, _State] = {}
+
+    def parse(self, text: bytes, path: str) -> Claim | None:
+        """One claim's text as the loader reads it (None: not one valid claim)."""
+        entries, _ = load_file("claim", text, path, memo=self.memo)
+        if len(entries) != 1:
+            return None
+        claim: Claim = entries[0]
+        return claim
+
+    def claims_of(self, data: bytes, path: str) -> dict[str, bytes]:
+        """A file's claims by id; claims whose id shows in no ``id:`` line are parsed."""
+        found: dict[str, bytes] = {}
+        for cid, text in split_claims(data):
+            if cid is None:
+                claim = self.parse(text, path)
+                if claim is None:
+                    continue
+                cid = claim.id
+            found[cid] = text
+        return found
+
+    def stamp(self, commit: Commit) -> Stamp:
+        person = self.person(commit.author, commit.email)
+        return Stamp(commit.sha, commit.time, person.name, person.orcid, commit.subject)
+
+    def commit(self, commit: Commit, blobs: Mapping[str, bytes]) -> None:
+        """Apply one commit: claims added, changed, renamed, moved and removed."""
+        removed: dict[str, tuple[str, bytes]] = {}
+        added: dict[str, tuple[str, bytes]] = {}
+        for change in commit.files:
+            before = self.claims_of(blobs.get(change.old or "", b""), change.path)
+            after = self.claims_of(blobs.get(change.new or "", b""), change.path)
+            for cid, text in before.items():
+                if after.get(cid) != text:
+                    removed[cid] = (change.path, text)
+            for cid, text in after.items():
+                if before.get(cid) != text:
+                    added[cid] = (change.path, text)
+        stamp = self.stamp(commit)
+        for cid, (path, text) in sorted(added.items()):
+            gone = removed.pop(cid, None)
+            state = self.claims.get(cid)
+            if gone is not None and state is not None:
+                self._changed(cid, state, gone, (path, text), stamp)
+                continue
+            renamed = self._rename(cid, path, text, removed, stamp)
+            if renamed:
+                continue
+            entry = HistoryEntry(
+                stamp, (Change(ChangeKind.CLAIM_ADDED, Entity.CLAIM, cid, path, 0),)
+            )
+            self.claims[cid] = _State(path, text, stamp, stamp, history=[entry])
+        for cid in removed:
+            self.claims.pop(cid, None)
+
+    def _changed(
+        self,
+        cid: str,
+        state: _State,
+        gone: tuple[str, bytes],
+        now: tuple[str, bytes],
+        stamp: Stamp,
+        renamed_from: str = "",
+    ) -> None:
+        """A claim whose text changed (or that moved, or took over a former id)."""
+        changes: list[Change] = []
+        where = (now[0], 0)
+        if renamed_from:
+            changes.append(
+                Change(
+                    ChangeKind.CLAIM_RENAMED, Entity.CLAIM, cid, *where, old=renamed_from, new=cid
+                )
+            )
+        if gone[0] != now[0]:
+            changes.append(
+                Change(ChangeKind.CLAIM_MOVED, Entity.CLAIM, cid, *where, old=gone[0], new=now[0])
+            )
+        if gone[1] != now[1]:
+            before, after = self.parse(gone[1], gone[0]), self.parse(now[1], now[0])
+            if before is not None and after is not None:
+                changes += claim_changes(before, after, renamed=bool(renamed_from))
+                state.items = _follow(state, before, after, stamp)
+        state.path, state.text = now
+        if changes:
+            state.history.append(HistoryEntry(stamp, tuple(changes)))
+        if any(change.kind is not ChangeKind.CLAIM_MOVED for change in changes):
+            state.changed = stamp  # moving a claim to another file does not change it
+
+    def _rename(
+        self, cid: str, path: str, text: bytes, removed: dict[str, tuple[str, bytes]], stamp: Stamp
+    ) -> bool:
+        """Whether a new id takes over a claim this commit removed (its ``former_ids``)."""
+        if b"former_ids" not in text:
+            return False
+        claim = self.parse(text, path)
+        if claim is None:
+            return False
+        for former in claim.former_ids:
+            state = self.claims.get(former)
+            if former in removed and state is not None:
+                gone = removed.pop(former)
+                del self.claims[former]
+                self.claims[cid] = state
+                self._changed(cid, state, gone, (path, text), stamp, renamed_from=former)
+                return True
+        return False
+
+
+def _follow(state: _State, before: Claim, after: Claim, stamp: Stamp) -> list[ItemProvenance]:
+    """The items of ``after``, each with the provenance of the item of ``before`` it pairs
+    with (as the diff pairs them): changed now when it differs, added now when new."""
+    items = state.items
+    if items is None or len(items) != len(before.evidence):
+        items = [ItemProvenance(state.added, state.added)] * len(before.evidence)
+    pairs, _, new = pair_evidence(before.evidence, after.evidence)
+    result = [ItemProvenance(stamp, stamp)] * len(after.evidence)
+    for i, j in pairs:
+        same = _same_item(before, after, i, j)
+        result[j] = items[i] if same else replace(items[i], changed=stamp)
+    del new  # the items no pair reached keep "added now"
+    return result
+
+
+def _same_item(before: Claim, after: Claim, i: int, j: int) -> bool:
+    a, b = before.evidence[i], after.evidence[j]
+    return replace(a, source=b.source) == b
+
+
+def _finish(
+    state: _State, claim: Claim, walk: _Walk, working: Mapping[str, bytes] | None
+) -> ClaimProvenance:
+    """A claim's provenance, against its text in the working tree (when read)."""
+    items = state.items or [ItemProvenance(state.added, state.added)] * len(claim.evidence)
+    uncommitted = False
+    if working is not None and (working.get(claim.id) != state.text):
+        committed = walk.parse(state.text, state.path)
+        if committed is None or list(claim_changes(committed, claim)):
+            uncommitted = True
+            if committed is not None:
+                pairs, _, _ = pair_evidence(committed.evidence, claim.evidence)
+                follow = [ItemProvenance(None, None)] * len(claim.evidence)
+                for i, j in pairs:
+                    if i < len(items):
+                        same = _same_item(committed, claim, i, j)
+                        follow[j] = items[i] if same else replace(items[i], changed=None)
+                items = follow
+    if len(items) != len(claim.evidence):
+        items = [ItemProvenance(state.added, state.added)] * len(claim.evidence)
+    return ClaimProvenance(
+        state.added, state.changed, tuple(items), tuple(state.history), uncommitted
+    )
+
+
+def read_provenance(
+    root: Path,
+    evidence_map: EvidenceMap,
+    claims_dir: str,
+    person: Callable[[str, str], Curator] = lambda name, email: Curator(name or email),
+    revision: str = "HEAD",
+    working_tree: bool = True,
+    memo: Memo | None = None,
+    reuse: Provenance | None = None,
+) -> Provenance:
+    """The provenance of every claim of ``evidence_map`` from the history of ``root``.
+
+    Args:
+        root: The project root (the folder of mkdocs.yml) in a git checkout.
+        evidence_map: The map whose claims are dated (loaded from the working tree, or
+            from ``revision``'s tree).
+        claims_dir: The claims folder, relative to ``root`` (``content/claims``).
+        person: Who a commit's ``(name, e-mail)`` is (the ``curators`` option).
+        revision: The history up to this commit.
+        working_tree: Whether the map was loaded from the working tree (then its claims
+            are compared with their last committed text).
+        memo: Where parsed claims are kept (a fresh one when None).
+        reuse: An earlier result: its walk through the history is taken again when it
+            was read up to the same commit (``evmap serve`` rebuilds between commits).
+    """
+    state, head_id = history_state(root)
+    if state is not HistoryState.READ:
+        return Provenance(state)
+    try:
+        if revision != "HEAD":
+            head = git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+            head_id = head.decode().strip()
+        if reuse is not None and reuse.head == head_id and isinstance(reuse.walk, _Walk):
+            walk = reuse.walk
+        else:
+            commits = content_commits(root, claims_dir, revision)
+            blobs = read_blobs(root, _blob_ids(commits))
+            walk = _Walk(memo or Memo(), person)
+            for commit in commits:
+                walk.commit(commit, blobs)
+    except GitError:
+        return Provenance(HistoryState.NOT_GIT)
+    working = _working_texts(root, evidence_map.claims.values(), walk) if working_tree else None
+    claims: dict[str, ClaimProvenance] = {}
+    for cid, claim in evidence_map.claims.items():
+        known = walk.claims.get(cid)
+        if known is None:
+            nothing = ItemProvenance(None, None)
+            claims[cid] = ClaimProvenance(
+                None, None, (nothing,) * len(claim.evidence), uncommitted=True
+            )
+        else:
+            claims[cid] = _finish(known, claim, walk, working)
+    return Provenance(state, claims, head_id, walk)
+
+
+def _blob_ids(commits: Sequence[Commit]) -> Iterable[str]:
+    for commit in commits:
+        for change in commit.files:
+            yield from (blob for blob in (change.old, change.new) if blob)
+
+
+def _working_texts(root: Path, claims: Iterable[Claim], walk: _Walk) -> dict[str, bytes]:
+    """The text of each claim in the working tree, by id."""
+    texts: dict[str, bytes] = {}
+    for path in sorted({claim.source.path for claim in claims}):
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            continue
+        texts.update(walk.claims_of(data, path))
+    return texts
