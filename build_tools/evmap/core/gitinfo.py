@@ -355,7 +355,7 @@ def history_state(root: Path) -> tuple[HistoryState, str]:
     if done.returncode != 0:
         inside = git_text(root, "rev-parse", "--is-inside-work-tree")
         return (HistoryState.NO_COMMITS if inside == "true" else HistoryState.NOT_GIT), ""
-    shallow, head = (done.stdout.split() + ["", ""])[:2]
+    shallow, head = [*done.stdout.split(), "", ""][:2]
     return (HistoryState.SHALLOW if shallow == "true" else HistoryState.READ), head
 
 

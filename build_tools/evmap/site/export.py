@@ -278,8 +278,9 @@ def map_to_json(
     published schemas; ``derived`` holds what the site computes per claim (the
     certainty grade shown, whether it is the rule's or the curators', whether its
     evidence points both ways, and its provenance from git when ``provenance`` was
-    read), kept apart so the entries stay schema-valid. Written compactly, one entry per line (indentation would be a
-    third of a large map's file; a line per entry still reads and diffs well).
+    read), kept apart so the entries stay schema-valid. Written compactly, one entry
+    per line (indentation would be a third of a large map's file; a line per entry
+    still reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
     derived: dict[str, dict[str, Any]] = {
