@@ -28,7 +28,7 @@ would seem to add every claim).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -159,11 +159,21 @@ class Provenance:
 # A claim of a list file starts at a top-level "-"; comments and blank lines after it
 # belong to no claim (editing them changes nothing).
 _ITEM_START = re.compile(rb"^-(?=[ \t\r\n]|$)", re.M)
-_TRAILING = re.compile(rb"(?:\n(?:[ \t]*|#[^\n]*))*\n?\Z")
 _ID_LINE = re.compile(
     rb"^(?:-[ \t]+|[ \t]*)id:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#[^\n]*)?\r?$",
     re.M,
 )
+
+
+def _trimmed(text: bytes) -> bytes:
+    """``text`` without the blank lines and column-0 comments that end it."""
+    end = len(text)
+    while True:
+        text = text[:end].rstrip()
+        start = text.rfind(b"\n") + 1
+        if not text.startswith(b"#", start):
+            return text
+        end = start
 
 
 def split_claims(data: bytes) -> list[tuple[str | None, bytes]]:
@@ -180,12 +190,43 @@ def split_claims(data: bytes) -> list[tuple[str | None, bytes]]:
     )
     claims: list[tuple[str | None, bytes]] = []
     for piece in pieces:
-        text = _TRAILING.sub(b"", piece)
-        if not text.strip():
+        text = _trimmed(piece)
+        if not text or (text.startswith(b"#") and b"\n" not in text):
             continue
         found = _ID_LINE.search(text)
         claims.append((found.group(1).decode() if found else None, text))
     return claims
+
+
+def _common(a: bytes, b: bytes, limit: int, from_end: bool) -> int:
+    """How many bytes ``a`` and ``b`` share at their start (or end), at most ``limit``:
+    a binary search on slices, compared in C."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        same = a[len(a) - mid :] == b[len(b) - mid :] if from_end else a[:mid] == b[:mid]
+        lo, hi = (mid, hi) if same else (lo, mid - 1)
+    return lo
+
+
+def changed_part(old: bytes, new: bytes) -> tuple[bytes, bytes]:
+    """The claims of a file that an edit may have changed: the text from the start of the
+    first claim that differs to the end of the last, before and after.
+
+    Most commits change a claim or two of a file of a hundred; only their text is cut
+    into claims and compared. The cuts lie in text both versions share, at a claim's
+    start (a top-level ``-``), so each side holds whole claims.
+    """
+    if old == new:
+        return b"", b""
+    prefix = _common(old, new, min(len(old), len(new)), from_end=False)
+    suffix = _common(old, new, min(len(old), len(new)) - prefix, from_end=True)
+    start = old.rfind(b"\n-", 0, prefix) + 1
+    ends = []
+    for text in (old, new):
+        at = text.find(b"\n-", len(text) - suffix)
+        ends.append(at + 1 if at >= 0 else len(text))
+    return old[start : ends[0]], new[start : ends[1]]
 
 
 @dataclass
@@ -237,8 +278,11 @@ class _Walk:
         removed: dict[str, tuple[str, bytes]] = {}
         added: dict[str, tuple[str, bytes]] = {}
         for change in commit.files:
-            before = self.claims_of(blobs.get(change.old or "", b""), change.path)
-            after = self.claims_of(blobs.get(change.new or "", b""), change.path)
+            old_part, new_part = changed_part(
+                blobs.get(change.old or "", b""), blobs.get(change.new or "", b"")
+            )
+            before = self.claims_of(old_part, change.path)
+            after = self.claims_of(new_part, change.path)
             for cid, text in before.items():
                 if after.get(cid) != text:
                     removed[cid] = (change.path, text)
@@ -336,13 +380,14 @@ def _same_item(before: Claim, after: Claim, i: int, j: int) -> bool:
 
 
 def _finish(
-    state: _State, claim: Claim, walk: _Walk, working: Mapping[str, bytes] | None
+    state: _State, claim: Claim, walk: _Walk, dirty: Mapping[str, bytes | None]
 ) -> ClaimProvenance:
-    """A claim's provenance, against its text in the working tree (when read)."""
+    """A claim's provenance, against its text in the working tree when that differs from
+    its last committed text (``dirty``)."""
     items = state.items or [ItemProvenance(state.added, state.added)] * len(claim.evidence)
     uncommitted = False
-    if working is not None and (working.get(claim.id) != state.text):
-        committed = walk.parse(state.text, state.path)
+    if claim.id in dirty:
+        committed = walk.parse(dirty[claim.id] or state.text, state.path)
         if committed is None or list(claim_changes(committed, claim)):
             uncommitted = True
             if committed is not None:
@@ -388,21 +433,29 @@ def read_provenance(
     state, head_id = history_state(root)
     if state is not HistoryState.READ:
         return Provenance(state)
+    paths = sorted({claim.source.path for claim in evidence_map.claims.values()})
     try:
         if revision != "HEAD":
             head = git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
             head_id = head.decode().strip()
-        if reuse is not None and reuse.head == head_id and isinstance(reuse.walk, _Walk):
-            walk = reuse.walk
-        else:
-            commits = content_commits(root, claims_dir, revision)
-            blobs = read_blobs(root, _blob_ids(commits))
-            walk = _Walk(memo or Memo(), person)
-            for commit in commits:
-                walk.commit(commit, blobs)
+        walk = reuse.walk if reuse is not None and reuse.head == head_id else None
+        commits = [] if isinstance(walk, _Walk) else content_commits(root, claims_dir, revision)
+        ids = sorted({blob for commit in commits for blob in _blob_ids(commit)})
+        # The files as last committed, to tell what the working tree changed since.
+        committed = [f"{head_id}:./{path}" for path in paths] if working_tree else []
+        contents = read_blobs(root, [*ids, *committed])
     except GitError:
         return Provenance(HistoryState.NOT_GIT)
-    working = _working_texts(root, evidence_map.claims.values(), walk) if working_tree else None
+    if not isinstance(walk, _Walk):
+        walk = _Walk(memo or Memo(), person)
+        blobs = {blob: data or b"" for blob, data in zip(ids, contents, strict=False)}
+        for commit in commits:
+            walk.commit(commit, blobs)
+    dirty = (
+        _uncommitted(root, dict(zip(paths, contents[len(ids) :], strict=True)), walk)
+        if working_tree
+        else {}
+    )
     claims: dict[str, ClaimProvenance] = {}
     for cid, claim in evidence_map.claims.items():
         known = walk.claims.get(cid)
@@ -412,23 +465,29 @@ def read_provenance(
                 None, None, (nothing,) * len(claim.evidence), uncommitted=True
             )
         else:
-            claims[cid] = _finish(known, claim, walk, working)
+            claims[cid] = _finish(known, claim, walk, dirty)
     return Provenance(state, claims, head_id, walk)
 
 
-def _blob_ids(commits: Sequence[Commit]) -> Iterable[str]:
-    for commit in commits:
-        for change in commit.files:
-            yield from (blob for blob in (change.old, change.new) if blob)
+def _blob_ids(commit: Commit) -> Iterable[str]:
+    for change in commit.files:
+        yield from (blob for blob in (change.old, change.new) if blob)
 
 
-def _working_texts(root: Path, claims: Iterable[Claim], walk: _Walk) -> dict[str, bytes]:
-    """The text of each claim in the working tree, by id."""
-    texts: dict[str, bytes] = {}
-    for path in sorted({claim.source.path for claim in claims}):
+def _uncommitted(
+    root: Path, committed: Mapping[str, bytes | None], walk: _Walk
+) -> dict[str, bytes | None]:
+    """Claims whose text in the working tree is not their last committed text: by id, the
+    committed text of the claim in that file (None: it was not in that file)."""
+    dirty: dict[str, bytes | None] = {}
+    for path, last in committed.items():
         try:
             data = (root / path).read_bytes()
         except OSError:
             continue
-        texts.update(walk.claims_of(data, path))
-    return texts
+        old_part, new_part = changed_part(last or b"", data)
+        before = walk.claims_of(old_part, path)
+        for cid, text in walk.claims_of(new_part, path).items():
+            if before.get(cid) != text:
+                dirty[cid] = before.get(cid)
+    return dirty

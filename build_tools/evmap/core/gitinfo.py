@@ -463,20 +463,22 @@ def _path(change: FileChange) -> str:
     return change.path
 
 
-def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
-    """The contents of ``blobs`` (ids), read by one ``git cat-file --batch``.
+def read_blobs(root: Path, names: Iterable[str]) -> list[bytes | None]:
+    """The contents of ``names`` in order (blob ids, or ``<revision>:./<path>`` for a file
+    of a revision, relative to ``root``), None for one git does not have: one ``git
+    cat-file --batch`` for them all.
 
     Raises:
         GitError: when git cannot run.
     """
-    wanted = sorted(set(blobs))
+    wanted = list(names)
     if not wanted:
-        return {}
+        return []
     try:
         done = subprocess.run(
             ["git", "cat-file", "--batch"],
             cwd=root,
-            input="".join(f"{blob}\n" for blob in wanted).encode(),
+            input="".join(f"{name}\n" for name in wanted).encode(),
             capture_output=True,
             env=_ENV,
             check=False,
@@ -484,15 +486,16 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     except OSError as exc:
         raise GitError(f"cannot run git: {exc}") from None
     data = done.stdout
-    found: dict[str, bytes] = {}
+    found: list[bytes | None] = []
     at = 0
-    while at < len(data):
+    while at < len(data) and len(found) < len(wanted):
         end = data.index(b"\n", at)
         header = data[at:end].split()
         at = end + 1
-        if len(header) != 3:  # "<id> missing"
+        if len(header) != 3 or not header[2].isdigit():  # "<name> missing", "ambiguous"
+            found.append(None)
             continue
         size = int(header[2])
-        found[header[0].decode()] = data[at : at + size]
+        found.append(data[at : at + size])
         at += size + 1
-    return found
+    return found + [None] * (len(wanted) - len(found))

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from evmap.core.config import load_settings
+from evmap.core.config import Settings, load_settings
 from evmap.core.errors import EvmapError
 from evmap.core.gitinfo import GitError, changed_files, export_revision
 from evmap.core.model import EvidenceMap
 from evmap.core.pipeline import check
 from evmap.core.problems import Problem, summary_line
 
-__all__ = ["CODE_FILES", "DiffInputError", "changed_code", "is_folder", "load_side"]
+__all__ = ["CODE_FILES", "DiffInputError", "Side", "changed_code", "is_folder", "load_side"]
 
 CODE_FILES = re.compile(
     r"(?:^|/)(?:[^/]*\.py|mkdocs[^/]*\.ya?ml|Makefile|pyproject\.toml|requirements[^/]*"
@@ -51,12 +52,27 @@ class DiffInputError(EvmapError):
         return "\n".join([*lines, summary_line(errors, 0)])
 
 
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison, loaded and checked.
+
+    Attributes:
+        map: Its evidence map.
+        settings: Its settings (for a revision: of its exported tree).
+        revision: The git revision it was read from ("" for a folder).
+    """
+
+    map: EvidenceMap
+    settings: Settings
+    revision: str = ""
+
+
 def is_folder(spec: str) -> bool:
     """Whether a side is a folder (else it names a git revision)."""
     return Path(spec).is_dir()
 
 
-def load_side(spec: str, config_file: Path, workdir: Path) -> EvidenceMap:
+def load_side(spec: str, config_file: Path, workdir: Path) -> Side:
     """The map of one side: a folder holding ``mkdocs.yml``, else a git revision.
 
     Args:
@@ -68,18 +84,21 @@ def load_side(spec: str, config_file: Path, workdir: Path) -> EvidenceMap:
     Raises:
         DiffInputError: for an unknown revision, or content with errors.
     """
+    revision = ""
     if is_folder(spec):
         root = Path(spec)
     else:
+        revision = spec
         try:
             root = export_revision(spec, config_file.resolve().parent, workdir)
         except GitError as exc:
             raise DiffInputError(str(exc)) from None
-    result = check(load_settings(root / config_file.name))
+    settings = load_settings(root / config_file.name)
+    result = check(settings)
     errors = result.errors()
     if errors:
         raise DiffInputError(f"{spec}: the evidence map has errors", errors)
-    return result.map
+    return Side(result.map, settings, revision)
 
 
 def changed_code(config_file: Path, base: str, head: str) -> tuple[str, ...]:

@@ -37,12 +37,14 @@ class MapDiff:
             is built; a reviewer must read them as code.
         history: For claims the diff changes or removes, who added and last changed
             them before this edit (one line each), when the base is a git revision.
+        renames: The old id of each renamed claim, by its new id.
     """
 
     changes: tuple[Change, ...]
     derived: tuple[Change, ...] = ()
     code: tuple[str, ...] = ()
     history: Mapping[str, str] = field(default_factory=dict)
+    renames: Mapping[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[Entity, dict[str, int]]:
         """Per entity: how many entries were added, removed and changed."""
