@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -26,12 +28,15 @@ __all__ = [
     "cmd_build",
     "cmd_bundle",
     "cmd_check",
+    "cmd_citation",
     "cmd_diff",
     "cmd_generate",
     "cmd_new",
+    "cmd_release_notes",
     "cmd_serve",
     "main",
     "make_parser",
+    "markdown_report",
     "run",
 ]
 
@@ -44,14 +49,34 @@ def _github(problem: Problem) -> str:
     return f"::{level} file={problem.path},line={max(problem.line, 1)}::{message}"
 
 
+def markdown_report(problems: Sequence[Problem], errors: int, warnings: int) -> str:
+    """``evmap check`` for a pull-request comment: the verdict, then every problem as
+    ``path:line: message`` in a code block (whose text GitHub shows as written: no markup,
+    no mention notifies anyone), fenced by more backticks than any problem holds."""
+    if not problems:
+        return "**evmap check: no problems.**"
+    verdict = (
+        f"**evmap check failed: {summary_line(errors, warnings).removeprefix('evmap: ')}.**"
+        if errors
+        else f"**evmap check: {plural(warnings, 'warning')}.**"
+    )
+    lines = [p.format() for p in problems]
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join([verdict, "", f"{fence}text", *lines, fence])
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate content and library; print every problem; fail on errors."""
     settings = load_settings(Path(args.config_file))
     verdict = check_verdict(settings)
-    for problem in verdict.problems:
-        print(_github(problem) if args.format == "github" else problem.format())
     errors = len(verdict.errors(args.strict))
     warnings = sum(p.severity is Severity.WARNING for p in verdict.problems)
+    if args.format == "markdown":
+        shown = warnings - (warnings if args.strict else 0)
+        print(markdown_report(verdict.problems, errors, shown))
+    for problem in verdict.problems if args.format != "markdown" else ():
+        print(_github(problem) if args.format == "github" else problem.format())
     if errors:
         print(summary_line(errors, warnings - (warnings if args.strict else 0)), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -222,6 +247,82 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release_notes(args: argparse.Namespace) -> int:
+    """Print the release notes of a release: what it changes since the last release."""
+    from evmap.core.gitinfo import GitError, commit_date, previous_release
+    from evmap.core.revisions import DiffInputError, load_side
+    from evmap.site.diff import diff_projects
+    from evmap.site.release import first_release_notes, release_notes
+
+    config = Path(args.config_file)
+    settings = load_settings(config)
+    root = settings.root
+    try:
+        previous = args.since or previous_release(root, args.revision, settings.release_tags)
+    except GitError as exc:
+        print(f"evmap: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    tag = git_tag(root, args.revision, settings.release_tags) or args.revision
+    date = commit_date(root, args.revision)
+    try:
+        if previous:
+            diff = diff_projects(previous, args.revision, config)
+            notes = release_notes(diff, settings, tag, previous, date, commit_date(root, previous))
+        else:
+            with tempfile.TemporaryDirectory(prefix="evmap-release-") as tmp:
+                side = load_side(args.revision, config, Path(tmp))
+            notes = first_release_notes(side.map, settings, tag, date)
+    except DiffInputError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(notes, end="")
+    return EXIT_OK
+
+
+def git_tag(root: Path, revision: str, release_tags: str) -> str:
+    """The release tag (matching the glob ``release_tags``) on ``revision``, or ""."""
+    from evmap.core.gitinfo import git_text
+
+    return git_text(root, "describe", "--tags", "--exact-match", "--match", release_tags, revision)
+
+
+def cmd_citation(args: argparse.Namespace) -> int:
+    """Print or write CITATION.cff; with --check, say whether the one beside mkdocs.yml
+    is up to date."""
+    from evmap.core.gitinfo import commit_date
+    from evmap.site.release import citation_cff, without_volatile
+
+    settings = load_settings(Path(args.config_file))
+    version = args.label or git_tag(settings.root, "HEAD", settings.release_tags)
+    date = commit_date(settings.root) if version else ""
+    text = citation_cff(settings, version, date)
+    if args.check:
+        path = settings.root / "CITATION.cff"
+        try:
+            current = path.read_text("utf-8")
+        except OSError:
+            print(
+                f"evmap: {path.name} not found; write it with: evmap citation -o CITATION.cff",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        if without_volatile(current) != without_volatile(text):
+            print(
+                f"evmap: {path.name} is out of date with mkdocs.yml (site, curators, doi); "
+                "write it again with: evmap citation -o CITATION.cff",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        print(f"evmap: {path.name} is up to date", file=sys.stderr)
+        return EXIT_OK
+    if args.output:
+        Path(args.output).write_text(text, "utf-8")
+        print(f"evmap: {args.output} written", file=sys.stderr)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``evmap``."""
     parser = argparse.ArgumentParser(
@@ -243,9 +344,10 @@ def make_parser() -> argparse.ArgumentParser:
     common(p_check)
     p_check.add_argument(
         "--format",
-        choices=("text", "github"),
+        choices=("text", "github", "markdown"),
         default="text",
-        help="text: path:line: message; github: workflow annotations",
+        help="text: path:line: message; github: workflow annotations; markdown: for a "
+        "pull-request comment",
     )
     p_check.set_defaults(func=cmd_check)
 
@@ -330,6 +432,41 @@ def make_parser() -> argparse.ArgumentParser:
         "--base-url", default="", help="site address that Markdown and text output link pages to"
     )
     p_diff.set_defaults(func=cmd_diff)
+
+    p_notes = sub.add_parser(
+        "release-notes", help="what a release changes in the map since the last release"
+    )
+    p_notes.add_argument(
+        "revision", nargs="?", default="HEAD", help="the release (a tag; default: HEAD)"
+    )
+    p_notes.add_argument(
+        "--since", help="the release to compare with (default: the last release tag before it)"
+    )
+    p_notes.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
+    p_notes.set_defaults(func=cmd_release_notes)
+
+    p_cite = sub.add_parser("citation", help="write CITATION.cff, or check it is up to date")
+    p_cite.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
+    p_cite.add_argument("-o", "--output", help="write it to this file (default: print it)")
+    p_cite.add_argument(
+        "--version", dest="label", help="the release (default: the release tag of HEAD)"
+    )
+    p_cite.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when CITATION.cff beside mkdocs.yml differs (but for version and date)",
+    )
+    p_cite.set_defaults(func=cmd_citation)
     return parser
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ __all__ = [
     "OPTIONS",
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
+    "SITE_FIELDS",
     "ConfigError",
     "Curator",
     "Option",
@@ -34,6 +35,9 @@ __all__ = [
     "parse_severities",
     "settings_from_options",
 ]
+
+SITE_FIELDS = ("site_name", "site_description", "site_url", "repo_url", "copyright")
+"""What :func:`load_settings` keeps of mkdocs.yml's own settings (see ``Settings.site``)."""
 
 # evmap's own page templates, assets and theme override (package data).
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -89,6 +93,8 @@ class Settings:
         leave_out_drafts: Leave draft claims out of the matrix, network and summaries.
         doi: The DOI of an archived release of the map (shown on the home page), or None.
         release_tags: The git tags that mark releases (a ``git describe --match`` glob).
+        site: What mkdocs.yml says of the site (:data:`SITE_FIELDS`, when set), for
+            release notes and CITATION.cff; empty when the builder gave the options.
     """
 
     root: Path
@@ -108,6 +114,7 @@ class Settings:
     leave_out_drafts: bool = False
     doi: str | None = None
     release_tags: str = "v*"
+    site: Mapping[str, str] = field(default_factory=dict)
 
     def author(self, name: str, email: str) -> Curator:
         """The curator a commit by ``name <email>`` is by: from ``curators``, else the name."""
@@ -547,9 +554,15 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
     docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
     site_dir = data.get("site_dir", "site") if isinstance(data, dict) else "site"
     site_dir = site_dir if isinstance(site_dir, str) and site_dir.strip() else "site"
+    site = {
+        key: " ".join(value.split())
+        for key in SITE_FIELDS
+        if isinstance(data, dict) and isinstance(value := data.get(key), str) and value.strip()
+    }
     for plugin in plugins:
         if plugin == "evmap":
-            return settings_from_options(root, {}, docs_dir, site_dir)
+            return replace(settings_from_options(root, {}, docs_dir, site_dir), site=site)
         if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(root, plugin["evmap"] or {}, docs_dir, site_dir)
+            options = plugin["evmap"] or {}
+            return replace(settings_from_options(root, options, docs_dir, site_dir), site=site)
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")
