@@ -483,7 +483,13 @@ def _diff_claims(
             where = (now.source.path, now.source.line)
             if previous != cid:
                 yield Change(
-                    ChangeKind.CLAIM_RENAMED, Entity.CLAIM, cid, *where, old=previous, new=cid
+                    ChangeKind.CLAIM_RENAMED,
+                    Entity.CLAIM,
+                    cid,
+                    *where,
+                    old=previous,
+                    new=cid,
+                    title=now.statement,
                 )
             if before.source.path != now.source.path:
                 yield Change(
@@ -493,6 +499,7 @@ def _diff_claims(
                     *where,
                     old=before.source.path,
                     new=now.source.path,
+                    title=now.statement,
                     field="path",
                 )
             for change in claim_changes(before, now, renamed=previous != cid):

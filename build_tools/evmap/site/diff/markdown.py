@@ -46,18 +46,18 @@ def _marked(change: Change) -> str:
 
 def heading(change: Change, base_url: str = "", history: str = "") -> str:
     """The entry in Markdown: named by its title (a claim's statement) when it has one,
-    linked to its page under ``base_url`` when given, with its id; ``history`` (who added
-    and changed it) follows."""
-    after = f" \u00b7 {escape_markdown(history)}" if history else ""
+    linked to its page under ``base_url`` when given, with its id and ``history`` (who added
+    and changed it)."""
+    said = f"; {escape_markdown(history)}" if history else ""
     if change.title:
         name = escape_markdown(short(change.title))
         if base_url and change.page is not None:
             name = f"[{name}]({change.page.href(base_url)})"
-        return f"{change.entity} {name} (`{change.id}`){after}"
+        return f"{change.entity} {name} (`{change.id}`{said})"
     name = f"`{change.id}`"
     if base_url and change.page is not None:
         name = f"[{name}]({change.page.href(base_url)})"
-    return f"{change.entity} {name}{after}"
+    return f"{change.entity} {name}" + (f" ({said[2:]})" if said else "")
 
 
 def _detail(detail: Detail) -> str:
