@@ -32,6 +32,7 @@ from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_
 from evmap.core.bibtex import FormatError
 from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
 from evmap.core.gitinfo import (
+    HistoryState,
     SourceHistory,
     head_commit,
     repository_edit_uri,
@@ -207,9 +208,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         assert self.settings is not None
         history = read_site_history(self.settings, evidence_map, config.repo_url, self.site_history)
         if not history.provenance.available:
+            shallow = history.provenance.state is HistoryState.SHALLOW
             log.info(
                 f"{history.provenance.message()}: claims show no provenance and no history "
-                "pages are made (a shallow clone needs its whole history: fetch-depth: 0)"
+                "pages are made"
+                + (
+                    "; fetch the whole history (actions/checkout: fetch-depth: 0)"
+                    if shallow
+                    else ""
+                )
             )
         footer = history.footer()
         if self.version_footer and footer and footer not in (config.copyright or ""):
