@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO
+from evmap.adapters.cli import main as main_cli
 from evmap.adapters.cli import make_parser
 from ghexpr import evaluate
 
@@ -555,3 +556,32 @@ def test_workflows_release_on_a_tag_publishes_bundle_notes_and_citation() -> Non
     assert "dist/*.zip dist/CITATION.cff" in publish and "--verify-tag" in publish
     # The tag reaches the scripts through the environment, never pasted into them.
     assert all("${{" not in script for script in scripts)
+
+
+def test_workflows_check_markdown_is_what_the_comment_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evmap check --format markdown` (the report job's) gives the verdict and the problems
+    as `path:line: message` in a code block, fenced longer than any backtick in them."""
+    from conftest import write_project
+
+    project = write_project(tmp_path / "tiny")
+    core = project.read("content/claims/core.yml").replace(
+        "citations: [wei2021]\n", "citations: [wei```2012]\n"
+    )
+    project.write("content/claims/core.yml", core)
+    args = ["check", "-f", str(project.config), "--strict", "--format", "markdown"]
+    assert main_cli(args) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "**evmap check failed: 1 error, 0 warnings.**",
+        "",
+        "````text",
+        "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key "
+        "'wei```2012' is not in the BibTeX library; did you mean 'wei2021'?",
+        "````",
+    ]
+    assert err == "evmap: 1 error, 0 warnings\n"
+    fixed = write_project(tmp_path / "fixed")
+    assert main_cli(["check", "-f", str(fixed.config), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == "**evmap check: no problems.**\n"

@@ -236,6 +236,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             expected = "a lowercase id of letters, digits and single hyphens, e.g. 'bdnf-trkb'"
         elif "CHEBI" in error.validator_value:
             expected = "a ChEBI id such as 'CHEBI:6121'"
+        elif "[0-9]{4}-" in error.validator_value:
+            expected = "a date written YYYY-MM-DD, e.g. '2024-03-05'"
         else:
             expected = "letters, digits, '-' and '_' only (a BibTeX key)"
         foreign = next((c for c in value if not c.isascii()), "") if isinstance(value, str) else ""
