@@ -63,6 +63,7 @@ from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
+from evmap.site.history import read_site_history
 from evmap.site.incremental import page_inputs
 from evmap.site.render import (
     PreflightError,
@@ -554,8 +555,15 @@ def generate(
         urls: Urls = SourceUrls()
     else:
         urls = Urls(original.get("use_directory_urls", True) is not False)
+    repo_url = original.get("repo_url")
     renderer = Renderer(
-        result.map, make_environment(settings.template_dirs, settings.sandboxed), urls
+        result.map,
+        make_environment(settings.template_dirs, settings.sandboxed),
+        urls,
+        history=read_site_history(
+            settings, result.map, repo_url if isinstance(repo_url, str) else None
+        ),
+        leave_out_drafts=settings.leave_out_drafts,
     )
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))

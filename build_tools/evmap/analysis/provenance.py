@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evmap.analysis.changes import Change, ChangeKind, Entity
-from evmap.analysis.compare import claim_changes, pair_evidence
+from evmap.analysis.claimdiff import claim_changes, pair_evidence
 from evmap.core.config import Curator
 from evmap.core.gitinfo import (
     Commit,

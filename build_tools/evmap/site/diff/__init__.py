@@ -1,7 +1,8 @@
 """What changed between two evidence maps, claim by claim and field by field: ``evmap diff``.
 
 The package is split by job: the records and the comparing are the analysis layer's
-(:mod:`evmap.analysis.changes`, :mod:`evmap.analysis.compare`), loading a side is the
+(:mod:`evmap.analysis.changes`, :mod:`evmap.analysis.claimdiff`,
+:mod:`evmap.analysis.compare`), loading a side is the
 core's (:mod:`evmap.core.revisions`); here the pages each change touches are attached
 (:mod:`.pages`), changed words are marked (:mod:`.words`), and the diff is rendered as
 text (:mod:`.text`), a pull-request comment (:mod:`.markdown`) or GitHub annotations
@@ -18,7 +19,7 @@ from evmap.analysis.changes import (
     Entity,
     SitePage,
 )
-from evmap.analysis.compare import pair_evidence
+from evmap.analysis.claimdiff import pair_evidence
 from evmap.core.revisions import CODE_FILES, DiffInputError, load_side
 from evmap.site.diff.diffing import diff_maps, diff_projects
 from evmap.site.diff.listing import GROUP_MIN, TITLE_CHARS, Listed, group_changes
