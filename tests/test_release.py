@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Project, soup, write_project
+from conftest import REPO, Project, soup, write_project
 from evmap.adapters.bundle import bundle_version
 from evmap.adapters.cli import main
 from gitrepo import DAY, T0, Repo, git_env, init_repo  # noqa: F401  (fixture)
@@ -208,3 +208,7 @@ def test_release_options_are_checked(
     project.write("mkdocs.yml", project.read("mkdocs.yml") + options)
     code, _, err = project.check(capsys=capsys)
     assert (code, err) == (2, f"evmap: {project.config}: {message}\n")
+
+
+def test_release_shipped_citation_cff_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "citation", "-f", str(REPO / "mkdocs.yml"), "--check")[0] == 0
