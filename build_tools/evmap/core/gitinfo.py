@@ -1,7 +1,10 @@
-"""Every use of git: last-changed dates, edit links, revisions read for diffs, versions.
+"""Every use of git: last-changed dates, edit links, revisions read for diffs, versions,
+releases, and the history of the content read for the provenance of claims.
 
 No other module runs git. Where each page comes from in the repository gives its
-edit link and its last-changed date.
+edit link and its last-changed date; :func:`content_commits` and :func:`read_blobs`
+give :mod:`evmap.analysis.provenance` the commits that changed claims files and the
+files' versions, in one process each.
 
 Dates come from git in **one** ``git log`` pass over the project, never one
 process per page, so they scale with the number of files, not of claims. The
