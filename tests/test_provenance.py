@@ -8,6 +8,7 @@ git build without it and say why.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -15,8 +16,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from conftest import Project, soup, write_project
+from conftest import Project, serving, soup, write_project
 from evmap.adapters import builder
+from evmap.adapters.build import run_mkdocs
 from evmap.analysis.provenance import read_provenance, split_claims
 from evmap.core.config import load_settings
 from evmap.core.pipeline import check
@@ -228,3 +230,43 @@ def test_provenance_split_claims_cuts_at_top_level_items() -> None:
         ("c", b"-   id: 'c'\n  statement: C."),
     ]
     assert split_claims(b"id: one\nstatement: One.\n") == [("one", b"id: one\nstatement: One.")]
+
+
+def _stamps(site: Path) -> dict[str, tuple[str, int, int]]:
+    """Each file's digest, modification time and inode: a rewrite changes the last two."""
+    found = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(site).as_posix()] = (digest, st.st_mtime_ns, st.st_ino)
+    return found
+
+
+def test_provenance_serving_matches_a_clean_build_and_rewrites_only_what_changed(
+    curated: tuple[Project, Repo], tmp_path: Path
+) -> None:
+    """`evmap serve` (dirty rebuilds): between commits the walk through the history is kept,
+    an edit shows on its claim and history page at once, a page that reads the same is not
+    written again, and every file is what a clean build writes."""
+    project, _ = curated
+    served = tmp_path / "served"
+    page = "history/core/index.html"
+    with serving(project.config, served, dirty=True) as rebuild:
+        rebuild()
+        before = _stamps(served)
+        rebuild()  # nothing changed
+        assert _stamps(served)[page] == before[page]
+        edit(project, CORE, "A TrkB antagonist blocked", "A TrkB blocker blocked")
+        plugin = rebuild()
+        after = _stamps(served)
+        assert after[page][0] != before[page][0]  # it says the claim changed since the commit
+        assert lines(served, "pathways/bdnf-trkb/index.html")["claim-trkb-required"].endswith(
+            "· changed since the last commit · History"
+        )
+        assert plugin.site_history is not None
+        clean = run_mkdocs(project.config, tmp_path / "clean", strict=False)
+        del clean
+    served_files = {k: v[0] for k, v in _stamps(served).items()}
+    clean_files = {k: v[0] for k, v in _stamps(tmp_path / "clean").items()}
+    assert sorted(k for k in clean_files if served_files.get(k) != clean_files[k]) == []

@@ -342,6 +342,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             self.renderer.docs,
             self.renderer.urls,
             self.history,
+            config.copyright,  # the footer names the version, "-dirty" after an edit
         )
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -102,8 +102,8 @@ def read_site_history(
     one ``git cat-file``), the version and the content's date.
 
     ``reuse`` is the last build's (``evmap serve``): while no commit is made, its walk
-    through the history, its version and its date are taken again, and only the working
-    tree is compared with the last commit.
+    through the history is taken again, and only the working tree is compared with the
+    last commit.
     """
     last = reuse.provenance if reuse is not None else None
     provenance = read_provenance(
@@ -113,9 +113,8 @@ def read_site_history(
         settings.author,
         reuse=last,
     )
-    if reuse is not None and last is not None and last.head and last.head == provenance.head:
-        version, date = reuse.version, reuse.date
-    elif provenance.state is HistoryState.NOT_GIT or provenance.state is HistoryState.NO_GIT:
+    # The version is read again every build: an edit makes the checkout "-dirty".
+    if provenance.state is HistoryState.NOT_GIT or provenance.state is HistoryState.NO_GIT:
         version, date = "", ""
     else:
         version = describe(settings.root, settings.release_tags)

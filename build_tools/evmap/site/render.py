@@ -790,7 +790,10 @@ class Renderer:
             else stale_subjects(previous.map, self.map)
         )
         for spec, html in previous._bodies.items():
-            if stale is not None and (spec.kind, spec.subject) not in stale:
+            # A history page shows many claims' provenance: rendered again, and written
+            # only when it reads differently (unchanged()).
+            entity = spec.kind in SECTION
+            if entity and stale is not None and (spec.kind, spec.subject) not in stale:
                 self._bodies[spec] = html
                 if spec in previous._entries:  # they follow from the same claims
                     self._entries[spec] = previous._entries[spec]
@@ -854,7 +857,7 @@ class Renderer:
         html = self._bodies.get(spec)
         if html is None:
             html = self._render(spec)
-            if self.keep_bodies and spec.kind in SECTION:
+            if self.keep_bodies and (spec.kind in SECTION or spec.kind == provenance.HISTORY_KIND):
                 self._bodies[spec] = html
         return html
 
