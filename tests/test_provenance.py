@@ -80,13 +80,17 @@ def lines(site: Path, page: str) -> dict[str, str]:
 def test_provenance_on_claims_history_pages_and_downloads(curated: tuple[Project, Repo]) -> None:
     project, _ = curated
     site = project.build()
+    # On its home page (the first pathway) each claim says who added and changed it.
     assert lines(site, "pathways/nmdar-inhibition/index.html") == {
         "claim-nmdar-main-route": "Added 2024-03-01 by Ana Li · changed 2024-03-03 by Ben Ode "
         "· History",
+    }
+    assert lines(site, "pathways/bdnf-trkb/index.html") == {
         "claim-trkb-required": "Added 2024-03-01 by Ana Li · changed 2024-03-08 by Ben Ode "
         "· History",
     }
-    page = soup(site / "pathways/nmdar-inhibition/index.html")
+    assert lines(site, "compounds/arketamine/index.html") == {}  # not its home page
+    page = soup(site / "pathways/bdnf-trkb/index.html")
     line = page.select_one("#claim-trkb-required p.prov")
     assert line is not None
     assert [(a.get_text(), a["href"]) for a in line.select("a")] == [
@@ -128,24 +132,33 @@ def test_provenance_on_claims_history_pages_and_downloads(curated: tuple[Project
     # Downloads: the claim's and each item's, added and last changed.
     data = json.loads((site / "downloads/evidence-map.json").read_text("utf-8"))
     known = data["derived"]["claims"]["trkb-required"]["provenance"]
-    shown = {
-        "added": {k: v for k, v in known["added"].items() if k != "commit"},
-        "changed": {k: v for k, v in known["changed"].items() if k != "commit"},
+    commits = data["derived"]["commits"]  # each commit once, claims name it by a short id
+    assert sorted((c["date"], c["by"], c["subject"]) for c in commits.values()) == [
+        ("2024-03-01", "Ana Li", "Tiny map"),
+        ("2024-03-03", "Ben Ode", "nmdar-main-route: one route among others"),
+        ("2024-03-06", "Ana Li", "trkb-needed: a second antagonist"),
+        ("2024-03-08", "Ben Ode", "Rename trkb-needed"),
+    ]
+    assert all(len(ref) == 12 and commits[ref]["commit"].startswith(ref) for ref in commits)
+
+    def said(ref: str | None) -> str:
+        return f"{commits[ref]['date']} {commits[ref]['by']}" if ref else "(none)"
+
+    assert {
+        "added": said(known["added"]),
+        "changed": said(known["changed"]),
         "uncommitted": known["uncommitted"],
-        "items": [
-            [item[when]["date"] + " " + item[when]["by"] for when in ("added", "changed")]
-            for item in known["items"]
-        ],
-    }
-    assert shown == {
-        "added": {"date": "2024-03-01", "by": "Ana Li", "orcid": ORCID},
-        "changed": {"date": "2024-03-08", "by": "Ben Ode"},
+        "items": [[said(ref) for ref in item] for item in known["items"]],
+    } == {
+        "added": "2024-03-01 Ana Li",
+        "changed": "2024-03-08 Ben Ode",
         "uncommitted": False,
         "items": [
             ["2024-03-01 Ana Li", "2024-03-01 Ana Li"],
             ["2024-03-06 Ana Li", "2024-03-06 Ana Li"],
         ],
     }
+    assert commits[known["added"]]["orcid"] == ORCID
     rows = list(csv.DictReader(io.StringIO((site / "downloads/evidence-map.csv").read_text())))
     columns = ("claim_added", "claim_added_by", "claim_changed_by", "item_added", "item_added_by")
     assert [

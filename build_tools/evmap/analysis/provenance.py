@@ -5,7 +5,8 @@ How it is read, in two git processes whatever the size of the map:
 
 1. one ``git log`` over the claims folder lists, oldest first, each commit that changed
    a claims file, with the file's contents before and after (blob ids);
-2. one ``git cat-file --batch`` reads those contents.
+2. one ``git cat-file --batch`` reads those contents, one version at a time (a long
+   history is never held in memory), and the files as last committed.
 
 Each version of a file is cut into its claims as text (a list file at each top-level
 ``-``), and a claim is known by its ``id:`` line, so only the claims whose text a
@@ -28,7 +29,7 @@ would seem to add every claim).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from evmap.analysis.changes import Change, ChangeKind, Entity
 from evmap.analysis.claimdiff import claim_changes, pair_evidence
 from evmap.core.config import Curator
 from evmap.core.gitinfo import (
+    BlobReader,
     Commit,
     GitError,
     HistoryState,
@@ -43,7 +45,6 @@ from evmap.core.gitinfo import (
     format_date,
     git,
     history_state,
-    read_blobs,
 )
 from evmap.core.load import load_file
 from evmap.core.memo import Memo
@@ -234,7 +235,6 @@ class _State:
     """What the walk knows of one claim."""
 
     path: str
-    text: bytes
     added: Stamp
     changed: Stamp
     items: list[ItemProvenance] | None = None  # None: every item as added with the claim
@@ -248,6 +248,8 @@ class _Walk:
         self.memo = memo
         self.person = person
         self.claims: dict[str, _State] = {}
+        self.reader: BlobReader | None = None  # set while the walk reads the history
+        self.files: dict[str, tuple[str, bytes]] = {}  # the last version read of each file
 
     def parse(self, text: bytes, path: str) -> Claim | None:
         """One claim's text as the loader reads it (None: not one valid claim)."""
@@ -273,14 +275,29 @@ class _Walk:
         person = self.person(commit.author, commit.email)
         return Stamp(commit.sha, commit.time, person.name, person.orcid, commit.subject)
 
-    def commit(self, commit: Commit, blobs: Mapping[str, bytes]) -> None:
+    def blob(self, blob: str | None, path: str) -> bytes:
+        """A file version (b"" for none), the last one read of each file kept: a commit's
+        version before is mostly the version after of the last commit changing the file."""
+        if blob is None:
+            return b""
+        last = self.files.get(path)
+        if last is not None and last[0] == blob:
+            return last[1]
+        data = self.reader.read(blob) if self.reader is not None else None
+        return data or b""
+
+    def commit(self, commit: Commit) -> None:
         """Apply one commit: claims added, changed, renamed, moved and removed."""
         removed: dict[str, tuple[str, bytes]] = {}
         added: dict[str, tuple[str, bytes]] = {}
         for change in commit.files:
-            old_part, new_part = changed_part(
-                blobs.get(change.old or "", b""), blobs.get(change.new or "", b"")
-            )
+            old_data = self.blob(change.old, change.path)
+            new_data = self.blob(change.new, change.path)
+            if change.new is None:
+                self.files.pop(change.path, None)
+            else:
+                self.files[change.path] = (change.new, new_data)
+            old_part, new_part = changed_part(old_data, new_data)
             before = self.claims_of(old_part, change.path)
             after = self.claims_of(new_part, change.path)
             for cid, text in before.items():
@@ -302,7 +319,7 @@ class _Walk:
             entry = HistoryEntry(
                 stamp, (Change(ChangeKind.CLAIM_ADDED, Entity.CLAIM, cid, path, 0),)
             )
-            self.claims[cid] = _State(path, text, stamp, stamp, history=[entry])
+            self.claims[cid] = _State(path, stamp, stamp, history=[entry])
         for cid in removed:
             self.claims.pop(cid, None)
 
@@ -333,7 +350,7 @@ class _Walk:
             if before is not None and after is not None:
                 changes += claim_changes(before, after, renamed=bool(renamed_from))
                 state.items = _follow(state, before, after, stamp)
-        state.path, state.text = now
+        state.path = now[0]
         if changes:
             state.history.append(HistoryEntry(stamp, tuple(changes)))
         if any(change.kind is not ChangeKind.CLAIM_MOVED for change in changes):
@@ -387,7 +404,8 @@ def _finish(
     items = state.items or [ItemProvenance(state.added, state.added)] * len(claim.evidence)
     uncommitted = False
     if claim.id in dirty:
-        committed = walk.parse(dirty[claim.id] or state.text, state.path)
+        text = dirty[claim.id]  # None: moved into another file since the last commit
+        committed = walk.parse(text, state.path) if text is not None else None
         if committed is None or list(claim_changes(committed, claim)):
             uncommitted = True
             if committed is not None:
@@ -438,24 +456,21 @@ def read_provenance(
         if revision != "HEAD":
             head = git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
             head_id = head.decode().strip()
-        walk = reuse.walk if reuse is not None and reuse.head == head_id else None
-        commits = [] if isinstance(walk, _Walk) else content_commits(root, claims_dir, revision)
-        ids = sorted({blob for commit in commits for blob in _blob_ids(commit)})
-        # The files as last committed, to tell what the working tree changed since.
-        committed = [f"{head_id}:./{path}" for path in paths] if working_tree else []
-        contents = read_blobs(root, [*ids, *committed])
+        known = reuse.walk if reuse is not None and reuse.head == head_id else None
+        walk = known if isinstance(known, _Walk) else None
+        commits = [] if walk is not None else content_commits(root, claims_dir, revision)
+        with BlobReader(root) as reader:
+            if walk is None:
+                walk = _Walk(memo or Memo(), person)
+                walk.reader = reader
+                for commit in commits:
+                    walk.commit(commit)
+                walk.reader, walk.files = None, {}
+            # The files as last committed, to tell what the working tree changed since.
+            committed = {p: reader.read(f"{head_id}:./{p}") for p in paths} if working_tree else {}
     except GitError:
         return Provenance(HistoryState.NOT_GIT)
-    if not isinstance(walk, _Walk):
-        walk = _Walk(memo or Memo(), person)
-        blobs = {blob: data or b"" for blob, data in zip(ids, contents, strict=False)}
-        for commit in commits:
-            walk.commit(commit, blobs)
-    dirty = (
-        _uncommitted(root, dict(zip(paths, contents[len(ids) :], strict=True)), walk)
-        if working_tree
-        else {}
-    )
+    dirty = _uncommitted(root, committed, walk)
     claims: dict[str, ClaimProvenance] = {}
     for cid, claim in evidence_map.claims.items():
         known = walk.claims.get(cid)
@@ -467,11 +482,6 @@ def read_provenance(
         else:
             claims[cid] = _finish(known, claim, walk, dirty)
     return Provenance(state, claims, head_id, walk)
-
-
-def _blob_ids(commit: Commit) -> Iterable[str]:
-    for change in commit.files:
-        yield from (blob for blob in (change.old, change.new) if blob)
 
 
 def _uncommitted(

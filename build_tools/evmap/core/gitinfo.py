@@ -2,7 +2,7 @@
 releases, and the history of the content read for the provenance of claims.
 
 No other module runs git. Where each page comes from in the repository gives its
-edit link and its last-changed date; :func:`content_commits` and :func:`read_blobs`
+edit link and its last-changed date; :func:`content_commits` and :class:`BlobReader`
 give :mod:`evmap.analysis.provenance` the commits that changed claims files and the
 files' versions, in one process each.
 
@@ -36,6 +36,7 @@ from pathlib import Path
 from evmap.core.errors import EvmapError
 
 __all__ = [
+    "BlobReader",
     "Commit",
     "FileChange",
     "GitError",
@@ -53,7 +54,6 @@ __all__ = [
     "history_state",
     "join_edit_url",
     "previous_release",
-    "read_blobs",
     "read_commit_times",
     "repository_edit_uri",
     "source_date_epoch",
@@ -466,39 +466,56 @@ def _path(change: FileChange) -> str:
     return change.path
 
 
-def read_blobs(root: Path, names: Iterable[str]) -> list[bytes | None]:
-    """The contents of ``names`` in order (blob ids, or ``<revision>:./<path>`` for a file
-    of a revision, relative to ``root``), None for one git does not have: one ``git
-    cat-file --batch`` for them all.
+class BlobReader:
+    """File versions read one by one from one ``git cat-file --batch`` process, so that a
+    long history is never held in memory at once.
+
+    Use as a context manager; :meth:`read` takes a blob id, or ``<revision>:./<path>`` for
+    a file of a revision, relative to ``root``.
 
     Raises:
         GitError: when git cannot run.
     """
-    wanted = list(names)
-    if not wanted:
-        return []
-    try:
-        done = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            cwd=root,
-            input="".join(f"{name}\n" for name in wanted).encode(),
-            capture_output=True,
-            env=_ENV,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
-    data = done.stdout
-    found: list[bytes | None] = []
-    at = 0
-    while at < len(data) and len(found) < len(wanted):
-        end = data.index(b"\n", at)
-        header = data[at:end].split()
-        at = end + 1
-        if len(header) != 3 or not header[2].isdigit():  # "<name> missing", "ambiguous"
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append(data[at : at + size])
-        at += size + 1
-    return found + [None] * (len(wanted) - len(found))
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_ENV,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, name: str) -> bytes | None:
+        """The contents of ``name``; None when git does not have it."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        if "\n" in name or stdin is None or stdout is None:
+            return None
+        try:
+            stdin.write(f"{name}\n".encode())
+            stdin.flush()
+            header = stdout.readline().split()
+            if len(header) != 3 or not header[2].isdigit():  # "<name> missing", "ambiguous"
+                return None
+            data = stdout.read(int(header[2]))
+            stdout.read(1)  # the newline after each object
+        except OSError as exc:
+            raise GitError(f"git cat-file failed: {exc}") from None
+        return data
+
+    def close(self) -> None:
+        """End the git process."""
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+        self.process.wait()

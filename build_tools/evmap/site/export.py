@@ -38,6 +38,8 @@ __all__ = [
     "ExportCache",
     "cited_bibtex",
     "claim_record",
+    "commit_refs",
+    "commits_record",
     "compound_record",
     "csv_cell",
     "download_files",
@@ -221,28 +223,56 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     return record
 
 
-def _stamp(stamp: Stamp | None, epoch: int | None) -> dict[str, str] | None:
-    if stamp is None:
-        return None
+def _stamps(provenance: Provenance) -> dict[str, Stamp]:
+    """Every commit the provenance names, by full id."""
+    stamps: dict[str, Stamp] = {}
+    for known in provenance.claims.values():
+        for item in (ItemProvenance(known.added, known.changed), *known.items):
+            for stamp in (item.added, item.changed):
+                if stamp is not None:
+                    stamps.setdefault(stamp.commit, stamp)
+    return dict(sorted(stamps.items()))
+
+
+def commit_refs(provenance: Provenance) -> dict[str, str]:
+    """A short id for each commit the provenance names (12 characters, longer where two
+    would share them), by full id: what the JSON download's claims refer to."""
+    commits = list(_stamps(provenance))
+    width = 12
+    while len({c[:width] for c in commits}) < len(commits):
+        width += 4
+    return {commit: commit[:width] for commit in commits}
+
+
+def commits_record(provenance: Provenance, epoch: int | None = None) -> dict[str, Any]:
+    """Every commit the provenance names, by short id: when, by whom (and their ORCID iD),
+    its full id and the first line of its message."""
+    refs = commit_refs(provenance)
     return {
-        "date": stamp.date(epoch),
-        "by": stamp.author,
-        **({"orcid": stamp.orcid} if stamp.orcid else {}),
-        "commit": stamp.commit,
+        refs[commit]: {
+            "date": stamp.date(epoch),
+            "by": stamp.author,
+            **({"orcid": stamp.orcid} if stamp.orcid else {}),
+            "commit": commit,
+            "subject": stamp.subject,
+        }
+        for commit, stamp in _stamps(provenance).items()
     }
 
 
-def provenance_record(known: ClaimProvenance, epoch: int | None = None) -> dict[str, Any]:
-    """A claim's provenance as the JSON download holds it: added and last changed (date,
-    by whom, commit), whether uncommitted changes remain, and the same for each item."""
+def provenance_record(known: ClaimProvenance, refs: Mapping[str, str]) -> dict[str, Any]:
+    """A claim's provenance as the JSON download holds it: the commits (short ids of
+    ``refs``, see :func:`commits_record`) that added it and last changed it, whether
+    uncommitted changes remain, and each item's ``[added, changed]`` (null: not committed)."""
+
+    def ref(stamp: Stamp | None) -> str | None:
+        return refs[stamp.commit] if stamp is not None else None
+
     return {
-        "added": _stamp(known.added, epoch),
-        "changed": _stamp(known.changed, epoch),
+        "added": ref(known.added),
+        "changed": ref(known.changed),
         "uncommitted": known.uncommitted,
-        "items": [
-            {"added": _stamp(item.added, epoch), "changed": _stamp(item.changed, epoch)}
-            for item in known.items
-        ],
+        "items": [[ref(item.added), ref(item.changed)] for item in known.items],
     }
 
 
@@ -278,7 +308,8 @@ def map_to_json(
     published schemas; ``derived`` holds what the site computes per claim (the
     certainty grade shown, whether it is the rule's or the curators', whether its
     evidence points both ways, and its provenance from git when ``provenance`` was
-    read), kept apart so the entries stay schema-valid. Written compactly, one entry
+    read, as short ids of the commits listed once under ``derived.commits``), kept apart
+    so the entries stay schema-valid. Written compactly, one entry
     per line (indentation would be a third of a large map's file; a line per entry
     still reads and diffs well).
     """
@@ -291,11 +322,13 @@ def map_to_json(
         }
         for cid in evidence_map.claims
     }
+    commits: dict[str, Any] = {}
     if provenance is not None and provenance.available:
-        epoch = source_date_epoch()
+        refs = commit_refs(provenance)
+        commits = commits_record(provenance, source_date_epoch())
         for cid, known in provenance.claims.items():
             if cid in derived:
-                derived[cid]["provenance"] = provenance_record(known, epoch)
+                derived[cid]["provenance"] = provenance_record(known, refs)
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
@@ -306,8 +339,11 @@ def map_to_json(
     ]
     claims = [_claim_json(c, cache) for c in evidence_map.claims.values()]
     parts.append('"claims":[\n' + ",\n".join(claims) + "\n]")
+    listed = [f"{_compact(ref)}:{_compact(value)}" for ref, value in commits.items()]
     parts.append(
-        '"derived":{"claims":{\n'
+        '"derived":{'
+        + ('"commits":{\n' + ",\n".join(listed) + "\n},\n" if listed else "")
+        + '"claims":{\n'
         + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
         + "\n}}"
     )
