@@ -10,7 +10,8 @@ How it is read, in two git processes whatever the size of the map:
 
 Each version of a file is cut into its claims as text (a list file at each top-level
 ``-``), and a claim is known by its ``id:`` line, so only the claims whose text a
-commit changed are parsed, by the same loader as the site, and compared by the same
+commit changed are parsed, by the same loader as the site (without the schema check:
+each version was checked in its time), and compared by the same
 engine as ``evmap diff`` (:func:`evmap.analysis.compare.claim_changes`): an edit to a
 comment, or a reordering, is not a change; a claim renamed with ``former_ids`` keeps its
 history; a claim moved to another file is said to have moved. Evidence items are
@@ -46,8 +47,7 @@ from evmap.core.gitinfo import (
     git,
     history_state,
 )
-from evmap.core.load import load_file
-from evmap.core.memo import Memo
+from evmap.core.load import read_claims
 from evmap.core.model import Claim, EvidenceMap
 
 __all__ = [
@@ -117,6 +117,7 @@ class ClaimProvenance:
         items: Each evidence item's, in the order written.
         history: Every commit that changed it, oldest first.
         uncommitted: The working tree holds changes to it that are not committed.
+        authors: Everyone who added or changed it, in order of first change.
     """
 
     added: Stamp | None
@@ -124,11 +125,7 @@ class ClaimProvenance:
     items: tuple[ItemProvenance, ...]
     history: tuple[HistoryEntry, ...] = ()
     uncommitted: bool = False
-
-    @property
-    def authors(self) -> tuple[str, ...]:
-        """Everyone who added or changed the claim, in order of first change."""
-        return tuple(dict.fromkeys(entry.stamp.author for entry in self.history))
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,20 +241,20 @@ class _State:
 class _Walk:
     """The history of every claim, commit by commit."""
 
-    def __init__(self, memo: Memo, person: Callable[[str, str], Curator]) -> None:
-        self.memo = memo
+    def __init__(self, person: Callable[[str, str], Curator]) -> None:
         self.person = person
         self.claims: dict[str, _State] = {}
+        self.parsed: dict[tuple[str, bytes], Claim | None] = {}
         self.reader: BlobReader | None = None  # set while the walk reads the history
         self.files: dict[str, tuple[str, bytes]] = {}  # the last version read of each file
 
     def parse(self, text: bytes, path: str) -> Claim | None:
-        """One claim's text as the loader reads it (None: not one valid claim)."""
-        entries, _ = load_file("claim", text, path, memo=self.memo)
-        if len(entries) != 1:
-            return None
-        claim: Claim = entries[0]
-        return claim
+        """One claim's text as the loader builds it (None: not one claim), kept by text."""
+        key = (path, text)
+        if key not in self.parsed:
+            claims = read_claims(text, path)
+            self.parsed[key] = claims[0] if len(claims) == 1 else None
+        return self.parsed[key]
 
     def claims_of(self, data: bytes, path: str) -> dict[str, bytes]:
         """A file's claims by id; claims whose id shows in no ``id:`` line are parsed."""
@@ -418,8 +415,9 @@ def _finish(
                 items = follow
     if len(items) != len(claim.evidence):
         items = [ItemProvenance(state.added, state.added)] * len(claim.evidence)
+    authors = tuple(dict.fromkeys(entry.stamp.author for entry in state.history))
     return ClaimProvenance(
-        state.added, state.changed, tuple(items), tuple(state.history), uncommitted
+        state.added, state.changed, tuple(items), tuple(state.history), uncommitted, authors
     )
 
 
@@ -430,7 +428,6 @@ def read_provenance(
     person: Callable[[str, str], Curator] = lambda name, email: Curator(name or email),
     revision: str = "HEAD",
     working_tree: bool = True,
-    memo: Memo | None = None,
     reuse: Provenance | None = None,
 ) -> Provenance:
     """The provenance of every claim of ``evidence_map`` from the history of ``root``.
@@ -444,7 +441,6 @@ def read_provenance(
         revision: The history up to this commit.
         working_tree: Whether the map was loaded from the working tree (then its claims
             are compared with their last committed text).
-        memo: Where parsed claims are kept (a fresh one when None).
         reuse: An earlier result: its walk through the history is taken again when it
             was read up to the same commit (``evmap serve`` rebuilds between commits).
     """
@@ -461,7 +457,7 @@ def read_provenance(
         commits = [] if walk is not None else content_commits(root, claims_dir, revision)
         with BlobReader(root) as reader:
             if walk is None:
-                walk = _Walk(memo or Memo(), person)
+                walk = _Walk(person)
                 walk.reader = reader
                 for commit in commits:
                     walk.commit(commit)

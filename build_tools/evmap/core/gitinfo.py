@@ -23,6 +23,7 @@ Commit dates are part of the history, so two builds of one checkout agree.
 from __future__ import annotations
 
 import enum
+import functools
 import io
 import logging
 import os
@@ -233,6 +234,7 @@ def head_commit(root: Path) -> str | None:
     return head if done.returncode == 0 and head else None
 
 
+@functools.lru_cache(maxsize=4096)  # a history names a few hundred commits, many times over
 def format_date(timestamp: int, epoch: int | None = None) -> str:
     """``timestamp`` as a UTC ``YYYY-MM-DD`` date, never later than ``epoch`` when given."""
     if epoch is not None:

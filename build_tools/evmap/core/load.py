@@ -65,6 +65,7 @@ __all__ = [
     "internal_error",
     "load_content",
     "load_file",
+    "read_claims",
     "save_cache",
     "scan_content",
 ]
@@ -249,6 +250,28 @@ def _claim(data: LineDict, source: Source) -> Claim:
             else None
         ),
     )
+
+
+def read_claims(data: bytes, path: str) -> list[Claim]:
+    """The claims of a claims file's text, built without checking them against the schema
+    (for versions of files from the history, which their own time checked); a claim that
+    cannot be built is left out, and text that is not YAML gives none."""
+    try:
+        document = load_yaml(data)
+    except YamlError:
+        return []
+    items = document if isinstance(document, LineList) else [document]
+    lines = getattr(document, "item_lines", [getattr(document, "line", 1)])
+    claims = []
+    for item, line in zip(items, lines, strict=False):
+        if not isinstance(item, LineDict):
+            continue
+        _date_as_text(item)
+        try:
+            claims.append(_claim(item, Source(path, line)))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return claims
 
 
 def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:

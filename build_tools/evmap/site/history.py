@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
+from evmap.analysis.changes import Change, ChangeKind
 from evmap.analysis.provenance import ClaimProvenance, Provenance, Stamp, read_provenance
 from evmap.core.config import Settings
 from evmap.core.gitinfo import HistoryState, commit_date, describe, source_date_epoch
@@ -33,6 +36,7 @@ __all__ = [
     "HISTORY_KIND",
     "REVIEW_LABELS",
     "SiteHistory",
+    "claims_by_file",
     "history_page",
     "history_slugs",
     "history_specs",
@@ -214,18 +218,32 @@ def review_view(
     )
 
 
+def claims_by_file(evidence_map: EvidenceMap) -> dict[str, list[Claim]]:
+    """The claims of each claims file, in the order written."""
+    found: dict[str, list[Claim]] = {}
+    for claim in evidence_map.claims.values():
+        found.setdefault(claim.source.path, []).append(claim)
+    return {
+        path: sorted(claims, key=lambda c: (c.source.line, c.id)) for path, claims in found.items()
+    }
+
+
+_ADDED = Markup(ChangeKind.CLAIM_ADDED.value)
+
+
+def _plain_add(change: Change) -> bool:
+    """A claim added, said without details (most entries of a history page)."""
+    return change.kind is ChangeKind.CLAIM_ADDED and not (change.new or change.details)
+
+
 def history_page(
     spec: PageSpec,
-    evidence_map: EvidenceMap,
+    claims: Sequence[Claim],
     history: SiteHistory,
     claim_href: Callable[[str], str],
 ) -> HistoryPage:
-    """The history page of one claims file: its claims in the order written, each with
-    every change since it was added, newest first."""
-    claims = sorted(
-        (c for c in evidence_map.claims.values() if c.source.path == spec.source_path),
-        key=lambda c: (c.source.line, c.id),
-    )
+    """The history page of one claims file (``claims``: its claims in the order written),
+    each claim with every change since it was added, newest first."""
     shown: list[ClaimHistory] = []
     unchanged = 0
     provenance: Mapping[str, ClaimProvenance] = history.provenance.claims
@@ -238,7 +256,7 @@ def history_page(
                 entry.stamp.commit[:7],
                 history.commit_href(entry.stamp.commit),
                 entry.stamp.subject,
-                [change_html(change) for change in entry.changes],
+                [_ADDED if _plain_add(change) else change_html(change) for change in entry.changes],
             )
             for entry in reversed(known.history if known else ())
         ]

@@ -288,6 +288,7 @@ class Renderer:
             evidence_map, view_max_cells, drafts if leave_out_drafts else frozenset()
         )
         self._history_slugs = provenance.history_slugs(evidence_map) if history else {}
+        self._history_claims: dict[str, list[Claim]] | None = None  # made on first use
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
         self._rank = {
@@ -718,8 +719,13 @@ class Renderer:
         elif spec.kind == "network":
             data = network_page(m, self.analysis, self.linker(root))
         elif spec.kind == provenance.HISTORY_KIND and self.history is not None:
+            if self._history_claims is None:
+                self._history_claims = provenance.claims_by_file(m)
             data = provenance.history_page(
-                spec, m, self.history, lambda cid: self.linker(root).claim(cid)
+                spec,
+                self._history_claims.get(spec.source_path, []),
+                self.history,
+                self.linker(root).claim,
             )
         else:
             data = IndexPage(
