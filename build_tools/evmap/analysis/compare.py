@@ -148,8 +148,13 @@ def _renames(old: EvidenceMap, new: EvidenceMap) -> dict[str, str]:
 
 
 def _diff_claims(
-    old: EvidenceMap, new: EvidenceMap, renames: Mapping[str, str], after: MapAnalysis
+    old: EvidenceMap,
+    new: EvidenceMap,
+    renames: Mapping[str, str],
+    analysed: MapAnalysis,
+    after: MapAnalysis,
 ) -> Iterator[Change]:
+    """Claims added and removed (shown whole, with their grade), renamed, moved, changed."""
     renamed_from = set(renames.values())
     for cid in sorted(old.claims.keys() | new.claims.keys()):
         if cid in renamed_from and cid not in new.claims:
@@ -176,7 +181,7 @@ def _diff_claims(
                 before.source.line,
                 old=before.statement,
                 title=before.statement,
-                details=claim_details(before),
+                details=claim_details(before, analysed.certainty.get(previous)),
             )
         elif before is not None and now is not None:
             where = (now.source.path, now.source.line)
@@ -304,7 +309,7 @@ def compare_maps(
     after = after or analyse_map(new)
     renames = _renames(old, new)
     changes = [
-        *_diff_claims(old, new, renames, after),
+        *_diff_claims(old, new, renames, before, after),
         *_diff_entries(Entity.COMPOUND, old.compounds, new.compounds),
         *_diff_entries(Entity.PATHWAY, old.pathways, new.pathways),
         *_diff_entries(Entity.REFERENCE, old.references, new.references),
