@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,24 @@ def test_review_shown_on_the_claim_and_exported(project: Project) -> None:
         "claim-trkb-needed": "Reviewed by Ana Li on 2024-03-05 (by its own authors)",
     }
     assert page.select("p.prov b.rv-disputed")[0].get_text() == "Disputed"
+    # Unchanged since added: a line each on the history page of their file.
+    history = soup(site / "history/core/index.html")
+    assert [
+        (li["id"], re.sub(r"\(\w{7}\)", "(commit)", " ".join(li.get_text().split())))
+        for li in history.select("ul.evmap-unchanged li")
+    ] == [
+        (
+            "claim-nmdar-main-route",
+            "NMDA receptor block is the main route of ketamine's antidepressant effect. · added "
+            "2024-03-01 by Ana Li (commit) · Disputed",
+        ),
+        (
+            "claim-trkb-needed",
+            "TrkB signalling is needed for the effect of arketamine. · added 2024-03-01 by Ana "
+            "Li (commit) · Reviewed",
+        ),
+    ]
+    assert history.select(".evmap-history > section") == []  # nothing changed since
     data = json.loads((site / "downloads/evidence-map.json").read_text("utf-8"))
     reviews = {c["id"]: c.get("review") for c in data["claims"]}
     assert reviews == {

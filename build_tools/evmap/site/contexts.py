@@ -503,10 +503,12 @@ class HistoryPage:
 
     Attributes:
         path: The content file (project-relative).
-        claims: Its claims, in the order written, each with its history.
-        unchanged: How many of them have not changed since they were added.
+        claims: Its claims that changed since they were added (or are not committed), in
+            the order written, each with its history.
+        unchanged: Its claims unchanged since they were added, in the order written (a
+            line each).
     """
 
     path: str
     claims: Sequence[ClaimHistory]
-    unchanged: int = 0
+    unchanged: Sequence[ClaimHistory] = ()

@@ -245,7 +245,7 @@ def history_page(
     """The history page of one claims file (``claims``: its claims in the order written),
     each claim with every change since it was added, newest first."""
     shown: list[ClaimHistory] = []
-    unchanged = 0
+    unchanged: list[ClaimHistory] = []
     provenance: Mapping[str, ClaimProvenance] = history.provenance.claims
     for claim in claims:
         known = provenance.get(claim.id)
@@ -260,8 +260,8 @@ def history_page(
             )
             for entry in reversed(known.history if known else ())
         ]
-        unchanged += len(entries) <= 1
-        shown.append(
+        quiet = len(entries) <= 1 and not (known is None or known.uncommitted)
+        (unchanged if quiet else shown).append(
             ClaimHistory(
                 claim.id,
                 f"claim-{claim.id}",
