@@ -206,7 +206,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
     def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
         """Provenance of every claim (from git, once per build), and the footer's version."""
         assert self.settings is not None
-        history = read_site_history(self.settings, evidence_map, config.repo_url, self.site_history)
+        history = read_site_history(
+            self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
+        )
         if not history.provenance.available:
             shallow = history.provenance.state is HistoryState.SHALLOW
             log.info(

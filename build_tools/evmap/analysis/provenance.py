@@ -429,6 +429,7 @@ def read_provenance(
     revision: str = "HEAD",
     working_tree: bool = True,
     reuse: Provenance | None = None,
+    keep: bool = False,
 ) -> Provenance:
     """The provenance of every claim of ``evidence_map`` from the history of ``root``.
 
@@ -443,6 +444,8 @@ def read_provenance(
             are compared with their last committed text).
         reuse: An earlier result: its walk through the history is taken again when it
             was read up to the same commit (``evmap serve`` rebuilds between commits).
+        keep: Keep the walk in the result, for a later ``reuse`` (a one-shot build
+            lets it go: it holds a state for every claim).
     """
     state, head_id = history_state(root)
     if state is not HistoryState.READ:
@@ -477,7 +480,7 @@ def read_provenance(
             )
         else:
             claims[cid] = _finish(known, claim, walk, dirty)
-    return Provenance(state, claims, head_id, walk)
+    return Provenance(state, claims, head_id, walk if keep else None)
 
 
 def _uncommitted(

@@ -101,13 +101,14 @@ def read_site_history(
     evidence_map: EvidenceMap,
     repo_url: str | None = None,
     reuse: SiteHistory | None = None,
+    keep: bool = False,
 ) -> SiteHistory:
     """The project's history for the site: every claim's provenance (one ``git log`` and
     one ``git cat-file``), the version and the content's date.
 
-    ``reuse`` is the last build's (``evmap serve``): while no commit is made, its walk
-    through the history is taken again, and only the working tree is compared with the
-    last commit.
+    ``reuse`` is the last build's (``evmap serve``, which ``keep``s the walk through the
+    history for the next build): while no commit is made, its walk is taken again, and
+    only the working tree is compared with the last commit.
     """
     last = reuse.provenance if reuse is not None else None
     provenance = read_provenance(
@@ -116,6 +117,7 @@ def read_site_history(
         settings.relative(settings.content_dir / FOLDERS["claim"]),
         settings.author,
         reuse=last,
+        keep=keep,
     )
     # The version is read again every build: an edit makes the checkout "-dirty".
     if provenance.state is HistoryState.NOT_GIT or provenance.state is HistoryState.NO_GIT:
