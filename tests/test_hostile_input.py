@@ -890,7 +890,8 @@ CONFIG_CASES = [
         "file-shape, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
-        "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
+        "unknown-pathway, unknown-reference, unreviewed-claim, untrusted-template, yaml-syntax; "
+        "did you mean 'missing-doi'?",
         id="unknown-check",
     ),
     pytest.param(
@@ -913,7 +914,8 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, bundle_name",
+        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, "
+        "bundle_name, curators, require_review, leave_out_drafts, doi, release_tags",
         id="unknown-option",
     ),
     pytest.param(

@@ -210,8 +210,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
         )
         if not history.provenance.available:
+            # A shallow clone is a CI checkout that forgot fetch-depth: 0: say it where the
+            # build's output is read. Outside git the home page says it; the log only
+            # when asked for (--verbose), as every build outside git would print it.
             shallow = history.provenance.state is HistoryState.SHALLOW
-            log.info(
+            (log.info if shallow else log.debug)(
                 f"{history.provenance.message()}: claims show no provenance and no history "
                 "pages are made"
                 + (

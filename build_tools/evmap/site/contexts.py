@@ -439,6 +439,8 @@ class IndexPage:
         summary: The state of the whole map (home).
         cite: The DOI of the map's archived release, linked (home; None when not set).
         version: The map's version: its release tag, else its last commit (home).
+        history: Why claims show no provenance, e.g. ``history unavailable (shallow
+            clone)`` (home; "" when they do).
     """
 
     counts: dict[str, int]
@@ -450,6 +452,7 @@ class IndexPage:
     summary: SummaryView | None = None
     cite: Link | None = None
     version: str = ""
+    history: str = ""
 
 
 @dataclass(frozen=True)

@@ -764,6 +764,7 @@ class Renderer:
         return {
             "cite": Link(f"doi:{doi}", doi_href(doi)) if doi else None,
             "version": self.history.version,
+            "history": self.history.provenance.message(),
         }
 
     def adopt(self, previous: Renderer) -> int:
