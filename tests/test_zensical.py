@@ -32,6 +32,7 @@ from conftest import REPO, Project, write_project
 from evmap.adapters.generate import UNSEARCHED
 from evmap.core.config import load_settings
 from evmap.core.pipeline import check, format_map_references
+from evmap.site.history import read_site_history
 from evmap.site.render import Renderer, make_environment
 from evmap.site.urls import PageSpec, Urls
 from sitecheck import dead_links, pages, parse
@@ -89,7 +90,11 @@ def renderer(shipped: Built) -> Renderer:
     settings = load_settings(shipped.project / "mkdocs.yml")
     result = check(settings).raise_errors()
     format_map_references(settings, result.map)
-    rendered = Renderer(result.map, make_environment(settings.template_dirs), Urls(True))
+    # As evmap generate renders them: with the project's history (none in this copy).
+    history = read_site_history(settings, result.map)
+    rendered = Renderer(
+        result.map, make_environment(settings.template_dirs), Urls(True), history=history
+    )
     assert settings.docs_dir is not None
     rendered.docs = frozenset(
         p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
@@ -121,13 +126,13 @@ def test_zensical_env_has_no_mkdocs(zensical_env: ZensicalEnv, tmp_path: Path) -
 def test_zensical_shipped_builds_strictly_without_issues(shipped: Built) -> None:
     assert shipped.build.returncode == 0, shipped.build.stderr
     assert "No issues found" in shipped.build.stderr
-    assert shipped.generate.stderr.startswith("evmap: 128 generated and 4 hand-written pages")
+    assert shipped.generate.stderr.startswith("evmap: 145 generated and 4 hand-written pages")
     print(f"zensical build of the shipped project: {shipped.seconds:.1f} s")
 
 
 def test_zensical_shipped_has_every_page(shipped: Built, renderer: Renderer) -> None:
     plan = renderer.plan()
-    assert len(plan) == 128
+    assert len(plan) == 145
     expected = {html_path(renderer, spec) for spec in plan}
     expected |= {
         "index.html" if p == "index.md" else p.removesuffix(".md") + "/index.html"
@@ -222,7 +227,7 @@ def test_zensical_shipped_search_covers_generated_pages(shipped: Built, renderer
         text[page] = text.get(page, "") + " " + item["title"] + " " + item["text"]
     # All but the views and the reference list (UNSEARCHED: their text grows with the map).
     searched = {renderer.urls.url(s.src) for s in renderer.plan() if s.kind not in UNSEARCHED}
-    assert len(searched) == 125
+    assert len(searched) == 142
     assert searched <= text.keys()
     assert not {renderer.urls.url(s.src) for s in renderer.plan()} - searched & text.keys()
     for claim in renderer.map.claims.values():

@@ -379,16 +379,16 @@ def _follow(state: _State, before: Claim, after: Claim, stamp: Stamp) -> list[It
     items = state.items
     if items is None or len(items) != len(before.evidence):
         items = [ItemProvenance(state.added, state.added)] * len(before.evidence)
-    pairs, _, new = pair_evidence(before.evidence, after.evidence)
-    result = [ItemProvenance(stamp, stamp)] * len(after.evidence)
+    pairs, _, _ = pair_evidence(before.evidence, after.evidence)
+    result = [ItemProvenance(stamp, stamp)] * len(after.evidence)  # unpaired: added now
     for i, j in pairs:
         same = _same_item(before, after, i, j)
         result[j] = items[i] if same else replace(items[i], changed=stamp)
-    del new  # the items no pair reached keep "added now"
     return result
 
 
 def _same_item(before: Claim, after: Claim, i: int, j: int) -> bool:
+    """Whether item ``i`` of ``before`` reads as item ``j`` of ``after`` (lines aside)."""
     a, b = before.evidence[i], after.evidence[j]
     return replace(a, source=b.source) == b
 
