@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from evmap import __version__
 from evmap.adapters import builder
@@ -21,6 +21,25 @@ from evmap.core.errors import EvmapError
 from evmap.core.pipeline import check_verdict
 from evmap.core.problems import Problem, Severity, summary_line
 from evmap.core.vocab import plural
+
+DESCRIPTION = """\
+Build a website from an evidence map: claims with their evidence for and against, in
+YAML files under content/, citing a BibTeX library. Run these in the folder of the
+map's mkdocs.yml (or pass -f).
+"""
+
+EPILOG = """\
+exit status: 0 ok; 1 the inputs have problems (each printed as path:line: message);
+2 a usage or configuration error.
+
+examples:
+  evmap new lab-map          start a new map that builds at once
+  evmap check                find every problem in the content and the library
+  evmap serve                live preview at http://127.0.0.1:8000/
+  evmap build                build site/ (the old site stays if the build fails)
+  evmap bundle               the offline bundle for teaching: dist/<name>-<version>.zip
+  evmap diff origin/main HEAD   what a change does to the map
+"""
 
 __all__ = [
     "cmd_build",
@@ -62,8 +81,39 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     ] + ([plural(warnings, "warning")] if warnings else [])
     again = " (no input changed since the last check)" if verdict.reused else ""
-    print(f"evmap: ok: {', '.join(counts)}{again}", file=sys.stderr)
+    _say(args, f"evmap: ok: {', '.join(counts)}{again}")
     return EXIT_OK
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A line of evmap's own on stderr (what was done, what to do next), unless -q."""
+    if not getattr(args, "quiet", False):
+        print(line, file=sys.stderr)
+
+
+def _verbosity(args: argparse.Namespace) -> Any:
+    """The builder's verbosity for -q, -v or neither."""
+    from evmap.adapters.build import Verbosity
+
+    if getattr(args, "quiet", False):
+        return Verbosity.QUIET
+    return Verbosity.VERBOSE if getattr(args, "verbose", False) else Verbosity.NORMAL
+
+
+MATERIAL_END = "2027-05-05"
+"""The day Material for MkDocs, the theme evmap's sites use, stops receiving fixes."""
+
+
+def _material_notice(args: argparse.Namespace) -> None:
+    """Say once per command that the theme is ending, and where evmap goes from there
+    (Material prints it only under the ``mkdocs`` command, which evmap does not run);
+    ``-q`` hides it with evmap's other notes."""
+    _say(
+        args,
+        f"evmap: note: Material for MkDocs, this site's theme, receives fixes until "
+        f"{MATERIAL_END} and no longer after; evmap also builds with Zensical, its successor "
+        "(evmap generate; README, 'Builders and their future')",
+    )
 
 
 def _report_failure(exc: Exception, problems: Sequence[Problem]) -> int:
@@ -93,20 +143,29 @@ def cmd_build(args: argparse.Namespace) -> int:
             Path(args.config_file),
             Path(args.site_dir) if args.site_dir else None,
             strict=args.strict,
+            verbosity=_verbosity(args),
         )
     except BuildFailed as exc:
         return _report_failure(exc, exc.problems)
-    print(f"evmap: site built in {site}", file=sys.stderr)
+    _say(args, f"evmap: site built in {site}")
+    _material_notice(args)
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site with live reload (the builder's development server)."""
     builder.require()
-    from evmap.adapters.build import BuildFailed, serve_site
+    from evmap.adapters.build import BuildFailed
+    from evmap.adapters.serve import serve_site
 
     try:
-        serve_site(Path(args.config_file), args.dev_addr, strict=args.strict, poll=args.poll)
+        serve_site(
+            Path(args.config_file),
+            args.dev_addr,
+            strict=args.strict,
+            poll=args.poll,
+            verbosity=_verbosity(args),
+        )
     except BuildFailed as exc:
         return _report_failure(exc, exc.problems)
     except KeyboardInterrupt:
@@ -156,10 +215,12 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             iframe_worker=Path(args.iframe_worker) if args.iframe_worker else None,
             name=args.name,
             version=args.label,
+            verbosity=_verbosity(args),
         )
     except BundleFailed as exc:
         return _report_failure(exc, exc.problems)
     print(f"evmap: bundle written to {bundle.path} ({bundle.files} files, {bundle.size} bytes)")
+    _material_notice(args)
     return EXIT_OK
 
 
@@ -181,16 +242,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
-    if done.unsearched:
+    if done.unsearched and not args.quiet:
         print(
             "evmap: warning: left out of search, too long for Zensical's (at most 65,536 "
             "words a section): " + ", ".join(done.unsearched),
             file=sys.stderr,
         )
-    print(
+    _say(
+        args,
         f"evmap: {done.generated} generated and {done.written} hand-written pages written to "
         f"{shown(done.out_dir)}; build with: zensical build -f {shown(done.config_file)}",
-        file=sys.stderr,
     )
     return EXIT_OK
 
@@ -204,8 +265,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     except ScaffoldFailed as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    print(f"evmap: new project in {project.root} ({len(project.files)} files)", file=sys.stderr)
-    print(f"next: cd {project.root} && evmap build  (or evmap serve)", file=sys.stderr)
+    _say(args, f"evmap: new project in {project.root} ({len(project.files)} files)")
+    here = project.root.resolve() == Path.cwd().resolve()
+    _say(
+        args,
+        "next: evmap build  (or evmap serve)"
+        if here
+        else (f"next: cd {project.root} && evmap build  (or evmap serve)"),
+    )
     return EXIT_OK
 
 
@@ -225,10 +292,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``evmap``."""
     parser = argparse.ArgumentParser(
-        prog="evmap", description=__doc__.splitlines()[0] if __doc__ else None
+        prog="evmap",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_Version)
-    sub = parser.add_subparsers(dest="command", required=True)
+    # -q and -v after any command (evmap build -q), as users type them.
+    talk = argparse.ArgumentParser(add_help=False)
+    loudness = talk.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-q", "--quiet", action="store_true", help="print problems and warnings only"
+    )
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also print what the builder does"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[talk], **kwargs)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -239,7 +321,7 @@ def make_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p_check = sub.add_parser("check", help="validate content/ and the BibTeX library")
+    p_check = command("check", help="validate content/ and the BibTeX library")
     common(p_check)
     p_check.add_argument(
         "--format",
@@ -249,12 +331,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_check.set_defaults(func=cmd_check)
 
-    p_build = sub.add_parser("build", help="check, then build the site atomically")
+    p_build = command("build", help="check, then build the site atomically")
     common(p_build)
     p_build.add_argument("-d", "--site-dir", help="output folder (default: site_dir of mkdocs.yml)")
     p_build.set_defaults(func=cmd_build)
 
-    p_serve = sub.add_parser("serve", help="serve the site with live reload")
+    p_serve = command("serve", help="serve the site with live reload")
     common(p_serve)
     p_serve.add_argument(
         "-a", "--dev-addr", metavar="IP:PORT", help="address to serve at (default: 127.0.0.1:8000)"
@@ -267,7 +349,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_serve.set_defaults(func=cmd_serve)
 
-    p_bundle = sub.add_parser("bundle", help="build the offline bundle dist/<name>-<version>.zip")
+    p_bundle = command("bundle", help="build the offline bundle dist/<name>-<version>.zip")
     common(p_bundle)
     p_bundle.add_argument(
         "-o", "--out-dir", default="dist", help="folder of the zip (default: dist)"
@@ -281,7 +363,7 @@ def make_parser() -> argparse.ArgumentParser:
     p_bundle.add_argument("--label", help="version label (default: git describe, else evmap's)")
     p_bundle.set_defaults(func=cmd_bundle)
 
-    p_generate = sub.add_parser(
+    p_generate = command(
         "generate",
         help="write the pages and a derived mkdocs.yml for Zensical or another builder",
     )
@@ -301,7 +383,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_generate.set_defaults(func=cmd_generate)
 
-    p_new = sub.add_parser("new", help="write a new evidence-map project that builds at once")
+    p_new = command("new", help="write a new evidence-map project that builds at once")
     p_new.add_argument("folder", help="the project's folder (created; must be empty)")
     p_new.add_argument("--name", help="the site's name (default: from the folder's name)")
     p_new.add_argument(
@@ -311,7 +393,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_new.set_defaults(func=cmd_new)
 
-    p_diff = sub.add_parser("diff", help="compare the evidence maps of two revisions or folders")
+    p_diff = command("diff", help="compare the evidence maps of two revisions or folders")
     p_diff.add_argument("base", help="git revision or folder to compare from, e.g. origin/main")
     p_diff.add_argument("head", help="git revision or folder to compare to, e.g. HEAD or .")
     p_diff.add_argument(

@@ -45,6 +45,11 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "evidence-map"
 
 
+def _empty(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but a version-control folder (``git init`` first)."""
+    return all(entry.name in (".git", ".hg") for entry in folder.iterdir())
+
+
 def new_project(folder: Path, name: str | None = None, templates: bool = False) -> NewProject:
     """Write a new project into ``folder`` (created; it must be empty if it exists).
 
@@ -65,9 +70,21 @@ def new_project(folder: Path, name: str | None = None, templates: bool = False) 
             f"evmap: --name {json.dumps(name)} is not a site name; give one line of at most "
             "200 characters, without control characters"
         )
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if folder.exists() and (not folder.is_dir() or not _empty(folder)):
         raise ScaffoldFailed(
             f"evmap: {folder} already exists and is not an empty folder; give a new folder's name"
+        )
+    here = Path.cwd()
+    if (
+        not folder.is_absolute()
+        and folder.parts == (here.name,)
+        and _empty(here)
+        and not folder.exists()
+    ):
+        raise ScaffoldFailed(
+            f"evmap: you are in an empty folder named {here.name} already, so this would make "
+            f"{here.name}/{here.name}; run 'evmap new .' to make the project here, or give "
+            f"another name, e.g. evmap new ./{here.name}-map"
         )
     site_name = (
         name
