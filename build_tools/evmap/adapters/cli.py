@@ -48,6 +48,7 @@ __all__ = [
     "cmd_diff",
     "cmd_generate",
     "cmd_new",
+    "cmd_schemas",
     "cmd_serve",
     "main",
     "make_parser",
@@ -276,6 +277,24 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schemas(args: argparse.Namespace) -> int:
+    """Write the installed evmap's schemas into the project's schemas/ folder, for editors."""
+    from evmap.adapters.scaffold import ScaffoldFailed, write_schemas
+    from evmap.core.schema import PROJECT_SCHEMAS
+
+    settings = load_settings(Path(args.config_file))
+    try:
+        written = write_schemas(settings.root / PROJECT_SCHEMAS, settings.root)
+    except ScaffoldFailed as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"evmap: cannot write {PROJECT_SCHEMAS}/: {exc.strerror}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _say(args, f"evmap: schemas written for editors: {', '.join(written)}")
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare the evidence maps of two git revisions or folders; print the changes."""
     from evmap.site.diff import DiffInputError, diff_projects
@@ -392,6 +411,17 @@ def make_parser() -> argparse.ArgumentParser:
         help="copy evmap's templates into templates/ to edit them (each overrides evmap's)",
     )
     p_new.set_defaults(func=cmd_new)
+
+    p_schemas = command(
+        "schemas", help="write evmap's schemas into schemas/, where editors read them"
+    )
+    p_schemas.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
+    p_schemas.set_defaults(func=cmd_schemas)
 
     p_diff = command("diff", help="compare the evidence maps of two revisions or folders")
     p_diff.add_argument("base", help="git revision or folder to compare from, e.g. origin/main")

@@ -38,7 +38,7 @@ from evmap.core.model import (
     yaml_fields,
 )
 from evmap.core.problems import Check, Problem
-from evmap.core.schema import check_entry, describe_value
+from evmap.core.schema import PROJECT_SCHEMAS, check_entry, describe_value
 from evmap.core.yamlio import (
     MAX_LIBRARY_BYTES,
     LineDict,
@@ -159,6 +159,10 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     for template in templates.files:  # which files, not their text: a check reads no template
         digest.update(b"\0template\0" + settings.relative(template).encode())
+    for kind in FOLDERS:  # copies of the schemas for editors, compared with evmap's
+        copy = settings.root / PROJECT_SCHEMAS / f"{kind}.schema.json"
+        if copy.is_file() and not add(copy, b"schema"):
+            return None
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)

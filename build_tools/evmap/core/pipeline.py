@@ -25,6 +25,7 @@ from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap, Reference, build_map
 from evmap.core.problems import Problem, failing
+from evmap.core.schema import stale_copies
 from evmap.core.validate import CheckResult, cited_keys, validate_content
 
 __all__ = [
@@ -73,6 +74,7 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
         content = load_content(settings, persist=persist, memo=memo)
         docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
         content.problems.extend(refused)
+        content.problems.extend(stale_copies(settings.root, settings.relative))
         content.problems.extend(
             scan_templates(
                 settings.templates_dir,

@@ -62,6 +62,7 @@ class Check(enum.StrEnum):
     REVIEW_CITED_AS_STUDY = "review-cited-as-study"
     RETRACTED_CITATION = "retracted-citation"
     UNTRUSTED_TEMPLATE = "untrusted-template"
+    STALE_SCHEMA = "stale-schema"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
@@ -73,6 +74,7 @@ DEFAULT_WARNINGS = frozenset(
         Check.UNATTRIBUTED_EVIDENCE,
         Check.REVIEW_CITED_AS_STUDY,
         Check.RETRACTED_CITATION,
+        Check.STALE_SCHEMA,
     }
 )
 
