@@ -34,9 +34,7 @@ sys.exit(code)
 
 
 def test_portability_every_command_runs_without_posix_only_modules(tmp_path: Path) -> None:
-    script = SCRIPT.format(
-        modules=POSIX_ONLY, shim=str(REPO / "node_modules" / "iframe-worker")
-    )
+    script = SCRIPT.format(modules=POSIX_ONLY, shim=str(REPO / "node_modules" / "iframe-worker"))
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=tmp_path,

@@ -842,30 +842,35 @@ class Renderer:
     def _search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
         url = self.urls.url(spec.src)
         m = self.map
+        names: list[str] = []  # what the page's subject is called: found first by them
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
             about = f"{CATEGORY_LABELS.get(p.category, p.category)}. {p.summary}"
             claims = [
                 m.claims[i] for i in m.claims_by_pathway[p.id] if m.claims[i].home_pathway == p.id
             ]
+            names = [p.name]
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
             about = f"{KIND_LABELS.get(c.kind, c.kind)}. {', '.join(c.synonyms)}. {c.summary}"
             claims = []
+            names = [c.name, *c.synonyms]
         elif spec.kind == "reference":
             r = m.references[spec.subject]
             about = f"{r.text} {r.key}"
             claims = []
+            names = [r.key, *([r.doi] if r.doi else [])]
         elif spec.kind in VIEW_KINDS:
             about = VIEW_KINDS[spec.kind]
             claims = []
         else:
             return []
-        entries = [
+        entries: list[dict[str, Any]] = [
             {
                 "location": url,
                 "title": str(escape(spec.title)),
                 "text": str(escape(about.strip(". "))),
+                **({"names": names} if names else {}),
             }
         ]
         for claim in claims:
