@@ -421,3 +421,34 @@ def test_build_templates_dir_named_but_missing_is_a_configuration_error(
         "to mkdocs.yml); create it with the templates to override, or leave the option out to "
         "use evmap's own"
     ]
+
+
+def test_build_placeholder_addresses_are_warned_and_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """example.org and an 'example-lab' account lead nowhere: a warning each (strict fails),
+    and no repository link or facts request on the pages."""
+    project = write_project(tmp_path / "p")
+    config = project.read("mkdocs.yml").replace(
+        "      validation: {placeholder-address: ignore}\n", ""
+    )
+    config = config.replace(
+        "use_directory_urls:", "repo_url: https://github.com/example-lab/map\nuse_directory_urls:"
+    )
+    project.write("mkdocs.yml", config)
+    code, out, _ = project.check(capsys=capsys)
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "mkdocs.yml:2: warning: site_url 'https://example.org/tiny/' is a placeholder "
+            "(example.org is reserved for examples and leads to no lab's site); set the real "
+            "address, or remove site_url until there is one",
+            "mkdocs.yml:3: warning: repo_url 'https://github.com/example-lab/map' is a "
+            "placeholder ('example-lab' is a placeholder, not the lab's account); set the real "
+            "address, or remove repo_url until there is one",
+        ],
+    )
+    assert project.check("--strict", capsys=capsys)[0] == 1
+    site = project.build(strict=False)
+    page = soup(site / "pathways/bdnf-trkb/index.html")
+    assert page.select(".md-source") == [] and page.select("a.md-content__button") == []

@@ -883,19 +883,21 @@ def test_links_inside_the_project_are_followed(
 CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace(
-            "  - evmap:\n", "  - evmap:\n      validation: {missing-dio: error}\n"
+            "      validation: {placeholder-address: ignore",
+            "      validation: {placeholder-address: ignore, missing-dio: error",
         ),
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
         "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-access, file-encoding, "
         "file-shape, "
-        "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
+        "missing-doi, parent-cycle, placeholder-address, retracted-citation, review-cited-as-study, schema, stale-schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
         id="unknown-check",
     ),
     pytest.param(
         lambda text: text.replace(
-            "  - evmap:\n", "  - evmap:\n      validation: {missing-doi: 5}\n"
+            "      validation: {placeholder-address: ignore",
+            "      validation: {placeholder-address: ignore, missing-doi: 5",
         ),
         "evmap: {config}: validation: 'missing-doi' has level '5'; expected error, warning or ignore",
         id="unknown-level",

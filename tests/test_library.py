@@ -322,12 +322,12 @@ def library_project(root: Path, style: str | None = None) -> Project:
     )
     project = write_project(root, files)
     options = "      bibtex_file: [library/tiny.bib, library/lab.bib]\n"
-    options += "      validation: {missing-doi: ignore}\n"
+    options += "      validation: {missing-doi: ignore, placeholder-address: ignore}\n"
     if style:
         options += f"      csl: {style}\n"
     project.write(
         "mkdocs.yml",
-        MKDOCS_YML.format(directory_urls="true").replace("  - evmap:\n", "  - evmap:\n" + options),
+        MKDOCS_YML.format(directory_urls="true", options=options),
     )
     return project
 
@@ -477,7 +477,8 @@ def test_library_uncited_entries_are_silent_unless_asked(
     code, out, _ = project.check("--strict", capsys=capsys)
     assert (code, out) == (0, "")
     config = project.read("mkdocs.yml").replace(
-        "  - evmap:\n", "  - evmap:\n      validation: {uncited-reference: warning}\n"
+        "      validation: {placeholder-address: ignore",
+        "      validation: {placeholder-address: ignore, uncited-reference: warning",
     )
     project.write("mkdocs.yml", config)
     code, out, _ = project.check(capsys=capsys)

@@ -262,7 +262,8 @@ def test_validation_severity_configurable(
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml").replace(
-            "  - evmap:\n", "  - evmap:\n      validation: {missing-doi: error}\n"
+            "      validation: {placeholder-address: ignore",
+            "      validation: {placeholder-address: ignore, missing-doi: error",
         ),
     )
     code, out, _ = project.check(capsys=capsys)
@@ -282,7 +283,8 @@ def test_validation_unknown_check_in_config_is_usage_error(
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml").replace(
-            "  - evmap:\n", "  - evmap:\n      validation: {missing-dio: error}\n"
+            "      validation: {placeholder-address: ignore",
+            "      validation: {placeholder-address: ignore, missing-dio: error",
         ),
     )
     code, _, err = project.check(capsys=capsys)

@@ -361,7 +361,7 @@ def test_zensical_reads_no_edit_url_of_a_page(
         tiny.read("mkdocs.yml").replace(
             "content.tooltips]", "content.tooltips, content.action.edit]"
         )
-        + "repo_url: https://example.org/repo\nedit_uri: edit/main/docs/\n",
+        + "repo_url: https://github.com/ketamine-lab/repo\nedit_uri: edit/main/docs/\n",
     )
     tiny.write(
         "docs/about.md", "---\nedit_url: https://example.org/elsewhere.yml\n---\n\n# About\n"
@@ -369,7 +369,10 @@ def test_zensical_reads_no_edit_url_of_a_page(
     built = zensical_env.run("zensical", "build", cwd=tiny.root)
     assert built.returncode == 0, built.stderr
     edit = parse(tiny.root / "site/about/index.html").select_one("a[rel=edit]")
-    assert edit is not None and edit["href"] == "https://example.org/repo/edit/main/docs/about.md"
+    assert (
+        edit is not None
+        and edit["href"] == "https://github.com/ketamine-lab/repo/edit/main/docs/about.md"
+    )
 
 
 def test_zensical_escapes_no_page_title(

@@ -30,7 +30,13 @@ from evmap.adapters.output import Made, OutputRefused, check_target, mark
 from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
-from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
+from evmap.core.config import (
+    OPTIONS,
+    ConfigError,
+    Settings,
+    placeholder_reason,
+    settings_from_options,
+)
 from evmap.core.gitinfo import (
     SourceHistory,
     head_commit,
@@ -145,7 +151,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         try:
             options: dict[str, Any] = dict(self.config)
             given = {k: v for k, v in options.items() if v is not None}
-            self.settings = settings_from_options(root, given, config.docs_dir, config.site_dir)
+            self.settings = settings_from_options(
+                root,
+                given,
+                config.docs_dir,
+                config.site_dir,
+                Path(config.config_file_path).resolve(),
+                {"site_url": config.site_url, "repo_url": config.repo_url},
+            )
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -159,6 +172,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
                 log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+        if config.repo_url and placeholder_reason(config.repo_url) is not None:
+            # No repository link, edit links or facts fetched from a repository that is
+            # not there (the check warned about it): Material would ask GitHub's API.
+            config.repo_url = None
+            config.edit_uri = None
         try:
             format_map_references(self.settings, result.map)
         except FormatError as exc:

@@ -53,9 +53,9 @@ def install_requirement() -> tuple[str, str]:
     except (ValueError, KeyError, TypeError):
         return f"evmap=={version}", "the version this project was made with"
     vcs = info.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("commit_id"):
+    if isinstance(vcs, dict) and vcs.get("commit_id") and vcs.get("vcs"):
         return (
-            f"evmap @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}",
+            f"evmap @ {vcs['vcs']}+{url}@{vcs['commit_id']}",
             "the commit of evmap this project was made with",
         )
     if url.startswith("file:"):

@@ -7,27 +7,33 @@ reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
-from evmap.core.problems import Check, Severity, default_severity, did_you_mean
+from evmap.core.problems import Check, Problem, Severity, default_severity, did_you_mean
 
 __all__ = [
     "DEFAULTS",
     "OPTIONS",
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
+    "Address",
     "ConfigError",
     "Option",
     "Settings",
     "load_settings",
     "parse_severities",
+    "placeholder_problems",
+    "placeholder_reason",
+    "setting_lines",
     "settings_from_options",
 ]
 
@@ -37,6 +43,83 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 class ConfigError(EvmapError):
     """The project configuration (mkdocs.yml, plugin options) is unusable."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address the site's configuration gives (``site_url``, ``repo_url``), and where.
+
+    Attributes:
+        key: The setting, e.g. ``site_url``.
+        value: The address as written.
+        line: Its line in the configuration file (0 when not known).
+    """
+
+    key: str
+    value: str
+    line: int = 0
+
+
+# Host names reserved for examples and tests (RFC 2606, RFC 6761): never a real site.
+_RESERVED_HOSTS = re.compile(
+    r"(?:^|\.)(?:example\.(?:com|net|org)|example|invalid|test|localhost)$", re.IGNORECASE
+)
+# Repository owners that name no one (a scaffold's or a tutorial's placeholder).
+_PLACEHOLDER_OWNERS = re.compile(r"^(?:example|your)(?:[-_].*)?$", re.IGNORECASE)
+
+
+def placeholder_reason(address: str) -> str | None:
+    """Why ``address`` cannot be where a lab's site or repository lives, or None.
+
+    An address that is not http(s) with a host, a host reserved for examples
+    (``example.org``, ``*.test``, ``*.invalid``, ``localhost``), or a repository owner
+    that is a placeholder (``example-lab``, ``your-org``).
+    """
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return "it is not an http(s) address with a host name"
+    if _RESERVED_HOSTS.search(host):
+        return f"{host} is reserved for examples and leads to no lab's site"
+    owner = parts.path.strip("/").split("/")[0]
+    if owner and _PLACEHOLDER_OWNERS.match(owner):
+        return f"'{owner}' is a placeholder, not the lab's account"
+    return None
+
+
+def placeholder_problems(settings: Settings) -> list[Problem]:
+    """A warning for each address of the configuration that is a placeholder: the links,
+    the bundle's "hosted site" line and the repository facts would lead nowhere."""
+    config = settings.relative(settings.config_file) if settings.config_file else "mkdocs.yml"
+    found = []
+    for address in settings.addresses:
+        why = placeholder_reason(address.value)
+        if why is not None:
+            found.append(
+                Problem(
+                    config,
+                    address.line,
+                    f"{address.key} '{address.value}' is a placeholder ({why}); set the real "
+                    f"address, or remove {address.key} until there is one",
+                    Check.PLACEHOLDER_ADDRESS,
+                )
+            )
+    return found
+
+
+def setting_lines(config_file: Path) -> dict[str, int]:
+    """The line of each top-level setting of ``config_file`` (first one wins); {} when
+    the file cannot be read."""
+    try:
+        text = config_file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -63,6 +146,8 @@ class Settings:
             known, the builder's own setting applies).
         trust_templates: Render the project's templates without Jinja's sandbox, and
             allow its theme overrides (the lab has reviewed them as code).
+        config_file: The configuration file these settings come from (None: not known).
+        addresses: ``site_url`` and ``repo_url`` as the configuration gives them.
     """
 
     root: Path
@@ -78,6 +163,8 @@ class Settings:
     bundle_name: str | None = None
     site_dir: Path | None = None
     trust_templates: bool = False
+    config_file: Path | None = None
+    addresses: tuple[Address, ...] = ()
 
     @property
     def sandboxed(self) -> bool:
@@ -222,11 +309,14 @@ def settings_from_options(
     options: Mapping[str, Any],
     docs_dir: str | None = "docs",
     site_dir: str | None = None,
+    config_file: Path | None = None,
+    addresses: Mapping[str, str | None] | None = None,
 ) -> Settings:
     """Build settings from plugin options (paths relative to ``root``).
 
     ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``),
-    ``site_dir`` its site folder (both as mkdocs.yml sets them).
+    ``site_dir`` its site folder (both as mkdocs.yml sets them); ``config_file`` is
+    mkdocs.yml itself and ``addresses`` its ``site_url`` and ``repo_url``.
 
     Raises:
         ConfigError: when an option has the wrong type.
@@ -324,6 +414,18 @@ def settings_from_options(
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
+        config_file=config_file,
+        addresses=_addresses(config_file, addresses or {}),
+    )
+
+
+def _addresses(config_file: Path | None, given: Mapping[str, str | None]) -> tuple[Address, ...]:
+    """The addresses mkdocs.yml gives, with their lines."""
+    lines = setting_lines(config_file) if config_file is not None else {}
+    return tuple(
+        Address(key, value, lines.get(key, 0))
+        for key, value in sorted(given.items())
+        if isinstance(value, str) and value.strip()
     )
 
 
@@ -395,9 +497,11 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
     docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
     site_dir = data.get("site_dir", "site") if isinstance(data, dict) else "site"
     site_dir = site_dir if isinstance(site_dir, str) and site_dir.strip() else "site"
+    addresses = {k: data.get(k) for k in ("site_url", "repo_url")} if isinstance(data, dict) else {}
     for plugin in plugins:
-        if plugin == "evmap":
-            return settings_from_options(root, {}, docs_dir, site_dir)
-        if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(root, plugin["evmap"] or {}, docs_dir, site_dir)
+        if plugin == "evmap" or (isinstance(plugin, dict) and "evmap" in plugin):
+            options = plugin["evmap"] if isinstance(plugin, dict) else {}
+            return settings_from_options(
+                root, options or {}, docs_dir, site_dir, config_file.resolve(), addresses
+            )
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from evmap.core import cache
 from evmap.core.bibtex import format_references
 from evmap.core.citations import scan_docs
-from evmap.core.config import PACKAGE_TEMPLATES, Settings
+from evmap.core.config import PACKAGE_TEMPLATES, Settings, placeholder_problems
 from evmap.core.inputs import scan_templates
 from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
@@ -75,6 +75,7 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
         docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
         content.problems.extend(refused)
         content.problems.extend(stale_copies(settings.root, settings.relative))
+        content.problems.extend(placeholder_problems(settings))
         content.problems.extend(
             scan_templates(
                 settings.templates_dir,

@@ -63,6 +63,7 @@ class Check(enum.StrEnum):
     RETRACTED_CITATION = "retracted-citation"
     UNTRUSTED_TEMPLATE = "untrusted-template"
     STALE_SCHEMA = "stale-schema"
+    PLACEHOLDER_ADDRESS = "placeholder-address"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
@@ -75,6 +76,7 @@ DEFAULT_WARNINGS = frozenset(
         Check.REVIEW_CITED_AS_STUDY,
         Check.RETRACTED_CITATION,
         Check.STALE_SCHEMA,
+        Check.PLACEHOLDER_ADDRESS,
     }
 )
 
