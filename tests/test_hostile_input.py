@@ -913,7 +913,8 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name",
+        "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name, "
+        "published_fields",
         id="unknown-option",
     ),
     pytest.param(

@@ -7,6 +7,7 @@ reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class Settings:
         page_shell: Render the theme around entity pages once per depth (adapters).
         edit_uri: Edit links of generated pages, relative to ``repo_url`` (None: derived).
         bundle_name: File name of the offline bundle (None: from ``site_name``).
+        published_fields: BibTeX fields shown and published beyond the bibliographic
+            ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
     """
 
     root: Path
@@ -72,6 +75,7 @@ class Settings:
     page_shell: bool = True
     edit_uri: str | None = None
     bundle_name: str | None = None
+    published_fields: tuple[str, ...] = ()
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -167,6 +171,15 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "File name of the offline bundle, <bundle_name>-<version>.zip (default: the "
         "slugified site_name).",
+    ),
+    Option(
+        "published_fields",
+        [],
+        "BibTeX fields to show and publish besides the bibliographic ones (authors, titles, "
+        "container, volume, pages, publisher, dates, DOI, PMID, URL, eprint, ISBN...), e.g. "
+        "[note]. Everything else stays in the library: file, abstract, annotation, keywords "
+        "and note never reach the site, its search or downloads/references.bib unless "
+        "named here.",
     ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
@@ -267,11 +280,7 @@ def settings_from_options(
             f"got {validation!r}"
         )
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
-    refused = (
-        check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
-    )
-    if csl and refused is not None:
-        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    style = _style_path(root, csl) if csl else None
     templates = options.get("templates_dir")
     if templates is not None and not (root / values["templates_dir"]).is_dir():
         raise ConfigError(
@@ -279,11 +288,7 @@ def settings_from_options(
             "create it with the templates to override, or leave the option out to use "
             "evmap's own"
         )
-    if csl and not (root / csl).is_file():
-        raise ConfigError(
-            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
-            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
-        )
+    published = _published_fields(options.get("published_fields"))
     return Settings(
         root=root,
         content_dir=_inside_project(root, values["content_dir"], "content_dir"),
@@ -291,12 +296,55 @@ def settings_from_options(
         templates_dir=_inside_project(root, values["templates_dir"], "templates_dir"),
         severities=parse_severities(validation),
         bibtex_paths=paths,
-        csl=_inside_project(root, csl, "csl") if csl else None,
+        csl=style,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
         page_shell=page_shell,
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
+        published_fields=published,
     )
+
+
+def _style_path(root: Path, csl: str) -> Path:
+    """The ``csl`` option as a file of the project, or why it cannot be read.
+
+    Raises:
+        ConfigError: for a path outside the project, a link leading outside it, a
+            folder, a special file or a missing file: each for what it is.
+    """
+    path = _inside_project(root, csl, "csl")
+    refused = check_file(path, root, lambda p: p.as_posix(), Check.FILE_ACCESS)
+    if refused is not None:
+        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    if path.is_dir():
+        raise ConfigError(
+            f"evmap option 'csl': {csl} is a folder; give the path of a CSL style file in it, "
+            "e.g. styles/apa.csl"
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
+            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+        )
+    return path
+
+
+def _published_fields(value: Any) -> tuple[str, ...]:
+    """The ``published_fields`` option: BibTeX field names, lower-cased, sorted.
+
+    Raises:
+        ConfigError: when it is not a list of field names.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) for name in value
+    ):
+        raise ConfigError(
+            "evmap option 'published_fields' must be a list of BibTeX field names, e.g. "
+            f"[note], got {value!r}"
+        )
+    return tuple(sorted({name.lower() for name in value}))
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

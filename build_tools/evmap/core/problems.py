@@ -25,6 +25,7 @@ __all__ = [
     "did_you_mean",
     "failing",
     "fold_consequences",
+    "shown",
     "sort_problems",
     "summary_line",
 ]
@@ -194,6 +195,16 @@ def summary_line(errors: int, warnings: int) -> str:
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` when a choice is close to ``value``, else ``""``."""
+    """Return ``"; did you mean 'x'?"`` when a choice is close to ``value``, else ``""``.
+
+    A choice holding an invisible or control character is shown escaped
+    (``'wei2021\\u200b'``), or it would read exactly as ``value``.
+    """
     matches = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return f"; did you mean {shown(matches[0])}?" if matches else ""
+
+
+def shown(value: str) -> str:
+    """``value`` in quotes for a message; invisible and control characters escaped
+    as Python writes them (``'wei2021\\u200b'``)."""
+    return f"'{value}'" if value.isprintable() else repr(value)

@@ -376,7 +376,9 @@ def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
             Check.EMPTY_CONTENT,
         )
     bib = settings.relative(settings.bibtex_file)
-    if not content.references and not any(p.path == bib for p in content.problems):
+    # A library that could not be read is reported as such, not as an empty one.
+    lost = any(p.path == bib or p.hides >= LIBRARY_LOST for p in content.problems)
+    if not content.references and not lost:
         yield Problem(
             bib,
             0,
