@@ -78,7 +78,7 @@ class Expansion:
         return False
 
     def ran_out(self, path: str, line: int, where: str) -> None:
-        """Say where the total was reached (``where``: ``entry 'x', field 'title'``)."""
+        """Say where the total was reached (``where``: ``entry 'x'``, ``@string 'y'``)."""
         self.problems.append(
             Problem(
                 path,
@@ -120,8 +120,8 @@ def field_too_long(key: str, name: str, size: int, path: str, line: int) -> Prob
     return Problem(
         path,
         line,
-        f"reference '{key}': field '{name}' is {size:,} characters long once its macros are "
-        f"expanded; a field may hold at most {MAX_VALUE_CHARS:,}: shorten it (the entry is "
-        "kept without this field)",
+        f"reference '{key}': field '{name}' is {size:,} characters long (macros expanded); a "
+        f"field may hold at most {MAX_VALUE_CHARS:,}: shorten it (the entry is kept without "
+        "this field)",
         Check.BIBTEX_FIELD,
     )

@@ -201,7 +201,7 @@ def _read(reader: _Reader) -> ParsedFile:
             pos = _skip_group(text, pos, closer)
             continue
         if kind == "preamble":
-            pos = _value(reader, pos, "the @preamble").end
+            pos = _value(reader, pos, "the @preamble", line_of(at)).end
             pos = _close(text, pos, closer)
             continue
         if kind == "string":
@@ -209,7 +209,7 @@ def _read(reader: _Reader) -> ParsedFile:
             if name_match is None or not text.startswith("=", name_match.end()):
                 raise _Unclean
             name = name_match.group(1).lower()
-            read = _value(reader, name_match.end() + 1, f"@string '{name}'")
+            read = _value(reader, name_match.end() + 1, f"@string '{name}'", line_of(at))
             pos = _close(text, read.end, closer)
             definition = StringDef(
                 name, "", text[at:pos], frozenset(read.used), path, line_of(at), read.depth
@@ -283,7 +283,7 @@ def _entry(reader: _Reader, at: int, pos: int, kind: str, closer: str) -> tuple[
         pos = name_match.end()
         if not text.startswith("=", pos) or name in entry.fields:
             raise _Unclean
-        read = _value(reader, pos + 1, f"entry '{key}', field '{name}'")
+        read = _value(reader, pos + 1, f"entry '{key}'", entry.line)
         pos = read.end
         entry.fields[name] = read.value
         entry.field_lines[name] = line_of(name_match.start(1))
@@ -348,8 +348,8 @@ class _Read:
         return "".join(self.parts)
 
 
-def _value(reader: _Reader, pos: int, where: str) -> _Read:
-    """Read ``part # part # ...`` at ``pos``; ``where`` names it in messages."""
+def _value(reader: _Reader, pos: int, where: str, line: int) -> _Read:
+    """Read ``part # part # ...`` at ``pos``; ``where`` (at ``line``) names it in messages."""
     text = reader.text
     read = _Read([], pos, pos, set(), 0, False)
     while True:
@@ -366,7 +366,7 @@ def _value(reader: _Reader, pos: int, where: str) -> _Read:
             if atom.group(1):
                 read.parts.append(atom.group(1))
             else:
-                _macro(reader, atom.group(2).lower(), atom.start(), where, read)
+                _macro(reader, atom.group(2).lower(), where, line, read)
             pos = atom.end()
         read.stop = pos
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
@@ -377,7 +377,7 @@ def _value(reader: _Reader, pos: int, where: str) -> _Read:
         return read
 
 
-def _macro(reader: _Reader, name: str, at: int, where: str, read: _Read) -> None:
+def _macro(reader: _Reader, name: str, where: str, line: int, read: _Read) -> None:
     """Expand macro ``name`` into ``read``, within the library's bounds."""
     definition = reader.strings.get(name)
     if definition is None:
@@ -393,7 +393,7 @@ def _macro(reader: _Reader, name: str, at: int, where: str, read: _Read) -> None
         read.parts.append(definition.value)
     else:
         read.poisoned = True
-        reader.expansion.ran_out(reader.path, reader.line_of(at), where)
+        reader.expansion.ran_out(reader.path, line, where)
 
 
 def _braced(text: str, pos: int, parts: list[str]) -> int:
