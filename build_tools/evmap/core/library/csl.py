@@ -11,7 +11,9 @@ refuses, each at its line:
 * a file over :data:`MAX_STYLE_BYTES`, XML that is not well formed, any DOCTYPE;
 * a root that is not ``<style>`` in the CSL namespace, a style without
   ``<citation>`` or ``<bibliography>``, a macro called but not defined, macros
-  calling one another in a circle (pandoc would never finish);
+  calling one another in a circle, or a macro unfolding into more than
+  :data:`MAX_MACRO_CALLS` calls (pandoc would never finish);
+* a style pandoc refuses (it formats one plain article with it, once per style);
 * a dependent style whose parent is not a file evmap can read: the parent named
   by ``<link rel="independent-parent" href=".../styles/apa"/>`` is ``apa.csl``
   in the dependent style's folder, the folder above it (the style repository's
@@ -41,6 +43,7 @@ from evmap.core.problems import Check, Problem
 __all__ = [
     "CSL_NAMESPACE",
     "DEFAULT_STYLE",
+    "MAX_MACRO_CALLS",
     "MAX_STYLE_BYTES",
     "CitationStyle",
     "StyleError",
@@ -54,6 +57,8 @@ CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 DEFAULT_STYLE = "evmap-author-date.csl"
 # The largest styles of the Zotero repository are a few hundred KB.
 MAX_STYLE_BYTES = 1024 * 1024
+# Macro calls one macro may unfold into: a real style's layout a few thousand at most.
+MAX_MACRO_CALLS = 100_000
 
 _NS = f"{{{CSL_NAMESPACE}}}"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -138,6 +143,12 @@ def read_style(
     found = reader.read(path, dependent_allowed=True)
     if found is None or reader.problems:
         return default_style(), reader.problems
+    # pandoc's own verdict, on one plain article (pandoc imports this module, hence here).
+    from evmap.core.library.pandoc import style_failure
+
+    failure = style_failure(found)
+    if failure is not None:
+        return default_style(), [Problem(found.path, *failure, Check.FILE_SHAPE)]
     return found, []
 
 
@@ -276,7 +287,7 @@ class _StyleReader:
                     path,
                     element.sourceline or 1,
                     f"the citation style has no <{part}>; evmap shows in-text labels and full "
-                    "references, so the style needs both (is it a CSL locale file?)",
+                    "references, so it needs a style that has both",
                 )
         self.check_macros(path, element)
         if len(self.problems) > found:
@@ -300,15 +311,33 @@ class _StyleReader:
                     f"the citation style calls macro '{called}', which it does not define; "
                     "define it or remove the call",
                 )
-        cycle = _macro_cycle(
-            {name: [c.get("macro", "") for c in found] for name, found in calls.items()}
-        )
+        names = {name: [c.get("macro", "") for c in found] for name, found in calls.items()}
+        cycle = _macro_cycle(names)
         if cycle:
             self.problem(
                 path,
                 defined[cycle[0]].sourceline or 1,
                 f"the citation style's macros call one another in a circle "
                 f"({' -> '.join(cycle)}); pandoc would never finish: break the circle",
+            )
+            return
+        sizes = _expansions(names)
+        # Said once, at the first macro to go over (those calling it go over too).
+        over = [
+            name
+            for name, size in sizes.items()
+            if size > MAX_MACRO_CALLS
+            and name in defined
+            and all(sizes.get(c, 1) <= MAX_MACRO_CALLS for c in names[name])
+        ]
+        if over:
+            name = min(over, key=lambda n: defined[n].sourceline or 0)
+            self.problem(
+                path,
+                defined[name].sourceline or 1,
+                f"the citation style's macro '{name}' unfolds into more than "
+                f"{MAX_MACRO_CALLS:,} macro calls (macros calling macros several times each); "
+                "pandoc would take hours: simplify it",
             )
 
 
@@ -329,6 +358,27 @@ def _macro_cycle(calls: dict[str, list[str]]) -> list[str]:
                 path.append(step)
                 todo.append(iter(calls.get(step, [])))
     return []
+
+
+def _expansions(calls: dict[str, list[str]]) -> dict[str, int]:
+    """How many macro calls each macro unfolds into (itself included), without recursion.
+
+    ``calls`` holds no circle (see :func:`_macro_cycle`); sizes are capped just over
+    :data:`MAX_MACRO_CALLS`, so doubling macros cost no more than counting to it.
+    """
+    sizes: dict[str, int] = {}
+    for start in sorted(calls):
+        todo = [start]
+        while todo:
+            name = todo[-1]
+            waiting = [c for c in calls.get(name, []) if c not in sizes and c in calls]
+            if waiting:
+                todo.extend(dict.fromkeys(waiting))
+                continue
+            todo.pop()
+            total = 1 + sum(sizes.get(c, 1) for c in calls.get(name, []))
+            sizes[name] = min(total, MAX_MACRO_CALLS + 1)
+    return sizes
 
 
 def _parser() -> etree.XMLParser:

@@ -329,11 +329,10 @@ def _format_chunk(style: CitationStyle, jobs: list[FormatJob]) -> dict[str, Refe
     except FormatError as exc:
         if exc.timed_out or str(exc).startswith("cannot run pandoc"):
             raise
-        failure = style_failure(style) or (
-            style_failure(default_style()) if not style.own_labels else None
-        )
-        if failure is not None:
-            raise FormatError(failure) from None
+        for used in (style, default_style()) if not style.own_labels else (style,):
+            failure = style_failure(used)
+            if failure is not None:
+                raise FormatError(f"{used.path}:{failure[0]}: {failure[1]}") from None
         if len(jobs) == 1:
             reason = str(exc).removeprefix("pandoc failed to format references ").strip("()")
             raise FormatError(

@@ -44,8 +44,8 @@ __all__ = [
 # A pandoc run that takes longer, or a heap above this, is stopped (hostile input).
 TIMEOUT_S = 300
 HEAP = "2g"
-# What a style probe may take (one tiny entry).
-PROBE_TIMEOUT_S = 60
+# What a style probe may take (one tiny entry: well under a second).
+PROBE_TIMEOUT_S = 20
 
 # Requests pandoc might make go to a proxy on a port nothing can listen on (0):
 # refused by the system at once.
@@ -190,15 +190,19 @@ _ELEMENT = re.compile(r'element "([^"]+)"')
 
 
 @functools.lru_cache(maxsize=8)
-def style_failure(style: CitationStyle) -> str | None:
-    """Why pandoc cannot use ``style`` (``path:line: message``), or None when it can.
+def style_failure(style: CitationStyle) -> tuple[int, str] | None:
+    """Why pandoc cannot use ``style`` (its line and a message), or None when it can.
 
     The style formats one plain article; its failure is pandoc's refusal of the
-    style, reported where to look (the element pandoc names, when it names one).
+    style, reported where to look (the element pandoc names, when it names one;
+    else line 0, the whole file). pandoc missing altogether is not the style's fault:
+    None then, and formatting says so.
     """
     try:
         run_pandoc(style, [_PROBE], timeout=PROBE_TIMEOUT_S)
     except FormatError as exc:
+        if str(exc).startswith("cannot run pandoc"):
+            return None
         reason = str(exc).removeprefix("pandoc failed to format references ").strip("()")
         line = 0
         named = _ELEMENT.search(reason)
@@ -206,8 +210,8 @@ def style_failure(style: CitationStyle) -> str | None:
             text = style.text.decode("utf-8", "replace")
             at = re.search(rf"<(?:\w+:)?{re.escape(named.group(1))}[\s/>]", text)
             line = text.count("\n", 0, at.start()) + 1 if at else 0
-        return (
-            f"{style.path}:{line}: pandoc cannot use this citation style ({reason}); fix the "
-            "style, or take it again from the style repository"
+        return line, (
+            f"pandoc cannot use this citation style ({reason}); fix the style, or take it "
+            "again from the style repository"
         )
     return None
