@@ -914,7 +914,7 @@ CONFIG_CASES = [
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
         "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name, "
-        "published_fields",
+        "published_fields, doi_expected_since",
         id="unknown-option",
     ),
     pytest.param(

@@ -39,6 +39,7 @@ from evmap.core.library.inherit import entry_type, resolve
 from evmap.core.library.links import check_links
 from evmap.core.library.publish import published_fields, published_text, requirements
 from evmap.core.library.reader import RawEntry, StringDef, read_file
+from evmap.core.library.sets import SET_FIELD, set_members, set_text
 from evmap.core.memo import TextStore
 from evmap.core.model import Reference, ReferenceText, Source, reference_slug
 from evmap.core.problems import Check, Problem, did_you_mean, shown
@@ -68,7 +69,7 @@ KEY_PATTERN = re.compile(r"^[^\s,{}()=]+$")
 IGNORE_FIELD = "evmap-ignore"
 ENTRY_CHECKS = frozenset({Check.MISSING_DOI, Check.DUPLICATE_DOI, Check.UNCITED_REFERENCE})
 # Entry types that hold data for others and are never cited themselves.
-_DATA_ONLY = frozenset({"xdata", "set"})
+_DATA_ONLY = frozenset({"xdata"})
 
 
 @dataclass
@@ -132,10 +133,13 @@ def bind_texts(library: Library, texts: TextStore) -> Library:
     references = []
     for ref in library.references:
         formatter = ref.formatter
-        if isinstance(formatter, functools.partial) and formatter.func is reference_text:
-            entry, style = formatter.args[:2]
+        if isinstance(formatter, functools.partial) and formatter.func in (
+            reference_text,
+            set_text,
+        ):
+            *args, _ = formatter.args
             ref = dataclasses.replace(
-                ref, formatter=functools.partial(reference_text, entry, style, texts)
+                ref, formatter=functools.partial(formatter.func, *args, texts)
             )
         references.append(ref)
     return Library(references, list(library.problems))
@@ -234,8 +238,13 @@ def _load(
     resolved, inherit_problems = resolve(entries)
     parent_texts: dict[str, str] = {}
     library.problems.extend(inherit_problems)
+    formats: dict[str, EntryToFormat] = {}
+    sets: list[RawEntry] = []
     for lowered, entry in entries.items():
         if entry.type in _DATA_ONLY:
+            continue
+        if entry.type == "set":
+            sets.append(entry)  # once its members are known
             continue
         fields = resolved[lowered]
         links, link_problems = check_links(
@@ -254,21 +263,44 @@ def _load(
         shown = {k: v for k, v in fields.items() if k in published and k not in bad}
         if "doi" in links:
             shown["doi"] = links["doi"]
+        to_format = EntryToFormat(entry.key, kind, shown, f"{entry.path}:{entry.line}")
+        formats[lowered] = to_format
         library.references.append(
             Reference(
                 key=entry.key,
                 entry_type=kind,
                 source=Source(entry.path, entry.line),
                 links=links,
-                formatter=functools.partial(
-                    reference_text,
-                    EntryToFormat(entry.key, kind, shown, f"{entry.path}:{entry.line}"),
-                    style,
-                    store,
-                ),
+                formatter=functools.partial(reference_text, to_format, style, store),
                 entry_fields={k: v for k, v in fields.items() if k in published},
                 bibtex=published_text(entry, published),
                 requires=requirements(entry, entries, strings, published, parent_texts),
+            )
+        )
+    for entry in sets:
+        members, set_problems = set_members(entry, entries)
+        library.problems.extend(set_problems)
+        requires: dict[str, None] = {}
+        for member in members:
+            requires.update(
+                dict.fromkeys(requirements(member, entries, strings, published, parent_texts))
+            )
+            requires[published_text(member, published)] = None
+        library.references.append(
+            Reference(
+                key=entry.key,
+                entry_type="set",
+                source=Source(entry.path, entry.line),
+                formatter=functools.partial(
+                    set_text,
+                    entry.key,
+                    tuple(formats[m.key.lower()] for m in members),
+                    style,
+                    store,
+                ),
+                entry_fields={SET_FIELD: ",".join(m.key for m in members)},
+                bibtex=published_text(entry, {*published, SET_FIELD}),
+                requires=tuple(requires),
             )
         )
     return library
@@ -322,9 +354,17 @@ def format_references(
     jobs: dict[int, tuple[TextStore, list[tuple[FormatJob, CitationStyle]]]] = {}
     for ref in references:
         formatter = ref.formatter
-        if isinstance(formatter, functools.partial) and formatter.func is reference_text:
+        if not isinstance(formatter, functools.partial):
+            continue
+        if formatter.func is reference_text:
             entry, style, store = formatter.args
-            jobs.setdefault(id(store), (store, []))[1].append((entry.job(style), style))
+            members: tuple[EntryToFormat, ...] = (entry,)
+        elif formatter.func is set_text:
+            _, members, style, store = formatter.args
+        else:
+            continue
+        found = jobs.setdefault(id(store), (store, []))[1]
+        found.extend((member.job(style), style) for member in members)
     for store, store_jobs in jobs.values():  # one store, unless libraries were mixed
         format_jobs(store_jobs, store, read_stored, write_stored)
 

@@ -21,6 +21,7 @@ from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
 __all__ = [
     "DEFAULTS",
+    "DOI_EXPECTED_SINCE",
     "OPTIONS",
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
@@ -31,6 +32,9 @@ __all__ = [
     "parse_severities",
     "settings_from_options",
 ]
+
+# Journal articles from this year on are expected to have a DOI (Crossref began in 2000).
+DOI_EXPECTED_SINCE = 2000
 
 # evmap's own page templates, assets and theme override (package data).
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -62,6 +66,8 @@ class Settings:
         bundle_name: File name of the offline bundle (None: from ``site_name``).
         published_fields: BibTeX fields shown and published beyond the bibliographic
             ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
+        doi_expected_since: Journal articles from this year on should have a DOI
+            (``missing-doi``); earlier ones and other kinds of work are not asked for one.
     """
 
     root: Path
@@ -76,6 +82,7 @@ class Settings:
     edit_uri: str | None = None
     bundle_name: str | None = None
     published_fields: tuple[str, ...] = ()
+    doi_expected_since: int = DOI_EXPECTED_SINCE
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -180,6 +187,13 @@ OPTIONS: tuple[Option, ...] = (
         "[note]. Everything else stays in the library: file, abstract, annotation, keywords "
         "and note never reach the site, its search or downloads/references.bib unless "
         "named here.",
+    ),
+    Option(
+        "doi_expected_since",
+        DOI_EXPECTED_SINCE,
+        "A cited journal article from this year on without a DOI is a missing-doi warning "
+        "(which never fails --strict on its own); conference papers, books, theses, reports "
+        "and older articles are not asked for one.",
     ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
@@ -289,6 +303,12 @@ def settings_from_options(
             "evmap's own"
         )
     published = _published_fields(options.get("published_fields"))
+    since = options.get("doi_expected_since", DOI_EXPECTED_SINCE)
+    since = DOI_EXPECTED_SINCE if since is None else since
+    if isinstance(since, bool) or not isinstance(since, int) or not 1000 <= since <= 9999:
+        raise ConfigError(
+            f"evmap option 'doi_expected_since' must be a year such as 2000, got {since!r}"
+        )
     return Settings(
         root=root,
         content_dir=_inside_project(root, values["content_dir"], "content_dir"),
@@ -302,6 +322,7 @@ def settings_from_options(
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         published_fields=published,
+        doi_expected_since=since,
     )
 
 

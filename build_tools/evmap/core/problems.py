@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from evmap.core.errors import EvmapError
 
 __all__ = [
+    "ADVISORY",
     "DEFAULT_IGNORED",
     "DEFAULT_WARNINGS",
     "Check",
@@ -180,9 +181,17 @@ class ContentError(EvmapError):
         return "\n".join(lines)
 
 
+# Warnings that are advice: ``--strict`` does not make them fail (configure them as
+# errors to). A missing DOI is often no mistake: a work may have none.
+ADVISORY = frozenset({Check.MISSING_DOI})
+
+
 def failing(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
-    """The problems that fail a check or build: errors, and warnings too when ``strict``."""
-    return [p for p in problems if strict or p.severity is Severity.ERROR]
+    """The problems that fail a check or build: errors, and warnings too when ``strict``
+    (but not the :data:`ADVISORY` ones)."""
+    return [
+        p for p in problems if p.severity is Severity.ERROR or (strict and p.check not in ADVISORY)
+    ]
 
 
 def summary_line(errors: int, warnings: int) -> str:

@@ -21,7 +21,9 @@ refuses, each at its line:
 
 pandoc then receives the independent style only (the parent, with the
 dependent's ``default-locale`` applied, as CSL processors do), written to a
-file of its own (see :mod:`evmap.core.library.formatting`).
+file of its own (see :mod:`evmap.core.library.pandoc`); a style that sets no
+et-al limit gets one no list reaches, so that BibTeX's ``and others`` reads as
+its "et al." (:func:`_et_al_for_others`).
 """
 
 from __future__ import annotations
@@ -292,6 +294,8 @@ class _StyleReader:
         self.check_macros(path, element)
         if len(self.problems) > found:
             return None
+        if _et_al_for_others(element):
+            data = etree.tostring(element.getroottree(), xml_declaration=True, encoding="utf-8")
         return _style(self.relative(path), data, element, False)
 
     def check_macros(self, path: Path, element: etree._Element) -> None:
@@ -339,6 +343,25 @@ class _StyleReader:
                 f"{MAX_MACRO_CALLS:,} macro calls (macros calling macros several times each); "
                 "pandoc would take hours: simplify it",
             )
+
+
+def _et_al_for_others(element: etree._Element) -> bool:
+    """Give ``<citation>`` and ``<bibliography>`` an et-al limit where the style sets none.
+
+    pandoc writes BibTeX's ``and others`` as the style's "et al." only under such a
+    limit; without one it prints "and others". No list of names is that long, so
+    nothing else changes. Returns whether the style was changed.
+    """
+    if element.get("et-al-min") is not None:
+        return False
+    changed = False
+    for part in ("citation", "bibliography"):
+        found = element.find(_NS + part)
+        if found is not None and found.get("et-al-min") is None:
+            found.set("et-al-min", "10000")
+            found.set("et-al-use-first", "9999")
+            changed = True
+    return changed
 
 
 def _macro_cycle(calls: dict[str, list[str]]) -> list[str]:

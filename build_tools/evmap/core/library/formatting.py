@@ -19,6 +19,7 @@ entries it was disambiguated against.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
@@ -27,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import nh3
 
 from evmap.core.library.csl import (
@@ -37,6 +39,7 @@ from evmap.core.library.csl import (
     load_style,
 )
 from evmap.core.library.links import doi_href, url_href
+from evmap.core.library.mathtext import math_as_text
 from evmap.core.library.pandoc import (
     HEAP,
     TIMEOUT_S,
@@ -77,7 +80,20 @@ CHUNK = 200
 CHUNK_CHARS = 1024 * 1024
 WORKERS = 2
 
-_TITLE_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "maintitle")
+_TITLE_FIELDS = (
+    "title",
+    "subtitle",
+    "titleaddon",
+    "booktitle",
+    "booksubtitle",
+    "booktitleaddon",
+    "maintitle",
+    "mainsubtitle",
+    "maintitleaddon",
+    "series",
+    "eventtitle",
+    "issuetitle",
+)
 _DROPPED = frozenset({"crossref", "xdata", "xref", "evmap-ignore", "ids", "entryset"})
 _MONTH_NUMBERS = {
     name: str(i)
@@ -130,8 +146,11 @@ def make_job(
     for name, value in fields.items():
         if name in _DROPPED:
             continue
+        value = " ".join(value.split())  # as BibTeX reads it: a value's spaces are one
         if name == "month":
             value = _MONTH_NUMBERS.get(value.strip().lower().rstrip("."), value)
+        elif name in _TAKEN_AS_WRITTEN and ("\\" in value or "{" in value):
+            value = _plain(value)
         # A straight double quote is one in BibTeX; pandoc would make it a curly one.
         value = _braces_for_pandoc(_STRAIGHT_QUOTE.sub(r"\\textquotedbl{}", value))
         if style.protect_titles and name in _TITLE_FIELDS:
@@ -145,6 +164,19 @@ def make_job(
 
 
 _TYPE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# Fields pandoc shows as written, without reading their LaTeX (a thesis' or report's
+# ``type`` is a biblatex key such as ``phdthesis``, or any text).
+_TAKEN_AS_WRITTEN = frozenset({"type"})
+
+
+def _plain(value: str) -> str:
+    """LaTeX as text: accents and symbols decoded (latexcodec), other commands and
+    braces dropped (``Beitr\\"age`` is ``Beiträge``)."""
+    text: str = codecs.decode(value, "ulatex")  # type: ignore[call-overload]  # str to str
+    text = re.sub(r"\\[A-Za-z]+\*?\s*|\\.|[{}]", "", text)
+    return " ".join(text.split())
+
+
 _STRAIGHT_QUOTE = re.compile(r'(?<!\\)"')
 # How pandoc's BibTeX reader sees braces: "\{" and "\}" are literal, "\\" is a command.
 _PANDOC_BRACES = re.compile(r"\\\\|\\[{}]|[{}]|\\$")
@@ -369,7 +401,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 def clean_html(fragment: str) -> str:
     """pandoc's HTML cut down to inline markup and http(s) links (everything else dropped)."""
     cleaned = nh3.clean(
-        fragment,
+        math_as_text(fragment),
         tags=_ALLOWED,
         attributes={"a": {"href"}},
         allowed_classes={"span": {"smallcaps"}},

@@ -141,7 +141,7 @@ def run_pandoc(
         (work / "references.bib").write_text("\n".join(bib for _, bib in entries), encoding="utf-8")
         (work / "style.csl").write_bytes(style.text)
         command = [pandoc_path(), "--sandbox", "--data-dir", str(work / "data")]
-        command += ["-f", "markdown", "-t", "html", "--citeproc", "--wrap=none"]
+        command += ["-f", "markdown", "-t", "html", "--mathml", "--citeproc", "--wrap=none"]
         command += ["--bibliography", str(work / "references.bib")]
         command += ["--csl", str(work / "style.csl"), "+RTS", f"-M{HEAP}", "-RTS"]
         try:
