@@ -694,3 +694,44 @@ def test_diff_compares_every_declared_item_field(history: tuple[Project, Repo, s
     assert [(c.kind.value, c.where, c.old, c.new, c.field) for c in diff.changes] == [
         ("changed", "evidence item 2 (wei2021): 'via'", "", "berman2000", "via")
     ]
+
+
+def test_diff_markdown_mentions_in_content_notify_nobody(
+    history: tuple[Project, Repo, str],
+) -> None:
+    """Text from a claim reaches the pull-request comment, but an ``@name`` in it must not
+    ping a GitHub user or team."""
+    project, repo, base = history
+    replace(
+        CORE,
+        "statement: NMDA receptor block is",
+        "statement: As @octocat and @github/security-team say, NMDA receptor block is",
+    )(project)
+    repo.commit("mention")
+    markdown = diff_projects(base, "HEAD", project.config).markdown()
+    assert "@octocat" not in markdown and "@github" not in markdown
+    assert "@&#8203;octocat and @&#8203;github/security-team" in markdown
+
+
+def test_diff_flags_changed_code_for_review(history: tuple[Project, Repo, str]) -> None:
+    project, repo, base = history
+    project.write("templates/home.html", "<h1>Home</h1>\n")
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "      trust_templates: true\n")
+    project.write("docs/notes.md", "# Notes\n")
+    repo.commit("code")
+    diff = diff_projects(base, "HEAD", project.config)
+    assert diff.code == ("mkdocs.yml", "templates/home.html")
+    warning = (
+        "This change edits files that run as code when the site is built (mkdocs.yml, "
+        "templates/home.html): templates, mkdocs.yml, hooks, workflows and build code can run "
+        "any command on whoever builds or serves the site; review them as code."
+    )
+    assert diff.text().splitlines()[0] == f"evmap diff: warning: {warning}"
+    assert diff.markdown().splitlines()[:4] == [
+        "### Evidence map",
+        "",
+        "> [!WARNING]",
+        f"> {warning}",
+    ]
+    # Folders are not revisions: nothing to compare file by file.
+    assert diff_projects(str(project.root), str(project.root), project.config).code == ()

@@ -232,11 +232,11 @@ def test_generate_is_deterministic_and_leaves_sources_alone(project: Project) ->
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("docs", "it would replace the docs folder ({root}/docs)"),
-        (".", "it would replace the project folder ({root})"),
-        ("content/x", "it would replace the content folder ({root}/content)"),
-        ("site/x", "it would replace the site folder ({root}/site)"),
-        ("elsewhere", "the folder exists and was not written by evmap generate"),
+        ("docs", ": it is the docs folder; "),
+        (".", ": it is the project folder (the folder of mkdocs.yml); "),
+        ("content/x", ": it lies inside the content folder ({root}/content); "),
+        ("site/x", ": it lies inside the site folder ({root}/site); "),
+        ("elsewhere", ": the folder is not empty and evmap did not make it"),
     ],
 )
 def test_generate_refuses_folders_it_did_not_write(

@@ -890,7 +890,7 @@ CONFIG_CASES = [
         "file-shape, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
-        "unknown-pathway, unknown-reference, yaml-syntax; did you mean 'missing-doi'?",
+        "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
         id="unknown-check",
     ),
     pytest.param(
@@ -913,8 +913,8 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, validation, edit_uri, bundle_name, "
-        "published_fields, doi_expected_since",
+        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, "
+        "bundle_name, published_fields, doi_expected_since",
         id="unknown-option",
     ),
     pytest.param(
@@ -1295,10 +1295,14 @@ def test_build_removes_what_a_killed_build_left(
             break
     stale = [name for name in _debris(built.root) if name != ".site.lock"]
     assert stale and all(name.startswith(".site-") for name in stale)
-    # And the leftovers of a swap interrupted between its two renames.
-    (built.root / ".site-old").mkdir()
+    # And the leftovers of a swap interrupted between its two renames (the old site,
+    # marked as evmap's), beside a folder of the user's whose name looks alike.
+    shutil.copytree(built.root / "site", built.root / ".site-old-k2j4h5g6")
+    (built.root / ".site-old-mine0000").mkdir()
+    (built.root / ".site-old-mine0000/notes.txt").write_text("mine\n")
     assert main(["build", "-f", str(built.config)]) == 0
-    assert _debris(built.root) == []
+    assert _debris(built.root) == [".site-old-mine0000"]
+    assert (built.root / ".site-old-mine0000/notes.txt").read_text() == "mine\n"
     assert (built.root / "site/index.html").is_file()
 
 
@@ -1328,7 +1332,9 @@ def test_build_into_an_unwritable_site_fails_in_one_line_and_keeps_the_old_site(
     rename = Path.rename
 
     def refuse(self: Path, new: str | Path) -> Path:
-        if Path(new) == target and self.name != ".site-old":  # the new site cannot move in
+        if Path(new) == target and not self.name.startswith(
+            ".site-old"
+        ):  # the new site cannot move in
             raise PermissionError(13, "Permission denied", str(target))
         return rename(self, new)
 

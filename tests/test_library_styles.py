@@ -27,6 +27,14 @@ from test_library import OTHER_STYLE
 DEFAULT = default_style_path().read_text("utf-8")
 
 
+TITLE_CALL = '<text macro="title"/>'
+
+
+def line_of(text: str) -> int:
+    """The line of evmap's default style where ``text`` first appears."""
+    return DEFAULT[: DEFAULT.index(text)].count("\n") + 1
+
+
 def with_style(root: Path, style: str | bytes | None, path: str = "styles/lab.csl") -> Project:
     """The tiny project using the style at ``path`` (written when given)."""
     project = write_project(root)
@@ -73,9 +81,9 @@ HUGE = DEFAULT.replace("<info>", "<!-- " + "x" * MAX_STYLE_BYTES + " -->\n  <inf
 REFUSED = [
     pytest.param(
         DEFAULT.replace("</citation>", ""),
-        "styles/lab.csl:176: the citation style is not well-formed XML (Opening and ending tag "
-        "mismatch: citation line 150 and style); fix it, or take the style again from where it "
-        "came from",
+        f"styles/lab.csl:{DEFAULT.count(chr(10))}: the citation style is not well-formed XML "
+        f"(Opening and ending tag mismatch: citation line {line_of('<citation ')} and style); "
+        "fix it, or take the style again from where it came from",
         id="malformed",
     ),
     pytest.param(
@@ -119,9 +127,9 @@ REFUSED = [
         id="locale-file",
     ),
     pytest.param(
-        DEFAULT.replace('<text macro="title"/>', '<text macro="titel"/>'),
-        "styles/lab.csl:166: the citation style calls macro 'titel', which it does not define; "
-        "define it or remove the call",
+        DEFAULT.replace(TITLE_CALL, '<text macro="titel"/>'),
+        f"styles/lab.csl:{line_of(TITLE_CALL)}: the citation style calls macro "
+        "'titel', which it does not define; define it or remove the call",
         id="undefined-macro",
     ),
     pytest.param(

@@ -34,7 +34,7 @@ def test_new_project_builds_strictly_at_once(
         "references.bib",
         "requirements.txt",
     ]
-    assert "site_name: Lab map evidence map\n" in (root / "mkdocs.yml").read_text("utf-8")
+    assert 'site_name: "Lab map evidence map"\n' in (root / "mkdocs.yml").read_text("utf-8")
     capsys.readouterr()
     monkeypatch.chdir(root)  # as a user would: cd lab-map && evmap build
     assert main(["check", "--strict"]) == 0
@@ -68,6 +68,27 @@ def test_new_refuses_a_folder_that_holds_anything(
         "give a new folder's name"
     ]
     assert [p.name for p in (tmp_path / "taken").iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("name", ["Lab: map #1", 'The "K" map \\ 2026', "- [x]: {a}"])
+def test_new_name_is_one_yaml_value_whatever_it_holds(tmp_path: Path, name: str) -> None:
+    root = tmp_path / "lab"
+    assert main(["new", str(root), "--name", name]) == 0
+    config = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
+    assert config["site_name"] == name
+    assert main(["check", "-f", str(root / "mkdocs.yml"), "--strict"]) == 0
+
+
+@pytest.mark.parametrize("name", ["Lab\nplugins: [evil]", "tab\there", " ", "x" * 201])
+def test_new_name_must_be_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    assert main(["new", str(tmp_path / "lab"), "--name", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("evmap: --name ") and err.endswith(
+        " is not a site name; give one line of at most 200 characters, without control characters\n"
+    )
+    assert not (tmp_path / "lab").exists()
 
 
 def test_new_with_templates_copies_them_to_override(

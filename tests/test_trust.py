@@ -23,13 +23,16 @@ from evmap.analysis.analyse import analyse_map
 from evmap.core import vocab
 from evmap.core.config import load_settings
 from evmap.core.model import (
+    Design,
     Evidence,
     EvidenceMap,
     EvidenceType,
     Grade,
     ModelSystem,
     NoteType,
+    Reading,
     ReferenceKind,
+    Relation,
     Stance,
     yaml_fields,
 )
@@ -234,6 +237,11 @@ def test_vocab_labels_cover_exactly_the_schemas_values() -> None:
     assert {e.value for e in NoteType} == set(_enum("reference", "note", "type"))
     assert {e.value for e in Stance} == set(_enum("claim", "evidence", "stance"))
     assert {e.value for e in EvidenceType} == set(_enum("claim", "evidence", "type"))
+    assert [d.value for d in vocab.DESIGN_LABELS] == _enum("claim", "evidence", "design")
+    assert [r.value for r in vocab.READING_LABELS] == _enum("claim", "evidence", "read")
+    relations = load_schema("claim")["$defs"]["relation"]["enum"]
+    assert [r.value for r in vocab.RELATION_LABELS] == relations == [r.value for r in Relation]
+    assert set(vocab.DESIGN_LABELS) == set(Design) and set(vocab.READING_LABELS) == set(Reading)
 
 
 def test_every_evidence_field_of_the_schema_is_a_model_field() -> None:
@@ -252,6 +260,12 @@ SAMPLE = {
     "compounds": ("arketamine",),
     "pathways": ("nmdar-inhibition",),
     "indirect": "efficacy only",
+    "design": Design.OPEN_LABEL,
+    "sample_size": 12,
+    "randomised": True,
+    "blinded": False,
+    "read": Reading.ABSTRACT,
+    "note": "Read from its abstract.",
 }
 
 

@@ -76,8 +76,8 @@ ERROR_CASES = [
     pytest.param(
         CLAIM.replace("citations: [wei2021]", "citaton: [wei2021]"),
         "content/claims/new.yml:10: claim 'c1': evidence item 1: unknown field 'citaton'; "
-        "expected one of: citations, compounds, finding, indirect, locator, model, pathways, stance, "
-        "type, via; did you mean 'citations'?",
+        "expected one of: blinded, citations, compounds, design, finding, indirect, locator, model, "
+        "note, pathways, randomised, read, sample_size, stance, type, via; did you mean 'citations'?",
         id="unknown-field-typo",
     ),
     pytest.param(
@@ -107,6 +107,57 @@ ERROR_CASES = [
         CLAIM.replace("  statement: A statement long enough to read.\n", ""),
         "content/claims/new.yml:1: claim 'c1': missing required field 'statement'",
         id="missing-required-field",
+    ),
+    pytest.param(
+        CLAIM.replace(
+            "  pathways: [bdnf-trkb]\n",
+            "  pathways: [bdnf-trkb]\n  asserts:\n    - {relation: not-through, pathways: [mtorc1]}\n",
+        ),
+        "content/claims/new.yml:6: claim 'c1': asserts rule 1: pathway 'mtorc1' is not one of "
+        "the claim's pathways (bdnf-trkb); name the claim's own pathways or fix the id",
+        id="asserts-rule-names-another-pathway",
+    ),
+    pytest.param(
+        CLAIM.replace(
+            "  pathways: [bdnf-trkb]\n",
+            "  pathways: [bdnf-trkb]\n  asserts:\n    - {relation: not-through}\n"
+            "    - {relation: other, compounds: [arketamine]}\n",
+        ),
+        "content/claims/new.yml:7: claim 'c1': asserts rule 2 (other) covers no pair that an "
+        "earlier rule does not already cover, so it never applies; remove it, or narrow the "
+        "earlier rule",
+        id="asserts-rule-shadowed",
+    ),
+    pytest.param(
+        CLAIM.replace("  pathways: [bdnf-trkb]\n", "  pathways: [bdnf-trkb]\n  asserts: maybe\n"),
+        "content/claims/new.yml:5: claim 'c1': 'asserts' is the text 'maybe'; expected one of: "
+        "through, not-through, other",
+        id="asserts-unknown-relation",
+    ),
+    pytest.param(
+        CLAIM.replace("type: in-vivo", "type: in-vivo\n      design: randomised-controlled"),
+        "content/claims/new.yml:6: claim 'c1': evidence item 1: 'design' (randomised-controlled) "
+        "is for clinical studies, but the item's type is 'in-vivo'; remove 'design' (for animal "
+        "work, say whether randomisation and blinding were reported with 'randomised' and "
+        "'blinded')",
+        id="design-on-animal-item",
+    ),
+    pytest.param(
+        CLAIM.replace("  pathways: [bdnf-trkb]\n", "  pathways: [bdnf-trkb]\n  former_ids: [c1]\n"),
+        "content/claims/new.yml:5: claim 'c1': former id 'c1' is the id of this claim "
+        "(content/claims/new.yml:1); a former id must be one no claim has now: remove it from "
+        "'former_ids'",
+        id="former-id-is-own-id",
+    ),
+    pytest.param(
+        CLAIM.replace("  pathways: [bdnf-trkb]\n", "  pathways: [bdnf-trkb]\n  former_ids: [old]\n")
+        + CLAIM.replace("id: c1", "id: c2").replace(
+            "  pathways: [bdnf-trkb]\n", "  pathways: [bdnf-trkb]\n  former_ids: [old]\n"
+        ),
+        "content/claims/new.yml:16: claim 'c2': former id 'old' is also listed by claim 'c1' "
+        "(content/claims/new.yml:1); an old address can lead to one claim only: keep it on the "
+        "claim that took over the old one",
+        id="former-id-listed-twice",
     ),
 ]
 

@@ -96,6 +96,23 @@ def test_workflows_pin_every_action_to_a_commit(path: Path) -> None:
     assert [u for u in uses if not PINNED.match(u)] == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    [*WORKFLOWS, REPO / "build_tools/evmap/scaffold/github/workflows/site.yml"],
+    ids=lambda p: p.name,
+)
+def test_workflows_checkouts_keep_no_credentials(path: Path) -> None:
+    """No job pushes: a checkout must not leave the job's token in .git/config, where any
+    later step (a build of a pull request's code) could read it."""
+    checkouts = [
+        step
+        for job in load(path)["jobs"].values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert [s for s in checkouts if s.get("with", {}).get("persist-credentials") is not False] == []
+
+
 def test_workflows_pages_tests_builds_strictly_and_deploys() -> None:
     workflow = load(REPO / ".github/workflows/pages.yml")
     # PyYAML reads the key `on` as the boolean True (YAML 1.1).

@@ -7,11 +7,7 @@ sources; MkDocs never sees the final folder until the build has succeeded.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import glob
 import logging
-import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -25,23 +21,35 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from evmap.adapters import builder
+from evmap.adapters.output import (
+    OutputRefused,
+    check_target,
+    output_lock,
+    remove_stale,
+    staging_folder,
+    swap_in,
+)
 from evmap.core.config import Settings, load_settings
 from evmap.core.memo import Memo
 from evmap.core.pipeline import check
 from evmap.core.problems import ContentError, FailedWithProblems
 
 __all__ = [
-    "STAGING",
+    "BUSY",
     "BuildFailed",
     "build_site",
     "check_inputs",
     "fresh_plugins",
-    "remove_stale",
     "run_mkdocs",
     "serve_site",
-    "site_lock",
     "warnings_shown",
 ]
+
+BUSY = (
+    "evmap: another build is writing {target} (it holds {lock}); wait for it to finish, "
+    "or build into another folder with -d"
+)
+"""The message when another build holds the lock of the same site."""
 
 
 class BuildFailed(FailedWithProblems):
@@ -287,37 +295,50 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     """Build the site of ``config_file`` into ``site_dir`` (default: its ``site_dir``).
 
     The site is built into a staging folder beside ``site_dir`` and swapped in
-    only when the build succeeded. One build at a time writes a given site: a
-    lock file beside it (``.<site>.lock``) makes a second build fail with a clear
-    message, and the build holding it removes the staging folders a killed build
-    left behind.
+    only when the build succeeded. The target must be a place for output
+    (:func:`evmap.adapters.output.check_target`: never the project, its sources, the
+    home folder, a file, or a folder evmap did not make). One build at a time writes
+    a given site: a lock file beside it (``.<site>.lock``) makes a second build fail
+    with a clear message, and the build holding it removes the staging folders a
+    killed build left behind.
 
     Returns:
         The folder the site was written to.
 
     Raises:
         BuildFailed: on input problems (every one listed with path and line),
-            MkDocs errors, warnings when ``strict``, another build running, or a
-            folder that cannot be written (one line saying which).
+            MkDocs errors, warnings when ``strict``, another build running, a target
+            that is no place for output, or a folder that cannot be written (one
+            line saying which).
     """
     memo = Memo()
-    check_inputs(config_file, strict, memo)
+    settings = check_inputs(config_file, strict, memo)
+    option = "-d"
     if site_dir is None:
-        with fresh_plugins():
-            site_dir = Path(load_config(str(config_file)).site_dir)
-    target = site_dir.resolve()
+        option = "site_dir in mkdocs.yml, or -d"
+        site_dir = settings.site_dir or settings.root / "site"
     try:
+        target = check_target(
+            site_dir, settings, what="the site", fix=f"choose another folder with {option}"
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
-        with site_lock(target):
+        with output_lock(target, BUSY):
             remove_stale(target)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+            staging = staging_folder(target)
             try:
                 run_mkdocs(config_file, staging, strict, memo=memo)
-                _swap(staging, target)
+                swapped = swap_in(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+    except OutputRefused as exc:
+        raise BuildFailed(str(exc)) from None
     except OSError as exc:
-        raise BuildFailed(f"evmap: {_os_problem(exc, target)}") from None
+        raise BuildFailed(f"evmap: {_os_problem(exc, site_dir.resolve())}") from None
+    if swapped.leftover is not None:
+        logging.getLogger(f"{builder.NAME}.plugins.evmap").warning(
+            f"evmap: warning: the previous site, moved to {swapped.leftover}, could not be "
+            "removed; the next build tries again"
+        )
     return target
 
 
@@ -329,82 +350,3 @@ def _os_problem(exc: OSError, target: Path) -> str:
         f"cannot write the site at {target}: {reason} ({where}); check that the folder and "
         "its parent are writable, or pass -d to build elsewhere"
     )
-
-
-@contextlib.contextmanager
-def site_lock(target: Path) -> Iterator[None]:
-    """Hold ``.<site>.lock`` beside ``target`` for one build, or fail at once if another holds it.
-
-    The lock file is removed when the build ends, so nothing is left beside the
-    site. A build that opened the file just before it was removed finds, after
-    locking, that the path no longer names what it locked, and tries again.
-
-    Raises:
-        BuildFailed: when another build of the same site is running.
-    """
-    path = target.with_name(f".{target.name}.lock")
-    while True:
-        lock = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held across the yield
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise BuildFailed(
-                f"evmap: another build is writing {target} (it holds {path}); wait for it to "
-                "finish, or build into another folder with -d"
-            ) from None
-        try:
-            same = os.fstat(lock.fileno()).st_ino == os.stat(path).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        lock.close()
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-        lock.close()
-
-
-def remove_stale(target: Path) -> list[Path]:
-    """Remove what a killed or failed build of ``target`` left beside it; return it.
-
-    Staging folders (``.<site>-XXXXXXXX``) and the old site kept during a swap
-    (``.<site>-old``): only called with the site's lock held, so none is in use.
-    """
-    stale = [
-        path
-        for path in target.parent.glob(f".{glob.escape(target.name)}-*")
-        if path.is_dir()
-        and not path.is_symlink()
-        and STAGING.fullmatch(path.name[len(target.name) + 2 :])
-    ]
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
-    return stale
-
-
-# The suffix tempfile.mkdtemp gives a staging folder (8 characters), or "old".
-STAGING = re.compile(r"[a-z0-9_]{8}|old")
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames, removing the old site last.
-
-    When the second rename fails, the old site is put back before the error is raised.
-    """
-    staging.chmod(0o755)
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

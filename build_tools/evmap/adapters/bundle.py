@@ -38,12 +38,20 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from evmap import __version__
 from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
+from evmap.adapters.output import (
+    ZIP_COMMENT,
+    OutputRefused,
+    check_file_target,
+    check_target,
+    zip_is_ours,
+)
 from evmap.core.config import Settings
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.memo import Memo
 from evmap.core.problems import FailedWithProblems
 
 __all__ = [
+    "FILE_NAME",
     "NEVER_LOADED",
     "ONLINE_FEATURES",
     "SEARCH_LANGUAGES",
@@ -84,6 +92,8 @@ SEARCH_LANGUAGES = "assets/javascripts/lunr"
 ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"})
 # The earliest time a zip entry can carry (1980-01-01).
 ZIP_EPOCH = 315532800
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""What --name and --label may be: one file name, never a path."""
 
 
 class BundleFailed(FailedWithProblems):
@@ -262,7 +272,8 @@ def write_zip(folder: Path, target: Path, prefix: str, epoch: int | None) -> int
     """Zip ``folder`` into ``target`` under ``prefix/``, reproducibly; return the file count.
 
     Entries are sorted, carry mode 0644 and the time ``epoch`` (the current time
-    when None, 1980-01-01 at the earliest); the file is written aside and renamed.
+    when None, 1980-01-01 at the earliest); the archive's comment marks it as evmap's
+    (:data:`~evmap.adapters.output.ZIP_COMMENT`); the file is written aside and renamed.
     """
     stamp = time.gmtime(max(epoch, ZIP_EPOCH))[:6] if epoch is not None else time.gmtime()[:6]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -270,6 +281,7 @@ def write_zip(folder: Path, target: Path, prefix: str, epoch: int | None) -> int
     count = 0
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            archive.comment = ZIP_COMMENT  # replaced later only because it says so
             for name, path in _files(folder):
                 info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -309,11 +321,26 @@ def build_bundle(
         BundleFailed: on content errors (every one, with path and line), MkDocs
             errors, a missing shim or a page that would load from the network.
     """
+    for option, given in (("--name", name), ("--label", version)):
+        if given is not None and not FILE_NAME.fullmatch(given):
+            raise BundleFailed(
+                f"evmap: {option} {given!r} is not a file name; use letters, digits, '.', '-' "
+                "and '_' only (the zip is <name>-<version>.zip inside -o)"
+            )
     try:
         memo = Memo()
         settings = check_inputs(config_file, strict, memo)
+        out = check_target(
+            out_dir,
+            settings,
+            what="the bundle",
+            fix="choose another folder with -o, e.g. -o dist",
+            replace=False,
+        )
     except BuildFailed as exc:
         raise BundleFailed(str(exc), exc.problems) from None
+    except OutputRefused as exc:
+        raise BundleFailed(str(exc)) from None
     package = iframe_worker or find_iframe_worker([settings.root])
     version = version or bundle_version(settings.root)
     epoch = source_date_epoch()
@@ -341,7 +368,16 @@ def build_bundle(
                 "the bundle would load these from the network:\n" + "\n".join(remote)
             )
         label = f"{name or bundle_name(settings, config)}-{version}"
-        target = out_dir / f"{label}.zip"
+        target = out / f"{label}.zip"
+        try:
+            check_file_target(target, settings, what="the bundle", fix="choose another -o")
+        except OutputRefused as exc:
+            raise BundleFailed(str(exc)) from None
+        if target.exists() and not zip_is_ours(target):
+            raise BundleFailed(
+                f"evmap: refusing to write the bundle at {target}: a file evmap did not make "
+                "is there; move it away, or choose another folder with -o"
+            )
         count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)
 

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from evmap.adapters.output import Made, OutputRefused, check_target, mark
 from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
@@ -109,7 +110,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.written = 0
         self.progress = Progress(0)
         self.env: jinja2.Environment | None = None
-        self.env_dirs: tuple[Path, ...] = ()
+        self.env_dirs: tuple[tuple[Path, ...], bool] = ((), False)
         self.serving = False
         # Serving: what each file was written from, so that a dirty rebuild writes only
         # the files that change (see evmap.adapters.rewrites).
@@ -144,7 +145,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         try:
             options: dict[str, Any] = dict(self.config)
             given = {k: v for k, v in options.items() if v is not None}
-            self.settings = settings_from_options(root, given, config.docs_dir)
+            self.settings = settings_from_options(root, given, config.docs_dir, config.site_dir)
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -176,9 +177,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                     config.theme.dirs.append(theme_dir)
         # One environment per set of template folders for the plugin's life: `mkdocs
         # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
-        if self.env is None or self.env_dirs != dirs:
-            self.env = make_environment(dirs)
-            self.env_dirs = dirs
+        if self.env is None or self.env_dirs != (dirs, self.settings.sandboxed):
+            self.env = make_environment(dirs, self.settings.sandboxed)
+            self.env_dirs = (dirs, self.settings.sandboxed)
         self.previous = self.renderer if self.serving else None
         self.renderer = Renderer(
             result.map,
@@ -196,13 +197,22 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Fail on a broken template before MkDocs empties the site folder.
+        """Refuse a site folder that is no place for output, and fail on a broken
+        template, before MkDocs empties the site folder.
 
-        MkDocs cleans ``site_dir`` right after this event; every template is compiled
-        and one page of each kind rendered first, so ``mkdocs build`` with a broken
-        template leaves the last site as it was (``evmap build`` always does).
+        MkDocs cleans ``site_dir`` right after this event: it must not be the project,
+        a source folder or a folder evmap did not make
+        (:func:`evmap.adapters.output.check_target`), and is marked as evmap's. Every
+        template is compiled and one page of each kind rendered first, so ``mkdocs
+        build`` with a broken template leaves the last site as it was (``evmap build``
+        always does).
         """
         assert self.renderer is not None and self.settings is not None
+        site = Path(config.site_dir)
+        try:
+            check_target(site, self.settings, what="the site", fix="set another site_dir")
+        except OutputRefused as exc:
+            raise PluginError(str(exc)) from None
         self.renderer.urls = Urls(bool(config.use_directory_urls))
         # Serving, the templates were tried when they last changed (rendering the views
         # once more costs a good part of a rebuild).
@@ -214,6 +224,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         except PreflightError as exc:
             raise self._template_failure(exc.error, exc.page) from None
         self.preflighted = tried
+        site.mkdir(parents=True, exist_ok=True)
+        mark(site, Made.SITE)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and assets as virtual files."""

@@ -10,8 +10,10 @@ edited (each file there overrides evmap's of the same name).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +56,15 @@ def new_project(folder: Path, name: str | None = None, templates: bool = False) 
     Raises:
         ScaffoldFailed: when ``folder`` is a file or holds anything, or cannot be written.
     """
+    if name is not None and (
+        not name.strip()
+        or len(name) > 200
+        or any(unicodedata.category(c).startswith(("C", "Z")) and c != " " for c in name)
+    ):
+        raise ScaffoldFailed(
+            f"evmap: --name {json.dumps(name)} is not a site name; give one line of at most "
+            "200 characters, without control characters"
+        )
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ScaffoldFailed(
             f"evmap: {folder} already exists and is not an empty folder; give a new folder's name"
@@ -62,7 +73,13 @@ def new_project(folder: Path, name: str | None = None, templates: bool = False) 
         name
         or f"{folder.resolve().name.replace('-', ' ').replace('_', ' ').capitalize()} evidence map"
     )
-    values = {"{site_name}": site_name, "{slug}": _slug(site_name), "{version}": __version__}
+    # A JSON string is a YAML double-quoted scalar: any name is one value of mkdocs.yml
+    # (a colon or a '#' in it would otherwise end or split it).
+    values = {
+        "{site_name}": json.dumps(site_name, ensure_ascii=False),
+        "{slug}": _slug(site_name),
+        "{version}": __version__,
+    }
     written: list[str] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)

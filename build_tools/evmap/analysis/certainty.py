@@ -89,8 +89,9 @@ def studies_of(evidence: Evidence, kind_of: KindOf = _unknown_kind) -> frozenset
 
 
 def is_second_hand(evidence: Evidence, kind_of: KindOf = _unknown_kind) -> bool:
-    """Whether the finding was read in a review: ``via``, or only reviews cited for a study."""
-    if evidence.via:
+    """Whether the finding was read second-hand: in a review (``via``, or only reviews
+    cited for a study), in a news report, or from the study's title alone."""
+    if evidence.second_hand:
         return True
     return evidence.type is not EvidenceType.REVIEW and not studies_of(evidence, kind_of)
 

@@ -64,6 +64,10 @@ class Settings:
         page_shell: Render the theme around entity pages once per depth (adapters).
         edit_uri: Edit links of generated pages, relative to ``repo_url`` (None: derived).
         bundle_name: File name of the offline bundle (None: from ``site_name``).
+        site_dir: Where the builder writes the site, as mkdocs.yml sets it (None: not
+            known, the builder's own setting applies).
+        trust_templates: Render the project's templates without Jinja's sandbox, and
+            allow its theme overrides (the lab has reviewed them as code).
         published_fields: BibTeX fields shown and published beyond the bibliographic
             ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
         doi_expected_since: Journal articles from this year on should have a DOI
@@ -81,8 +85,16 @@ class Settings:
     page_shell: bool = True
     edit_uri: str | None = None
     bundle_name: str | None = None
+    site_dir: Path | None = None
+    trust_templates: bool = False
     published_fields: tuple[str, ...] = ()
     doi_expected_since: int = DOI_EXPECTED_SINCE
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether templates render in Jinja's sandbox: when the project has templates of
+        its own (evmap's alone are trusted) and the lab has not said it trusts them."""
+        return not self.trust_templates and self.templates_dir.is_dir()
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -162,6 +174,13 @@ OPTIONS: tuple[Option, ...] = (
         "depth and fill it in per page; false renders every page through the theme.",
     ),
     Option(
+        "trust_templates",
+        False,
+        "Render the project's own templates without Jinja's sandbox and allow theme "
+        "overrides (templates/theme/): templates are code, so set it only after reviewing "
+        "them, and review every change to them as code.",
+    ),
+    Option(
         "validation",
         {},
         "Severity per check, e.g. {missing-doi: error, uncited-reference: ignore}.",
@@ -226,11 +245,15 @@ def parse_severities(raw: Mapping[str, str] | None) -> dict[Check, Severity]:
 
 
 def settings_from_options(
-    root: Path, options: Mapping[str, Any], docs_dir: str | None = "docs"
+    root: Path,
+    options: Mapping[str, Any],
+    docs_dir: str | None = "docs",
+    site_dir: str | None = None,
 ) -> Settings:
     """Build settings from plugin options (paths relative to ``root``).
 
-    ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``).
+    ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``),
+    ``site_dir`` its site folder (both as mkdocs.yml sets them).
 
     Raises:
         ConfigError: when an option has the wrong type.
@@ -276,11 +299,14 @@ def settings_from_options(
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
         values[name] = value
-    page_shell = options.get("page_shell", True)
-    if page_shell is None:
-        page_shell = True
-    if not isinstance(page_shell, bool):
-        raise ConfigError(f"evmap option 'page_shell' must be true or false, got {page_shell!r}")
+    flags: dict[str, bool] = {}
+    for name, default in (("page_shell", True), ("trust_templates", False)):
+        flag = options.get(name)
+        if flag is None:
+            flag = default
+        if not isinstance(flag, bool):
+            raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
+        flags[name] = flag
     texts: dict[str, str | None] = {}
     for name in ("edit_uri", "bundle_name"):
         value = options.get(name)
@@ -318,9 +344,11 @@ def settings_from_options(
         bibtex_paths=paths,
         csl=style,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
-        page_shell=page_shell,
+        page_shell=flags["page_shell"],
+        trust_templates=flags["trust_templates"],
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
+        site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
         published_fields=published,
         doi_expected_since=since,
     )
@@ -434,9 +462,11 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
         raise ConfigError(f"'plugins' must be a list, got {plugins!r}")
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
+    site_dir = data.get("site_dir", "site") if isinstance(data, dict) else "site"
+    site_dir = site_dir if isinstance(site_dir, str) and site_dir.strip() else "site"
     for plugin in plugins:
         if plugin == "evmap":
-            return settings_from_options(root, {}, docs_dir)
+            return settings_from_options(root, {}, docs_dir, site_dir)
         if isinstance(plugin, dict) and "evmap" in plugin:
-            return settings_from_options(root, plugin["evmap"] or {}, docs_dir)
+            return settings_from_options(root, plugin["evmap"] or {}, docs_dir, site_dir)
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")

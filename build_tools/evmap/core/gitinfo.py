@@ -34,6 +34,7 @@ from evmap.core.errors import EvmapError
 __all__ = [
     "GitError",
     "SourceHistory",
+    "changed_files",
     "describe",
     "export_revision",
     "format_date",
@@ -102,6 +103,20 @@ def export_revision(revision: str, project: Path, into: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / prefix
+
+
+def changed_files(project: Path, base: str, head: str) -> list[str]:
+    """Files that differ between revisions ``base`` and ``head``, relative to ``project``
+    (the folder of mkdocs.yml; files outside it are left out), sorted.
+
+    Raises:
+        GitError: when ``project`` is not in a git checkout or a revision is unknown.
+    """
+    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+    listed = git(top, "diff", "--name-only", "-z", "--end-of-options", base, head, "--")
+    names = [name for name in listed.decode("utf-8", "replace").split("\0") if name]
+    return sorted(name[len(prefix) :] for name in names if name.startswith(prefix))
 
 
 def describe(root: Path) -> str:

@@ -21,6 +21,7 @@ from evmap.core.config import Settings
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
+    Assertion,
     CertaintyOverride,
     Claim,
     Compound,
@@ -32,6 +33,7 @@ from evmap.core.model import (
     ReferenceInfo,
     ReferenceKind,
     ReferenceNote,
+    ResearchGroup,
     Source,
     yaml_fields,
 )
@@ -152,6 +154,13 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     # A dependent style's parent is read too: its digest is the style pandoc receives.
     digest.update(read_style(settings.csl, settings.root, settings.relative)[0].digest.encode())
+    templates = scan_folder(
+        settings.templates_dir, settings.root, None, settings.relative, Check.FILE_ACCESS
+    )
+    if templates.problems:
+        return None
+    for template in templates.files:  # which files, not their text: a check reads no template
+        digest.update(b"\0template\0" + settings.relative(template).encode())
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
@@ -231,6 +240,9 @@ def _claim(data: LineDict, source: Source) -> Claim:
         ),
         compound_lines=_lines(data, "compounds"),
         pathway_lines=_lines(data, "pathways"),
+        asserts=Assertion.from_yaml(data["asserts"]) if "asserts" in data else (),
+        former_ids=tuple(data.get("former_ids", ())),
+        former_id_lines=_lines(data, "former_ids"),
     )
 
 
@@ -243,6 +255,9 @@ def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:
         notes=tuple(
             ReferenceNote(NoteType(note["type"]), note["text"]) for note in data.get("notes", ())
         ),
+        record=data.get("record", ""),
+        not_seen=tuple(data.get("not_seen", ())),
+        group=ResearchGroup(group["id"], group["reason"]) if (group := data.get("group")) else None,
     )
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 __all__ = [
     "LINK_FIELDS",
+    "Assertion",
     "CertaintyOverride",
     "Claim",
     "Compound",
+    "Design",
     "Evidence",
     "EvidenceMap",
     "EvidenceType",
@@ -27,11 +29,14 @@ __all__ = [
     "ModelSystem",
     "NoteType",
     "Pathway",
+    "Reading",
     "Reference",
     "ReferenceInfo",
     "ReferenceKind",
     "ReferenceNote",
     "ReferenceText",
+    "Relation",
+    "ResearchGroup",
     "Source",
     "Stance",
     "build_map",
@@ -83,6 +88,41 @@ class EvidenceType(enum.StrEnum):
     IN_VIVO = "in-vivo"
     CLINICAL = "clinical"
     REVIEW = "review"
+
+
+class Design(enum.StrEnum):
+    """The design of a clinical study (how strongly it can show cause and effect)."""
+
+    RANDOMISED_CONTROLLED = "randomised-controlled"
+    CONTROLLED = "controlled"
+    OPEN_LABEL = "open-label"
+    OBSERVATIONAL = "observational"
+    CASE_REPORT = "case-report"
+    META_ANALYSIS = "meta-analysis"
+
+
+class Reading(enum.StrEnum):
+    """How the curators read a study: what of it they saw."""
+
+    FULL_TEXT = "full-text"
+    ABSTRACT = "abstract"
+    TITLE_ONLY = "title-only"
+    NEWS_REPORT = "news-report"
+
+
+class Relation(enum.StrEnum):
+    """What a claim asserts about a compound-pathway pair it names.
+
+    The question every pair answers is "does this compound act through (or need)
+    this pathway?"; a claim answers it yes (``through``), no (``not-through``: the
+    compound acts independently of the pathway, or through something else
+    instead), or asks something else about the pair (``other``: a side effect, a
+    biomarker, an open question).
+    """
+
+    THROUGH = "through"
+    NOT_THROUGH = "not-through"
+    OTHER = "other"
 
 
 class Grade(enum.StrEnum):
@@ -143,6 +183,11 @@ class ModelSystem(_Pickles):
         return {"species": self.species, **({"paradigm": self.paradigm} if self.paradigm else {})}
 
 
+def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``read`` for an optional field: None (left out) stays None."""
+    return lambda value: None if value is None else read(value)
+
+
 def written_as(
     key: str,
     label: str,
@@ -195,6 +240,13 @@ class Evidence(_Pickles):
         compounds: Which of the claim's compounds the item tested (empty: all).
         pathways: Which of the claim's pathways it bears on (empty: all).
         indirect: Why it bears on the claim only indirectly ("" when direct).
+        design: The design of a clinical study (None: not recorded).
+        sample_size: Participants or animals analysed, as the study states (None: not stated).
+        randomised: Whether the study reports randomised allocation (None: not stated).
+        blinded: Whether the study reports blinded outcome assessment (None: not stated).
+        read: What of the study the curators read (None: not recorded).
+        note: The curators' note on how the item was read ("" when none); never part
+            of the finding.
     """
 
     stance: Stance = field(metadata=written_as("stance", "stance", Stance, str))
@@ -231,6 +283,31 @@ class Evidence(_Pickles):
     indirect: str = field(
         default="", metadata=written_as("indirect", "indirect because", str, str, missing="")
     )
+    design: Design | None = field(
+        default=None,
+        metadata=written_as("design", "study design", Design, _optional(str), missing=None),
+    )
+    sample_size: int | None = field(
+        default=None,
+        metadata=written_as("sample_size", "sample size", int, _optional(int), missing=None),
+    )
+    randomised: bool | None = field(
+        default=None,
+        metadata=written_as(
+            "randomised", "randomisation reported", bool, _optional(bool), missing=None
+        ),
+    )
+    blinded: bool | None = field(
+        default=None,
+        metadata=written_as("blinded", "blinding reported", bool, _optional(bool), missing=None),
+    )
+    read: Reading | None = field(
+        default=None,
+        metadata=written_as("read", "read from", Reading, _optional(str), missing=None),
+    )
+    note: str = field(
+        default="", metadata=written_as("note", "curators' note", str, str, missing="")
+    )
     citation_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     via_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     compound_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -238,8 +315,9 @@ class Evidence(_Pickles):
 
     @property
     def second_hand(self) -> bool:
-        """Whether the finding was read in a review rather than in the study itself."""
-        return bool(self.via)
+        """Whether the finding was read in a review (or a news report, or only its title)
+        rather than in the study itself."""
+        return bool(self.via) or self.read in (Reading.NEWS_REPORT, Reading.TITLE_ONLY)
 
     def sources(self) -> tuple[str, ...]:
         """Every reference key of the item: the studies, then the reviews it was read in."""
@@ -255,8 +333,61 @@ class CertaintyOverride(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
+class Assertion(_Pickles):
+    """What a claim asserts about some of its compound-pathway pairs.
+
+    Attributes:
+        relation: The claim's answer for these pairs (see :class:`Relation`).
+        compounds: The compounds the rule covers (empty: all the claim's).
+        pathways: The pathways it covers (empty: all the claim's).
+        line: Where the rule is written (0 for the one-word form).
+    """
+
+    relation: Relation
+    compounds: tuple[str, ...] = ()
+    pathways: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False, repr=False)
+
+    def covers(self, compound: str, pathway: str) -> bool:
+        """Whether the rule speaks of the pair."""
+        return (not self.compounds or compound in self.compounds) and (
+            not self.pathways or pathway in self.pathways
+        )
+
+    @classmethod
+    def from_yaml(cls, data: Any) -> tuple[Assertion, ...]:
+        """The rules as written: one relation for every pair, or a list of rules."""
+        if isinstance(data, str):
+            return (cls(Relation(data)),)
+        lines = getattr(data, "item_lines", [0] * len(data))
+        return tuple(
+            cls(
+                Relation(rule["relation"]),
+                tuple(rule.get("compounds", ())),
+                tuple(rule.get("pathways", ())),
+                line,
+            )
+            for rule, line in zip(data, lines, strict=True)
+        )
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The rule as YAML writes it (lists only when set)."""
+        return {
+            "relation": self.relation.value,
+            **({"compounds": list(self.compounds)} if self.compounds else {}),
+            **({"pathways": list(self.pathways)} if self.pathways else {}),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Claim(_Pickles):
-    """One statement about compounds and pathways, with its evidence."""
+    """One statement about compounds and pathways, with its evidence.
+
+    Attributes:
+        asserts: What the claim asserts about its compound-pathway pairs, as rules
+            (empty: that each compound acts through each pathway).
+        former_ids: Ids the claim had before; their pages redirect to this one.
+    """
 
     id: str
     statement: str
@@ -267,6 +398,17 @@ class Claim(_Pickles):
     certainty: CertaintyOverride | None = None
     compound_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     pathway_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    asserts: tuple[Assertion, ...] = ()
+    former_ids: tuple[str, ...] = ()
+    former_id_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def relation(self, compound: str, pathway: str) -> Relation:
+        """What the claim asserts about the pair: the first rule covering it, else
+        ``through``."""
+        for rule in self.asserts:
+            if rule.covers(compound, pathway):
+                return rule.relation
+        return Relation.THROUGH
 
     @property
     def home_pathway(self) -> str:
@@ -317,13 +459,35 @@ class ReferenceNote(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
+class ResearchGroup(_Pickles):
+    """A curator's statement of which research group a paper comes from, and why."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceInfo(_Pickles):
-    """The curators' entry on one reference: its kind and notes, keyed by citation key."""
+    """The curators' entry on one reference, keyed by citation key.
+
+    Attributes:
+        key: The citation key.
+        source: Where the entry is written.
+        kind: What kind of paper it is (None: nobody said).
+        notes: Notes readers see next to every citation of it.
+        record: Where its bibliographic facts were verified ("" when not said).
+        not_seen: BibTeX fields that could not be verified (e.g. ``doi``).
+        group: The research group, when a curator overrides the one derived from
+            the authors.
+    """
 
     key: str
     source: Source
     kind: ReferenceKind | None = None
     notes: tuple[ReferenceNote, ...] = ()
+    record: str = ""
+    not_seen: tuple[str, ...] = ()
+    group: ResearchGroup | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from evmap.core import cache
 from evmap.core.bibtex import format_references
 from evmap.core.citations import scan_docs
-from evmap.core.config import Settings
+from evmap.core.config import PACKAGE_TEMPLATES, Settings
+from evmap.core.inputs import scan_templates
 from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap, Reference, build_map
@@ -72,6 +73,15 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
         content = load_content(settings, persist=persist, memo=memo)
         docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
         content.problems.extend(refused)
+        content.problems.extend(
+            scan_templates(
+                settings.templates_dir,
+                settings.root,
+                settings.relative,
+                settings.sandboxed,
+                PACKAGE_TEMPLATES,
+            )
+        )
         problems = validate_content(content, settings, docs)
         cited = cited_keys(content, docs)
         evidence_map = build_map(

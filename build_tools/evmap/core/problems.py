@@ -63,6 +63,7 @@ class Check(enum.StrEnum):
     UNATTRIBUTED_EVIDENCE = "unattributed-evidence"
     REVIEW_CITED_AS_STUDY = "review-cited-as-study"
     RETRACTED_CITATION = "retracted-citation"
+    UNTRUSTED_TEMPLATE = "untrusted-template"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.

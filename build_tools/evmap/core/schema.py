@@ -263,6 +263,18 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
     if keyword == "minimum":
         yield path, f"{where} is {value!r}; expected at least {error.validator_value}", Check.SCHEMA
         return
+    if keyword == "maximum":
+        yield path, f"{where} is {value!r}; expected at most {error.validator_value}", Check.SCHEMA
+        return
+    if keyword == "oneOf" and error.context:
+        # A field written in one of several forms (one value, or a list): explain it
+        # against the form of its own shape, as if that were the only one.
+        shape = "array" if isinstance(value, list) else "other"
+        for alternative in error.context:
+            branch = error.validator_value[alternative.relative_schema_path[0]]
+            if ("array" if branch.get("type") == "array" else "other") == shape:
+                yield from _explain(alternative)
+        return
     yield path, f"{where}: {error.message}", Check.SCHEMA  # pragma: no cover - keyword not used
 
 

@@ -74,6 +74,38 @@ def check_duplicate_ids(
             )
 
 
+def check_former_ids(claims: Sequence[Claim]) -> Iterator[Problem]:
+    """A former id names one claim only, and never a claim's current id (its old page
+    redirects to the claim that holds it now)."""
+    current = {claim.id: claim for claim in claims}
+    first: dict[str, Claim] = {}
+    for claim in claims:
+        for i, old in enumerate(claim.former_ids):
+            line = _line(claim.former_id_lines, i, claim.source.line)
+            holder = current.get(old)
+            if holder is not None:
+                yield Problem(
+                    claim.source.path,
+                    line,
+                    f"claim '{claim.id}': former id '{old}' is the id of "
+                    + ("this claim" if holder is claim else f"claim '{old}'")
+                    + f" ({holder.source.path}:{holder.source.line}); a former id must be one "
+                    "no claim has now: remove it from 'former_ids'",
+                    Check.DUPLICATE_ID,
+                )
+                continue
+            seen = first.setdefault(old, claim)
+            if seen is not claim:
+                yield Problem(
+                    claim.source.path,
+                    line,
+                    f"claim '{claim.id}': former id '{old}' is also listed by claim "
+                    f"'{seen.id}' ({seen.source.path}:{seen.source.line}); an old address can "
+                    "lead to one claim only: keep it on the claim that took over the old one",
+                    Check.DUPLICATE_ID,
+                )
+
+
 def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
     return f"unknown {kind} '{value}'" + did_you_mean(value, known)
 
@@ -158,13 +190,63 @@ def check_claims(
                         f"add it under content/{kind}s/ or fix the id",
                         check,
                     )
+        yield from _check_assertions(claim)
         for n, evidence in enumerate(claim.evidence, start=1):
             yield from _check_item(claim, n, evidence, keys)
+
+
+def _check_assertions(claim: Claim) -> Iterator[Problem]:
+    """The rules of ``asserts`` name the claim's own compounds and pathways, and each
+    covers some pair no earlier rule covers (the first covering rule applies)."""
+    path = claim.source.path
+    pairs = [(c, p) for c in claim.compounds or ("",) for p in claim.pathways]
+    covered: set[tuple[str, str]] = set()
+    for n, rule in enumerate(claim.asserts, start=1):
+        line = rule.line or claim.source.line
+        where = f"claim '{claim.id}': asserts rule {n}"
+        named_ok = True
+        for kind, own, of_claim in (
+            ("compound", rule.compounds, claim.compounds),
+            ("pathway", rule.pathways, claim.pathways),
+        ):
+            for entry_id in own:
+                if entry_id not in of_claim:
+                    named_ok = False
+                    listed = ", ".join(of_claim) or "none"
+                    yield Problem(
+                        path,
+                        line,
+                        f"{where}: {kind} '{entry_id}' is not one of the claim's {kind}s "
+                        f"({listed}); name the claim's own {kind}s or fix the id"
+                        + did_you_mean(entry_id, of_claim),
+                        Check.UNKNOWN_COMPOUND if kind == "compound" else Check.UNKNOWN_PATHWAY,
+                    )
+        if not named_ok:
+            continue
+        new = {pair for pair in pairs if rule.covers(*pair)} - covered
+        if not new and len(claim.asserts) > 1:
+            yield Problem(
+                path,
+                line,
+                f"{where} ({rule.relation.value}) covers no pair that an earlier rule does not "
+                "already cover, so it never applies; remove it, or narrow the earlier rule",
+                Check.SCHEMA,
+            )
+        covered |= new
 
 
 def _check_item(claim: Claim, n: int, evidence: Evidence, keys: set[str]) -> Iterator[Problem]:
     """Problems of evidence item ``n`` of ``claim``: its sources and what it tested."""
     path, item = claim.source.path, f"claim '{claim.id}': evidence item {n}"
+    if evidence.design is not None and evidence.type is not EvidenceType.CLINICAL:
+        yield Problem(
+            path,
+            evidence.source.line,
+            f"{item}: 'design' ({evidence.design.value}) is for clinical studies, but the item's "
+            f"type is '{evidence.type.value}'; remove 'design' (for animal work, say whether "
+            "randomisation and blinding were reported with 'randomised' and 'blinded')",
+            Check.SCHEMA,
+        )
     if not evidence.sources():
         yield Problem(
             path,
@@ -414,6 +496,7 @@ def validate_content(
         *check_duplicate_ids("compound", content.compounds),
         *check_duplicate_ids("pathway", content.pathways),
         *check_duplicate_ids("claim", content.claims),
+        *check_former_ids(content.claims),
         *check_compounds(content.compounds),
         *check_pathways(content.pathways),
         *check_claims(

@@ -12,18 +12,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from evmap.core.model import EvidenceType, Grade, NoteType, ReferenceKind, Stance
+from evmap.core.model import (
+    Design,
+    EvidenceType,
+    Grade,
+    NoteType,
+    Reading,
+    ReferenceKind,
+    Relation,
+    Stance,
+)
 from evmap.core.schema import load_schema
 
 __all__ = [
     "CATEGORY_LABELS",
+    "DESIGN_LABELS",
     "FLAG_GLYPH",
     "GRADES",
     "GRADE_LABELS",
     "GRADE_SYMBOLS",
     "KIND_LABELS",
     "NOTE_LABELS",
+    "READING_LABELS",
     "REFERENCE_KIND_LABELS",
+    "RELATION_LABELS",
     "SERIOUS_NOTES",
     "SPECIES_LABELS",
     "STANCE_GLYPHS",
@@ -78,6 +90,31 @@ TYPE_LABELS: Mapping[EvidenceType, str] = {
     EvidenceType.CLINICAL: "clinical",
     EvidenceType.REVIEW: "review",
 }
+
+DESIGN_LABELS: Mapping[Design, str] = {
+    Design.RANDOMISED_CONTROLLED: "randomised controlled",
+    Design.CONTROLLED: "controlled, not randomised",
+    Design.OPEN_LABEL: "open-label, uncontrolled",
+    Design.OBSERVATIONAL: "observational",
+    Design.CASE_REPORT: "case report",
+    Design.META_ANALYSIS: "pooled or meta-analysis",
+}
+"""Designs of clinical studies, strongest first."""
+
+READING_LABELS: Mapping[Reading, str] = {
+    Reading.FULL_TEXT: "read in full",
+    Reading.ABSTRACT: "read from its abstract",
+    Reading.TITLE_ONLY: "only its title and background read",
+    Reading.NEWS_REPORT: "read through a news report",
+}
+"""What of a study the curators read."""
+
+RELATION_LABELS: Mapping[Relation, str] = {
+    Relation.THROUGH: "acts through",
+    Relation.NOT_THROUGH: "acts without",
+    Relation.OTHER: "another question",
+}
+"""What a claim asserts about a compound-pathway pair, as a reader sees it."""
 
 SPECIES_LABELS: Mapping[str, str] = {
     "human": "human",

@@ -31,6 +31,7 @@ import dataclasses
 import difflib
 import enum
 import itertools
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,14 +41,16 @@ from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import NO_COMPOUND, Cell
 from evmap.core.config import load_settings
 from evmap.core.errors import EvmapError
-from evmap.core.gitinfo import GitError, export_revision
+from evmap.core.gitinfo import GitError, changed_files, export_revision
 from evmap.core.model import (
+    Assertion,
     Claim,
     Compound,
     Evidence,
     EvidenceMap,
     Pathway,
     Reference,
+    Relation,
     yaml_fields,
 )
 from evmap.core.pipeline import check
@@ -303,11 +306,27 @@ def _plain(value: str) -> str:
     return f'"{value}"' if " " in value else value
 
 
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
+
+
 def _markdown(value: str) -> str:
+    """Text from the content as Markdown: its markup characters escaped, and an ``@`` that
+    would mention a GitHub user or team (and notify them) broken by a zero-width space."""
     if not value:
         return "*(none)*"
     escaped = "".join("\\" + c if c in "\\`*_[]<>|#~" else c for c in value)
+    escaped = _MENTION.sub("@&#8203;", escaped)
     return f'"{escaped}"' if " " in value else escaped
+
+
+CODE_FILES = re.compile(
+    r"(?:^|/)(?:[^/]*\.py|mkdocs[^/]*\.ya?ml|Makefile|pyproject\.toml|requirements[^/]*"
+    r"|package(?:-lock)?\.json|\.pre-commit-config\.yaml)$"
+    r"|^(?:\.github|\.ci|build_tools|templates|hooks|overrides)/"
+)
+"""Files that run as code when the site is built, served or checked: the builder's
+configuration and hooks, templates, workflows, the build code and its dependencies. A
+change to them is flagged for review as code."""
 
 
 Listed = Change | tuple[Change, ...]
@@ -354,10 +373,13 @@ class MapDiff:
         changes: What the curators changed, entry by entry and field by field.
         derived: What that does to the map: grades, contested claims and pairs,
             matrix cells (from :func:`evmap.analysis.analyse_map` of both sides).
+        code: Files changed between two git revisions that run as code when the site
+            is built (:data:`CODE_FILES`); a reviewer must read them as code.
     """
 
     changes: tuple[Change, ...]
     derived: tuple[Change, ...] = ()
+    code: tuple[str, ...] = ()
 
     def counts(self) -> dict[Entity, dict[str, int]]:
         """Per entity: how many entries were added, removed and changed."""
@@ -388,11 +410,25 @@ class MapDiff:
         seen = {page.url: page for change in self.changes for page in change.pages}
         return [seen[url] for url in sorted(seen)]
 
+    def code_warning(self) -> str:
+        """One sentence naming the changed code files, or "" when there are none."""
+        if not self.code:
+            return ""
+        named = ", ".join(self.code[:10]) + (
+            f" and {len(self.code) - 10} more" if len(self.code) > 10 else ""
+        )
+        return (
+            f"This change edits files that run as code when the site is built ({named}): "
+            "templates, mkdocs.yml, hooks, workflows and build code can run any command on "
+            "whoever builds or serves the site; review them as code."
+        )
+
     def text(self, base_url: str = "") -> str:
         """Terminal output: a line per change (repeats grouped), their effects, pages, summary."""
+        warning = [f"evmap diff: warning: {self.code_warning()}"] if self.code else []
         if not self.changes:
-            return "evmap diff: no changes to the evidence map"
-        lines = []
+            return "\n".join([*warning, "evmap diff: no changes to the evidence map"])
+        lines = [*warning]
         for listed in group_changes(self.changes):
             if isinstance(listed, Change):
                 lines.append(listed.text())
@@ -413,11 +449,24 @@ class MapDiff:
         At most ``limit`` changes and pages are listed, so the comment stays
         under GitHub's size limit; the rest are counted.
         """
+        warning = (
+            ["", f"> [!WARNING]\n> {_MENTION.sub('@&#8203;', self.code_warning())}"]
+            if self.code
+            else []
+        )
         if not self.changes:
-            return "### Evidence map\n\nNo changes to claims, compounds, pathways or references."
+            return "\n".join(
+                [
+                    "### Evidence map",
+                    *warning,
+                    "",
+                    "No changes to claims, compounds, pathways or references.",
+                ]
+            )
         n = len(self.changes)
         lines = [
             "### Evidence map",
+            *warning,
             "",
             f"{n} change{'' if n == 1 else 's'}: {self.summary()}.",
         ]
@@ -711,7 +760,37 @@ def _claim_changes(before: Claim, after: Claim) -> Iterator[Change]:
                 yield change(kind_off, line, old=item)
     if before.certainty != after.certainty:
         yield change(ChangeKind.CERTAINTY_CHANGED, line, _certainty(before), _certainty(after))
+    if before.asserts != after.asserts:
+        yield change(
+            ChangeKind.FIELD_CHANGED,
+            line,
+            _asserts(before),
+            _asserts(after),
+            "'asserts'",
+            field="asserts",
+        )
+    if before.former_ids != after.former_ids:
+        yield change(
+            ChangeKind.FIELD_CHANGED,
+            line,
+            ", ".join(before.former_ids),
+            ", ".join(after.former_ids),
+            "'former_ids'",
+            field="former_ids",
+        )
     yield from _evidence_changes(before, after, change)
+
+
+def _asserts(claim: Claim) -> str:
+    """What the claim asserts about its pairs, as one line (``through`` when unsaid)."""
+    if not claim.asserts:
+        return Relation.THROUGH.value
+
+    def scope(rule: Assertion) -> str:
+        named = [*rule.compounds, *rule.pathways]
+        return f" ({', '.join(named)})" if named else ""
+
+    return "; ".join(f"{rule.relation.value}{scope(rule)}" for rule in claim.asserts)
 
 
 def _certainty(claim: Claim) -> str:
@@ -972,4 +1051,12 @@ def diff_projects(
     with tempfile.TemporaryDirectory(prefix="evmap-diff-") as tmp:
         old = load_side(base, config_file, Path(tmp) / "base")
         new = load_side(head, config_file, Path(tmp) / "head")
-    return diff_maps(old, new, directory_urls)
+    found = diff_maps(old, new, directory_urls)
+    if Path(base).is_dir() or Path(head).is_dir():
+        return found
+    try:
+        changed = changed_files(config_file.resolve().parent, base, head)
+    except GitError as exc:
+        raise DiffInputError(str(exc)) from None
+    code = tuple(name for name in changed if CODE_FILES.search(name))
+    return dataclasses.replace(found, code=code)

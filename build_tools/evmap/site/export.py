@@ -198,6 +198,10 @@ def claim_record(claim: Claim) -> dict[str, Any]:
             "grade": claim.certainty.grade.value,
             "reason": claim.certainty.reason,
         }
+    if claim.asserts:
+        record["asserts"] = [rule.to_yaml() for rule in claim.asserts]
+    if claim.former_ids:
+        record["former_ids"] = list(claim.former_ids)
     return record
 
 
@@ -280,7 +284,11 @@ def _item_cells(evidence: Evidence) -> list[str]:
     cells: list[str] = []
     for spec in yaml_fields(Evidence):
         key = spec.metadata["yaml"]
-        written = spec.metadata["write"](getattr(evidence, spec.name))
+        value = getattr(evidence, spec.name)
+        if value is None:  # an optional field left out
+            cells.append("")
+            continue
+        written = spec.metadata["write"](value)
         if key in _SPREAD:
             cells.extend(str(written.get(part, "")) for part in _SPREAD[key])
         elif isinstance(written, list):

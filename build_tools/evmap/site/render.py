@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 import jinja2.ext
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from evmap.analysis.analyse import analyse_map
@@ -148,15 +149,18 @@ class Dedent(jinja2.ext.Extension):
         return _INDENT.sub("", source)
 
 
-def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+def make_environment(template_dirs: Sequence[Path], sandboxed: bool = False) -> jinja2.Environment:
     """The Jinja environment of generated pages: autoescape on, strict undefined, no indentation.
 
     Templates are looked up in ``template_dirs`` in order, so a project's own folder
     overrides evmap's defaults file by file (:attr:`evmap.core.config.Settings.template_dirs`).
     Templates get the filter ``plural``: ``{{ n | plural("claim") }}`` gives ``1 claim``,
-    ``2 claims``.
+    ``2 claims``. ``sandboxed`` renders in Jinja's sandbox
+    (:attr:`evmap.core.config.Settings.sandboxed`): a template of a pull request cannot
+    reach Python's internals (``''.__class__``...) to run commands on whoever builds it.
     """
-    env = jinja2.Environment(
+    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -1009,7 +1013,7 @@ def template_error(
     e.g. a partial, in whichever of ``template_dirs`` it came from); line 0 when none
     is known.
     """
-    message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0]
+    message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0].rstrip(".")
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno, message
     bases = tuple(

@@ -198,8 +198,7 @@ class _StyleReader:
         locale = element.get("default-locale")
         if locale:  # the dependent style's language, over its parent's (as CSL says)
             parent_element = etree.fromstring(parent.text, _parser())
-            parent_element.set("default-locale", locale)
-            text = etree.tostring(parent_element, xml_declaration=True, encoding="utf-8")
+            text = _with_attributes(parent.text, parent_element, {"default-locale": locale})
             return _style(parent.path, text, parent_element, False)
         return parent
 
@@ -294,9 +293,7 @@ class _StyleReader:
         self.check_macros(path, element)
         if len(self.problems) > found:
             return None
-        if _et_al_for_others(element):
-            data = etree.tostring(element.getroottree(), xml_declaration=True, encoding="utf-8")
-        return _style(self.relative(path), data, element, False)
+        return _style(self.relative(path), _et_al_for_others(data, element), element, False)
 
     def check_macros(self, path: Path, element: etree._Element) -> None:
         """Every macro called is defined, and no macro calls itself, directly or not."""
@@ -345,23 +342,49 @@ class _StyleReader:
             )
 
 
-def _et_al_for_others(element: etree._Element) -> bool:
-    """Give ``<citation>`` and ``<bibliography>`` an et-al limit where the style sets none.
+def _et_al_for_others(data: bytes, element: etree._Element) -> bytes:
+    """The style with an et-al limit on ``<citation>`` and ``<bibliography>`` where it
+    sets none.
 
     pandoc writes BibTeX's ``and others`` as the style's "et al." only under such a
     limit; without one it prints "and others". No list of names is that long, so
-    nothing else changes. Returns whether the style was changed.
+    nothing else changes.
     """
     if element.get("et-al-min") is not None:
-        return False
-    changed = False
+        return data
     for part in ("citation", "bibliography"):
         found = element.find(_NS + part)
         if found is not None and found.get("et-al-min") is None:
-            found.set("et-al-min", "10000")
-            found.set("et-al-use-first", "9999")
-            changed = True
-    return changed
+            data = _with_attributes(data, found, {"et-al-min": "10000", "et-al-use-first": "9999"})
+    return data
+
+
+def _with_attributes(data: bytes, element: etree._Element, values: dict[str, str]) -> bytes:
+    """``data`` with ``values`` set on ``element``'s start tag, written in place, so that
+    every line stays where it was (pandoc's complaints are reported at the file's lines)."""
+    lines = data.split(b"\n")
+    index = (element.sourceline or 1) - 1
+    name = etree.QName(element).localname.encode()
+    line = lines[index]
+    start = re.search(rb"<(?:[\w.-]+:)?" + re.escape(name) + rb"(?=[\s/>])", line)
+    end = line.find(b">", start.end()) if start is not None else -1
+    if start is None or end < 0:  # a tag over several lines: rewritten whole instead
+        root = etree.fromstring(data, _parser())  # data as changed so far, lines kept
+        same = [e for e in root.iter(element.tag) if e.sourceline == element.sourceline]
+        (same[0] if same else root).attrib.update(values)
+        written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+        return written
+    tag = line[start.start() : end]
+    for key, value in values.items():
+        written = f'{key}="{value}"'.encode()
+        pattern = rb"\s" + re.escape(key.encode()) + rb"\s*=\s*(\"[^\"]*\"|'[^']*')"
+        if re.search(pattern, tag):
+            tag = re.sub(pattern, b" " + written, tag)
+        else:
+            closing = len(tag) - 1 if tag.endswith(b"/") else len(tag)
+            tag = tag[:closing].rstrip() + b" " + written + tag[closing:]
+    lines[index] = line[: start.start()] + tag + line[end:]
+    return b"\n".join(lines)
 
 
 def _macro_cycle(calls: dict[str, list[str]]) -> list[str]:
