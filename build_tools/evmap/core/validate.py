@@ -370,20 +370,27 @@ def check_reference_info(
 
 
 def check_references(
-    references: Sequence[Reference], cited: set[str], doi_since: int = DOI_EXPECTED_SINCE
+    references: Sequence[Reference],
+    cited: set[str],
+    doi_since: int = DOI_EXPECTED_SINCE,
+    not_seen: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[Problem]:
     """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites.
 
     A lab's library holds far more than the map cites: ``missing-doi`` and
     ``duplicate-doi`` concern the references the site shows (cited by a claim or
     a hand-written page) only, and ``missing-doi`` only those that should have one
-    (journal articles from ``doi_since`` on: :func:`doi_expected`);
-    ``uncited-reference`` is ignored unless the configuration asks for it. An
-    entry's ``evmap-ignore`` field drops the checks it names for that entry only.
+    (journal articles from ``doi_since`` on: :func:`doi_expected`) and whose
+    reference notes do not list ``doi`` under ``not_seen`` (fields the curators could
+    not verify, by key); ``uncited-reference`` is ignored unless the configuration
+    asks for it. An entry's ``evmap-ignore`` field drops the checks it names for
+    that entry only.
     """
     by_doi: dict[str, Reference] = {}
     for ref in references:
         ignored = set(ref.links.get(IGNORE_FIELD, "").split(","))
+        if "doi" in (not_seen or {}).get(ref.key, ()):
+            ignored.add(Check.MISSING_DOI.value)  # the notes say why it has none
         yield from (
             p
             for p in _reference_problems(ref, cited, by_doi, doi_since)
@@ -505,7 +512,12 @@ def validate_content(
             (p.id for p in content.pathways),
             (r.key for r in content.references),
         ),
-        *check_references(content.references, cited, settings.doi_expected_since),
+        *check_references(
+            content.references,
+            cited,
+            settings.doi_expected_since,
+            {info.key: info.not_seen for info in content.reference_info},
+        ),
         *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),

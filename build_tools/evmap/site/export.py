@@ -21,6 +21,7 @@ from typing import Any
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
+from evmap.site.contexts import not_seen_note
 
 __all__ = [
     "BIBTEX_DOWNLOAD",
@@ -430,10 +431,14 @@ window.evmapReferences = {
 
 
 def preview_text(evidence_map: EvidenceMap, key: str) -> str:
-    """What a citation's preview says: the formatted reference, then the curators' notes."""
+    """What a citation's preview says: the formatted reference, then the curators' notes
+    (and the facts they could not verify)."""
     text = evidence_map.references[key].text
     info = evidence_map.reference_info.get(key)
     notes = [f"{NOTE_LABELS[n.type]}: {n.text}" for n in info.notes] if info else []
+    seen = not_seen_note(info) if info else None
+    if seen is not None:
+        notes.append(f"{seen.label}: {seen.text}")
     return "\n".join([text, *notes])
 
 
