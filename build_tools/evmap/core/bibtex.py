@@ -4,11 +4,17 @@ This is the face of :mod:`evmap.core.library`:
 
 * :mod:`~evmap.core.library.reader` reads each file in one pass (keys, fields,
   lines, @string macros); a file it finds unusual is read by pybtex instead
-  (:mod:`~evmap.core.library.careful`), which explains every syntax problem;
+  (:mod:`~evmap.core.library.careful`), which explains every syntax problem; both
+  expand macros within :mod:`~evmap.core.library.bounds`;
 * :mod:`~evmap.core.library.inherit` merges crossref and xdata parents in;
 * :mod:`~evmap.core.library.links` checks DOI, PMID, URL and arXiv fields;
+* :mod:`~evmap.core.library.publish` keeps the bibliographic fields only (what
+  pages, search and the download show); :mod:`~evmap.core.library.sets` makes
+  ``@set`` entries citable;
+* :mod:`~evmap.core.library.csl` reads and checks the citation style;
 * :mod:`~evmap.core.library.formatting` formats entries with pandoc's citeproc
-  in the lab's CSL style, lazily: checking never formats.
+  (run by :mod:`~evmap.core.library.pandoc`, reaching nothing) in the lab's CSL
+  style, lazily: checking never formats.
 
 Several files make one library, read in order (macros of a file are known in
 the files after it, as BibTeX reads them); a key defined twice, in one file or
