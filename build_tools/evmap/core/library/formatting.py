@@ -331,8 +331,14 @@ def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]], store: TextSto
         for _, members in sorted(
             ((s, m) for s, m in groups if s.digest == style.digest), key=lambda g: -len(g[1])
         ):
+            group_size = sum(len(job.bib) for job in members)
+            if group_size > CHUNK_CHARS:
+                # Only a hostile library has one author's entries this long: cut up, so that
+                # no pandoc run gets more than about CHUNK_CHARS (2020a/2020b may then clash).
+                chunks.extend((style, piece) for piece in _pieces(members))
+                continue
             current.extend(members)
-            size += sum(len(job.bib) for job in members)
+            size += group_size
             if len(current) >= CHUNK or size >= CHUNK_CHARS:
                 chunks.append((style, current))
                 current, size = [], 0
@@ -342,6 +348,19 @@ def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]], store: TextSto
         for style, chunk, texts in pool.map(lambda c: (c[0], c[1], _format_chunk(*c)), chunks):
             for job in chunk:
                 store.done[store.latest[(style.digest, job.digest)]] = texts[job.key]
+
+
+def _pieces(jobs: list[FormatJob]) -> list[list[FormatJob]]:
+    """``jobs`` in runs of about :data:`CHUNK_CHARS` characters (at least one job each)."""
+    pieces: list[list[FormatJob]] = [[]]
+    size = 0
+    for job in jobs:
+        if pieces[-1] and size + len(job.bib) > CHUNK_CHARS:
+            pieces.append([])
+            size = 0
+        pieces[-1].append(job)
+        size += len(job.bib)
+    return pieces
 
 
 def _format_chunk(style: CitationStyle, jobs: list[FormatJob]) -> dict[str, ReferenceText]:
