@@ -73,7 +73,7 @@ CSV_DOWNLOAD = Download(
 BIBTEX_DOWNLOAD = Download(
     "downloads/references.bib",
     "BibTeX",
-    "every reference a claim cites, as written in the library",
+    "every reference the site shows, its bibliographic fields as written in the library",
 )
 DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
 
@@ -380,11 +380,14 @@ def entry_text(bib_text: str, line: int) -> str | None:
 
 
 def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str = "") -> str:
-    """Every reference the site shows, copied verbatim from its library file, in key order.
+    """Every reference the site shows, as the library gives it to publish, in key order.
 
-    The @string macros and crossref/xdata parents the entries need come first, so
-    the file reads on its own. References made without their text (tools, tests)
-    are sliced from ``bib_text`` at their line, after all of its @string macros.
+    Each entry holds its published fields only, each as written in its file
+    (:mod:`evmap.core.library.publish`: a lab's private fields, abstracts and local
+    file paths stay out). The @string macros those fields use come first and the
+    crossref/xdata parents last, so the file reads on its own. References made
+    without their text (tools, tests) are sliced from ``bib_text`` at their line,
+    after all of its @string macros.
     """
     cited = list(evidence_map.references.values())
     header = f"% {len(cited)} references cited by the evidence map"
