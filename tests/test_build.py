@@ -233,15 +233,27 @@ def test_build_plain_builder_fails_with_file_and_line(project: Project, command:
 
 
 def test_build_strict_fails_on_warnings(project: Project) -> None:
+    # berman2000 given wei2021's DOI: a duplicate-doi warning.
+    project.write(
+        "references.bib",
+        project.read("references.bib").replace(
+            "10.1016/S0006-3223(99)00230-9", "10.1038/s41380-021-01121-1"
+        ),
+    )
+    project.build(strict=False)
+    with pytest.raises(
+        BuildFailed,
+        match=re.escape("references.bib:13: warning: reference 'wei2021' has the same DOI"),
+    ):
+        project.build(strict=True, site="site2")
+
+
+def test_build_strict_does_not_fail_on_a_missing_doi_alone(project: Project) -> None:
     project.write(
         "references.bib",
         project.read("references.bib").replace("  doi = {10.1038/s41380-021-01121-1},\n", ""),
     )
-    project.build(strict=False)
-    with pytest.raises(
-        BuildFailed, match=re.escape("references.bib:13: warning: reference 'wei2021' has no DOI")
-    ):
-        project.build(strict=True, site="site2")
+    project.build(strict=True)
 
 
 def test_build_repository_makefile_site_target_exists() -> None:

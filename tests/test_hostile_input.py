@@ -915,7 +915,8 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, bundle_name",
+        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, "
+        "bundle_name, published_fields, doi_expected_since",
         id="unknown-option",
     ),
     pytest.param(

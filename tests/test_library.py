@@ -128,10 +128,10 @@ EXPECTED_HTML = {
     "27(2):97–111, 1984. doi:10.1093/comjnl/27.2.97.",
     "sici1997": "Kim Lee. An Old SICI DOI. <em>Journal of Computational Chemistry</em>, 1997. "
     "doi:10.1002/(SICI)1096-987X(199704)18:5&lt;664::AID-JCC7&gt;3.0.CO;2-#.",
-    # inbook -> book -> mvbook: pandoc names the main title (the volume's title is
-    # its volume-title, which evmap's style does not show)
-    "chapter": "Chris Chapman. A Chapter. In Eve Editor, ed., <em>The Whole Series</em>, pages "
-    "20–40, Oxford University Press, Oxford, 2015.",
+    # inbook -> book -> mvbook: the main title, then the volume's own title (pandoc's
+    # volume-title, which evmap's style shows)
+    "chapter": "Chris Chapman. A Chapter. In Eve Editor, ed., <em>The Whole Series</em>, "
+    "<em>Volume One</em>, pages 20–40, Oxford University Press, Oxford, 2015.",
     "xbook": "Xena Xavier. <em>A Book With Xdata</em>. Xdata Press, Xville, 2018.",
     "who2019": "World Health Organization. <em>Global Report</em>. WHO, 2019–2020.",
     "markup2012": "Jörg Müller. Growth of <em>Escherichia coli</em> and <em>σ</em>-Algebras "

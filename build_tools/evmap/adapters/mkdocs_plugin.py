@@ -46,7 +46,7 @@ from evmap.core.gitinfo import (
 from evmap.core.load import save_cache
 from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
-from evmap.core.problems import ContentError, Severity
+from evmap.core.problems import ADVISORY, ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import ExportCache
 from evmap.site.incremental import page_inputs
@@ -171,7 +171,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
-                log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+                # Advice (a missing DOI) is said without failing a strict build.
+                say = log.info if problem.check in ADVISORY else log.warning
+                say(f"{problem.path}:{problem.line}: {problem.message}")
         if config.repo_url and placeholder_reason(config.repo_url) is not None:
             # No repository link, edit links or facts fetched from a repository that is
             # not there (the check warned about it): Material would ask GitHub's API.

@@ -22,6 +22,7 @@ from evmap.core.problems import Check, Problem, Severity, default_severity, did_
 
 __all__ = [
     "DEFAULTS",
+    "DOI_EXPECTED_SINCE",
     "OPTIONS",
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
@@ -36,6 +37,9 @@ __all__ = [
     "setting_lines",
     "settings_from_options",
 ]
+
+# Journal articles from this year on are expected to have a DOI (Crossref began in 2000).
+DOI_EXPECTED_SINCE = 2000
 
 # evmap's own page templates, assets and theme override (package data).
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -148,6 +152,10 @@ class Settings:
             allow its theme overrides (the lab has reviewed them as code).
         config_file: The configuration file these settings come from (None: not known).
         addresses: ``site_url`` and ``repo_url`` as the configuration gives them.
+        published_fields: BibTeX fields shown and published beyond the bibliographic
+            ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
+        doi_expected_since: Journal articles from this year on should have a DOI
+            (``missing-doi``); earlier ones and other kinds of work are not asked for one.
     """
 
     root: Path
@@ -165,6 +173,8 @@ class Settings:
     trust_templates: bool = False
     config_file: Path | None = None
     addresses: tuple[Address, ...] = ()
+    published_fields: tuple[str, ...] = ()
+    doi_expected_since: int = DOI_EXPECTED_SINCE
 
     @property
     def sandboxed(self) -> bool:
@@ -273,6 +283,22 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "File name of the offline bundle, <bundle_name>-<version>.zip (default: the "
         "slugified site_name).",
+    ),
+    Option(
+        "published_fields",
+        [],
+        "BibTeX fields to show and publish besides the bibliographic ones (authors, titles, "
+        "container, volume, pages, publisher, dates, DOI, PMID, URL, eprint, ISBN...), e.g. "
+        "[note]. Everything else stays in the library: file, abstract, annotation, keywords "
+        "and note never reach the site, its search or downloads/references.bib unless "
+        "named here.",
+    ),
+    Option(
+        "doi_expected_since",
+        DOI_EXPECTED_SINCE,
+        "A cited journal article from this year on without a DOI is a missing-doi warning "
+        "(which never fails --strict on its own); conference papers, books, theses, reports "
+        "and older articles are not asked for one.",
     ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
@@ -383,11 +409,7 @@ def settings_from_options(
             f"got {validation!r}"
         )
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
-    refused = (
-        check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
-    )
-    if csl and refused is not None:
-        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    style = _style_path(root, csl) if csl else None
     templates = options.get("templates_dir")
     if templates is not None and not (root / values["templates_dir"]).is_dir():
         raise ConfigError(
@@ -395,10 +417,12 @@ def settings_from_options(
             "create it with the templates to override, or leave the option out to use "
             "evmap's own"
         )
-    if csl and not (root / csl).is_file():
+    published = _published_fields(options.get("published_fields"))
+    since = options.get("doi_expected_since", DOI_EXPECTED_SINCE)
+    since = DOI_EXPECTED_SINCE if since is None else since
+    if isinstance(since, bool) or not isinstance(since, int) or not 1000 <= since <= 9999:
         raise ConfigError(
-            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
-            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+            f"evmap option 'doi_expected_since' must be a year such as 2000, got {since!r}"
         )
     return Settings(
         root=root,
@@ -407,7 +431,7 @@ def settings_from_options(
         templates_dir=_inside_project(root, values["templates_dir"], "templates_dir"),
         severities=parse_severities(validation),
         bibtex_paths=paths,
-        csl=_inside_project(root, csl, "csl") if csl else None,
+        csl=style,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
         page_shell=flags["page_shell"],
         trust_templates=flags["trust_templates"],
@@ -416,6 +440,8 @@ def settings_from_options(
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
         config_file=config_file,
         addresses=_addresses(config_file, addresses or {}),
+        published_fields=published,
+        doi_expected_since=since,
     )
 
 
@@ -427,6 +453,48 @@ def _addresses(config_file: Path | None, given: Mapping[str, str | None]) -> tup
         for key, value in sorted(given.items())
         if isinstance(value, str) and value.strip()
     )
+
+
+def _style_path(root: Path, csl: str) -> Path:
+    """The ``csl`` option as a file of the project, or why it cannot be read.
+
+    Raises:
+        ConfigError: for a path outside the project, a link leading outside it, a
+            folder, a special file or a missing file: each for what it is.
+    """
+    path = _inside_project(root, csl, "csl")
+    refused = check_file(path, root, lambda p: p.as_posix(), Check.FILE_ACCESS)
+    if refused is not None:
+        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    if path.is_dir():
+        raise ConfigError(
+            f"evmap option 'csl': {csl} is a folder; give the path of a CSL style file in it, "
+            "e.g. styles/apa.csl"
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
+            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+        )
+    return path
+
+
+def _published_fields(value: Any) -> tuple[str, ...]:
+    """The ``published_fields`` option: BibTeX field names, lower-cased, sorted.
+
+    Raises:
+        ConfigError: when it is not a list of field names.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) for name in value
+    ):
+        raise ConfigError(
+            "evmap option 'published_fields' must be a list of BibTeX field names, e.g. "
+            f"[note], got {value!r}"
+        )
+    return tuple(sorted({name.lower() for name in value}))
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evmap.core import cache
-from evmap.core.bibtex import Library, bind_texts, load_library_files, load_style
+from evmap.core.bibtex import Library, bind_texts, load_library_files, read_style
 from evmap.core.config import Settings
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
@@ -152,6 +152,8 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     if not all(add(file, b"library") for file in [*files, *style]):
         return None
+    # A dependent style's parent is read too: its digest is the style pandoc receives.
+    digest.update(read_style(settings.csl, settings.root, settings.relative)[0].digest.encode())
     templates = scan_folder(
         settings.templates_dir, settings.root, None, settings.relative, Check.FILE_ACCESS
     )
@@ -592,8 +594,9 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
                 )
             ]
         )
-    style = load_style(settings.csl)
+    style, style_problems = read_style(settings.csl, settings.root, settings.relative)
     digest = hashlib.blake2b(style.digest.encode(), digest_size=16)
+    digest.update(repr(settings.published_fields).encode())
     texts: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for file in files:
@@ -622,7 +625,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
     if problems:
         return None, Library(problems=problems)
     key = ("\n".join(path for path, _ in texts), digest.digest())
-    cached = memo.libraries.get(key)
+    cached = memo.libraries.get(key) if not style_problems else None
     if cached is not None:
         return key, cached
     decoded: list[tuple[str, str]] = []
@@ -633,4 +636,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
             problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
     if problems:
         return None, Library(problems=problems)
-    return key, load_library_files(decoded, style, memo.texts)
+    library = load_library_files(decoded, style, memo.texts, settings.published_fields)
+    if style_problems:  # not kept: the key names evmap's style, which stood in for it
+        return None, Library(library.references, [*library.problems, *style_problems])
+    return key, library

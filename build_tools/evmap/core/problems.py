@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from evmap.core.errors import EvmapError
 
 __all__ = [
+    "ADVISORY",
     "DEFAULT_IGNORED",
     "DEFAULT_WARNINGS",
     "Check",
@@ -25,6 +26,7 @@ __all__ = [
     "did_you_mean",
     "failing",
     "fold_consequences",
+    "shown",
     "sort_problems",
     "summary_line",
 ]
@@ -184,9 +186,17 @@ class ContentError(EvmapError):
         return "\n".join(lines)
 
 
+# Warnings that are advice: ``--strict`` does not make them fail (configure them as
+# errors to). A missing DOI is often no mistake: a work may have none.
+ADVISORY = frozenset({Check.MISSING_DOI})
+
+
 def failing(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
-    """The problems that fail a check or build: errors, and warnings too when ``strict``."""
-    return [p for p in problems if strict or p.severity is Severity.ERROR]
+    """The problems that fail a check or build: errors, and warnings too when ``strict``
+    (but not the :data:`ADVISORY` ones)."""
+    return [
+        p for p in problems if p.severity is Severity.ERROR or (strict and p.check not in ADVISORY)
+    ]
 
 
 def summary_line(errors: int, warnings: int) -> str:
@@ -199,6 +209,16 @@ def summary_line(errors: int, warnings: int) -> str:
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` when a choice is close to ``value``, else ``""``."""
+    """Return ``"; did you mean 'x'?"`` when a choice is close to ``value``, else ``""``.
+
+    A choice holding an invisible or control character is shown escaped
+    (``'wei2021\\u200b'``), or it would read exactly as ``value``.
+    """
     matches = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return f"; did you mean {shown(matches[0])}?" if matches else ""
+
+
+def shown(value: str) -> str:
+    """``value`` in quotes for a message; invisible and control characters escaped
+    as Python writes them (``'wei2021\\u200b'``)."""
+    return f"'{value}'" if value.isprintable() else repr(value)

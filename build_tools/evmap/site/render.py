@@ -62,6 +62,7 @@ from evmap.site.contexts import (
     SourceCount,
     SummaryView,
     TreeRow,
+    not_seen_note,
 )
 from evmap.site.export import (
     DOWNLOADS,
@@ -359,14 +360,16 @@ class Renderer:
         return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
 
     def notes(self, key: str) -> list[NoteBadge]:
-        """The curators' notes on reference ``key``, as badges."""
+        """The curators' notes on reference ``key``, as badges (and the facts not seen)."""
         info = self.map.reference_info.get(key)
         if info is None:
             return []
-        return [
+        badges = [
             NoteBadge(n.type.value, NOTE_LABELS[n.type], n.text, n.type in SERIOUS_NOTES)
             for n in info.notes
         ]
+        seen = not_seen_note(info)
+        return [*badges, seen] if seen is not None else badges
 
     def citation(self, root: str, key: str) -> CitationView:
         """The in-text citation of ``key`` from a page with prefix ``root`` (cached)."""
@@ -630,6 +633,7 @@ class Renderer:
             kind=REFERENCE_KIND_LABELS[kind] if kind is not None else "",
             notes=self.notes(r.key),
             alone=alone,
+            record=info.record if (info := m.reference_info.get(r.key)) else "",
         )
 
     def context(self, spec: PageSpec) -> PageContext:
