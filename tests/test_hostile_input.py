@@ -1289,7 +1289,12 @@ def test_build_removes_what_a_killed_build_left(
     for _ in range(10):  # a loaded machine may finish a build between two looks
         process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while not _debris(built.root) and process.poll() is None and time.monotonic() < deadline:
+        # Until a staging folder is there (the lock file beside the site comes first).
+        while (
+            not [name for name in _debris(built.root) if name != ".site.lock"]
+            and process.poll() is None
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
