@@ -186,6 +186,7 @@ def build_site(
     site_dir: Path | None = None,
     strict: bool = False,
     verbosity: Verbosity = Verbosity.NORMAL,
+    notes: list[str] | None = None,
 ) -> Path:
     """Build the site of ``config_file`` into ``site_dir`` (default: its ``site_dir``).
 
@@ -196,6 +197,9 @@ def build_site(
     a given site: a lock file beside it (``.<site>.lock``) makes a second build fail
     with a clear message, and the build holding it removes the staging folders a
     killed build left behind.
+
+    ``notes`` receives what the caller should tell the user although the build
+    succeeded (an old site that could not be removed).
 
     Returns:
         The folder the site was written to.
@@ -229,8 +233,8 @@ def build_site(
         raise BuildFailed(str(exc)) from None
     except OSError as exc:
         raise BuildFailed(f"evmap: {_os_problem(exc, site_dir.resolve())}") from None
-    if swapped.leftover is not None:
-        logging.getLogger(f"{builder.NAME}.plugins.evmap").warning(
+    if swapped.leftover is not None and notes is not None:
+        notes.append(
             f"evmap: warning: the previous site, moved to {swapped.leftover}, could not be "
             "removed; the next build tries again"
         )

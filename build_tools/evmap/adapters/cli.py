@@ -139,15 +139,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         build_site,
     )
 
+    notes: list[str] = []
     try:
         site = build_site(
             Path(args.config_file),
             Path(args.site_dir) if args.site_dir else None,
             strict=args.strict,
             verbosity=_verbosity(args),
+            notes=notes,
         )
     except BuildFailed as exc:
         return _report_failure(exc, exc.problems)
+    for note in notes:
+        print(note, file=sys.stderr)
     _say(args, f"evmap: site built in {site}")
     _material_notice(args)
     return EXIT_OK
