@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -24,11 +23,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CLAIM, REPO, TINY, Project, article, soup, write_project
+from conftest import CLAIM, TINY, Project, article, soup, write_project
 from evmap.adapters.build import BuildFailed, build_site, run_mkdocs
 from evmap.adapters.cli import main
 from evmap.core import inputs, load
-from evmap.core.config import OPTION_NAMES
 from evmap.core.problems import summary_line
 from evmap.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 
@@ -975,13 +973,6 @@ def test_configuration_error_fails_the_plain_builder_too(
     message = expected.format(config=project.config).replace(f"{project.config}: ", "")
     assert f"ERROR   -  {message}" in capsys.readouterr().err.splitlines()
     assert not (project.root / "site").exists()
-
-
-def test_configuration_options_in_readme_are_the_options() -> None:
-    readme = (REPO / "README.md").read_text("utf-8")
-    block = readme.split("### Plugin options", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    listed = re.findall(r"^      (\w+):", block, re.M)
-    assert sorted(listed) == sorted(OPTION_NAMES)
 
 
 def test_configuration_file_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,6 +31,7 @@ def test_new_project_builds_strictly_at_once(
         "content/compounds/ketamine.yml",
         "content/pathways/antidepressant-response.yml",
         "docs/about.md",
+        "docs/first-claim.md",
         "mkdocs.yml",
         "package.json",
         "references.bib",

@@ -42,6 +42,7 @@ examples:
 """
 
 __all__ = [
+    "EXIT_STATUS",
     "cmd_build",
     "cmd_bundle",
     "cmd_check",
@@ -56,6 +57,27 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+# What each command's exit status means: its --help says it, and the documentation's
+# command reference is generated from it.
+EXIT_STATUS = {
+    "check": "0 no errors (warnings allowed, unless --strict); 1 the inputs have problems, "
+    "each printed as path:line: message; 2 a usage or configuration error",
+    "build": "0 the site was built; 1 the inputs have problems or the build failed (the "
+    "previous site stays as it was); 2 a usage or configuration error, or no builder installed",
+    "serve": "0 stopped with Ctrl+C; 1 the first build failed; 2 a usage or configuration "
+    "error, or no builder installed",
+    "bundle": "0 the zip was written; 1 the inputs have problems or the bundle failed (no zip "
+    "is written); 2 a usage or configuration error, or no builder installed",
+    "generate": "0 the pages and the configuration were written; 1 the inputs have problems or "
+    "writing failed (the last output stays as it was); 2 a usage or configuration error",
+    "new": "0 the project was written; 2 the folder holds files already, the name is not a "
+    "site name, or the folder cannot be written",
+    "schemas": "0 the schemas were written; 1 a file there is not evmap's or cannot be "
+    "written; 2 a usage or configuration error",
+    "diff": "0 whatever changed; 1 a side cannot be read or its content has errors; 2 a usage "
+    "or configuration error",
+}
 
 
 def _github(problem: Problem) -> str:
@@ -113,7 +135,7 @@ def _material_notice(args: argparse.Namespace) -> None:
         args,
         f"evmap: note: Material for MkDocs, this site's theme, receives fixes until "
         f"{MATERIAL_END} and no longer after; evmap also builds with Zensical, its successor "
-        "(evmap generate; README, 'Builders and their future')",
+        "(evmap generate; evmap's guide, 'Builders and their future')",
     )
 
 
@@ -333,7 +355,9 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[talk], **kwargs)
+        return sub.add_parser(
+            name, parents=[talk], epilog=f"exit status: {EXIT_STATUS[name]}.", **kwargs
+        )
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
