@@ -16,7 +16,7 @@ What it writes:
 - the curators' tutorial that ``evmap new`` puts into a new project
   (``build_tools/evmap/scaffold/docs/first-claim.md``), from the repository's
   ``docs/guide/first-claim.md``: links to pages that a new project does not have
-  become plain text.
+  become the titles of pages of evmap's guide.
 
 ``tests/test_docs.py`` runs :func:`stale_files` and fails, naming this command,
 when a committed page differs from what it would write.
@@ -561,14 +561,15 @@ LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
 def scaffold_tutorial() -> str:
     """The repository's tutorial for a project of its own: links to other pages of this
-    documentation, which a new project does not have, become their text."""
+    documentation, which a new project does not have, become their titles, said to be
+    evmap's guide's."""
     text = TUTORIAL.read_text("utf-8")
 
     def flatten(match: re.Match[str]) -> str:
         target = match.group(2)
         if target.startswith(("http://", "https://", "#")):
             return match.group(0)
-        return match.group(1)
+        return f"*{match.group(1)}* (evmap's guide)"
 
     return LINK.sub(flatten, text)
 

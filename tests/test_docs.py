@@ -193,12 +193,17 @@ def make_project(kind: str, tmp: Path) -> Path:
 STRING = r'("(?:[^"\\]|\\.)*")'
 EDIT = re.compile(rf"in (\S+) replace {STRING} with {STRING}")
 WRITE = re.compile(rf"write (\S+) {STRING}")
+REMOVE = re.compile(r"remove (\S+)")
 
 
 def apply_edits(root: Path, edits: list[str]) -> None:
-    """Edits written above a console block: ``in FILE replace "OLD" with "NEW"``, or
-    ``write FILE "TEXT"`` (JSON strings)."""
+    """Edits written above a console block: ``in FILE replace "OLD" with "NEW"``,
+    ``write FILE "TEXT"`` (JSON strings) or ``remove FILE``."""
     for edit in edits:
+        remove = REMOVE.fullmatch(edit.strip())
+        if remove:
+            (root / remove.group(1)).unlink()
+            continue
         write = WRITE.fullmatch(edit.strip())
         if write:
             path = root / write.group(1)

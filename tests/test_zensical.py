@@ -8,8 +8,8 @@ MkDocs plugin renders, every internal link and anchor resolves, citations link t
 their reference pages with their preview data, search covers the generated pages.
 
 The last tests document what Zensical cannot do (yet): each asserts today's
-behaviour of the pinned Zensical, so each fails, and asks for the README to be
-updated, when a release changes it.
+behaviour of the pinned Zensical, so each fails, and asks for the guide's page
+(docs/guide/how-to/zensical.md) to be updated, when a release changes it.
 """
 
 from __future__ import annotations
@@ -286,7 +286,7 @@ def test_zensical_citation_hover_shows_reference(
             recorded.page.context.close()
 
 
-# -- what Zensical 0.0.73 cannot do (README: "Zensical") ----------------------------
+# -- what Zensical 0.0.73 cannot do (docs/guide/how-to/zensical.md) ----------------
 
 
 @pytest.fixture
