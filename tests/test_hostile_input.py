@@ -347,8 +347,8 @@ CASES = [
         "bibtex-keys-giving-one-url",
         {
             "references.bib": BIB
-            + "\n@article{a/../b, title={X}, doi={10.1000/x}}\n"
-            + "\n@article{A:B, title={Y}, doi={10.1000/y}}\n",
+            + "\n@article{a/../b, author={Doe, J.}, year=2020, title={X}, doi={10.1000/x}}\n"
+            + "\n@article{A:B, author={Roe, R.}, year=2021, title={Y}, doi={10.1000/y}}\n",
             "docs/about.md": "# About\n\nCiting [@berman2000; @{a/../b}] and [@A:B].\n",
         },
         "references.bib:23: reference 'A:B' would have the same page URL (references/a-b/) as "
@@ -887,7 +887,7 @@ CONFIG_CASES = [
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
         "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-access, file-encoding, "
         "file-shape, "
-        "missing-doi, parent-cycle, placeholder-address, retracted-citation, review-cited-as-study, schema, stale-schema, "
+        "incomplete-reference, missing-doi, parent-cycle, placeholder-address, retracted-citation, review-cited-as-study, schema, stale-schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
         id="unknown-check",

@@ -265,7 +265,11 @@ DOI_EXPECTED = [
     pytest.param("@article{k, author={A, B}, title={T}, journal={J}, year={2020}}", True),
     pytest.param("@article{k, author={A, B}, title={T}, journaltitle={J}, date={2000-05}}", True),
     pytest.param("@article{k, author={A, B}, title={T}, journal={J}, year={1999}}", False),
-    pytest.param("@article{k, author={A, B}, title={T}, journal={J}}", False, id="no-year"),
+    pytest.param(  # (no date: incomplete-reference, acknowledged here, is another check)
+        "@article{k, author={A, B}, title={T}, journal={J}, evmap-ignore={incomplete-reference}}",
+        False,
+        id="no-year",
+    ),
     pytest.param(
         "@article{k, author={A, B}, title={T}, journal={J}, year={2020}, entrysubtype={newspaper}}",
         False,
@@ -294,6 +298,47 @@ def test_validation_doi_expected_of_recent_journal_articles_only(
     )
     code, out, _ = project.check("--strict", capsys=capsys)
     assert (code, out) == (0, "")
+
+
+INCOMPLETE = [
+    pytest.param(
+        "@article{k, title={T}, journal={J}, year={2020}, doi={10.1/x}}",
+        "references.bib:21: warning: reference 'k' has no author, so it is cited by its title "
+        "and 'n.d.'; add it from the work's record, or, when no record shows it, list 'author' "
+        "under 'not_seen' in its reference note (content/references/) with the 'record' it was "
+        "read from",
+        id="article-without-author",
+    ),
+    pytest.param(
+        "@book{k, editor={A, B}, title={T}, publisher={P}}",
+        "references.bib:21: warning: reference 'k' has no date, so it is cited by its title and "
+        "'n.d.'; add it from the work's record, or, when no record shows it, list 'year' under "
+        "'not_seen' in its reference note (content/references/) with the 'record' it was read "
+        "from",
+        id="book-without-date",
+    ),
+    pytest.param("@online{k, title={CTAN}, url={https://ctan.org}}", "", id="web-page"),
+    pytest.param("@book{k, translator={A, B}, title={T}, year={1960}}", "", id="translated"),
+]
+
+
+@pytest.mark.parametrize(("entry", "expected"), INCOMPLETE)
+def test_validation_cited_entry_without_author_or_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, expected: str
+) -> None:
+    """A paper or book cited without who or when reads as a title and 'n.d.': strict fails,
+    unless the reference note says the record did not show it."""
+    project = write_project(tmp_path / "p")
+    project.write("references.bib", project.read("references.bib") + "\n" + entry + "\n")
+    project.write("content/claims/new.yml", CLAIM.replace("[wei2021]", "[k]"))
+    code, out, _ = project.check("--strict", capsys=capsys)
+    assert (code, out.strip()) == ((1, expected) if expected else (0, ""))
+    if expected:
+        project.write(
+            "content/references/notes.yml",
+            "- {key: k, record: 'The publisher page', not_seen: [author, year]}\n",
+        )
+        assert project.check("--strict", capsys=capsys)[:2] == (0, "")
 
 
 def test_validation_severity_configurable(
@@ -388,7 +433,7 @@ def test_validation_evmap_ignore_acknowledges_checks_on_one_entry(
     )
     code, out, _ = project.check(capsys=capsys)
     assert code == 1
-    allowed = "expected a comma-separated list of: duplicate-doi, missing-doi, uncited-reference"
+    allowed = "expected a comma-separated list of: duplicate-doi, incomplete-reference, missing-doi, uncited-reference"
     assert out.splitlines() == [
         f"references.bib:{first + 1}: reference 'nodoi2020': field 'evmap-ignore' names check "
         f"'schema', which cannot be ignored on one entry; {allowed}",

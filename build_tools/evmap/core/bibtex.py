@@ -73,7 +73,14 @@ KEY_PATTERN = re.compile(r"^[^\s,{}()=]+$")
 # ``evmap-ignore = {missing-doi, uncited-reference}`` acknowledges known
 # warnings on one entry. Only checks that concern a single entry can be named.
 IGNORE_FIELD = "evmap-ignore"
-ENTRY_CHECKS = frozenset({Check.MISSING_DOI, Check.DUPLICATE_DOI, Check.UNCITED_REFERENCE})
+ENTRY_CHECKS = frozenset(
+    {
+        Check.MISSING_DOI,
+        Check.DUPLICATE_DOI,
+        Check.UNCITED_REFERENCE,
+        Check.INCOMPLETE_REFERENCE,
+    }
+)
 # Entry types that hold data for others and are never cited themselves.
 _DATA_ONLY = frozenset({"xdata"})
 

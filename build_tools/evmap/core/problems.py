@@ -68,6 +68,7 @@ class Check(enum.StrEnum):
     UNTRUSTED_TEMPLATE = "untrusted-template"
     STALE_SCHEMA = "stale-schema"
     PLACEHOLDER_ADDRESS = "placeholder-address"
+    INCOMPLETE_REFERENCE = "incomplete-reference"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.
@@ -81,6 +82,7 @@ DEFAULT_WARNINGS = frozenset(
         Check.RETRACTED_CITATION,
         Check.STALE_SCHEMA,
         Check.PLACEHOLDER_ADDRESS,
+        Check.INCOMPLETE_REFERENCE,
     }
 )
 

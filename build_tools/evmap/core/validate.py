@@ -389,18 +389,65 @@ def check_references(
     by_doi: dict[str, Reference] = {}
     for ref in references:
         ignored = set(ref.links.get(IGNORE_FIELD, "").split(","))
-        if "doi" in (not_seen or {}).get(ref.key, ()):
+        unseen = tuple((not_seen or {}).get(ref.key, ()))
+        if "doi" in unseen:
             ignored.add(Check.MISSING_DOI.value)  # the notes say why it has none
         yield from (
             p
-            for p in _reference_problems(ref, cited, by_doi, doi_since)
+            for p in _reference_problems(ref, cited, by_doi, doi_since, unseen)
             if p.check.value not in ignored
         )
     yield from slug_collisions(ref for ref in references if ref.key in cited)
 
 
+# Fields that say who made a work, and when; an entry needs one of each to be cited
+# as "who, when" (a label without them reads as a title and "n.d.").
+WHO_FIELDS = (
+    "author",
+    "editor",
+    "bookauthor",
+    "translator",
+    "editora",
+    "editorb",
+    "editorc",
+    "organization",
+    "institution",
+)
+WHEN_FIELDS = ("year", "date")
+AUTHORED_TYPES = frozenset(
+    {
+        "article",
+        "book",
+        "mvbook",
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "report",
+        "techreport",
+        "collection",
+        "mvcollection",
+        "proceedings",
+        "mvproceedings",
+    }
+)
+"""Kinds of work that always have authors (or editors) and a date: papers, books, theses,
+reports. Web pages, software, manuals and other works often have neither, and are then
+cited by title and 'n.d.' as citation styles do."""
+
+
 def _reference_problems(
-    ref: Reference, cited: set[str], by_doi: dict[str, Reference], doi_since: int
+    ref: Reference,
+    cited: set[str],
+    by_doi: dict[str, Reference],
+    doi_since: int,
+    not_seen: Sequence[str] = (),
 ) -> Iterator[Problem]:
     """Every library warning on one entry, before its ``evmap-ignore`` is applied."""
     path, line = ref.source.path, ref.source.line
@@ -412,6 +459,25 @@ def _reference_problems(
             Check.UNCITED_REFERENCE,
         )
         return
+    missing = [
+        what
+        for what, fields in (("author", WHO_FIELDS), ("date", WHEN_FIELDS))
+        if not any(ref.entry_fields.get(f, "").strip() for f in fields)
+        and not set(fields) & set(not_seen)
+    ]
+    if missing and ref.entry_type in AUTHORED_TYPES:
+        yield Problem(
+            path,
+            line,
+            f"reference '{ref.key}' has no {' and no '.join(missing)}, so it is cited by its "
+            f"title and 'n.d.'; add {'them' if len(missing) > 1 else 'it'} from the work's "
+            "record, or, when no record shows "
+            f"{'them' if len(missing) > 1 else 'it'}, list "
+            + " and ".join(f"'{'year' if m == 'date' else m}'" for m in missing)
+            + " under 'not_seen' in its reference note (content/references/) with the "
+            "'record' it was read from",
+            Check.INCOMPLETE_REFERENCE,
+        )
     if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
         if doi_expected(ref.entry_type, ref.entry_fields, doi_since):
             yield Problem(
