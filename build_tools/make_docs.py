@@ -471,6 +471,13 @@ def _example_placeholder_address(root: Path) -> None:
     _edit(root, "mkdocs.yml", "docs_dir: docs\n", placeholder + "docs_dir: docs\n")
 
 
+def _example_incomplete_reference(root: Path) -> None:
+    _append(
+        root, LIBRARY, "\n@article{doe2010,\n  title = {A study},\n  journal = {J Examples},\n}\n"
+    )
+    _append(root, CLAIM, OTHER_CLAIM)
+
+
 EXAMPLES: dict[Check, Callable[[Path], None]] = {
     Check.YAML_SYNTAX: _example_yaml_syntax,
     Check.FILE_ENCODING: _example_file_encoding,
@@ -495,6 +502,7 @@ EXAMPLES: dict[Check, Callable[[Path], None]] = {
     Check.UNTRUSTED_TEMPLATE: _example_untrusted_template,
     Check.STALE_SCHEMA: _example_stale_schema,
     Check.PLACEHOLDER_ADDRESS: _example_placeholder_address,
+    Check.INCOMPLETE_REFERENCE: _example_incomplete_reference,
 }
 """How to make each kind of problem happen in a project ``evmap new`` wrote."""
 

@@ -140,6 +140,9 @@ MEANINGS: Mapping[Check, str] = MappingProxyType(
         "from the installed evmap's, so editors check against another format.",
         Check.PLACEHOLDER_ADDRESS: "site_url or repo_url of mkdocs.yml is a placeholder: a host "
         "reserved for examples, or an account named example-... or your-...",
+        Check.INCOMPLETE_REFERENCE: "A cited paper, book, thesis or report has no author (nor "
+        "editor or translator) or no date, so it would be cited by its title and 'n.d.'; "
+        "listing the field under not_seen in its reference note acknowledges it.",
     }
 )
 """What each kind of problem means, for the error catalogue of the documentation."""
