@@ -33,6 +33,7 @@ from evmap.adapters.cli import main, make_parser
 from evmap.adapters.scaffold import new_project
 from evmap.core.config import OPTION_NAMES, OPTIONS, load_settings
 from evmap.core.problems import MEANINGS, Check
+from evmap.core.schema import load_schema
 
 DOCS = REPO / "docs"
 README = REPO / "README.md"
@@ -354,6 +355,46 @@ def test_docs_scaffold_ships_the_tutorial(tmp_path: Path) -> None:
     shipped = (tmp_path / "lab/docs/first-claim.md").read_text("utf-8")
     assert shipped == load_make_docs().scaffold_tutorial()
     assert "first-claim.md" in (tmp_path / "lab/mkdocs.yml").read_text("utf-8")
+
+
+def test_docs_content_examples_follow_the_schemas() -> None:
+    """Every YAML example that names its schema in its first line is valid against it,
+    and an example from this map names only compounds, pathways and keys it has."""
+    from jsonschema import Draft202012Validator
+
+    shipped = load_settings(REPO / "mkdocs.yml")
+    known = {
+        "compounds": {p.stem for p in (shipped.content_dir / "compounds").glob("*.yml")},
+        "pathways": {p.stem for p in (shipped.content_dir / "pathways").glob("*.yml")},
+        "keys": set(re.findall(r"^@\w+\{([^,\s]+),", (REPO / "references.bib").read_text(), re.M)),
+    }
+    checked, wrong = 0, []
+    for block in all_blocks():
+        schema = re.match(
+            r"# yaml-language-server: \$schema=(\S*/)?(\w+)\.schema\.json", block.text
+        )
+        if block.lang != "yaml" or not schema:
+            continue
+        data = yaml.safe_load(block.text)
+        kind = schema.group(2)
+        wrong += [
+            f"{block.where}: {e.message}"
+            for e in Draft202012Validator(load_schema(kind)).iter_errors(data)
+        ]
+        if "build_tools/evmap/schema/" in (schema.group(1) or ""):  # an example of this map
+            for name in ("compounds", "pathways"):
+                for ids in re.findall(rf"{name}: \[([^\]]*)\]", block.text):
+                    wrong += [
+                        f"{block.where}: no {name[:-1]} {i}"
+                        for i in ids.split(", ")
+                        if i and i not in known[name]
+                    ]
+            cited = re.findall(r"(?:citations|via): \[([^\]]*)\]|key: (\S+)", block.text)
+            keys = {k for pair in cited for group in pair for k in group.split(", ") if k}
+            wrong += [f"{block.where}: no key {k}" for k in sorted(keys - known["keys"])]
+        checked += 1
+    assert checked >= 4
+    assert wrong == []
 
 
 # -- the tutorial's example ------------------------------------------------------------
