@@ -41,8 +41,18 @@ __all__ = [
 # Journal articles from this year on are expected to have a DOI (Crossref began in 2000).
 DOI_EXPECTED_SINCE = 2000
 
+
 # evmap's own page templates, assets and theme override (package data).
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def _package_templates() -> Path:
+    """evmap's own templates: inside the installed package (the wheel ships them there),
+    or, running from a checkout of the repository, its top-level ``templates/`` folder,
+    the one copy they are kept in (the build maps it into the package)."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent.parent / "templates"
+
+
+PACKAGE_TEMPLATES = _package_templates()
 
 
 class ConfigError(EvmapError):
@@ -177,16 +187,25 @@ class Settings:
     doi_expected_since: int = DOI_EXPECTED_SINCE
 
     @property
+    def own_templates(self) -> Path | None:
+        """The project's templates folder, when it has one that is not evmap's own (the
+        repository evmap is developed in keeps evmap's templates at ``templates/``)."""
+        folder = self.templates_dir
+        if not folder.is_dir() or folder.resolve() == PACKAGE_TEMPLATES.resolve():
+            return None
+        return folder
+
+    @property
     def sandboxed(self) -> bool:
         """Whether templates render in Jinja's sandbox: when the project has templates of
         its own (evmap's alone are trusted) and the lab has not said it trusts them."""
-        return not self.trust_templates and self.templates_dir.is_dir()
+        return not self.trust_templates and self.own_templates is not None
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         """Where templates are looked up, in order: the project's ``templates_dir`` (when
         it exists), whose files override evmap's own (:data:`PACKAGE_TEMPLATES`) one by one."""
-        own = (self.templates_dir,) if self.templates_dir.is_dir() else ()
+        own = (self.own_templates,) if self.own_templates is not None else ()
         return (*own, PACKAGE_TEMPLATES)
 
     def library_files(self) -> list[Path]:

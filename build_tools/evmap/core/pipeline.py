@@ -76,15 +76,16 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
         content.problems.extend(refused)
         content.problems.extend(stale_copies(settings.root, settings.relative))
         content.problems.extend(placeholder_problems(settings))
-        content.problems.extend(
-            scan_templates(
-                settings.templates_dir,
-                settings.root,
-                settings.relative,
-                settings.sandboxed,
-                PACKAGE_TEMPLATES,
+        if settings.own_templates is not None:
+            content.problems.extend(
+                scan_templates(
+                    settings.own_templates,
+                    settings.root,
+                    settings.relative,
+                    settings.sandboxed,
+                    PACKAGE_TEMPLATES,
+                )
             )
-        )
         problems = validate_content(content, settings, docs)
         cited = cited_keys(content, docs)
         evidence_map = build_map(
