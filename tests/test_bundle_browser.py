@@ -119,7 +119,6 @@ def test_bundle_browser_shipped_content_works_offline(
     assert recorded.page.url.startswith(shipped_bundle_dir.as_uri())
     # A pathway page: hover a citation, then follow a claim's compound link.
     recorded.page.goto((shipped_bundle_dir / "pathways/ampar-activation.html").as_uri())
-    # A citation (the first link of a Sources cell may be the glossary's "second-hand").
     cite = recorded.page.locator("table.ev td.r a[href*='references/']").first
     cite.hover()
     tooltip = recorded.page.locator(".evmap-tip:not([hidden])")

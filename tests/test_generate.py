@@ -131,7 +131,7 @@ def test_generate_keeps_the_configuration_tags_builders_resolve(project: Project
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml")
-        + "repo_url: https://example.org/repo\nedit_uri: edit/main/docs/\n"
+        + "repo_url: https://github.com/ketamine-lab/repo\nedit_uri: edit/main/docs/\n"
         + "copyright: !ENV [EVMAP_TEST_COPYRIGHT, 'The curators']\n"
         + "markdown_extensions:\n"
         + "  - pymdownx.emoji:\n"
@@ -148,7 +148,7 @@ def test_generate_keeps_the_configuration_tags_builders_resolve(project: Project
     assert "nav:\n- Home: index.md\n- About: about.md\n" in text  # the project's own
     # No builder reads a per-page edit link: generated pages would link to no file.
     assert "edit_uri" not in text
-    assert "repo_url: https://example.org/repo\n" in text
+    assert "repo_url: https://github.com/ketamine-lab/repo\n" in text
 
 
 def test_generate_resolves_citations_of_hand_written_pages(project: Project) -> None:

@@ -172,14 +172,14 @@ def test_gitinfo_edit_uri_option_overrides_the_derived_one(tmp_path: Path) -> No
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml")
-        .replace("site_url:", "repo_url: https://gitlab.example.org/lab/map/\nsite_url:")
+        .replace("site_url:", "repo_url: https://git.ketamine-lab.org/lab/map/\nsite_url:")
         .replace("features: [navigation.prune", "features: [content.action.edit, navigation.prune")
         .replace("  - evmap:\n", "  - evmap:\n      edit_uri: -/edit/trunk/\n"),
     )
     site = project.build()
     assert (
         edit_link(site, "pathways/bdnf-trkb/index.html")
-        == "https://gitlab.example.org/lab/map/-/edit/trunk/content/pathways/bdnf-trkb.yml"
+        == "https://git.ketamine-lab.org/lab/map/-/edit/trunk/content/pathways/bdnf-trkb.yml"
     )
 
 

@@ -185,3 +185,31 @@ def test_output_bundle_name_and_label_stay_inside_the_folder(
         "only (the zip is <name>-<version>.zip inside -o)"
     ]
     assert tree_hashes(home) == before
+
+
+def test_output_an_old_site_that_cannot_be_removed_blocks_no_later_build(
+    scratch: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old site is moved aside under a name of its own; when removing it fails (a file
+    in it that cannot be deleted), the build still succeeds, says so, and the next build
+    removes it."""
+    assert main(["build", "-f", str(scratch.config)]) == 0
+    from evmap.adapters import output
+
+    real = output.shutil.rmtree
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        if ".site-old-" in str(path):
+            return  # as if a file in it could not be deleted (errors ignored)
+        real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output.shutil, "rmtree", refuse)
+    capsys.readouterr()
+    assert main(["build", "-f", str(scratch.config)]) == 0
+    leftover = [p.name for p in scratch.root.iterdir() if p.name.startswith(".site-old-")]
+    assert len(leftover) == 1
+    assert f"moved to {scratch.root / leftover[0]}, could not be removed" in capsys.readouterr().err
+    monkeypatch.setattr(output.shutil, "rmtree", real)
+    assert main(["build", "-f", str(scratch.config)]) == 0
+    assert not [p for p in scratch.root.iterdir() if p.name.startswith(".site-old-")]
+    assert (scratch.root / ".site-old/notes.txt").read_text() == "also mine\n"

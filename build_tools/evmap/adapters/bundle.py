@@ -37,7 +37,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from evmap import __version__
-from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
+from evmap.adapters.build import BuildFailed, Verbosity, check_inputs, run_mkdocs
 from evmap.adapters.output import (
     ZIP_COMMENT,
     OutputRefused,
@@ -309,6 +309,7 @@ def build_bundle(
     iframe_worker: Path | None = None,
     name: str | None = None,
     version: str | None = None,
+    verbosity: Verbosity = Verbosity.NORMAL,
 ) -> Bundle:
     """Build the offline bundle of ``config_file`` into ``out_dir/<name>-<version>.zip``.
 
@@ -320,6 +321,7 @@ def build_bundle(
             ``node_modules/iframe-worker`` beside ``mkdocs.yml`` or in the evmap checkout.
         name: Overrides :func:`bundle_name`.
         version: Overrides :func:`bundle_version`.
+        verbosity: What is shown while the builder runs.
 
     Raises:
         BundleFailed: on content errors (every one, with path and line), MkDocs
@@ -354,7 +356,12 @@ def build_bundle(
         site = Path(tmp) / "site"
         try:
             config = run_mkdocs(
-                config_file, site, strict, adjust=lambda c: offline_config(c, footer), memo=memo
+                config_file,
+                site,
+                strict,
+                adjust=lambda c: offline_config(c, footer),
+                memo=memo,
+                verbosity=verbosity,
             )
         except BuildFailed as exc:
             raise BundleFailed(str(exc)) from None

@@ -58,7 +58,7 @@ from evmap.adapters.output import (
     swap_in,
 )
 from evmap.core.bibtex import FormatError
-from evmap.core.config import ConfigError, Settings, load_settings
+from evmap.core.config import ConfigError, Settings, load_settings, placeholder_reason
 from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
@@ -316,6 +316,10 @@ def derive_config(
         repository, and Zensical reads no per-page edit link.
     """
     config: dict[str, Any] = dict(original)
+    repo = config.get("repo_url")
+    if isinstance(repo, str) and placeholder_reason(repo) is not None:
+        # No link to, or facts fetched from, a repository that is not there.
+        config.pop("repo_url", None)
     config["docs_dir"] = docs_dir
     if site_dir is not None:
         config["site_dir"] = site_dir

@@ -30,7 +30,13 @@ from evmap.adapters.output import Made, OutputRefused, check_target, mark
 from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
-from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
+from evmap.core.config import (
+    OPTIONS,
+    ConfigError,
+    Settings,
+    placeholder_reason,
+    settings_from_options,
+)
 from evmap.core.gitinfo import (
     HistoryState,
     SourceHistory,
@@ -41,7 +47,7 @@ from evmap.core.gitinfo import (
 from evmap.core.load import save_cache
 from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
-from evmap.core.problems import ContentError, Severity
+from evmap.core.problems import ADVISORY, ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.export import ExportCache
 from evmap.site.history import SiteHistory, read_site_history
@@ -151,7 +157,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         try:
             options: dict[str, Any] = dict(self.config)
             given = {k: v for k, v in options.items() if v is not None}
-            self.settings = settings_from_options(root, given, config.docs_dir, config.site_dir)
+            self.settings = settings_from_options(
+                root,
+                given,
+                config.docs_dir,
+                config.site_dir,
+                Path(config.config_file_path).resolve(),
+                {"site_url": config.site_url, "repo_url": config.repo_url},
+            )
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -164,7 +177,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
-                log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+                # Advice (a missing DOI) is said without failing a strict build.
+                say = log.info if problem.check in ADVISORY else log.warning
+                say(f"{problem.path}:{problem.line}: {problem.message}")
+        if config.repo_url and placeholder_reason(config.repo_url) is not None:
+            # No repository link, edit links or facts fetched from a repository that is
+            # not there (the check warned about it): Material would ask GitHub's API.
+            config.repo_url = None
+            config.edit_uri = None
         try:
             format_map_references(self.settings, result.map)
         except FormatError as exc:
@@ -209,24 +229,11 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         history = read_site_history(
             self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
         )
-        if not history.provenance.available:
-            # A shallow clone is a CI checkout that forgot fetch-depth: 0: say it where the
-            # build's output is read. Outside git the home page says it; the log only
-            # when asked for (--verbose), as every build outside git would print it.
-            shallow = history.provenance.state is HistoryState.SHALLOW
-            (log.info if shallow else log.debug)(
-                f"{history.provenance.message()}: claims show no provenance and no history "
-                "pages are made"
-                + (
-                    "; fetch the whole history (actions/checkout: fetch-depth: 0)"
-                    if shallow
-                    else ""
-                )
-            )
-        footer = history.footer()
-        if self.version_footer and footer and footer not in (config.copyright or ""):
-            shown = str(escape(footer))
-            config.copyright = f"{config.copyright} \u00b7 {shown}" if config.copyright else shown
+        said = history.unavailable()
+        if said:  # a shallow clone, in the build's output; outside git, with --verbose
+            (log.info if history.provenance.state is HistoryState.SHALLOW else log.debug)(said)
+        if self.version_footer:
+            config.copyright = history.copyright(config.copyright)
         return history
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

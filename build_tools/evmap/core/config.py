@@ -12,57 +12,133 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from evmap.core.citing import Curator, parse_curators, parse_doi
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
-from evmap.core.library.links import DOI_PATTERN
-from evmap.core.problems import Check, Severity, default_severity, did_you_mean
+from evmap.core.problems import Check, Problem, Severity, default_severity, did_you_mean
 
 __all__ = [
     "DEFAULTS",
+    "DOI_EXPECTED_SINCE",
     "OPTIONS",
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
     "SITE_FIELDS",
+    "Address",
     "ConfigError",
-    "Curator",
     "Option",
     "Settings",
     "load_settings",
-    "parse_curators",
     "parse_severities",
+    "placeholder_problems",
+    "placeholder_reason",
+    "setting_lines",
     "settings_from_options",
 ]
 
 SITE_FIELDS = ("site_name", "site_description", "site_url", "repo_url", "copyright")
 """What :func:`load_settings` keeps of mkdocs.yml's own settings (see ``Settings.site``)."""
 
+# Journal articles from this year on are expected to have a DOI (Crossref began in 2000).
+DOI_EXPECTED_SINCE = 2000
+
+
 # evmap's own page templates, assets and theme override (package data).
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def _package_templates() -> Path:
+    """evmap's own templates: inside the installed package (the wheel ships them there),
+    or, running from a checkout of the repository, its top-level ``templates/`` folder,
+    the one copy they are kept in (the build maps it into the package)."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent.parent / "templates"
+
+
+PACKAGE_TEMPLATES = _package_templates()
 
 
 class ConfigError(EvmapError):
     """The project configuration (mkdocs.yml, plugin options) is unusable."""
 
 
-@dataclass(frozen=True, slots=True)
-class Curator:
-    """A person of the ``curators`` option: the name commits by their e-mail show.
+@dataclass(frozen=True)
+class Address:
+    """An address the site's configuration gives (``site_url``, ``repo_url``), and where.
 
     Attributes:
-        name: The name pages, downloads and CITATION.cff give.
-        orcid: Their ORCID iD (``0000-0002-1825-0097``), or "".
+        key: The setting, e.g. ``site_url``.
+        value: The address as written.
+        line: Its line in the configuration file (0 when not known).
     """
 
-    name: str
-    orcid: str = ""
+    key: str
+    value: str
+    line: int = 0
 
-    @property
-    def orcid_url(self) -> str:
-        """The ORCID record's address, or ""."""
-        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+# Host names reserved for examples and tests (RFC 2606, RFC 6761): never a real site.
+_RESERVED_HOSTS = re.compile(
+    r"(?:^|\.)(?:example\.(?:com|net|org)|example|invalid|test|localhost)$", re.IGNORECASE
+)
+# Repository owners that name no one (a scaffold's or a tutorial's placeholder).
+_PLACEHOLDER_OWNERS = re.compile(r"^(?:example|your)(?:[-_].*)?$", re.IGNORECASE)
+
+
+def placeholder_reason(address: str) -> str | None:
+    """Why ``address`` cannot be where a lab's site or repository lives, or None.
+
+    An address that is not http(s) with a host, a host reserved for examples
+    (``example.org``, ``*.test``, ``*.invalid``, ``localhost``), or a repository owner
+    that is a placeholder (``example-lab``, ``your-org``).
+    """
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return "it is not an http(s) address with a host name"
+    if _RESERVED_HOSTS.search(host):
+        return f"{host} is reserved for examples and leads to no lab's site"
+    owner = parts.path.strip("/").split("/")[0]
+    if owner and _PLACEHOLDER_OWNERS.match(owner):
+        return f"'{owner}' is a placeholder, not the lab's account"
+    return None
+
+
+def placeholder_problems(settings: Settings) -> list[Problem]:
+    """A warning for each address of the configuration that is a placeholder: the links,
+    the bundle's "hosted site" line and the repository facts would lead nowhere."""
+    config = settings.relative(settings.config_file) if settings.config_file else "mkdocs.yml"
+    found = []
+    for address in settings.addresses:
+        why = placeholder_reason(address.value)
+        if why is not None:
+            found.append(
+                Problem(
+                    config,
+                    address.line,
+                    f"{address.key} '{address.value}' is a placeholder ({why}); set the real "
+                    f"address, or remove {address.key} until there is one",
+                    Check.PLACEHOLDER_ADDRESS,
+                )
+            )
+    return found
+
+
+def setting_lines(config_file: Path) -> dict[str, int]:
+    """The line of each top-level setting of ``config_file`` (first one wins); {} when
+    the file cannot be read."""
+    try:
+        text = config_file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -89,6 +165,12 @@ class Settings:
             known, the builder's own setting applies).
         trust_templates: Render the project's templates without Jinja's sandbox, and
             allow its theme overrides (the lab has reviewed them as code).
+        config_file: The configuration file these settings come from (None: not known).
+        addresses: ``site_url`` and ``repo_url`` as the configuration gives them.
+        published_fields: BibTeX fields shown and published beyond the bibliographic
+            ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
+        doi_expected_since: Journal articles from this year on should have a DOI
+            (``missing-doi``); earlier ones and other kinds of work are not asked for one.
         curators: Who each commit e-mail (lower case) belongs to, for provenance.
         leave_out_drafts: Leave draft claims out of the matrix, network and summaries.
         doi: The DOI of an archived release of the map (shown on the home page), or None.
@@ -110,11 +192,24 @@ class Settings:
     bundle_name: str | None = None
     site_dir: Path | None = None
     trust_templates: bool = False
+    config_file: Path | None = None
+    addresses: tuple[Address, ...] = ()
+    published_fields: tuple[str, ...] = ()
+    doi_expected_since: int = DOI_EXPECTED_SINCE
     curators: Mapping[str, Curator] = field(default_factory=dict)
     leave_out_drafts: bool = False
     doi: str | None = None
     release_tags: str = "v*"
     site: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def own_templates(self) -> Path | None:
+        """The project's templates folder, when it has one that is not evmap's own (the
+        repository evmap is developed in keeps evmap's templates at ``templates/``)."""
+        folder = self.templates_dir
+        if not folder.is_dir() or folder.resolve() == PACKAGE_TEMPLATES.resolve():
+            return None
+        return folder
 
     def author(self, name: str, email: str) -> Curator:
         """The curator a commit by ``name <email>`` is by: from ``curators``, else the name."""
@@ -130,13 +225,13 @@ class Settings:
     def sandboxed(self) -> bool:
         """Whether templates render in Jinja's sandbox: when the project has templates of
         its own (evmap's alone are trusted) and the lab has not said it trusts them."""
-        return not self.trust_templates and self.templates_dir.is_dir()
+        return not self.trust_templates and self.own_templates is not None
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         """Where templates are looked up, in order: the project's ``templates_dir`` (when
         it exists), whose files override evmap's own (:data:`PACKAGE_TEMPLATES`) one by one."""
-        own = (self.templates_dir,) if self.templates_dir.is_dir() else ()
+        own = (self.own_templates,) if self.own_templates is not None else ()
         return (*own, PACKAGE_TEMPLATES)
 
     def library_files(self) -> list[Path]:
@@ -235,6 +330,22 @@ OPTIONS: tuple[Option, ...] = (
         "slugified site_name).",
     ),
     Option(
+        "published_fields",
+        [],
+        "BibTeX fields to show and publish besides the bibliographic ones (authors, titles, "
+        "container, volume, pages, publisher, dates, DOI, PMID, URL, eprint, ISBN...), e.g. "
+        "[note]. Everything else stays in the library: file, abstract, annotation, keywords "
+        "and note never reach the site, its search or downloads/references.bib unless "
+        "named here.",
+    ),
+    Option(
+        "doi_expected_since",
+        DOI_EXPECTED_SINCE,
+        "A cited journal article from this year on without a DOI is a missing-doi warning "
+        "(which never fails --strict on its own); conference papers, books, theses, reports "
+        "and older articles are not asked for one.",
+    ),
+    Option(
         "curators",
         {},
         "Who the commit e-mails are, for the provenance of claims (added and changed by "
@@ -302,11 +413,14 @@ def settings_from_options(
     options: Mapping[str, Any],
     docs_dir: str | None = "docs",
     site_dir: str | None = None,
+    config_file: Path | None = None,
+    addresses: Mapping[str, str | None] | None = None,
 ) -> Settings:
     """Build settings from plugin options (paths relative to ``root``).
 
     ``docs_dir`` is the builder's folder of hand-written pages (MkDocs' ``docs_dir``),
-    ``site_dir`` its site folder (both as mkdocs.yml sets them).
+    ``site_dir`` its site folder (both as mkdocs.yml sets them); ``config_file`` is
+    mkdocs.yml itself and ``addresses`` its ``site_url`` and ``repo_url``.
 
     Raises:
         ConfigError: when an option has the wrong type.
@@ -380,20 +494,13 @@ def settings_from_options(
     severities = parse_severities(validation)
     if flags["require_review"]:
         severities.setdefault(Check.UNREVIEWED_CLAIM, Severity.WARNING)
-    doi = texts["doi"]
-    if doi is not None:
-        doi = doi.strip().removeprefix("https://doi.org/").removeprefix("doi:").strip()
-        if not DOI_PATTERN.match(doi):
-            raise ConfigError(
-                f"evmap option 'doi': {texts['doi']!r} is not a DOI; write it as "
-                "10.<registrant>/<suffix>, e.g. 10.5281/zenodo.1234567"
-            )
+    try:
+        doi = parse_doi(texts["doi"])
+        curators = parse_curators(options.get("curators"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
-    refused = (
-        check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
-    )
-    if csl and refused is not None:
-        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    style = _style_path(root, csl) if csl else None
     templates = options.get("templates_dir")
     if templates is not None and not (root / values["templates_dir"]).is_dir():
         raise ConfigError(
@@ -401,10 +508,12 @@ def settings_from_options(
             "create it with the templates to override, or leave the option out to use "
             "evmap's own"
         )
-    if csl and not (root / csl).is_file():
+    published = _published_fields(options.get("published_fields"))
+    since = options.get("doi_expected_since", DOI_EXPECTED_SINCE)
+    since = DOI_EXPECTED_SINCE if since is None else since
+    if isinstance(since, bool) or not isinstance(since, int) or not 1000 <= since <= 9999:
         raise ConfigError(
-            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
-            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+            f"evmap option 'doi_expected_since' must be a year such as 2000, got {since!r}"
         )
     return Settings(
         root=root,
@@ -413,77 +522,74 @@ def settings_from_options(
         templates_dir=_inside_project(root, values["templates_dir"], "templates_dir"),
         severities=severities,
         bibtex_paths=paths,
-        csl=_inside_project(root, csl, "csl") if csl else None,
+        csl=style,
         docs_dir=(root / docs_dir).resolve() if docs_dir else None,
         page_shell=flags["page_shell"],
         trust_templates=flags["trust_templates"],
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
-        curators=parse_curators(options.get("curators")),
+        config_file=config_file,
+        addresses=_addresses(config_file, addresses or {}),
+        published_fields=published,
+        doi_expected_since=since,
+        curators=curators,
         leave_out_drafts=flags["leave_out_drafts"],
         doi=doi,
         release_tags=texts["release_tags"] or "v*",
     )
 
 
-_ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+def _addresses(config_file: Path | None, given: Mapping[str, str | None]) -> tuple[Address, ...]:
+    """The addresses mkdocs.yml gives, with their lines."""
+    lines = setting_lines(config_file) if config_file is not None else {}
+    return tuple(
+        Address(key, value, lines.get(key, 0))
+        for key, value in sorted(given.items())
+        if isinstance(value, str) and value.strip()
+    )
 
 
-def _orcid_checksum_ok(orcid: str) -> bool:
-    """ISO 7064 11,2: the check character ORCID puts last."""
-    total = 0
-    for digit in orcid.replace("-", "")[:-1]:
-        total = (total + int(digit)) * 2
-    result = (12 - total % 11) % 11
-    return orcid[-1] == ("X" if result == 10 else str(result))
-
-
-def parse_curators(raw: Any) -> dict[str, Curator]:
-    """The ``curators`` option: commit e-mails (lower case) to curators.
-
-    Each e-mail maps to a name, or to ``{name: ..., orcid: ...}``.
+def _style_path(root: Path, csl: str) -> Path:
+    """The ``csl`` option as a file of the project, or why it cannot be read.
 
     Raises:
-        ConfigError: for an entry that is not an e-mail, a name, or a well-formed ORCID iD.
+        ConfigError: for a path outside the project, a link leading outside it, a
+            folder, a special file or a missing file: each for what it is.
     """
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
+    path = _inside_project(root, csl, "csl")
+    refused = check_file(path, root, lambda p: p.as_posix(), Check.FILE_ACCESS)
+    if refused is not None:
+        raise ConfigError(f"evmap option 'csl': {csl} {refused.message}")
+    if path.is_dir():
         raise ConfigError(
-            "evmap option 'curators' must map commit e-mails to names, e.g. "
-            f"{{ana@lab.org: {{name: Ana Li, orcid: 0000-0002-1825-0097}}}}, got {raw!r}"
+            f"evmap option 'csl': {csl} is a folder; give the path of a CSL style file in it, "
+            "e.g. styles/apa.csl"
         )
-    curators: dict[str, Curator] = {}
-    for email, entry in raw.items():
-        if not isinstance(email, str) or "@" not in email:
-            raise ConfigError(
-                f"evmap option 'curators': {email!r} is not an e-mail; the keys are the "
-                "e-mails of commits (git log --format=%ae)"
-            )
-        value = {"name": entry} if isinstance(entry, str) else entry
-        if not isinstance(value, Mapping) or not isinstance(value.get("name"), str):
-            raise ConfigError(
-                f"evmap option 'curators': {email} must give a name, or {{name: ..., "
-                f"orcid: ...}}, got {entry!r}"
-            )
-        unknown = sorted(str(k) for k in value if k not in ("name", "orcid"))
-        if unknown:
-            raise ConfigError(
-                f"evmap option 'curators': {email}: unknown field '{unknown[0]}'; "
-                "expected name and orcid"
-            )
-        orcid = str(value.get("orcid") or "")
-        if orcid:
-            match = _ORCID.match(orcid)
-            if match is None or not _orcid_checksum_ok(match.group(1)):
-                raise ConfigError(
-                    f"evmap option 'curators': {email}: {orcid!r} is not an ORCID iD; write "
-                    "it as 0000-0002-1825-0097 (its last character is a check digit)"
-                )
-            orcid = match.group(1)
-        curators[email.strip().lower()] = Curator(" ".join(value["name"].split()), orcid)
-    return dict(sorted(curators.items()))
+    if not path.is_file():
+        raise ConfigError(
+            f"evmap option 'csl': no such file: {csl} (relative to mkdocs.yml); give the path "
+            "of a CSL style file, e.g. styles/apa.csl, or leave 'csl' out for the default style"
+        )
+    return path
+
+
+def _published_fields(value: Any) -> tuple[str, ...]:
+    """The ``published_fields`` option: BibTeX field names, lower-cased, sorted.
+
+    Raises:
+        ConfigError: when it is not a list of field names.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) for name in value
+    ):
+        raise ConfigError(
+            "evmap option 'published_fields' must be a list of BibTeX field names, e.g. "
+            f"[note], got {value!r}"
+        )
+    return tuple(sorted({name.lower() for name in value}))
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:
@@ -554,15 +660,17 @@ def _settings_from_document(config_file: Path, data: Any) -> Settings:
     docs_dir = docs_dir if isinstance(docs_dir, str) and docs_dir.strip() else "docs"
     site_dir = data.get("site_dir", "site") if isinstance(data, dict) else "site"
     site_dir = site_dir if isinstance(site_dir, str) and site_dir.strip() else "site"
+    addresses = {k: data.get(k) for k in ("site_url", "repo_url")} if isinstance(data, dict) else {}
     site = {
         key: " ".join(value.split())
         for key in SITE_FIELDS
         if isinstance(data, dict) and isinstance(value := data.get(key), str) and value.strip()
     }
     for plugin in plugins:
-        if plugin == "evmap":
-            return replace(settings_from_options(root, {}, docs_dir, site_dir), site=site)
-        if isinstance(plugin, dict) and "evmap" in plugin:
-            options = plugin["evmap"] or {}
-            return replace(settings_from_options(root, options, docs_dir, site_dir), site=site)
+        if plugin == "evmap" or (isinstance(plugin, dict) and "evmap" in plugin):
+            options = plugin["evmap"] if isinstance(plugin, dict) else {}
+            settings = settings_from_options(
+                root, options or {}, docs_dir, site_dir, config_file.resolve(), addresses
+            )
+            return replace(settings, site=site)
     raise ConfigError("the 'evmap' plugin is not listed under 'plugins:'")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evmap.core import cache
-from evmap.core.bibtex import Library, bind_texts, load_library_files, load_style
+from evmap.core.bibtex import Library, bind_texts, load_library_files, read_style
 from evmap.core.config import Settings
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
@@ -40,7 +40,7 @@ from evmap.core.model import (
     yaml_fields,
 )
 from evmap.core.problems import Check, Problem
-from evmap.core.schema import check_entry, describe_value
+from evmap.core.schema import PROJECT_SCHEMAS, check_entry, describe_value
 from evmap.core.yamlio import (
     MAX_LIBRARY_BYTES,
     LineDict,
@@ -155,6 +155,8 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     if not all(add(file, b"library") for file in [*files, *style]):
         return None
+    # A dependent style's parent is read too: its digest is the style pandoc receives.
+    digest.update(read_style(settings.csl, settings.root, settings.relative)[0].digest.encode())
     templates = scan_folder(
         settings.templates_dir, settings.root, None, settings.relative, Check.FILE_ACCESS
     )
@@ -162,6 +164,10 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     for template in templates.files:  # which files, not their text: a check reads no template
         digest.update(b"\0template\0" + settings.relative(template).encode())
+    for kind in FOLDERS:  # copies of the schemas for editors, compared with evmap's
+        copy = settings.root / PROJECT_SCHEMAS / f"{kind}.schema.json"
+        if copy.is_file() and not add(copy, b"schema"):
+            return None
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
@@ -628,8 +634,9 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
                 )
             ]
         )
-    style = load_style(settings.csl)
+    style, style_problems = read_style(settings.csl, settings.root, settings.relative)
     digest = hashlib.blake2b(style.digest.encode(), digest_size=16)
+    digest.update(repr(settings.published_fields).encode())
     texts: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for file in files:
@@ -658,7 +665,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
     if problems:
         return None, Library(problems=problems)
     key = ("\n".join(path for path, _ in texts), digest.digest())
-    cached = memo.libraries.get(key)
+    cached = memo.libraries.get(key) if not style_problems else None
     if cached is not None:
         return key, cached
     decoded: list[tuple[str, str]] = []
@@ -669,4 +676,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
             problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
     if problems:
         return None, Library(problems=problems)
-    return key, load_library_files(decoded, style, memo.texts)
+    library = load_library_files(decoded, style, memo.texts, settings.published_fields)
+    if style_problems:  # not kept: the key names evmap's style, which stood in for it
+        return None, Library(library.references, [*library.problems, *style_problems])
+    return key, library

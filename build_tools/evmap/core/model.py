@@ -609,11 +609,14 @@ class Reference(_Pickles):
         links: The validated DOI, PMID, URL and arXiv id (and evmap-ignore).
         formatter: Returns the formatted text; called at most once per content
             (the library layer caches it by the entry's content and style).
-        entry_fields: The entry's fields as written (LaTeX source), with what it
-            inherits through crossref and xdata.
-        bibtex: The entry exactly as written in its file (for the download).
-        requires: What the entry needs to be read on its own, verbatim and in
-            order: the @string macros it uses and its crossref/xdata parents.
+        entry_fields: The entry's published fields (the bibliographic ones and those
+            opted in: :mod:`evmap.core.library.publish`) as written (LaTeX source),
+            with what it inherits through crossref and xdata.
+        bibtex: The entry as the download shows it: its published fields, each as
+            written in its file.
+        requires: What the entry needs to be read on its own, in order: the @string
+            macros its published fields use (verbatim) and its crossref/xdata parents
+            (published alike).
     """
 
     key: str

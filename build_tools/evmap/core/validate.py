@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from evmap.core.bibtex import IGNORE_FIELD, slug_collisions
 from evmap.core.citations import DocCitation
-from evmap.core.config import Settings
+from evmap.core.config import DOI_EXPECTED_SINCE, Settings
+from evmap.core.library.links import doi_expected
 from evmap.core.load import LIBRARY_LOST, Content
 from evmap.core.model import (
     Claim,
@@ -389,26 +390,85 @@ def check_reference_info(
             )
 
 
-def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
+def check_references(
+    references: Sequence[Reference],
+    cited: set[str],
+    doi_since: int = DOI_EXPECTED_SINCE,
+    not_seen: Mapping[str, Sequence[str]] | None = None,
+) -> Iterator[Problem]:
     """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites.
 
     A lab's library holds far more than the map cites: ``missing-doi`` and
     ``duplicate-doi`` concern the references the site shows (cited by a claim or
-    a hand-written page) only; ``uncited-reference`` is ignored unless the
-    configuration asks for it. An entry's ``evmap-ignore`` field drops the checks
-    it names for that entry only.
+    a hand-written page) only, and ``missing-doi`` only those that should have one
+    (journal articles from ``doi_since`` on: :func:`doi_expected`) and whose
+    reference notes do not list ``doi`` under ``not_seen`` (fields the curators could
+    not verify, by key); ``uncited-reference`` is ignored unless the configuration
+    asks for it. An entry's ``evmap-ignore`` field drops the checks it names for
+    that entry only.
     """
     by_doi: dict[str, Reference] = {}
     for ref in references:
         ignored = set(ref.links.get(IGNORE_FIELD, "").split(","))
+        unseen = tuple((not_seen or {}).get(ref.key, ()))
+        if "doi" in unseen:
+            ignored.add(Check.MISSING_DOI.value)  # the notes say why it has none
         yield from (
-            p for p in _reference_problems(ref, cited, by_doi) if p.check.value not in ignored
+            p
+            for p in _reference_problems(ref, cited, by_doi, doi_since, unseen)
+            if p.check.value not in ignored
         )
     yield from slug_collisions(ref for ref in references if ref.key in cited)
 
 
+# Fields that say who made a work, and when; an entry needs one of each to be cited
+# as "who, when" (a label without them reads as a title and "n.d.").
+WHO_FIELDS = (
+    "author",
+    "editor",
+    "bookauthor",
+    "translator",
+    "editora",
+    "editorb",
+    "editorc",
+    "organization",
+    "institution",
+)
+WHEN_FIELDS = ("year", "date")
+AUTHORED_TYPES = frozenset(
+    {
+        "article",
+        "book",
+        "mvbook",
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "report",
+        "techreport",
+        "collection",
+        "mvcollection",
+        "proceedings",
+        "mvproceedings",
+    }
+)
+"""Kinds of work that always have authors (or editors) and a date: papers, books, theses,
+reports. Web pages, software, manuals and other works often have neither, and are then
+cited by title and 'n.d.' as citation styles do."""
+
+
 def _reference_problems(
-    ref: Reference, cited: set[str], by_doi: dict[str, Reference]
+    ref: Reference,
+    cited: set[str],
+    by_doi: dict[str, Reference],
+    doi_since: int,
+    not_seen: Sequence[str] = (),
 ) -> Iterator[Problem]:
     """Every library warning on one entry, before its ``evmap-ignore`` is applied."""
     path, line = ref.source.path, ref.source.line
@@ -420,13 +480,35 @@ def _reference_problems(
             Check.UNCITED_REFERENCE,
         )
         return
-    if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
+    missing = [
+        what
+        for what, fields in (("author", WHO_FIELDS), ("date", WHEN_FIELDS))
+        if not any(ref.entry_fields.get(f, "").strip() for f in fields)
+        and not set(fields) & set(not_seen)
+    ]
+    if missing and ref.entry_type in AUTHORED_TYPES:
         yield Problem(
             path,
             line,
-            f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
-            Check.MISSING_DOI,
+            f"reference '{ref.key}' has no {' and no '.join(missing)}, so it is cited by its "
+            f"title and 'n.d.'; add {'them' if len(missing) > 1 else 'it'} from the work's "
+            "record, or, when no record shows "
+            f"{'them' if len(missing) > 1 else 'it'}, list "
+            + " and ".join(f"'{'year' if m == 'date' else m}'" for m in missing)
+            + " under 'not_seen' in its reference note (content/references/) with the "
+            "'record' it was read from",
+            Check.INCOMPLETE_REFERENCE,
         )
+    if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
+        if doi_expected(ref.entry_type, ref.entry_fields, doi_since):
+            yield Problem(
+                path,
+                line,
+                f"reference '{ref.key}' has no DOI, which journal articles from {doi_since} on "
+                "usually have (evmap option 'doi_expected_since'); add its 'doi' field if it "
+                "has one",
+                Check.MISSING_DOI,
+            )
     else:
         first = by_doi.setdefault(ref.doi.lower(), ref)
         if first is not ref:
@@ -479,7 +561,9 @@ def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
             Check.EMPTY_CONTENT,
         )
     bib = settings.relative(settings.bibtex_file)
-    if not content.references and not any(p.path == bib for p in content.problems):
+    # A library that could not be read is reported as such, not as an empty one.
+    lost = any(p.path == bib or p.hides >= LIBRARY_LOST for p in content.problems)
+    if not content.references and not lost:
         yield Problem(
             bib,
             0,
@@ -515,7 +599,12 @@ def validate_content(
             (p.id for p in content.pathways),
             (r.key for r in content.references),
         ),
-        *check_references(content.references, cited),
+        *check_references(
+            content.references,
+            cited,
+            settings.doi_expected_since,
+            {info.key: info.not_seen for info in content.reference_info},
+        ),
         *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from evmap.core.model import Compound, Pathway, Reference
+from evmap.core.model import Compound, Pathway, Reference, ReferenceInfo
 from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "SourceCount",
     "SummaryView",
     "TreeRow",
+    "not_seen_note",
 ]
 
 
@@ -72,6 +73,21 @@ class NoteBadge:
     label: str
     text: str
     serious: bool
+
+
+def not_seen_note(info: ReferenceInfo) -> NoteBadge | None:
+    """The facts of a reference its curators could not verify (its notes' ``not_seen``),
+    as a badge that also names the record the others were read from; None when all were."""
+    if not info.not_seen:
+        return None
+    names = list(info.not_seen)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    text = f"the entry's {listed} could not be verified and are left out"
+    if len(names) == 1:
+        text = f"the entry's {listed} could not be verified and is left out"
+    if info.record:
+        text += f"; its other facts were read from {info.record}"
+    return NoteBadge("not-seen", "Not seen", text, False)
 
 
 @dataclass(frozen=True)
@@ -381,9 +397,11 @@ class ReferencePage:
         formatted: The formatted reference (safe HTML).
         links: DOI, PubMed and URL links.
         kind: What kind of paper it is ("" when not curated).
-        notes: Curators' notes (retracted, conflict of interest...).
+        notes: Curators' notes (retracted, conflict of interest...), and which of its
+            facts were not seen.
         claims: Claims citing it, with this reference's own stance on each.
         alone: Claims whose supporting evidence rests on this reference alone.
+        record: Where its bibliographic facts were verified ("" when not said).
     """
 
     reference: Reference
@@ -393,6 +411,7 @@ class ReferencePage:
     kind: str = ""
     notes: Sequence[NoteBadge] = ()
     alone: Sequence[Link] = ()
+    record: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from evmap.analysis.provenance import ClaimProvenance, ItemProvenance, Provenanc
 from evmap.core.gitinfo import source_date_epoch
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
+from evmap.site.contexts import not_seen_note
 
 __all__ = [
     "BIBTEX_DOWNLOAD",
@@ -77,7 +78,7 @@ CSV_DOWNLOAD = Download(
 BIBTEX_DOWNLOAD = Download(
     "downloads/references.bib",
     "BibTeX",
-    "every reference a claim cites, as written in the library",
+    "every reference the site shows, its bibliographic fields as written in the library",
 )
 DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
 
@@ -489,11 +490,14 @@ def entry_text(bib_text: str, line: int) -> str | None:
 
 
 def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str = "") -> str:
-    """Every reference the site shows, copied verbatim from its library file, in key order.
+    """Every reference the site shows, as the library gives it to publish, in key order.
 
-    The @string macros and crossref/xdata parents the entries need come first, so
-    the file reads on its own. References made without their text (tools, tests)
-    are sliced from ``bib_text`` at their line, after all of its @string macros.
+    Each entry holds its published fields only, each as written in its file
+    (:mod:`evmap.core.library.publish`: a lab's private fields, abstracts and local
+    file paths stay out). The @string macros those fields use come first and the
+    crossref/xdata parents last, so the file reads on its own. References made
+    without their text (tools, tests) are sliced from ``bib_text`` at their line,
+    after all of its @string macros.
     """
     cited = list(evidence_map.references.values())
     header = f"% {len(cited)} references cited by the evidence map"
@@ -540,10 +544,14 @@ window.evmapReferences = {
 
 
 def preview_text(evidence_map: EvidenceMap, key: str) -> str:
-    """What a citation's preview says: the formatted reference, then the curators' notes."""
+    """What a citation's preview says: the formatted reference, then the curators' notes
+    (and the facts they could not verify)."""
     text = evidence_map.references[key].text
     info = evidence_map.reference_info.get(key)
     notes = [f"{NOTE_LABELS[n.type]}: {n.text}" for n in info.notes] if info else []
+    seen = not_seen_note(info) if info else None
+    if seen is not None:
+        notes.append(f"{seen.label}: {seen.text}")
     return "\n".join([text, *notes])
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from evmap.analysis.changes import Change, ChangeKind
 from evmap.analysis.provenance import ClaimProvenance, Provenance, Stamp, read_provenance
@@ -88,6 +88,28 @@ class SiteHistory:
         if not self.version:
             return ""
         return f"Version {self.version}" + (f" \u00b7 content of {self.date}" if self.date else "")
+
+    def unavailable(self) -> str:
+        """What the build says when the history could not be read ("" when it was).
+
+        A shallow clone is a CI checkout that forgot ``fetch-depth: 0``, whose build
+        output is read: it is told how to fix it. Outside git the home page says it.
+        """
+        p = self.provenance
+        if p.available:
+            return ""
+        fix = " (actions/checkout: fetch-depth: 0)" if p.state is HistoryState.SHALLOW else ""
+        return f"{p.message()}: claims show no provenance and no history pages are made" + (
+            f"; fetch the whole history{fix}" if fix else ""
+        )
+
+    def copyright(self, copyright: str | None) -> str | None:
+        """The theme's footer line with the version (:meth:`footer`) after it, escaped."""
+        footer = self.footer()
+        if not footer or footer in (copyright or ""):
+            return copyright
+        shown = str(escape(footer))
+        return f"{copyright} \u00b7 {shown}" if copyright else shown
 
     def commit_href(self, commit: str) -> str:
         """The commit in the repository's web view ("" without ``repo_url``)."""

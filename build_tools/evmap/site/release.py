@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 import yaml
 
 from evmap.analysis.changes import Change, ChangeKind, Entity
-from evmap.core.config import Curator, Settings
+from evmap.core.citing import Curator
+from evmap.core.config import Settings
 from evmap.core.model import EvidenceMap
 from evmap.site.diff.markdown import escape_markdown
 from evmap.site.diff.report import MapDiff

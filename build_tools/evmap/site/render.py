@@ -63,6 +63,7 @@ from evmap.site.contexts import (
     SourceCount,
     SummaryView,
     TreeRow,
+    not_seen_note,
 )
 from evmap.site.export import (
     DOWNLOADS,
@@ -375,14 +376,16 @@ class Renderer:
         return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
 
     def notes(self, key: str) -> list[NoteBadge]:
-        """The curators' notes on reference ``key``, as badges."""
+        """The curators' notes on reference ``key``, as badges (and the facts not seen)."""
         info = self.map.reference_info.get(key)
         if info is None:
             return []
-        return [
+        badges = [
             NoteBadge(n.type.value, NOTE_LABELS[n.type], n.text, n.type in SERIOUS_NOTES)
             for n in info.notes
         ]
+        seen = not_seen_note(info)
+        return [*badges, seen] if seen is not None else badges
 
     def citation(self, root: str, key: str) -> CitationView:
         """The in-text citation of ``key`` from a page with prefix ``root`` (cached)."""
@@ -664,6 +667,7 @@ class Renderer:
             kind=REFERENCE_KIND_LABELS[kind] if kind is not None else "",
             notes=self.notes(r.key),
             alone=alone,
+            record=info.record if (info := m.reference_info.get(r.key)) else "",
         )
 
     def context(self, spec: PageSpec) -> PageContext:
@@ -903,30 +907,35 @@ class Renderer:
     def _search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
         url = self.urls.url(spec.src)
         m = self.map
+        names: list[str] = []  # what the page's subject is called: found first by them
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
             about = f"{CATEGORY_LABELS.get(p.category, p.category)}. {p.summary}"
             claims = [
                 m.claims[i] for i in m.claims_by_pathway[p.id] if m.claims[i].home_pathway == p.id
             ]
+            names = [p.name]
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
             about = f"{KIND_LABELS.get(c.kind, c.kind)}. {', '.join(c.synonyms)}. {c.summary}"
             claims = []
+            names = [c.name, *c.synonyms]
         elif spec.kind == "reference":
             r = m.references[spec.subject]
             about = f"{r.text} {r.key}"
             claims = []
+            names = [r.key, *([r.doi] if r.doi else [])]
         elif spec.kind in VIEW_KINDS:
             about = VIEW_KINDS[spec.kind]
             claims = []
         else:
             return []
-        entries = [
+        entries: list[dict[str, Any]] = [
             {
                 "location": url,
                 "title": str(escape(spec.title)),
                 "text": str(escape(about.strip(". "))),
+                **({"names": names} if names else {}),
             }
         ]
         for claim in claims:

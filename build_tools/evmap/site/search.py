@@ -29,6 +29,7 @@ the worker escapes it again before adding its ``<mark>`` highlights.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -247,6 +248,15 @@ def split_index(index: dict[str, Any]) -> SearchFiles:
         shown.append([doc["location"], title, teaser(text)])
         in_title = set(tokens(title))
         counts = Counter(tokens(text))
+        for name in doc.get("names", ()):
+            # A page's names and synonyms weigh as its title; each two words in a row are
+            # also one term ("r_ketamine"), and the whole name another ("_r_ketamine"),
+            # which the worker looks up for the query's words in a row and the whole
+            # query: a name typed as written ("(R)-ketamine", a DOI) finds its page first.
+            named = tokens(name)
+            in_title.update(named)
+            in_title.update(f"{a}_{b}" for a, b in itertools.pairwise(named))
+            in_title.add("_" + "_".join(named))
         for word in in_title:
             counts[word] += 0
         for word in STOP_WORDS.intersection(counts):

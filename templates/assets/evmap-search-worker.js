@@ -18,6 +18,8 @@
   var MAX_PAGES = 15;      // result groups (pages) listed
   var MAX_PER_PAGE = 4;    // entries listed under one page
   var TITLE_BOOST = 1000;  // Material's default field boosts (title 1000, text 1)
+  var NAME_BOOST = 4000;   // two query words in a row that are two words of an entity's name
+  var WHOLE_BOOST = 16000; // the whole query is an entity's name or synonym
   var K1 = 1.2;
 
   // The worker's own address: in a real worker self.location, in the shim's
@@ -117,19 +119,30 @@
   // Material's query syntax, simply: words, "+word" required, "-word" excluded;
   // every word matches as a prefix (Material adds "*" to each), stop words only
   // while being typed (the last word).
+  // Then, for each two words in a row, a clause for the pair as one term ("r_ketamine"),
+  // and one for the whole query as a name ("_r_ketamine"): the index holds the pairs and
+  // the whole of each entity's name and synonyms (search.py), so a name typed as it is
+  // written ("(R)-ketamine", a DOI) finds its own page first.
   function parse(query) {
     var clauses = [];
     var parts = query.replace(/"/g, " ").trim().split(/\s+/).filter(Boolean);
+    var previous = null, all = [];
     parts.forEach(function (part, index) {
       var presence = part[0] === "+" ? 1 : part[0] === "-" ? -1 : 0;
       var terms = words(part.replace(/^[+-]/, ""));
       terms.forEach(function (term, j) {
         var typing = index === parts.length - 1 && j === terms.length - 1;
+        if (previous !== null && presence >= 0)
+          clauses.push({ term: previous + "_" + term, presence: 0, pair: true });
+        previous = presence >= 0 ? term : null;
+        if (presence >= 0) all.push(term);
         if (stop.has(term) && !typing)
           return;
         clauses.push({ term: term, presence: presence });
       });
     });
+    if (all.length)
+      clauses.push({ term: "_" + all.join("_"), presence: 0, pair: true, whole: true });
     return clauses;
   }
 
@@ -172,7 +185,10 @@
     if (number !== latest)
       return null;
     var total = manifest.entries;
-    var scores = new Map(), matched = new Map(), excluded = new Set();
+    var scores = new Map(), matched = new Map(), excluded = new Set(), named = new Map();
+    // Pairs after words: a pair only adds to entries its words found.
+    clauses = clauses.filter(function (c) { return !c.pair; }).concat(
+      clauses.filter(function (c) { return c.pair; }));
     clauses.forEach(function (clause, ci) {
       var best = new Map();
       termShards(clause.term).forEach(function (name) {
@@ -186,7 +202,7 @@
           for (var i = 0, id = 0; i < list.length; i += 2) {
             id += list[i];
             var tf = list[i + 1] >> 1, inTitle = list[i + 1] & 1;
-            var s = idf * exact * (
+            var s = clause.pair ? exact * (clause.whole ? WHOLE_BOOST : NAME_BOOST) : idf * exact * (
               (inTitle ? TITLE_BOOST : 0) + (tf ? (K1 + 1) * tf / (tf + K1) : 0));
             if (!(best.get(id) >= s))
               best.set(id, s);
@@ -198,13 +214,17 @@
           excluded.add(id);
           return;
         }
+        if (clause.pair) {  // adds to an entry the words found it for; never finds it alone
+          if (scores.has(id)) named.set(id, (named.get(id) || 0) + s);
+          return;
+        }
         scores.set(id, (scores.get(id) || 0) + s);
         var m = matched.get(id) || [];
         m[ci] = true;
         matched.set(id, m);
       });
     });
-    var positive = clauses.filter(function (c) { return c.presence >= 0; });
+    var positive = clauses.filter(function (c) { return c.presence >= 0 && !c.pair; });
     var ranked = [];
     scores.forEach(function (score, id) {
       if (excluded.has(id))
@@ -217,7 +237,9 @@
       var page = pageOf(id);
       // Material's own boost: a page's entry above its sections, more words matched higher
       var boost = (starts[page] === id ? 1 : 0) + count / positive.length;
-      ranked.push({ id: id, page: page, score: score * (1 + boost * boost), m: m });
+      ranked.push({
+        id: id, page: page, score: (score + (named.get(id) || 0)) * (1 + boost * boost), m: m
+      });
     });
     ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
     var groups = new Map();
@@ -244,7 +266,7 @@
       var list = group.map(function (r) {
         var e = entry(r.id), terms = {};
         clauses.forEach(function (c, ci) {
-          if (c.presence >= 0) terms[c.term] = !!r.m[ci];
+          if (c.presence >= 0 && !c.pair) terms[c.term] = !!r.m[ci];
         });
         return {
           location: e[0], title: highlight(e[1], found), text: highlight(e[2], found),
