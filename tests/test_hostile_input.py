@@ -887,7 +887,7 @@ CONFIG_CASES = [
         ),
         "evmap: {config}: validation: unknown check 'missing-dio'; known checks: bibtex-field, "
         "bibtex-syntax, duplicate-doi, duplicate-id, empty-content, file-access, file-encoding, "
-        "file-shape, "
+        "file-shape, malformed-identifier, "
         "missing-doi, parent-cycle, retracted-citation, review-cited-as-study, schema, "
         "unattributed-evidence, uncited-reference, unknown-compound, unknown-field, "
         "unknown-pathway, unknown-reference, untrusted-template, yaml-syntax; did you mean 'missing-doi'?",
@@ -913,7 +913,8 @@ CONFIG_CASES = [
     pytest.param(
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      colour: blue\n"),
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
-        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, bundle_name",
+        "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, bundle_name, "
+        "license, curators",
         id="unknown-option",
     ),
     pytest.param(

@@ -7,15 +7,17 @@ reads the ``evmap`` entry of ``mkdocs.yml`` so that both always agree.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
+from evmap.core.licenses import LICENSES, License
 from evmap.core.problems import Check, Severity, default_severity, did_you_mean
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "OPTION_NAMES",
     "PACKAGE_TEMPLATES",
     "ConfigError",
+    "Curator",
     "Option",
     "Settings",
     "load_settings",
@@ -63,6 +66,8 @@ class Settings:
             known, the builder's own setting applies).
         trust_templates: Render the project's templates without Jinja's sandbox, and
             allow its theme overrides (the lab has reviewed them as code).
+        license: The licence of the map's data (None: not stated).
+        curators: Who curates the map, in the order given.
     """
 
     root: Path
@@ -78,6 +83,8 @@ class Settings:
     bundle_name: str | None = None
     site_dir: Path | None = None
     trust_templates: bool = False
+    license: License | None = None
+    curators: tuple[Curator, ...] = ()
 
     @property
     def sandboxed(self) -> bool:
@@ -116,6 +123,14 @@ class Settings:
             return Path(os.path.normpath(self.root / path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """Someone who curates the map: a name, and an ORCID iD ("" when not given)."""
+
+    name: str
+    orcid: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,18 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "File name of the offline bundle, <bundle_name>-<version>.zip (default: the "
         "slugified site_name).",
+    ),
+    Option(
+        "license",
+        None,
+        "The licence of the map's data, as an SPDX identifier (e.g. CC-BY-4.0, CC0-1.0): "
+        "stated on the home page, in every download and in the bundle's RO-Crate.",
+    ),
+    Option(
+        "curators",
+        [],
+        "Who curates the map: a list of names, or of {name: ..., orcid: ...}; credited in "
+        "the linked data, the nanopublications and the bundle's RO-Crate.",
     ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
@@ -292,6 +319,8 @@ def settings_from_options(
             "evmap option 'validation' must map check names to error, warning or ignore, "
             f"got {validation!r}"
         )
+    license = _license(options.get("license"))
+    curators = _curators(options.get("curators"))
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
     refused = (
         check_file(root / csl, root, lambda p: p.as_posix(), Check.FILE_ACCESS) if csl else None
@@ -324,7 +353,63 @@ def settings_from_options(
         edit_uri=texts["edit_uri"],
         bundle_name=texts["bundle_name"],
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
+        license=license,
+        curators=curators,
     )
+
+
+def _license(value: Any) -> License | None:
+    """The licence named by the ``license`` option (None when it is left out)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in LICENSES:
+        return LICENSES[value]
+    known = ", ".join(LICENSES)
+    _refuse(
+        f"evmap option 'license' must be the SPDX identifier of a data licence, got {value!r}; "
+        f"known: {known}" + (did_you_mean(value, LICENSES) if isinstance(value, str) else "")
+    )
+
+
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+
+
+def _curators(value: Any) -> tuple[Curator, ...]:
+    """The curators named by the ``curators`` option."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        _refuse(f"evmap option 'curators' must be a list of names, got {value!r}")
+    curators = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            curators.append(Curator(item.strip()))
+            continue
+        if (
+            isinstance(item, Mapping)
+            and set(item) <= {"name", "orcid"}
+            and isinstance(item.get("name"), str)
+            and item["name"].strip()
+        ):
+            orcid = item.get("orcid", "")
+            # ORCID's own form: four groups of four digits, the last may end in X.
+            if orcid and not (isinstance(orcid, str) and _ORCID.fullmatch(orcid)):
+                _refuse(
+                    f"evmap option 'curators': ORCID iD {orcid!r} of {item['name']!r} is not "
+                    "well formed; expected four groups of four digits, e.g. 0000-0002-1825-0097 "
+                    "(without https://orcid.org/)"
+                )
+            curators.append(Curator(item["name"].strip(), orcid or ""))
+            continue
+        _refuse(
+            "evmap option 'curators' must list names or {name: ..., orcid: ...} mappings, "
+            f"got {item!r}"
+        )
+    return tuple(curators)
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ConfigError(message)
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

@@ -18,6 +18,12 @@ from typing import Any
 from evmap.core import cache
 from evmap.core.bibtex import Library, bind_texts, load_library_files, load_style
 from evmap.core.config import Settings
+from evmap.core.identifiers import (
+    COMPOUND_SCHEMES,
+    NCBI_TAXON,
+    PATHWAY_SCHEMES,
+    identifier_problems,
+)
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
@@ -190,6 +196,7 @@ def _compound(data: LineDict, source: Source) -> Compound:
         identifiers=dict(data.get("identifiers", {})),
         summary=data.get("summary", ""),
         parent_line=data.line_of("parent"),
+        identifier_lines=_key_lines(data, "identifiers"),
     )
 
 
@@ -202,6 +209,42 @@ def _pathway(data: LineDict, source: Source) -> Pathway:
         related=tuple(data.get("related", ())),
         summary=data.get("summary", ""),
         related_lines=_lines(data, "related"),
+        identifiers=dict(data.get("identifiers", {})),
+        identifier_lines=_key_lines(data, "identifiers"),
+    )
+
+
+def _key_lines(data: LineDict, key: str) -> dict[str, int]:
+    """The line of each key of the mapping under ``key`` (empty when there is none)."""
+    value = data.get(key)
+    return dict(value.key_lines) if isinstance(value, LineDict) else {}
+
+
+def _identifier_problems(kind: str, item: LineDict, path: str) -> list[Problem]:
+    """Malformed ids of one entry that passed its schema (see :mod:`evmap.core.identifiers`)."""
+    if kind == "claim":
+        problems = []
+        for evidence in item["evidence"]:
+            model = evidence["model"]
+            if "taxon" in model:
+                problems += identifier_problems(
+                    "claim",
+                    item["id"],
+                    {"ncbitaxon": model["taxon"]},
+                    {"ncbitaxon": model.line_of("taxon")},
+                    (NCBI_TAXON,),
+                    path,
+                )
+        return [
+            replace(p, message=p.message.replace("identifiers: ncbitaxon", "model: taxon"))
+            for p in problems
+        ]
+    written = item.get("identifiers")
+    if not written:
+        return []
+    schemes = COMPOUND_SCHEMES if kind == "compound" else PATHWAY_SCHEMES
+    return identifier_problems(
+        kind, item["id"], written, _key_lines(item, "identifiers"), schemes, path
     )
 
 
@@ -351,6 +394,8 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
             found = [replace(problem, line=line) for problem in found]
         problems.extend(found)
         if not found:
+            if kind != "reference":
+                problems.extend(_identifier_problems(kind, item, path))
             entries.append(_BUILDERS[kind](item, Source(path, line)))
     return entries, problems
 

@@ -62,6 +62,7 @@ class Check(enum.StrEnum):
     REVIEW_CITED_AS_STUDY = "review-cited-as-study"
     RETRACTED_CITATION = "retracted-citation"
     UNTRUSTED_TEMPLATE = "untrusted-template"
+    MALFORMED_IDENTIFIER = "malformed-identifier"
 
 
 # Checks that are warnings unless configured otherwise; all others are errors.

@@ -38,8 +38,10 @@ __all__ = [
     "RELATION_LABELS",
     "SERIOUS_NOTES",
     "SPECIES_LABELS",
+    "SPECIES_TAXA",
     "STANCE_GLYPHS",
     "STANCE_LABELS",
+    "TYPE_ECO",
     "TYPE_LABELS",
     "TYPE_STRENGTH",
     "category_order",
@@ -126,6 +128,26 @@ SPECIES_LABELS: Mapping[str, str] = {
     "none": "no model (review or theory)",
 }
 """Species of a model system, in the order filters list them."""
+
+SPECIES_TAXA: Mapping[str, str] = {
+    # NCBI Taxonomy; "mouse" and "rat" are the laboratory species (Mus musculus, Rattus
+    # norvegicus). No taxon stands for "non-human primate" (Primates includes humans):
+    # an item names its species with model: taxon.
+    "human": "NCBITaxon:9606",
+    "mouse": "NCBITaxon:10090",
+    "rat": "NCBITaxon:10116",
+}
+"""The NCBI Taxonomy id of each species of the vocabulary that has one."""
+
+TYPE_ECO: Mapping[EvidenceType, str] = {
+    # Evidence & Conclusion Ontology terms, as its eco.obo names them.
+    EvidenceType.IN_VITRO: "ECO:0000181",  # in vitro assay evidence
+    EvidenceType.EX_VIVO: "ECO:0005502",  # ex vivo assay evidence
+    EvidenceType.IN_VIVO: "ECO:0000178",  # in vivo assay evidence
+    EvidenceType.CLINICAL: "ECO:0000180",  # clinical study evidence
+    EvidenceType.REVIEW: "ECO:0000033",  # author statement supported by traceable reference
+}
+"""The ECO term of each evidence type."""
 
 CATEGORY_LABELS: Mapping[str, str] = {
     "receptor": "Receptors",

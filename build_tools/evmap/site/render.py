@@ -28,8 +28,9 @@ from evmap.analysis.matrix import VIEW_MAX_CELLS
 from evmap.analysis.summary import EvidenceSummary, weight_order
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.errors import EvmapError
+from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, identifiers_of
 from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
-from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference, Stance
 from evmap.core.vocab import (
     CATEGORY_LABELS,
     GRADE_LABELS,
@@ -44,7 +45,7 @@ from evmap.core.vocab import (
     TYPE_LABELS,
     plural,
 )
-from evmap.site import views
+from evmap.site import linked_data, views
 from evmap.site.contexts import (
     CategoryGroup,
     CitationView,
@@ -66,6 +67,7 @@ from evmap.site.contexts import (
 from evmap.site.export import (
     DOWNLOADS,
     REFERENCES_SCRIPT,
+    Download,
     ExportCache,
     download_files,
     packed,
@@ -274,6 +276,9 @@ class Renderer:
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
+        # What the exports and the linked data say of the map itself (set by the adapter).
+        self.info = linked_data.MapInfo()
+        self._claim_nodes: dict[str, dict[str, Any]] = {}
         self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
@@ -327,18 +332,23 @@ class Renderer:
         return PageLinker(self, root)
 
     def downloads(self, root: str) -> list[Link]:
-        """Links to the data downloads, from a page with prefix ``root``."""
+        """Links to the data downloads, from a page with prefix ``root``: what each holds
+        and who reads it."""
         return [
-            Link(d.label, root + d.path, d.description)
-            for d in (packed(d) if d.path in self._packed else d for d in DOWNLOADS)
+            Link(d.label, root + d.path, f"{d.description}. {d.readers}")
+            for d in self._written_downloads()
         ]
+
+    def _written_downloads(self) -> list[Download]:
+        """The downloads as written (large ones compressed)."""
+        return [packed(d) if d.path in self._packed else d for d in DOWNLOADS]
 
     def download_files(
         self, source_name: str, cache: ExportCache | None = None
     ) -> dict[str, str | bytes]:
         """The downloads and data files of the map (:func:`evmap.site.export.download_files`);
         the links to them (:meth:`downloads`) follow the names they are written under."""
-        files = download_files(self.map, "", source_name, self.analysis, cache)
+        files = download_files(self.map, "", source_name, self.analysis, cache, self.info)
         self._packed = frozenset(d.path for d in DOWNLOADS if packed(d).path in files)
         return files
 
@@ -473,6 +483,7 @@ class Renderer:
         if not self._claims_done:
             return
         for cid in self._claims_done:
+            self._claim_nodes.pop(cid, None)
             for root in self._claim_roots:
                 self._claim_views.pop((root, cid), None)
             for key in self._claim_keys.pop(cid, ()):
@@ -651,6 +662,7 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "pathway", p.id)),
                 claims=self._claims(root, m.claims_by_pathway[p.id], home=p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
+                identifiers=identifier_links(p),
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
@@ -709,8 +721,50 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
                 if spec.kind == "home"
                 else None,
+                license=self._license_link() if spec.kind == "home" else None,
             )
-        return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
+        return PageContext(
+            title=spec.title,
+            root=root,
+            kind=spec.kind,
+            data=data,
+            linked_data=self.linked_data(spec),
+        )
+
+    def _license_link(self) -> Link | None:
+        lic = self.info.license
+        return Link(lic.name, lic.url, lic.spdx) if lic is not None else None
+
+    def linked_data(self, spec: PageSpec) -> Markup:
+        """The schema.org JSON-LD of a page (:mod:`evmap.site.linked_data`); empty for
+        the indexes and views."""
+        m, info = self.map, self.info
+        if spec.kind == "home":
+            files = [(d.path, d.media_type, d.description) for d in self._written_downloads()]
+            return linked_data.script(linked_data.dataset_node(m, info, files))
+        if spec.kind == "pathway":
+            graph = [linked_data.pathway_node(m.pathways[spec.subject], info)]
+            graph += [self._claim_node(cid) for cid in m.claims_by_pathway[spec.subject]]
+            return linked_data.script({"@graph": graph})
+        if spec.kind == "compound":
+            node = linked_data.compound_node(m.compounds[spec.subject], info)
+            claims = m.claims_by_compound[spec.subject]
+            if claims:
+                node["subjectOf"] = [{"@id": info.claim_iri(m.claims[c])} for c in claims]
+            return linked_data.script(node)
+        if spec.kind == "reference":
+            node = linked_data.reference_node(m.references[spec.subject], info)
+            node["isPartOf"] = {"@id": info.base}
+            return linked_data.script(node)
+        return Markup("")
+
+    def _claim_node(self, claim_id: str) -> dict[str, Any]:
+        """A claim's JSON-LD node, made once (a claim shows on each of its pathways)."""
+        node = self._claim_nodes.get(claim_id)
+        if node is None:
+            node = linked_data.claim_node(self.map.claims[claim_id], self.map, self.info)
+            self._claim_nodes[claim_id] = node
+        return node
 
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
@@ -973,16 +1027,10 @@ class PageLinker:
         return self.root + path
 
 
-def identifier_links(compound: Compound) -> list[Link]:
-    """Links to PubChem and ChEBI for a compound's identifiers."""
-    links = []
-    cid = compound.identifiers.get("pubchem_cid")
-    if cid:
-        links.append(Link(f"PubChem CID {cid}", f"https://pubchem.ncbi.nlm.nih.gov/compound/{cid}"))
-    chebi = compound.identifiers.get("chebi")
-    if chebi:
-        links.append(Link(str(chebi), f"https://www.ebi.ac.uk/chebi/searchId.do?chebiId={chebi}"))
-    return links
+def identifier_links(entity: Compound | Pathway) -> list[Link]:
+    """Links to the records of a compound's or pathway's ids (ChEBI, PubChem, GO...)."""
+    schemes = COMPOUND_SCHEMES if isinstance(entity, Compound) else PATHWAY_SCHEMES
+    return [Link(i.text, i.href) for i in identifiers_of(entity.identifiers, schemes)]
 
 
 def reference_links(reference: Reference) -> list[Link]:

@@ -1,0 +1,251 @@
+"""Nanopublications: one per claim, in TriG, for knowledge graphs and provenance tools.
+
+A nanopublication is four named graphs (see nanopub.net's guidelines):
+
+- ``head``: which graphs are the assertion, its provenance and its publication info;
+- ``assertion``: what the claim asserts about each compound-pathway pair it names
+  (:meth:`evmap.core.model.Claim.relation`), as a Biolink association: the compound
+  ``biolink:affects`` the pathway (``through``), the same negated (``not-through``:
+  the compound acts without it), or ``biolink:related_to`` (``other``). Compounds
+  and pathways are named by the map's IRIs, with their ChEBI, PubChem, GO... ids
+  as ``skos:exactMatch`` (compounds) and ``skos:closeMatch`` (pathways);
+- ``provenance``: the assertion ``prov:wasDerivedFrom`` each evidence item: its
+  stance, finding, model (with the NCBI Taxonomy id of its species), ECO type, the
+  papers it cites (``cito:citesAsEvidence``, by DOI when known) and every other field
+  the model declares (:func:`evmap.core.model.yaml_fields`), so a new field of an
+  evidence item reaches this file with no code of its own;
+- ``pubinfo``: the map's version, licence and curators.
+
+The text is written here rather than through an RDF library: rdflib takes minutes
+to serialise the hundreds of thousands of triples of a large map, and TriG's escapes
+are few. ``tests/test_exports.py`` parses the file with rdflib. Signing (trusty URIs
+and an RSA signature, as nanopub-py does) needs a key a lab would configure; it is
+not done here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import MISSING
+from typing import Any
+
+from evmap.core.identifiers import (
+    COMPOUND_SCHEMES,
+    ECO,
+    NCBI_TAXON,
+    PATHWAY_SCHEMES,
+    identifiers_of,
+)
+from evmap.core.library.links import doi_href
+from evmap.core.model import Claim, Evidence, EvidenceMap, Relation, yaml_fields
+from evmap.core.vocab import SPECIES_TAXA, TYPE_ECO
+from evmap.site.linked_data import MapInfo
+
+__all__ = [
+    "EVMAP_VOCAB",
+    "PREDICATES",
+    "PREFIXES",
+    "claim_nanopub",
+    "iri",
+    "literal",
+    "map_to_trig",
+]
+
+EVMAP_VOCAB = "https://evmap.invalid/vocab#"
+"""evmap's own terms: one per field of an evidence item (``evmap:stance``...)."""
+
+PREFIXES = {
+    "np": "http://www.nanopub.org/nschema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "pav": "http://purl.org/pav/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "cito": "http://purl.org/spar/cito/",
+    "biolink": "https://w3id.org/biolink/vocab/",
+    "evmap": EVMAP_VOCAB,
+}
+
+PREDICATES: dict[Relation, tuple[str, bool]] = {
+    Relation.THROUGH: ("biolink:affects", False),
+    Relation.NOT_THROUGH: ("biolink:affects", True),
+    Relation.OTHER: ("biolink:related_to", False),
+}
+"""The Biolink predicate of each relation, and whether the association is negated."""
+
+# IRIREF may not hold these (RDF 1.1 Turtle): they are percent-encoded.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_LITERAL_UNSAFE = re.compile(r'[\\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+def iri(value: str) -> str:
+    """``value`` as a TriG IRI, characters IRIs may not hold percent-encoded."""
+    return "<" + _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value) + ">"
+
+
+def literal(value: object) -> str:
+    """``value`` as a TriG literal: text quoted and escaped, numbers and booleans typed."""
+    if isinstance(value, bool):
+        return f'"{str(value).lower()}"^^xsd:boolean'
+    if isinstance(value, int):
+        return f'"{value}"^^xsd:integer'
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return _LITERAL_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+    return '"' + _LITERAL_UNSAFE.sub(escape, str(value)) + '"'
+
+
+def _triples(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """``subject p o ; p o .`` with one predicate-object pair per line."""
+    body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
+    return f"  {subject} {body} .\n"
+
+
+def _compound_node(evidence_map: EvidenceMap, cid: str, info: MapInfo) -> str:
+    compound = evidence_map.compounds[cid]
+    pairs = [("rdfs:label", literal(compound.name)), ("a", "biolink:ChemicalEntity")]
+    pairs += [
+        ("skos:exactMatch", iri(i.iri))
+        for i in identifiers_of(compound.identifiers, COMPOUND_SCHEMES)
+    ]
+    return _triples(iri(info.iri("compound", cid)), pairs)
+
+
+def _pathway_node(evidence_map: EvidenceMap, pid: str, info: MapInfo) -> str:
+    pathway = evidence_map.pathways[pid]
+    pairs = [("rdfs:label", literal(pathway.name)), ("a", "biolink:BiologicalProcess")]
+    pairs += [
+        ("skos:closeMatch", iri(i.iri))
+        for i in identifiers_of(pathway.identifiers, PATHWAY_SCHEMES)
+    ]
+    return _triples(iri(info.iri("pathway", pid)), pairs)
+
+
+def _field_objects(value: Any) -> Iterator[tuple[str, str]]:
+    """(name suffix, literal) of a field's written value: lists give one each, mappings
+    one per key (``model`` gives ``model_species``...)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield f"_{key}", literal(inner)
+    elif isinstance(value, list):
+        for item in value:
+            yield "", literal(item)
+    else:
+        yield "", literal(value)
+
+
+def _evidence_triples(
+    evidence_map: EvidenceMap, evidence: Evidence, info: MapInfo
+) -> list[tuple[str, str]]:
+    pairs = [("a", "prov:Entity"), ("dcterms:type", iri(ECO.iri_of(TYPE_ECO[evidence.type])))]
+    taxon = evidence.model.taxon or SPECIES_TAXA.get(evidence.model.species, "")
+    if taxon:
+        pairs.append(("biolink:in_taxon", iri(NCBI_TAXON.iri_of(taxon))))
+    for key in evidence.citations:
+        pairs.append(("cito:citesAsEvidence", iri(_reference_iri(evidence_map, key, info))))
+    for key in evidence.via:
+        pairs.append(("prov:wasQuotedFrom", iri(_reference_iri(evidence_map, key, info))))
+    for spec in yaml_fields(Evidence):
+        value = getattr(evidence, spec.name)
+        if value is None or (value == spec.metadata["missing"] and spec.default is not MISSING):
+            continue  # left out, as the YAML and the JSON leave it
+        written = spec.metadata["write"](value)
+        for suffix, obj in _field_objects(written):
+            pairs.append((f"evmap:{spec.metadata['yaml']}{suffix}", obj))
+    return pairs
+
+
+def _reference_iri(evidence_map: EvidenceMap, key: str, info: MapInfo) -> str:
+    """A paper's IRI: its DOI's, else its page on the map."""
+    ref = evidence_map.references.get(key)
+    if ref is not None and ref.doi:
+        return doi_href(ref.doi)
+    slug = ref.slug if ref is not None else key
+    return info.iri("reference", slug)
+
+
+def claim_nanopub(evidence_map: EvidenceMap, claim: Claim, info: MapInfo) -> str:
+    """The four graphs of one claim's nanopublication, in TriG (prefixes not included)."""
+    np_iri = f"{info.base}nanopubs/{claim.id}"
+    head, assertion, provenance, pubinfo = (
+        iri(f"{np_iri}#{part}") for part in ("head", "assertion", "provenance", "pubinfo")
+    )
+    out = [f"{head} {{\n"]
+    out.append(
+        _triples(
+            iri(np_iri),
+            [
+                ("a", "np:Nanopublication"),
+                ("np:hasAssertion", assertion),
+                ("np:hasProvenance", provenance),
+                ("np:hasPublicationInfo", pubinfo),
+            ],
+        )
+    )
+    out.append(f"}}\n\n{assertion} {{\n")
+    index = 0
+    for cid in claim.compounds:
+        for pid in claim.pathways:
+            index += 1
+            relation = claim.relation(cid, pid)
+            predicate, negated = PREDICATES[relation]
+            subject, obj = iri(info.iri("compound", cid)), iri(info.iri("pathway", pid))
+            out.append(
+                _triples(
+                    iri(f"{np_iri}#association-{index}"),
+                    [
+                        ("a", "biolink:Association"),
+                        ("biolink:subject", subject),
+                        ("biolink:predicate", predicate),
+                        ("biolink:object", obj),
+                        ("biolink:negated", literal(negated)),
+                        ("evmap:relation", literal(relation.value)),
+                        ("rdfs:comment", literal(claim.statement)),
+                    ],
+                )
+            )
+            if not negated:
+                out.append(f"  {subject} {predicate} {obj} .\n")
+    for cid in claim.compounds:
+        if cid in evidence_map.compounds:
+            out.append(_compound_node(evidence_map, cid, info))
+    for pid in claim.pathways:
+        if pid in evidence_map.pathways:
+            out.append(_pathway_node(evidence_map, pid, info))
+    out.append(f"}}\n\n{provenance} {{\n")
+    items = [
+        iri(f"{info.claim_iri(claim)}-evidence-{n}") for n in range(1, len(claim.evidence) + 1)
+    ]
+    derived = [("prov:wasDerivedFrom", item) for item in items]
+    out.append(_triples(assertion, [("rdfs:seeAlso", iri(info.claim_iri(claim))), *derived]))
+    for item, evidence in zip(items, claim.evidence, strict=True):
+        out.append(_triples(item, _evidence_triples(evidence_map, evidence, info)))
+    out.append(f"}}\n\n{pubinfo} {{\n")
+    pairs = [("dcterms:isPartOf", iri(info.base)), ("dcterms:source", iri(info.claim_iri(claim)))]
+    if info.version:
+        pairs.append(("pav:version", literal(info.version)))
+    if info.license is not None:
+        pairs.append(("dcterms:license", iri(info.license.url)))
+    for n, curator in enumerate(info.curators, start=1):
+        who = f"https://orcid.org/{curator.orcid}" if curator.orcid else f"{info.base}#curator-{n}"
+        pairs.append(("pav:curatedBy", iri(who)))
+    out.append(_triples(iri(np_iri), pairs))
+    for n, curator in enumerate(info.curators, start=1):
+        who = f"https://orcid.org/{curator.orcid}" if curator.orcid else f"{info.base}#curator-{n}"
+        out.append(_triples(iri(who), [("foaf:name", literal(curator.name))]))
+    out.append("}\n")
+    return "".join(out)
+
+
+def map_to_trig(evidence_map: EvidenceMap, info: MapInfo) -> str:
+    """Every claim's nanopublication, in claim id order, after one set of prefixes."""
+    head = "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in PREFIXES.items())
+    parts = [claim_nanopub(evidence_map, claim, info) for claim in evidence_map.claims.values()]
+    return head + "\n" + "\n".join(parts)
