@@ -21,8 +21,10 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+from evmap.core import cache
 from evmap.core.bibtex import load_style
 from evmap.core.library.formatting import (
     CHUNK,
@@ -38,7 +40,7 @@ from evmap.core.library.formatting import (
 )
 from evmap.core.model import EvidenceMap, Reference
 
-__all__ = ["CslStore", "map_to_csl_json", "reference_job"]
+__all__ = ["CslStore", "map_to_csl_json", "project_store", "reference_job"]
 
 
 class CslStore:
@@ -70,6 +72,14 @@ class CslStore:
         """Store the items of ``keys`` (the last export's)."""
         if self._write is not None:
             self._write({k: self.items[k] for k in keys})
+
+
+def project_store(root: Path) -> CslStore:
+    """A store kept in the persistent cache of the project at ``root``."""
+    return CslStore(
+        read=lambda: cache.read(root, "csljson"),
+        write=lambda items: cache.write(root, "csljson", items),
+    )
 
 
 def reference_job(reference: Reference) -> FormatJob:
@@ -126,7 +136,8 @@ def map_to_csl_json(evidence_map: EvidenceMap, store: CslStore | None = None) ->
     store = store or CslStore()
     jobs = {key: reference_job(ref) for key, ref in evidence_map.references.items()}
     keys = {key: _store_key(job) for key, job in jobs.items()}
-    todo = {keys[k]: jobs[k] for k in store.missing(list(dict.fromkeys(keys.values())))}
+    by_store = {keys[key]: job for key, job in jobs.items()}
+    todo = {k: by_store[k] for k in store.missing(list(by_store))}
     if todo:
         by_digest = {job.digest: key for key, job in todo.items()}
         pending = list(todo.values())
@@ -135,7 +146,7 @@ def map_to_csl_json(evidence_map: EvidenceMap, store: CslStore | None = None) ->
             for items in pool.map(_convert, chunks):
                 for digest, item in items.items():
                     store.items[by_digest[digest]] = item
-        store.save(list(dict.fromkeys(keys.values())))
+        store.save(list(by_store))
     lines = []
     for key in evidence_map.references:
         item = dict(store.items.get(keys[key], {"type": "document"}))

@@ -26,7 +26,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from evmap.core.config import Curator
+from evmap.core.config import Curator, Settings
+from evmap.core.gitinfo import describe
 from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, Identifier, identifiers_of
 from evmap.core.library.links import doi_href, pmid_href
 from evmap.core.licenses import License
@@ -39,6 +40,7 @@ __all__ = [
     "claim_node",
     "compound_node",
     "dataset_node",
+    "map_info",
     "pathway_node",
     "reference_node",
     "script",
@@ -110,6 +112,20 @@ class MapInfo:
                 node = {"@id": f"https://orcid.org/{curator.orcid}", **node}
             nodes.append(node)
         return nodes
+
+
+def map_info(settings: Settings, name: str, description: str = "", url: str = "") -> MapInfo:
+    """What the exports say of a project's map: the builder's ``site_name``,
+    ``site_description`` and ``site_url``, the plugin's licence and curators, and the
+    version of the checkout (:func:`evmap.core.gitinfo.describe`)."""
+    return MapInfo(
+        name=name or "Evidence map",
+        description=description,
+        url=url,
+        version=describe(settings.root),
+        license=settings.license,
+        curators=settings.curators,
+    )
 
 
 def script(node: Mapping[str, Any]) -> Markup:

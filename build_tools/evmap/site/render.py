@@ -64,6 +64,7 @@ from evmap.site.contexts import (
     SummaryView,
     TreeRow,
 )
+from evmap.site.csl_json import CslStore
 from evmap.site.export import (
     DOWNLOADS,
     REFERENCES_SCRIPT,
@@ -278,6 +279,7 @@ class Renderer:
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
         # What the exports and the linked data say of the map itself (set by the adapter).
         self.info = linked_data.MapInfo()
+        self.csl: CslStore | None = None  # where CSL-JSON items are kept (set by the adapter)
         self._claim_nodes: dict[str, dict[str, Any]] = {}
         self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
@@ -348,7 +350,7 @@ class Renderer:
     ) -> dict[str, str | bytes]:
         """The downloads and data files of the map (:func:`evmap.site.export.download_files`);
         the links to them (:meth:`downloads`) follow the names they are written under."""
-        files = download_files(self.map, "", source_name, self.analysis, cache, self.info)
+        files = download_files(self.map, "", source_name, self.analysis, cache, self.info, self.csl)
         self._packed = frozenset(d.path for d in DOWNLOADS if packed(d).path in files)
         return files
 
