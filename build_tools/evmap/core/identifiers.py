@@ -293,7 +293,7 @@ def identifier_problems(
                     path,
                     lines.get(key, 0),
                     f"{kind} '{entry_id}': identifiers: {key} {value!r} {wrong}; expected "
-                    f"a {scheme.label} id such as {scheme.example} (bioregistry "
+                    f"a well-formed {scheme.label} id such as {scheme.example} (bioregistry "
                     f"'{scheme.prefix}'); copy it from the {scheme.label} record, or leave "
                     "it out when no record confirms it",
                     Check.MALFORMED_IDENTIFIER,
