@@ -130,9 +130,10 @@ SPECIES_LABELS: Mapping[str, str] = {
 """Species of a model system, in the order filters list them."""
 
 SPECIES_TAXA: Mapping[str, str] = {
-    # NCBI Taxonomy; "mouse" and "rat" are the laboratory species (Mus musculus, Rattus
-    # norvegicus). No taxon stands for "non-human primate" (Primates includes humans):
-    # an item names its species with model: taxon.
+    # NCBI Taxonomy, as its extract in the Gene Ontology names them (go-ontology
+    # src/ontology/imports/ncbitaxon_import.obo: Homo sapiens, Mus musculus, Rattus
+    # norvegicus); "mouse" and "rat" are the laboratory species. No taxon stands for
+    # "non-human primate" (Primates includes humans): an item names its own with model: taxon.
     "human": "NCBITaxon:9606",
     "mouse": "NCBITaxon:10090",
     "rat": "NCBITaxon:10116",
@@ -140,7 +141,8 @@ SPECIES_TAXA: Mapping[str, str] = {
 """The NCBI Taxonomy id of each species of the vocabulary that has one."""
 
 TYPE_ECO: Mapping[EvidenceType, str] = {
-    # Evidence & Conclusion Ontology terms, as its eco.obo names them.
+    # Evidence & Conclusion Ontology terms, as its own eco.obo names them
+    # (evidenceontology/evidenceontology at 28e39bd, 2024-07-19).
     EvidenceType.IN_VITRO: "ECO:0000181",  # in vitro assay evidence
     EvidenceType.EX_VIVO: "ECO:0005502",  # ex vivo assay evidence
     EvidenceType.IN_VIVO: "ECO:0000178",  # in vivo assay evidence
