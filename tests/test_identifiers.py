@@ -186,7 +186,10 @@ def test_ids_link_to_their_records(ids_site: Path) -> None:
     ]
     assert _facts(ids_site / "pathways/bdnf-trkb/index.html") == [
         {"text": "GO:0031547", "href": "https://amigo.geneontology.org/amigo/term/GO:0031547"},
-        {"text": "Reactome R-HSA-9006115", "href": "https://reactome.org/content/detail/R-HSA-9006115"},
+        {
+            "text": "Reactome R-HSA-9006115",
+            "href": "https://reactome.org/content/detail/R-HSA-9006115",
+        },
     ]
 
 
