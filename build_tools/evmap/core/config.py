@@ -127,10 +127,11 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Curator:
-    """Someone who curates the map: a name, and an ORCID iD ("" when not given)."""
+    """Someone who curates the map: a name, an ORCID iD and an affiliation ("" when not given)."""
 
     name: str
     orcid: str = ""
+    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "curators",
         [],
-        "Who curates the map: a list of names, or of {name: ..., orcid: ...}; credited in "
+        "Who curates the map: a list of names, or of {name: ..., orcid: ..., affiliation: ...}; "
+        "credited in "
         "the linked data, the nanopublications and the bundle's RO-Crate.",
     ),
 )
@@ -387,7 +389,7 @@ def _curators(value: Any) -> tuple[Curator, ...]:
             continue
         if (
             isinstance(item, Mapping)
-            and set(item) <= {"name", "orcid"}
+            and set(item) <= {"name", "orcid", "affiliation"}
             and isinstance(item.get("name"), str)
             and item["name"].strip()
         ):
@@ -399,10 +401,17 @@ def _curators(value: Any) -> tuple[Curator, ...]:
                     "well formed; expected four groups of four digits, e.g. 0000-0002-1825-0097 "
                     "(without https://orcid.org/)"
                 )
-            curators.append(Curator(item["name"].strip(), orcid or ""))
+            affiliation = item.get("affiliation") or ""
+            if not isinstance(affiliation, str):
+                _refuse(
+                    f"evmap option 'curators': affiliation of {item['name']!r} must be a text, "
+                    f"got {affiliation!r}"
+                )
+            curators.append(Curator(item["name"].strip(), orcid or "", affiliation.strip()))
             continue
         _refuse(
-            "evmap option 'curators' must list names or {name: ..., orcid: ...} mappings, "
+            "evmap option 'curators' must list names or {name: ..., orcid: ..., affiliation: ...} "
+            "mappings, "
             f"got {item!r}"
         )
     return tuple(curators)

@@ -23,11 +23,15 @@ from typing import Any
 from evmap.site.export import Download
 from evmap.site.linked_data import MapInfo
 
-__all__ = ["CRATE_CONTEXT", "CRATE_FILE", "CRATE_PROFILE", "crate_metadata"]
+__all__ = ["CRATE_CONTEXT", "CRATE_FILE", "CRATE_PROFILE", "NO_LICENSE", "crate_metadata"]
 
 CRATE_FILE = "ro-crate-metadata.json"
 CRATE_CONTEXT = "https://w3id.org/ro/crate/1.1/context"
 CRATE_PROFILE = "https://w3id.org/ro/crate/1.1"
+NO_LICENSE = (
+    "No licence is stated for this map's data (the evmap plugin's license option is not "
+    "set): ask its curators before reusing it."
+)
 
 _MEDIA = {
     ".html": "text/html",
@@ -104,16 +108,27 @@ def crate_metadata(
     }
     if info.version:
         root["version"] = info.version
-    if info.license is not None:
-        root["license"] = {"@id": info.license.url}
-    people = [
-        {
-            "@id": f"https://orcid.org/{c.orcid}" if c.orcid else f"#curator-{n}",
+    # RO-Crate requires a licence; without one configured, the crate says so in words.
+    root["license"] = {"@id": info.license.url} if info.license is not None else NO_LICENSE
+    people: list[dict[str, Any]] = []
+    places: dict[str, dict[str, Any]] = {}
+    for n, curator in enumerate(info.curators, start=1):
+        person: dict[str, Any] = {
+            "@id": f"https://orcid.org/{curator.orcid}" if curator.orcid else f"#curator-{n}",
             "@type": "Person",
-            "name": c.name,
+            "name": curator.name,
         }
-        for n, c in enumerate(info.curators, start=1)
-    ]
+        if curator.affiliation:
+            place = places.setdefault(
+                curator.affiliation,
+                {
+                    "@id": f"#organization-{len(places) + 1}",
+                    "@type": "Organization",
+                    "name": curator.affiliation,
+                },
+            )
+            person["affiliation"] = {"@id": place["@id"]}
+        people.append(person)
     if people:
         root["author"] = [{"@id": p["@id"]} for p in people]
         root["creator"] = [{"@id": p["@id"]} for p in people]
@@ -128,6 +143,7 @@ def crate_metadata(
         root,
         publisher,
         *people,
+        *places.values(),
         *parts,
     ]
     if info.license is not None:
