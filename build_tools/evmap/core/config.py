@@ -68,6 +68,7 @@ class Settings:
             allow its theme overrides (the lab has reviewed them as code).
         license: The licence of the map's data (None: not stated).
         curators: Who curates the map, in the order given.
+        version: The map's version as the exports state it ("" when not stated).
     """
 
     root: Path
@@ -85,6 +86,7 @@ class Settings:
     trust_templates: bool = False
     license: License | None = None
     curators: tuple[Curator, ...] = ()
+    version: str = ""
 
     @property
     def sandboxed(self) -> bool:
@@ -210,6 +212,13 @@ OPTIONS: tuple[Option, ...] = (
         "stated on the home page, in every download and in the bundle's RO-Crate.",
     ),
     Option(
+        "version",
+        None,
+        "The map's version as the linked data and the nanopublications state it (e.g. a "
+        "release tag, or !ENV MAP_VERSION set by the workflow); the offline bundle states "
+        "its own version label. Unset: not stated.",
+    ),
+    Option(
         "curators",
         [],
         "Who curates the map: a list of names, or of {name: ..., orcid: ..., affiliation: ...}; "
@@ -310,7 +319,7 @@ def settings_from_options(
             raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
         flags[name] = flag
     texts: dict[str, str | None] = {}
-    for name in ("edit_uri", "bundle_name"):
+    for name in ("edit_uri", "bundle_name", "version"):
         value = options.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
@@ -357,6 +366,7 @@ def settings_from_options(
         site_dir=Path(os.path.normpath(root / site_dir)) if site_dir else None,
         license=license,
         curators=curators,
+        version=texts["version"] or "",
     )
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from markupsafe import Markup
 
 from evmap.core.config import Curator, Settings
-from evmap.core.gitinfo import describe
 from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, Identifier, identifiers_of
 from evmap.core.library.links import doi_href, pmid_href
 from evmap.core.licenses import License
@@ -68,8 +67,8 @@ class MapInfo:
         name: The site's name.
         description: The site's description ("" when none).
         url: The hosted site's URL with a trailing ``/`` ("" when not set).
-        version: The content's version (the release tag, else the last commit's date
-            and hash; "" outside git).
+        version: The map's version (the ``version`` option; the bundle's own label in
+            the bundle's RO-Crate); "" when not stated.
         license: The licence of the data (None: not stated).
         curators: Who curates the map.
     """
@@ -116,13 +115,16 @@ class MapInfo:
 
 def map_info(settings: Settings, name: str, description: str = "", url: str = "") -> MapInfo:
     """What the exports say of a project's map: the builder's ``site_name``,
-    ``site_description`` and ``site_url``, the plugin's licence and curators, and the
-    version of the checkout (:func:`evmap.core.gitinfo.describe`)."""
+    ``site_description`` and ``site_url``, and the plugin's version, licence and curators.
+
+    The version is the one configured, not read from git: a build runs one git process
+    (the pages' history), and the bundle, which reads the checkout's version anyway,
+    states its own."""
     return MapInfo(
         name=name or "Evidence map",
         description=description,
         url=url,
-        version=describe(settings.root),
+        version=settings.version,
         license=settings.license,
         curators=settings.curators,
     )
