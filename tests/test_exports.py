@@ -234,7 +234,7 @@ def test_nanopub_provenance_carries_evidence_eco_taxon_and_dois(fair_map: Eviden
         rdflib.URIRef("https://example.org/tiny/nanopubs/nmdar-main-route#provenance")
     )
     item = rdflib.URIRef(
-        "https://example.org/tiny/pathways/nmdar-inhibition/#claim-nmdar-main-route-evidence-1"
+        "https://example.org/tiny/nanopubs/nmdar-main-route#evidence-1"
     )
     dcterms = rdflib.Namespace("http://purl.org/dc/terms/")
     cito = rdflib.Namespace("http://purl.org/spar/cito/")

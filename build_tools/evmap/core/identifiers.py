@@ -34,6 +34,7 @@ __all__ = [
     "Scheme",
     "identifier_problems",
     "identifiers_of",
+    "load_registry_patterns",
     "registry_pattern",
     "registry_version",
     "scheme_problem",
@@ -246,6 +247,12 @@ def registry_pattern(prefix: str) -> re.Pattern[str] | None:
 
     pattern = bioregistry.get_pattern(prefix)
     return re.compile(pattern) if pattern else None
+
+
+def load_registry_patterns() -> None:
+    """Read bioregistry's pattern of every scheme now (and keep them for this process)."""
+    for scheme in SCHEMES.values():
+        registry_pattern(scheme.prefix)
 
 
 def scheme_problem(scheme: Scheme, value: object) -> str:

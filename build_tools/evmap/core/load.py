@@ -23,6 +23,7 @@ from evmap.core.identifiers import (
     NCBI_TAXON,
     PATHWAY_SCHEMES,
     identifier_problems,
+    load_registry_patterns,
 )
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
@@ -438,6 +439,10 @@ def batches(jobs: list[Job], count: int) -> list[list[Job]]:
 
 def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int, memo: Memo) -> None:
     """Parse files (and the library) on ``workers`` processes, filling ``memo``."""
+    if any(key[0] in ("compound", "pathway") and b"identifiers:" in data for key, data in jobs):
+        # Read the registry's patterns once, here: forked workers inherit them rather
+        # than each importing bioregistry (most of a second apiece).
+        load_registry_patterns()
     with mp.get_context("fork").Pool(workers) as pool:
         library = pool.apply_async(_read_library, (settings, Memo()))
         for parsed_batch in pool.imap_unordered(_parse_batch, batches(jobs, workers * 8)):

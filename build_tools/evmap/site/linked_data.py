@@ -266,25 +266,37 @@ def reference_node(reference: Reference, info: MapInfo, full: bool = True) -> di
     if pmid:
         ids.append({"@type": "PropertyValue", "propertyID": "pmid", "value": pmid})
         same.append(pmid_href(pmid))
-    if ids:
+    if ids and full:
         node["identifier"] = ids
-        node["sameAs"] = same
+    if same:
+        node["sameAs"] = same if len(same) > 1 else same[0]
     return node
 
 
-def claim_node(claim: Claim, evidence_map: EvidenceMap, info: MapInfo) -> dict[str, Any]:
-    """A claim as a schema.org ``Claim`` about its compounds and pathways, citing its papers."""
+def claim_node(
+    claim: Claim,
+    evidence_map: EvidenceMap,
+    info: MapInfo,
+    cited: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A claim as a schema.org ``Claim`` about its compounds and pathways, citing its papers.
+
+    ``cited`` holds citation nodes already made, by key (a paper is cited by many claims).
+    """
     about = [{"@id": info.iri("compound", c)} for c in claim.compounds]
     about += [{"@id": info.iri("pathway", p)} for p in claim.pathways]
+    citations = []
+    for key in claim.citation_keys():
+        if key in evidence_map.references:
+            node = (cited or {}).get(key)
+            if node is None:
+                node = reference_node(evidence_map.references[key], info, full=False)
+            citations.append(node)
     return {
         "@id": info.claim_iri(claim),
         "@type": "Claim",
         "text": claim.statement,
         "about": about,
-        "citation": [
-            reference_node(evidence_map.references[key], info, full=False)
-            for key in claim.citation_keys()
-            if key in evidence_map.references
-        ],
+        "citation": citations,
         "isPartOf": {"@id": info.base},
     }

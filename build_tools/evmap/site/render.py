@@ -281,6 +281,7 @@ class Renderer:
         self.info = linked_data.MapInfo()
         self.csl: CslStore | None = None  # where CSL-JSON items are kept (set by the adapter)
         self._claim_nodes: dict[str, dict[str, Any]] = {}
+        self._cited_nodes: dict[str, dict[str, Any]] = {}  # citation nodes, by key
         self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
@@ -745,8 +746,15 @@ class Renderer:
             files = [(d.path, d.media_type, d.description) for d in self._written_downloads()]
             return linked_data.script(linked_data.dataset_node(m, info, files))
         if spec.kind == "pathway":
+            # Claims at home here in full; those at home elsewhere by their IRI, described
+            # on their home page (a claim is described once across the site).
             graph = [linked_data.pathway_node(m.pathways[spec.subject], info)]
-            graph += [self._claim_node(cid) for cid in m.claims_by_pathway[spec.subject]]
+            graph += [
+                self._claim_node(cid)
+                if m.claims[cid].home_pathway == spec.subject
+                else {"@id": info.claim_iri(m.claims[cid]), "@type": "Claim"}
+                for cid in m.claims_by_pathway[spec.subject]
+            ]
             return linked_data.script({"@graph": graph})
         if spec.kind == "compound":
             node = linked_data.compound_node(m.compounds[spec.subject], info)
@@ -764,7 +772,12 @@ class Renderer:
         """A claim's JSON-LD node, made once (a claim shows on each of its pathways)."""
         node = self._claim_nodes.get(claim_id)
         if node is None:
-            node = linked_data.claim_node(self.map.claims[claim_id], self.map, self.info)
+            claim = self.map.claims[claim_id]
+            for key in claim.citation_keys():
+                if key in self.map.references and key not in self._cited_nodes:
+                    ref = self.map.references[key]
+                    self._cited_nodes[key] = linked_data.reference_node(ref, self.info, False)
+            node = linked_data.claim_node(claim, self.map, self.info, self._cited_nodes)
             self._claim_nodes[claim_id] = node
         return node
 
