@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import MISSING, dataclass
 from typing import Any
 
@@ -550,16 +551,25 @@ def download_files(
     info = info or MapInfo()
     if cache is not None:
         cache.keep_only(evidence_map.claims)
-    bibtex = cited_bibtex(evidence_map, bib_text, source_name, info.license)
-    return dict(
-        [
-            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache, info.license)),
-            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache)),
-            _pack(BIBTEX_DOWNLOAD, bibtex),
-            _pack(CSL_DOWNLOAD, map_to_csl_json(evidence_map, csl)),
-            _pack(NANOPUB_DOWNLOAD, map_to_trig(evidence_map, info)),
-            _pack(KGX_NODES_DOWNLOAD, kgx_nodes(evidence_map, info)),
-            _pack(KGX_EDGES_DOWNLOAD, kgx_edges(evidence_map, analysis, info)),
-            (REFERENCES_SCRIPT, references_script(evidence_map)),
-        ]
-    )
+    # pandoc writes the CSL-JSON in its own processes while this one writes the rest.
+    with ThreadPoolExecutor(1) as pool:
+        csl_json = pool.submit(map_to_csl_json, evidence_map, csl)
+        files = dict(
+            [
+                _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache, info.license)),
+                _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache)),
+                _pack(
+                    BIBTEX_DOWNLOAD,
+                    cited_bibtex(evidence_map, bib_text, source_name, info.license),
+                ),
+                _pack(NANOPUB_DOWNLOAD, map_to_trig(evidence_map, info)),
+                _pack(KGX_NODES_DOWNLOAD, kgx_nodes(evidence_map, info)),
+                _pack(KGX_EDGES_DOWNLOAD, kgx_edges(evidence_map, analysis, info)),
+                (REFERENCES_SCRIPT, references_script(evidence_map)),
+            ]
+        )
+        path, text = _pack(CSL_DOWNLOAD, csl_json.result())
+    # The order the downloads are listed in (DOWNLOADS), then the script.
+    files[path] = text
+    order = [p for d in DOWNLOADS for p in (d.path, packed(d).path) if p in files]
+    return {p: files[p] for p in [*order, REFERENCES_SCRIPT]}
