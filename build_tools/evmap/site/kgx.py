@@ -62,7 +62,9 @@ _UNSAFE = re.compile(r"[\t\r\n|]+")
 
 def _cell(value: str) -> str:
     """Text safe in a KGX TSV cell: no tab, line break or ``|`` (the list separator)."""
-    return _UNSAFE.sub(" ", value).strip()
+    if "\t" in value or "\n" in value or "\r" in value or "|" in value:
+        return _UNSAFE.sub(" ", value).strip()
+    return value.strip()
 
 
 def _join(values: Iterable[str]) -> str:
@@ -129,8 +131,11 @@ def _publication(evidence_map: EvidenceMap, key: str, info: MapInfo) -> str:
 def kgx_edges(evidence_map: EvidenceMap, analysis: MapAnalysis, info: MapInfo) -> str:
     """The edges file: one edge per claim and compound-pathway pair, in claim id order."""
     rows = [_row(EDGE_COLUMNS)]
+    publications = {key: _publication(evidence_map, key, info) for key in evidence_map.references}
+    node_ids = {cid: compound_node_id(evidence_map, cid, info) for cid in evidence_map.compounds}
     for claim_id, claim in evidence_map.claims.items():
         grade = analysis.certainty[claim_id].grade.value
+        claim_iri = info.claim_iri(claim)
         for cid in claim.compounds:
             if cid not in evidence_map.compounds:
                 continue
@@ -148,8 +153,8 @@ def kgx_edges(evidence_map: EvidenceMap, analysis: MapAnalysis, info: MapInfo) -
                 rows.append(
                     _row(
                         (
-                            f"{info.claim_iri(claim)}/{cid}/{pid}",
-                            compound_node_id(evidence_map, cid, info),
+                            f"{claim_iri}/{cid}/{pid}",
+                            node_ids[cid],
                             predicate,
                             info.iri("pathway", pid),
                             "True" if negated else "False",
@@ -157,9 +162,7 @@ def kgx_edges(evidence_map: EvidenceMap, analysis: MapAnalysis, info: MapInfo) -
                             "knowledge_assertion",
                             "manual_agent",
                             _join(
-                                _publication(evidence_map, key, info)
-                                for ev in items
-                                for key in ev.sources()
+                                publications.get(key, "") for ev in items for key in ev.sources()
                             ),
                             _join(TYPE_ECO[ev.type] for ev in items),
                             relation.value,
@@ -167,7 +170,7 @@ def kgx_edges(evidence_map: EvidenceMap, analysis: MapAnalysis, info: MapInfo) -
                             str(stances.count(Stance.CONTRADICTS)),
                             str(stances.count(Stance.MIXED)),
                             grade,
-                            info.claim_iri(claim),
+                            claim_iri,
                             info.base,
                         )
                     )

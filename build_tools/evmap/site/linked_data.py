@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -59,6 +59,9 @@ COMPOUND_TYPES: Mapping[str, str] = {
 """The schema.org type of each kind of compound: the nearest fit."""
 
 
+_FOLDERS = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
+
+
 @dataclass(frozen=True, slots=True)
 class MapInfo:
     """What the exports say about the map itself.
@@ -79,21 +82,24 @@ class MapInfo:
     version: str = ""
     license: License | None = None
     curators: tuple[Curator, ...] = ()
+    base: str = field(init=False, repr=False, compare=False)
+    """The IRI every node's IRI starts with: :attr:`url`, else an ``.invalid`` one (set
+    once: every IRI of every export starts with it)."""
 
-    @property
-    def base(self) -> str:
-        """The IRI every node's IRI starts with: :attr:`url`, else an ``.invalid`` one."""
+    def __post_init__(self) -> None:
         if self.url:
-            return self.url if self.url.endswith("/") else self.url + "/"
-        slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "evidence-map"
-        return f"https://{slug}.invalid/"
+            base = self.url if self.url.endswith("/") else self.url + "/"
+        else:
+            slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "evidence-map"
+            base = f"https://{slug}.invalid/"
+        object.__setattr__(self, "base", base)
 
     def iri(self, kind: str, subject: str = "") -> str:
         """The IRI of an entity of ``kind`` (``pathway``, ``compound``, ``reference``,
         ``claim``), or of the map itself (``map``)."""
-        folders = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
-        if kind in folders:
-            return f"{self.base}{folders[kind]}/{subject}/"
+        folder = _FOLDERS.get(kind)
+        if folder is not None:
+            return f"{self.base}{folder}/{subject}/"
         if kind == "claim":
             raise ValueError("a claim's IRI follows from its home pathway: use claim_iri")
         return self.base

@@ -124,6 +124,7 @@ class _Writer:
         self.info = info
         self.base = info.base
         self._nodes: dict[tuple[str, str], str] = {}
+        self.papers: dict[str, str] = {}  # the IRI of each cited paper, by key
 
     def ref(self, value: str) -> str:
         """``value`` as a TriG IRI, relative to the base when under it."""
@@ -183,11 +184,16 @@ def _evidence_triples(writer: _Writer, evidence: Evidence) -> list[tuple[str, st
 
 
 def _reference_iri(writer: _Writer, key: str) -> str:
-    """A paper's IRI: its DOI's, else its page on the map."""
-    ref = writer.map.references.get(key)
-    if ref is not None and ref.doi:
-        return doi_href(ref.doi)
-    return writer.info.iri("reference", ref.slug if ref is not None else key)
+    """A paper's IRI: its DOI's, else its page on the map (made once per key)."""
+    known = writer.papers.get(key)
+    if known is None:
+        ref = writer.map.references.get(key)
+        if ref is not None and ref.doi:
+            known = doi_href(ref.doi)
+        else:
+            known = writer.info.iri("reference", ref.slug if ref is not None else key)
+        writer.papers[key] = known
+    return known
 
 
 def claim_nanopub(evidence_map: EvidenceMap, claim: Claim, info: MapInfo) -> str:
