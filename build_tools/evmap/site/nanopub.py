@@ -25,6 +25,7 @@ not done here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import MISSING
@@ -94,12 +95,12 @@ def literal(value: object) -> str:
         return f'"{str(value).lower()}"^^xsd:boolean'
     if isinstance(value, int):
         return f'"{value}"^^xsd:integer'
+    return '"' + _LITERAL_UNSAFE.sub(_escape, str(value)) + '"'
 
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        return _LITERAL_ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
-    return '"' + _LITERAL_UNSAFE.sub(escape, str(value)) + '"'
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _LITERAL_ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
 def _triples(subject: str, pairs: list[tuple[str, str]]) -> str:
@@ -173,14 +174,28 @@ def _evidence_triples(writer: _Writer, evidence: Evidence) -> list[tuple[str, st
         pairs.append(("cito:citesAsEvidence", writer.ref(_reference_iri(writer, key))))
     for key in evidence.via:
         pairs.append(("prov:wasQuotedFrom", writer.ref(_reference_iri(writer, key))))
-    for spec in yaml_fields(Evidence):
-        value = getattr(evidence, spec.name)
-        if value is None or (value == spec.metadata["missing"] and spec.default is not MISSING):
+    for name, predicate, missing, optional, write in _fields():
+        value = getattr(evidence, name)
+        if value is None or (optional and value == missing):
             continue  # left out, as the YAML and the JSON leave it
-        written = spec.metadata["write"](value)
-        for suffix, obj in _field_objects(written):
-            pairs.append((f"evmap:{spec.metadata['yaml']}{suffix}", obj))
+        for suffix, obj in _field_objects(write(value)):
+            pairs.append((predicate + suffix, obj))
     return pairs
+
+
+@functools.cache
+def _fields() -> tuple[tuple[str, str, Any, bool, Any], ...]:
+    """(attribute, predicate, value when left out, optional, writer) of each item field."""
+    return tuple(
+        (
+            spec.name,
+            f"evmap:{spec.metadata['yaml']}",
+            spec.metadata["missing"],
+            spec.default is not MISSING,
+            spec.metadata["write"],
+        )
+        for spec in yaml_fields(Evidence)
+    )
 
 
 def _reference_iri(writer: _Writer, key: str) -> str:
