@@ -40,7 +40,10 @@ from evmap.core.library.formatting import (
 )
 from evmap.core.model import EvidenceMap, Reference
 
-__all__ = ["CslStore", "map_to_csl_json", "project_store", "reference_job"]
+__all__ = ["CONVERT_CHUNK", "CslStore", "map_to_csl_json", "project_store", "reference_job"]
+
+CONVERT_CHUNK = 5000
+"""Entries per pandoc run at most (its heap limit holds a few thousand entries well)."""
 
 
 class CslStore:
@@ -141,7 +144,10 @@ def map_to_csl_json(evidence_map: EvidenceMap, store: CslStore | None = None) ->
     if todo:
         by_digest = {job.digest: key for key, job in todo.items()}
         pending = list(todo.values())
-        chunks = [pending[i : i + CHUNK] for i in range(0, len(pending), CHUNK)]
+        # One run per worker (up to CONVERT_CHUNK entries): without citeproc, pandoc's time
+        # grows with the entries, and each run costs a start of its runtime.
+        size = min(CONVERT_CHUNK, max(CHUNK, -(-len(pending) // WORKERS)))
+        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
         with ThreadPoolExecutor(WORKERS) as pool:
             for items in pool.map(_convert, chunks):
                 for digest, item in items.items():
