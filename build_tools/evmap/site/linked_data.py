@@ -36,6 +36,7 @@ __all__ = [
     "COMPOUND_TYPES",
     "SCHEMA_CONTEXT",
     "MapInfo",
+    "PageNodes",
     "claim_node",
     "compound_node",
     "dataset_node",
@@ -306,3 +307,57 @@ def claim_node(
         "citation": citations,
         "isPartOf": {"@id": info.base},
     }
+
+
+class PageNodes:
+    """The JSON-LD block of each page of one map, citation nodes made once per paper.
+
+    Args:
+        evidence_map: The map.
+        info: What the exports say of it.
+    """
+
+    def __init__(self, evidence_map: EvidenceMap, info: MapInfo) -> None:
+        self.map = evidence_map
+        self.info = info
+        self._cited: dict[str, dict[str, Any]] = {}
+
+    def _claim(self, claim: Claim) -> dict[str, Any]:
+        for key in claim.citation_keys():
+            if key in self.map.references and key not in self._cited:
+                ref = self.map.references[key]
+                self._cited[key] = reference_node(ref, self.info, full=False)
+        return claim_node(claim, self.map, self.info, self._cited)
+
+    def script(
+        self, kind: str, subject: str = "", downloads: Sequence[tuple[str, str, str]] = ()
+    ) -> Markup:
+        """The block of a page of ``kind`` about ``subject`` (empty for indexes and views).
+
+        ``downloads`` are the home page's (see :func:`dataset_node`). A pathway page
+        describes the claims at home there in full and names the others by IRI: each
+        claim is described once across the site, on its home page.
+        """
+        m, info = self.map, self.info
+        if kind == "home":
+            return script(dataset_node(m, info, downloads))
+        if kind == "pathway":
+            graph = [pathway_node(m.pathways[subject], info)]
+            for cid in m.claims_by_pathway[subject]:
+                claim = m.claims[cid]
+                if claim.home_pathway == subject:
+                    graph.append(self._claim(claim))
+                else:
+                    graph.append({"@id": info.claim_iri(claim), "@type": "Claim"})
+            return script({"@graph": graph})
+        if kind == "compound":
+            node = compound_node(m.compounds[subject], info)
+            claims = m.claims_by_compound[subject]
+            if claims:
+                node["subjectOf"] = [{"@id": info.claim_iri(m.claims[c])} for c in claims]
+            return script(node)
+        if kind == "reference":
+            node = reference_node(m.references[subject], info)
+            node["isPartOf"] = {"@id": info.base}
+            return script(node)
+        return Markup("")

@@ -280,8 +280,7 @@ class Renderer:
         # What the exports and the linked data say of the map itself (set by the adapter).
         self.info = linked_data.MapInfo()
         self.csl: CslStore | None = None  # where CSL-JSON items are kept (set by the adapter)
-        self._claim_nodes: dict[str, dict[str, Any]] = {}
-        self._cited_nodes: dict[str, dict[str, Any]] = {}  # citation nodes, by key
+        self._page_nodes: linked_data.PageNodes | None = None
         self.analysis = analyse_map(evidence_map, view_max_cells)
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
@@ -486,7 +485,6 @@ class Renderer:
         if not self._claims_done:
             return
         for cid in self._claims_done:
-            self._claim_nodes.pop(cid, None)
             for root in self._claim_roots:
                 self._claim_views.pop((root, cid), None)
             for key in self._claim_keys.pop(cid, ()):
@@ -739,47 +737,15 @@ class Renderer:
         return Link(lic.name, lic.url, lic.spdx) if lic is not None else None
 
     def linked_data(self, spec: PageSpec) -> Markup:
-        """The schema.org JSON-LD of a page (:mod:`evmap.site.linked_data`); empty for
-        the indexes and views."""
-        m, info = self.map, self.info
-        if spec.kind == "home":
-            files = [(d.path, d.media_type, d.description) for d in self._written_downloads()]
-            return linked_data.script(linked_data.dataset_node(m, info, files))
-        if spec.kind == "pathway":
-            # Claims at home here in full; those at home elsewhere by their IRI, described
-            # on their home page (a claim is described once across the site).
-            graph = [linked_data.pathway_node(m.pathways[spec.subject], info)]
-            graph += [
-                self._claim_node(cid)
-                if m.claims[cid].home_pathway == spec.subject
-                else {"@id": info.claim_iri(m.claims[cid]), "@type": "Claim"}
-                for cid in m.claims_by_pathway[spec.subject]
-            ]
-            return linked_data.script({"@graph": graph})
-        if spec.kind == "compound":
-            node = linked_data.compound_node(m.compounds[spec.subject], info)
-            claims = m.claims_by_compound[spec.subject]
-            if claims:
-                node["subjectOf"] = [{"@id": info.claim_iri(m.claims[c])} for c in claims]
-            return linked_data.script(node)
-        if spec.kind == "reference":
-            node = linked_data.reference_node(m.references[spec.subject], info)
-            node["isPartOf"] = {"@id": info.base}
-            return linked_data.script(node)
-        return Markup("")
-
-    def _claim_node(self, claim_id: str) -> dict[str, Any]:
-        """A claim's JSON-LD node, made once (a claim shows on each of its pathways)."""
-        node = self._claim_nodes.get(claim_id)
-        if node is None:
-            claim = self.map.claims[claim_id]
-            for key in claim.citation_keys():
-                if key in self.map.references and key not in self._cited_nodes:
-                    ref = self.map.references[key]
-                    self._cited_nodes[key] = linked_data.reference_node(ref, self.info, False)
-            node = linked_data.claim_node(claim, self.map, self.info, self._cited_nodes)
-            self._claim_nodes[claim_id] = node
-        return node
+        """The schema.org JSON-LD of a page (:class:`evmap.site.linked_data.PageNodes`)."""
+        if self._page_nodes is None or self._page_nodes.info is not self.info:
+            self._page_nodes = linked_data.PageNodes(self.map, self.info)
+        files = (
+            [(d.path, d.media_type, d.description) for d in self._written_downloads()]
+            if spec.kind == "home"
+            else []
+        )
+        return self._page_nodes.script(spec.kind, spec.subject, files)
 
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
