@@ -233,9 +233,7 @@ def test_nanopub_provenance_carries_evidence_eco_taxon_and_dois(fair_map: Eviden
     prov = dataset.graph(
         rdflib.URIRef("https://example.org/tiny/nanopubs/nmdar-main-route#provenance")
     )
-    item = rdflib.URIRef(
-        "https://example.org/tiny/nanopubs/nmdar-main-route#evidence-1"
-    )
+    item = rdflib.URIRef("https://example.org/tiny/nanopubs/nmdar-main-route#evidence-1")
     dcterms = rdflib.Namespace("http://purl.org/dc/terms/")
     cito = rdflib.Namespace("http://purl.org/spar/cito/")
     evmap = rdflib.Namespace(EVMAP_VOCAB)
