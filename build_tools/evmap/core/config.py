@@ -11,13 +11,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import yaml
 
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
+from evmap.core.licenses import LICENSES, License
 from evmap.core.problems import Check, Problem, Severity, default_severity, did_you_mean
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "PACKAGE_TEMPLATES",
     "Address",
     "ConfigError",
+    "Curator",
     "Option",
     "Settings",
     "load_settings",
@@ -166,6 +168,9 @@ class Settings:
             ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
         doi_expected_since: Journal articles from this year on should have a DOI
             (``missing-doi``); earlier ones and other kinds of work are not asked for one.
+        license: The licence of the map's data (None: not stated).
+        curators: Who curates the map, in the order given.
+        version: The map's version as the exports state it ("" when not stated).
     """
 
     root: Path
@@ -194,6 +199,10 @@ class Settings:
         if not folder.is_dir() or folder.resolve() == PACKAGE_TEMPLATES.resolve():
             return None
         return folder
+
+    license: License | None = None
+    curators: tuple[Curator, ...] = ()
+    version: str = ""
 
     @property
     def sandboxed(self) -> bool:
@@ -232,6 +241,15 @@ class Settings:
             return Path(os.path.normpath(self.root / path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """Someone who curates the map: a name, an ORCID iD and an affiliation ("" when not given)."""
+
+    name: str
+    orcid: str = ""
+    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -318,6 +336,26 @@ OPTIONS: tuple[Option, ...] = (
         "A cited journal article from this year on without a DOI is a missing-doi warning "
         "(which never fails --strict on its own); conference papers, books, theses, reports "
         "and older articles are not asked for one.",
+    ),
+    Option(
+        "license",
+        None,
+        "The licence of the map's data, as an SPDX identifier (e.g. CC-BY-4.0, CC0-1.0): "
+        "stated on the home page, in every download and in the bundle's RO-Crate.",
+    ),
+    Option(
+        "version",
+        None,
+        "The map's version as the linked data and the nanopublications state it (e.g. a "
+        "release tag, or !ENV MAP_VERSION set by the workflow); the offline bundle states "
+        "its own version label. Unset: not stated.",
+    ),
+    Option(
+        "curators",
+        [],
+        "Who curates the map: a list of names, or of {name: ..., orcid: ..., affiliation: ...}; "
+        "credited in "
+        "the linked data, the nanopublications and the bundle's RO-Crate.",
     ),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
@@ -416,7 +454,7 @@ def settings_from_options(
             raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
         flags[name] = flag
     texts: dict[str, str | None] = {}
-    for name in ("edit_uri", "bundle_name"):
+    for name in ("edit_uri", "bundle_name", "version"):
         value = options.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
@@ -427,6 +465,8 @@ def settings_from_options(
             "evmap option 'validation' must map check names to error, warning or ignore, "
             f"got {validation!r}"
         )
+    license = _license(options.get("license"))
+    curators = _curators(options.get("curators"))
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
     style = _style_path(root, csl) if csl else None
     templates = options.get("templates_dir")
@@ -461,6 +501,9 @@ def settings_from_options(
         addresses=_addresses(config_file, addresses or {}),
         published_fields=published,
         doi_expected_since=since,
+        license=license,
+        curators=curators,
+        version=texts["version"] or "",
     )
 
 
@@ -514,6 +557,67 @@ def _published_fields(value: Any) -> tuple[str, ...]:
             f"[note], got {value!r}"
         )
     return tuple(sorted({name.lower() for name in value}))
+
+
+def _license(value: Any) -> License | None:
+    """The licence named by the ``license`` option (None when it is left out)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in LICENSES:
+        return LICENSES[value]
+    known = ", ".join(LICENSES)
+    _refuse(
+        f"evmap option 'license' must be the SPDX identifier of a data licence, got {value!r}; "
+        f"known: {known}" + (did_you_mean(value, LICENSES) if isinstance(value, str) else "")
+    )
+
+
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+
+
+def _curators(value: Any) -> tuple[Curator, ...]:
+    """The curators named by the ``curators`` option."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        _refuse(f"evmap option 'curators' must be a list of names, got {value!r}")
+    curators = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            curators.append(Curator(item.strip()))
+            continue
+        if (
+            isinstance(item, Mapping)
+            and set(item) <= {"name", "orcid", "affiliation"}
+            and isinstance(item.get("name"), str)
+            and item["name"].strip()
+        ):
+            orcid = item.get("orcid", "")
+            # ORCID's own form: four groups of four digits, the last may end in X.
+            if orcid and not (isinstance(orcid, str) and _ORCID.fullmatch(orcid)):
+                _refuse(
+                    f"evmap option 'curators': ORCID iD {orcid!r} of {item['name']!r} is not "
+                    "well formed; expected four groups of four digits, e.g. 0000-0002-1825-0097 "
+                    "(without https://orcid.org/)"
+                )
+            affiliation = item.get("affiliation") or ""
+            if not isinstance(affiliation, str):
+                _refuse(
+                    f"evmap option 'curators': affiliation of {item['name']!r} must be a text, "
+                    f"got {affiliation!r}"
+                )
+            curators.append(Curator(item["name"].strip(), orcid or "", affiliation.strip()))
+            continue
+        _refuse(
+            "evmap option 'curators' must list names or {name: ..., orcid: ..., affiliation: ...} "
+            "mappings, "
+            f"got {item!r}"
+        )
+    return tuple(curators)
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ConfigError(message)
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

@@ -257,12 +257,15 @@ class PageContext:
         root: Relative prefix back to the site root.
         kind: One of :data:`evmap.site.urls.PAGE_KINDS`.
         data: The kind-specific context (see the ``*Page`` dataclasses).
+        linked_data: The page's schema.org JSON-LD as a ``<script>`` element, escaped
+            (:mod:`evmap.site.linked_data`); empty on pages that describe nothing.
     """
 
     title: str
     root: str
     kind: str
     data: Any
+    linked_data: Markup = field(default_factory=Markup)
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ class PathwayPage:
         summary: The state of the evidence here.
         claims: The claims naming it, by certainty and weight of evidence.
         contested: Compound-pathway pairs here whose evidence points both ways.
+        identifiers: Its ids in GO, Reactome, WikiPathways, linking to their records.
     """
 
     pathway: Pathway
@@ -286,6 +290,7 @@ class PathwayPage:
     summary: SummaryView
     claims: Sequence[ClaimView]
     contested: Sequence[PairFlag] = ()
+    identifiers: Sequence[Link] = ()
 
 
 @dataclass(frozen=True)
@@ -404,6 +409,7 @@ class IndexPage:
         links: Hrefs of the indexes, views and the certainty rule by name.
         downloads: The data downloads (home).
         summary: The state of the whole map (home).
+        license: The licence of the map's data, linking to its text (home; None: not stated).
     """
 
     counts: dict[str, int]
@@ -413,3 +419,4 @@ class IndexPage:
     links: dict[str, str] = field(default_factory=dict)
     downloads: Sequence[Link] = ()
     summary: SummaryView | None = None
+    license: Link | None = None
