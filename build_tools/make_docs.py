@@ -478,6 +478,15 @@ def _example_incomplete_reference(root: Path) -> None:
     _append(root, CLAIM, OTHER_CLAIM)
 
 
+def _example_malformed_identifier(root: Path) -> None:
+    _edit(
+        root,
+        "content/compounds/ketamine.yml",
+        "kind: racemate\n",
+        'kind: racemate\nidentifiers:\n  chebi: "CHEBI:61x21"\n',
+    )
+
+
 def _example_unreviewed_claim(root: Path) -> None:
     library = "      bibtex_file: references.bib\n"
     _edit(root, "mkdocs.yml", library, library + "      require_review: true\n")
@@ -508,6 +517,7 @@ EXAMPLES: dict[Check, Callable[[Path], None]] = {
     Check.STALE_SCHEMA: _example_stale_schema,
     Check.PLACEHOLDER_ADDRESS: _example_placeholder_address,
     Check.INCOMPLETE_REFERENCE: _example_incomplete_reference,
+    Check.MALFORMED_IDENTIFIER: _example_malformed_identifier,
     Check.UNREVIEWED_CLAIM: _example_unreviewed_claim,
 }
 """How to make each kind of problem happen in a project ``evmap new`` wrote."""

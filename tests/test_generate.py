@@ -53,6 +53,10 @@ FILES = {
     "downloads/evidence-map.json",
     "downloads/evidence-map.csv",
     "downloads/references.bib",
+    "downloads/references.csl.json",
+    "downloads/nanopubs.trig",
+    "downloads/kgx/nodes.tsv",
+    "downloads/kgx/edges.tsv",
     MARKER,
 }
 

@@ -396,6 +396,8 @@ def test_library_site_no_latex_anywhere_but_the_bib(library_site: Path) -> None:
             continue
         if path.suffix == ".js" and path.name != "evmap-references.js":
             continue
+        if rel == "downloads/references.csl.json":
+            continue  # pandoc writes math as $\sigma$ in CSL-JSON, and reads it back as math
         text = _text_of(path)
         commands = sorted(set(LATEX.findall(text)))
         if commands or "n.d." in text:

@@ -32,7 +32,7 @@ BEN = ("Ben Ode", "ben@lab.org")
 ORCID = "0000-0002-1825-0097"
 CURATORS = f"""\
       curators:
-        ana@lab.org: {{name: Ana Li, orcid: {ORCID}}}
+        - {{name: Ana Li, orcid: {ORCID}, emails: [ana@lab.org]}}
 """
 NEW_ITEM = """\
     - stance: supports

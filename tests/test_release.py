@@ -18,9 +18,8 @@ ANA = ("Ana Li", "ana@lab.org")
 BEN = ("Ben Ode", "ben@lab.org")
 OPTIONS = """\
       curators:
-        ana@lab.org: {name: Ana Li, orcid: 0000-0002-1825-0097}
-        ana.li@uni.example: {name: Ana Li, orcid: 0000-0002-1825-0097}
-        ben@lab.org: Ben van der Ode
+        - {name: Ana Li, orcid: 0000-0002-1825-0097, emails: [ana@lab.org, ana.li@uni.example]}
+        - {name: Ben van der Ode, affiliation: University of Examples, emails: [ben@lab.org]}
       doi: https://doi.org/10.5281/zenodo.1234567
 """
 SUPPORTED = """\
@@ -162,6 +161,7 @@ def test_release_citation_cff(
         "  orcid: https://orcid.org/0000-0002-1825-0097",
         "- family-names: Ode",
         "  given-names: Ben van der",
+        "  affiliation: University of Examples",
         "version: v2024.04",
         "date-released: '2024-03-31'",
         "doi: 10.5281/zenodo.1234567",
@@ -191,14 +191,15 @@ def test_release_citation_cff(
             "10.<registrant>/<suffix>, e.g. 10.5281/zenodo.1234567",
         ),
         (
-            "      curators:\n        ana@lab.org: {name: Ana Li, orcid: 0000-0002-1825-0098}\n",
-            "evmap option 'curators': ana@lab.org: '0000-0002-1825-0098' is not an ORCID iD; "
-            "write it as 0000-0002-1825-0097 (its last character is a check digit)",
+            "      curators:\n        - {name: Ana Li, orcid: 0000-0002-1825-009}\n",
+            "evmap option 'curators': ORCID iD '0000-0002-1825-009' of 'Ana Li' is not well "
+            "formed; expected four groups of four digits, e.g. 0000-0002-1825-0097 (without "
+            "https://orcid.org/)",
         ),
         (
-            "      curators:\n        Ana Li: ana@lab.org\n",
-            "evmap option 'curators': 'Ana Li' is not an e-mail; the keys are the e-mails of "
-            "commits (git log --format=%ae)",
+            "      curators:\n        - {name: Ana Li, emails: [Ana]}\n",
+            "evmap option 'curators': emails of 'Ana Li' must be a list of the e-mails of their "
+            "commits (git log --format=%ae), got ['Ana']",
         ),
     ],
 )

@@ -96,7 +96,7 @@ def test_review_is_off_unless_required(
 
 @pytest.mark.usefixtures("git_env")
 def test_review_shown_on_the_claim_and_exported(project: Project) -> None:
-    options(project, "      curators:\n        ana@lab.org: Ana Li\n")
+    options(project, "      curators:\n        - {name: Ana Li, emails: [ana@lab.org]}\n")
     review(project, TRKB, "{status: reviewed, by: [ana@lab.org], date: 2024-03-05}")
     review(project, MAIN, '{status: disputed, reason: "Only <b>one</b> trial."}')
     init_repo(project.root).commit("tiny map", when=T0, author=("Ana Li", "ana@lab.org"))

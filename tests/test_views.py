@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from conftest import REPO, TEMPLATES, article, soup, write_project
 from evmap.adapters.build import build_site
@@ -65,6 +66,7 @@ from evmap.site.export import (
     references_script,
 )
 from evmap.site.history import read_site_history
+from evmap.site.linked_data import map_info
 from evmap.site.network import layout_network
 from evmap.site.render import Renderer, make_environment
 from evmap.site.urls import PageSpec, Urls
@@ -1026,11 +1028,15 @@ def test_views_large_downloads_are_written_compressed_and_linked_so(
         shipped / export.BIBTEX_DOWNLOAD.path
     ).read_bytes()
     links = article(site / "index.html").select("ul.evmap-downloads a")
-    assert [(a["href"], a.get_text()) for a in links] == [
+    listed = [(a["href"], a.get_text()) for a in links]
+    assert listed[:3] == [
         ("downloads/evidence-map.json.gz", "JSON (gzip)"),
         ("downloads/evidence-map.csv.gz", "CSV (gzip)"),
         ("downloads/references.bib", "BibTeX"),
     ]
+    # Every other download is linked under the name it was written with.
+    for href, _ in listed:
+        assert (site / href).is_file(), href
 
 
 def test_views_shipped_json_download_is_valid_against_the_schemas(
@@ -1107,13 +1113,21 @@ def test_views_downloads_are_deterministic_and_match_the_build(
     shipped: Path, shipped_map: EvidenceMap
 ) -> None:
     bib = (REPO / "references.bib").read_text("utf-8")
+    config = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=yaml.SafeLoader)
+    info = map_info(
+        load_settings(REPO / "mkdocs.yml"),
+        config["site_name"],
+        config["site_description"],
+        config.get("site_url") or "",
+    )
     # The site's downloads carry each claim's provenance from git, as the build reads it.
     known = read_site_history(load_settings(REPO / "mkdocs.yml"), shipped_map).provenance
-    first = download_files(shipped_map, bib, provenance=known)
-    assert first == download_files(shipped_map, bib, provenance=known)
+    first = download_files(shipped_map, bib, info=info, provenance=known)
+    assert first == download_files(shipped_map, bib, info=info, provenance=known)
     for path, content in first.items():
         assert (shipped / path).read_bytes() == content.encode("utf-8"), path
-    assert map_to_json(shipped_map, provenance=known) == first["downloads/evidence-map.json"]
+    json_text = map_to_json(shipped_map, license=info.license, provenance=known)
+    assert json_text == first["downloads/evidence-map.json"]
     assert map_to_csv(shipped_map, provenance=known) == first["downloads/evidence-map.csv"]
 
 

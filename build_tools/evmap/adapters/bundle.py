@@ -17,11 +17,13 @@ Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
 4. refuse the bundle when any page or stylesheet would still load something
    over the network;
 5. zip it into ``<name>-<version>.zip`` with sorted entries, fixed permissions
-   and timestamps from ``SOURCE_DATE_EPOCH`` (byte-identical across builds).
+   and timestamps from ``SOURCE_DATE_EPOCH`` (byte-identical across builds), with
+   ``ro-crate-metadata.json`` at the root of its folder: the bundle as an RO-Crate.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import re
@@ -49,6 +51,9 @@ from evmap.core.config import Settings
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.memo import Memo
 from evmap.core.problems import FailedWithProblems
+from evmap.site.crate import CRATE_FILE, crate_metadata
+from evmap.site.export import DOWNLOADS, packed
+from evmap.site.linked_data import map_info
 
 __all__ = [
     "FILE_NAME",
@@ -66,6 +71,7 @@ __all__ = [
     "bundle_name",
     "bundle_version",
     "content_date",
+    "crate_text",
     "drop_unused",
     "find_iframe_worker",
     "offline_config",
@@ -149,8 +155,9 @@ def readme_text(config: MkDocsConfig, version: str, date: str) -> str:
         "Unzip this folder anywhere (a USB stick will do), then open index.html in a web",
         "browser (double-click it, or drag it onto a browser window). Everything works",
         "without a network: pages, search, citation previews, the evidence matrix and",
-        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib;",
-        "a large map's are gzip-compressed, .gz).",
+        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib,",
+        "references.csl.json, nanopubs.trig and kgx/; a large map's are gzip-compressed, .gz).",
+        "ro-crate-metadata.json describes the folder as an RO-Crate, for archives.",
         "",
     ]
     if config.site_url:
@@ -369,6 +376,7 @@ def build_bundle(
             (site / server_file).unlink(missing_ok=True)
         drop_unused(site, config)
         (site / "README.txt").write_text(readme_text(config, version, date), "utf-8")
+        (site / CRATE_FILE).write_text(crate_text(settings, config, site, version, date), "utf-8")
         for source, copy in SHIM_FILES.items():
             destination = site / SHIM_DIR / copy
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -391,6 +399,19 @@ def build_bundle(
             )
         count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)
+
+
+def crate_text(
+    settings: Settings, config: MkDocsConfig, site: Path, version: str, date: str
+) -> str:
+    """The bundle's ``ro-crate-metadata.json`` (:mod:`evmap.site.crate`): the map's name,
+    version, licence and curators, and the files of ``site``."""
+    info = dataclasses.replace(
+        map_info(settings, config.site_name, config.site_description or "", config.site_url or ""),
+        version=version,
+    )
+    files = [name for name, _ in _files(site)]
+    return crate_metadata(info, files, [*DOWNLOADS, *map(packed, DOWNLOADS)], date)
 
 
 def drop_unused(site: Path, config: MkDocsConfig) -> None:

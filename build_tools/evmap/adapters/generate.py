@@ -63,8 +63,10 @@ from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
+from evmap.site.csl_json import project_store
 from evmap.site.history import read_site_history
 from evmap.site.incremental import page_inputs
+from evmap.site.linked_data import map_info
 from evmap.site.render import (
     PreflightError,
     Renderer,
@@ -569,6 +571,13 @@ def generate(
         ),
         leave_out_drafts=settings.leave_out_drafts,
     )
+    renderer.info = map_info(
+        settings,
+        str(original.get("site_name") or ""),
+        str(original.get("site_description") or ""),
+        str(original.get("site_url") or ""),
+    )
+    renderer.csl = project_store(settings.root)
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))
     plan = renderer.plan()

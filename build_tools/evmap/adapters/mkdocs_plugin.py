@@ -49,9 +49,11 @@ from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ADVISORY, ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
+from evmap.site.csl_json import CslStore, project_store
 from evmap.site.export import ExportCache
 from evmap.site.history import SiteHistory, read_site_history
 from evmap.site.incremental import page_inputs
+from evmap.site.linked_data import map_info
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
@@ -128,6 +130,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         # the files that change (see evmap.adapters.rewrites).
         self.rewrites = Rewrites()
         self.exports = ExportCache()  # each claim's part of the downloads, while serving
+        self.csl: CslStore | None = None  # CSL-JSON items, kept while serving
+        self.csl_root: Path | None = None
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.preflighted: object = None
@@ -215,6 +219,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             history=self.site_history,
             leave_out_drafts=self.settings.leave_out_drafts,
         )
+        self.renderer.info = map_info(
+            self.settings, config.site_name, config.site_description or "", config.site_url or ""
+        )
+        if self.csl is None or self.csl_root != self.settings.root:
+            self.csl, self.csl_root = project_store(self.settings.root), self.settings.root
+        self.renderer.csl = self.csl
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
                 config.extra_css.append(asset)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from evmap.analysis.changes import Change, ChangeKind, Entity
 from evmap.analysis.claimdiff import claim_changes, pair_evidence
-from evmap.core.citing import Curator
+from evmap.core.config import Curator
 from evmap.core.gitinfo import (
     BlobReader,
     Commit,

@@ -11,14 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import yaml
 
-from evmap.core.citing import Curator, parse_curators, parse_doi
+from evmap.core.citing import parse_doi
 from evmap.core.errors import EvmapError
 from evmap.core.inputs import check_file
+from evmap.core.licenses import LICENSES, License
 from evmap.core.problems import Check, Problem, Severity, default_severity, did_you_mean
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SITE_FIELDS",
     "Address",
     "ConfigError",
+    "Curator",
     "Option",
     "Settings",
     "load_settings",
@@ -171,8 +173,10 @@ class Settings:
             ones (:data:`evmap.core.library.publish.BIBLIOGRAPHIC_FIELDS`), lower-cased.
         doi_expected_since: Journal articles from this year on should have a DOI
             (``missing-doi``); earlier ones and other kinds of work are not asked for one.
-        curators: Who each commit e-mail (lower case) belongs to, for provenance.
-        leave_out_drafts: Leave draft claims out of the matrix, network and summaries.
+        license: The licence of the map's data (None: not stated).
+        curators: Who curates the map, in the order given.
+        version: The map's version as the exports state it ("" when not stated).
+        leave_out_drafts: Leave draft claims out of the matrix and the summaries.
         doi: The DOI of an archived release of the map (shown on the home page), or None.
         release_tags: The git tags that mark releases (a ``git describe --match`` glob).
         site: What mkdocs.yml says of the site (:data:`SITE_FIELDS`, when set), for
@@ -196,7 +200,9 @@ class Settings:
     addresses: tuple[Address, ...] = ()
     published_fields: tuple[str, ...] = ()
     doi_expected_since: int = DOI_EXPECTED_SINCE
-    curators: Mapping[str, Curator] = field(default_factory=dict)
+    license: License | None = None
+    curators: tuple[Curator, ...] = ()
+    version: str = ""
     leave_out_drafts: bool = False
     doi: str | None = None
     release_tags: str = "v*"
@@ -212,13 +218,17 @@ class Settings:
         return folder
 
     def author(self, name: str, email: str) -> Curator:
-        """The curator a commit by ``name <email>`` is by: from ``curators``, else the name."""
-        return self.curators.get(email.lower()) or Curator(name or email)
+        """The curator a commit by ``name <email>`` is by (their ``emails`` in ``curators``),
+        else someone of that name."""
+        wanted = email.strip().lower()
+        known = next((c for c in self.curators if wanted in c.emails), None)
+        return known or Curator(name or email)
 
     def person(self, written: str) -> str:
-        """A person as a claim's review names them: an e-mail of ``curators`` becomes
+        """A person as a claim's review names them: a commit e-mail of a curator becomes
         the curator's name; anything else is a name already."""
-        known = self.curators.get(written.strip().lower())
+        wanted = written.strip().lower()
+        known = next((c for c in self.curators if wanted in c.emails), None)
         return known.name if known is not None else written
 
     @property
@@ -258,6 +268,22 @@ class Settings:
             return Path(os.path.normpath(self.root / path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """Someone who curates the map: a name, an ORCID iD and an affiliation ("" when not given),
+    and the e-mails of their commits (lower case), which name them in the provenance of claims."""
+
+    name: str
+    orcid: str = ""
+    affiliation: str = ""
+    emails: tuple[str, ...] = ()
+
+    @property
+    def orcid_url(self) -> str:
+        """The ORCID record's address, or ""."""
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
 @dataclass(frozen=True)
@@ -346,12 +372,25 @@ OPTIONS: tuple[Option, ...] = (
         "and older articles are not asked for one.",
     ),
     Option(
+        "license",
+        None,
+        "The licence of the map's data, as an SPDX identifier (e.g. CC-BY-4.0, CC0-1.0): "
+        "stated on the home page, in every download and in the bundle's RO-Crate.",
+    ),
+    Option(
+        "version",
+        None,
+        "The map's version as the linked data and the nanopublications state it (e.g. a "
+        "release tag, or !ENV MAP_VERSION set by the workflow); the offline bundle states "
+        "its own version label. Unset: not stated.",
+    ),
+    Option(
         "curators",
-        {},
-        "Who the commit e-mails are, for the provenance of claims (added and changed by "
-        "whom) and the authors of CITATION.cff: {ana@lab.org: {name: Ana Li, orcid: "
-        "0000-0002-1825-0097}, ben@lab.org: Ben Ode}. Commits by other e-mails show their "
-        "author's name.",
+        [],
+        "Who curates the map: a list of names, or of {name: ..., orcid: ..., affiliation: ..., "
+        "emails: [...]}; credited in the linked data, the nanopublications, the bundle's "
+        "RO-Crate and CITATION.cff; their commit e-mails (emails) name them in the provenance "
+        "of claims (added and changed by whom), where other commits show their author's name.",
     ),
     Option(
         "require_review",
@@ -480,7 +519,7 @@ def settings_from_options(
             raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
         flags[name] = flag
     texts: dict[str, str | None] = {}
-    for name in ("edit_uri", "bundle_name", "doi", "release_tags"):
+    for name in ("edit_uri", "bundle_name", "version", "doi", "release_tags"):
         value = options.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
@@ -496,9 +535,10 @@ def settings_from_options(
         severities.setdefault(Check.UNREVIEWED_CLAIM, Severity.WARNING)
     try:
         doi = parse_doi(texts["doi"])
-        curators = parse_curators(options.get("curators"))
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    license = _license(options.get("license"))
+    curators = _curators(options.get("curators"))
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
     style = _style_path(root, csl) if csl else None
     templates = options.get("templates_dir")
@@ -533,7 +573,9 @@ def settings_from_options(
         addresses=_addresses(config_file, addresses or {}),
         published_fields=published,
         doi_expected_since=since,
+        license=license,
         curators=curators,
+        version=texts["version"] or "",
         leave_out_drafts=flags["leave_out_drafts"],
         doi=doi,
         release_tags=texts["release_tags"] or "v*",
@@ -590,6 +632,76 @@ def _published_fields(value: Any) -> tuple[str, ...]:
             f"[note], got {value!r}"
         )
     return tuple(sorted({name.lower() for name in value}))
+
+
+def _license(value: Any) -> License | None:
+    """The licence named by the ``license`` option (None when it is left out)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in LICENSES:
+        return LICENSES[value]
+    known = ", ".join(LICENSES)
+    _refuse(
+        f"evmap option 'license' must be the SPDX identifier of a data licence, got {value!r}; "
+        f"known: {known}" + (did_you_mean(value, LICENSES) if isinstance(value, str) else "")
+    )
+
+
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+
+
+def _curators(value: Any) -> tuple[Curator, ...]:
+    """The curators named by the ``curators`` option."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        _refuse(f"evmap option 'curators' must be a list of names, got {value!r}")
+    curators = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            curators.append(Curator(item.strip()))
+            continue
+        if (
+            isinstance(item, Mapping)
+            and set(item) <= {"name", "orcid", "affiliation", "emails"}
+            and isinstance(item.get("name"), str)
+            and item["name"].strip()
+        ):
+            orcid = item.get("orcid", "")
+            # ORCID's own form: four groups of four digits, the last may end in X.
+            if orcid and not (isinstance(orcid, str) and _ORCID.fullmatch(orcid)):
+                _refuse(
+                    f"evmap option 'curators': ORCID iD {orcid!r} of {item['name']!r} is not "
+                    "well formed; expected four groups of four digits, e.g. 0000-0002-1825-0097 "
+                    "(without https://orcid.org/)"
+                )
+            affiliation = item.get("affiliation") or ""
+            if not isinstance(affiliation, str):
+                _refuse(
+                    f"evmap option 'curators': affiliation of {item['name']!r} must be a text, "
+                    f"got {affiliation!r}"
+                )
+            emails = item.get("emails") or []
+            if not isinstance(emails, list) or not all(
+                isinstance(e, str) and "@" in e for e in emails
+            ):
+                _refuse(
+                    f"evmap option 'curators': emails of {item['name']!r} must be a list of the "
+                    f"e-mails of their commits (git log --format=%ae), got {emails!r}"
+                )
+            known = tuple(dict.fromkeys(e.strip().lower() for e in emails))
+            curators.append(Curator(item["name"].strip(), orcid or "", affiliation.strip(), known))
+            continue
+        _refuse(
+            "evmap option 'curators' must list names or {name: ..., orcid: ..., affiliation: ..., "
+            "emails: [...]} mappings, "
+            f"got {item!r}"
+        )
+    return tuple(curators)
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ConfigError(message)
 
 
 def _inside_project(root: Path, value: str, option: str) -> Path:

@@ -19,6 +19,13 @@ from typing import Any
 from evmap.core import cache
 from evmap.core.bibtex import Library, bind_texts, load_library_files, read_style
 from evmap.core.config import Settings
+from evmap.core.identifiers import (
+    COMPOUND_SCHEMES,
+    NCBI_TAXON,
+    PATHWAY_SCHEMES,
+    identifier_problems,
+    load_registry_patterns,
+)
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
@@ -199,6 +206,7 @@ def _compound(data: LineDict, source: Source) -> Compound:
         identifiers=dict(data.get("identifiers", {})),
         summary=data.get("summary", ""),
         parent_line=data.line_of("parent"),
+        identifier_lines=_key_lines(data, "identifiers"),
     )
 
 
@@ -211,6 +219,42 @@ def _pathway(data: LineDict, source: Source) -> Pathway:
         related=tuple(data.get("related", ())),
         summary=data.get("summary", ""),
         related_lines=_lines(data, "related"),
+        identifiers=dict(data.get("identifiers", {})),
+        identifier_lines=_key_lines(data, "identifiers"),
+    )
+
+
+def _key_lines(data: LineDict, key: str) -> dict[str, int]:
+    """The line of each key of the mapping under ``key`` (empty when there is none)."""
+    value = data.get(key)
+    return dict(value.key_lines) if isinstance(value, LineDict) else {}
+
+
+def _identifier_problems(kind: str, item: LineDict, path: str) -> list[Problem]:
+    """Malformed ids of one entry that passed its schema (see :mod:`evmap.core.identifiers`)."""
+    if kind == "claim":
+        problems = []
+        for evidence in item["evidence"]:
+            model = evidence["model"]
+            if "taxon" in model:
+                problems += identifier_problems(
+                    "claim",
+                    item["id"],
+                    {"ncbitaxon": model["taxon"]},
+                    {"ncbitaxon": model.line_of("taxon")},
+                    (NCBI_TAXON,),
+                    path,
+                )
+        return [
+            replace(p, message=p.message.replace("identifiers: ncbitaxon", "model: taxon"))
+            for p in problems
+        ]
+    written = item.get("identifiers")
+    if not written:
+        return []
+    schemes = COMPOUND_SCHEMES if kind == "compound" else PATHWAY_SCHEMES
+    return identifier_problems(
+        kind, item["id"], written, _key_lines(item, "identifiers"), schemes, path
     )
 
 
@@ -389,6 +433,8 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
             found = [replace(problem, line=line) for problem in found]
         problems.extend(found)
         if not found:
+            if kind != "reference":
+                problems.extend(_identifier_problems(kind, item, path))
             entries.append(_BUILDERS[kind](item, Source(path, line)))
     return entries, problems
 
@@ -439,6 +485,10 @@ def batches(jobs: list[Job], count: int) -> list[list[Job]]:
 
 def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int, memo: Memo) -> None:
     """Parse files (and the library) on ``workers`` processes, filling ``memo``."""
+    if any(key[0] in ("compound", "pathway") and b"identifiers:" in data for key, data in jobs):
+        # Read the registry's patterns once, here: forked workers inherit them rather
+        # than each importing bioregistry (most of a second apiece).
+        load_registry_patterns()
     with mp.get_context("fork").Pool(workers) as pool:
         library = pool.apply_async(_read_library, (settings, Memo()))
         for parsed_batch in pool.imap_unordered(_parse_batch, batches(jobs, workers * 8)):

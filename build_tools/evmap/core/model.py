@@ -149,6 +149,7 @@ class Compound(_Pickles):
     identifiers: Mapping[str, str | int] = field(default_factory=dict)
     summary: str = ""
     parent_line: int = field(default=0, compare=False, repr=False)
+    identifier_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +163,24 @@ class Pathway(_Pickles):
     related: tuple[str, ...] = ()
     summary: str = ""
     related_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+    identifier_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ModelSystem(_Pickles):
-    """The experimental model an evidence item rests on."""
+    """The experimental model an evidence item rests on.
+
+    Attributes:
+        species: A species of the vocabulary (its NCBI Taxonomy id comes from there).
+        paradigm: The experimental paradigm ("" when not said).
+        taxon: The NCBI Taxonomy id of the exact species, when the vocabulary's is too
+            broad or has none (a macaque for ``non-human-primate``); "" when not said.
+    """
 
     species: str
     paradigm: str = ""
+    taxon: str = ""
 
     def describe(self) -> str:
         """Human-readable, e.g. ``"mouse, CSDS"``."""
@@ -178,11 +189,15 @@ class ModelSystem(_Pickles):
     @classmethod
     def from_yaml(cls, data: Mapping[str, str]) -> ModelSystem:
         """The model as written in YAML: ``{species: mouse, paradigm: CSDS}``."""
-        return cls(data["species"], data.get("paradigm", ""))
+        return cls(data["species"], data.get("paradigm", ""), data.get("taxon", ""))
 
     def to_yaml(self) -> dict[str, str]:
-        """The model as YAML writes it (paradigm only when set)."""
-        return {"species": self.species, **({"paradigm": self.paradigm} if self.paradigm else {})}
+        """The model as YAML writes it (paradigm and taxon only when set)."""
+        return {
+            "species": self.species,
+            **({"paradigm": self.paradigm} if self.paradigm else {}),
+            **({"taxon": self.taxon} if self.taxon else {}),
+        }
 
 
 def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -69,6 +69,7 @@ class Check(enum.StrEnum):
     STALE_SCHEMA = "stale-schema"
     PLACEHOLDER_ADDRESS = "placeholder-address"
     INCOMPLETE_REFERENCE = "incomplete-reference"
+    MALFORMED_IDENTIFIER = "malformed-identifier"
     UNREVIEWED_CLAIM = "unreviewed-claim"
 
 
@@ -146,6 +147,9 @@ MEANINGS: Mapping[Check, str] = MappingProxyType(
         Check.INCOMPLETE_REFERENCE: "A cited paper, book, thesis or report has no author (nor "
         "editor or translator) or no date, so it would be cited by its title and 'n.d.'; "
         "listing the field under not_seen in its reference note acknowledges it.",
+        Check.MALFORMED_IDENTIFIER: "A compound, pathway or model identifier (ChEBI, PubChem, "
+        "DrugBank, InChIKey, GO, Reactome, WikiPathways, NCBI Taxonomy) does not match its "
+        "scheme's pattern in bioregistry.",
         Check.UNREVIEWED_CLAIM: "A claim that is a draft or has no review status, where the lab "
         "requires review (the require_review option, or this check's severity); off otherwise.",
     }

@@ -309,12 +309,15 @@ class PageContext:
         root: Relative prefix back to the site root.
         kind: One of :data:`evmap.site.urls.PAGE_KINDS`.
         data: The kind-specific context (see the ``*Page`` dataclasses).
+        linked_data: The page's schema.org JSON-LD as a ``<script>`` element, escaped
+            (:mod:`evmap.site.linked_data`); empty on pages that describe nothing.
     """
 
     title: str
     root: str
     kind: str
     data: Any
+    linked_data: Markup = field(default_factory=Markup)
 
 
 @dataclass(frozen=True)
@@ -329,6 +332,7 @@ class PathwayPage:
         summary: The state of the evidence here.
         claims: The claims naming it, by certainty and weight of evidence.
         contested: Compound-pathway pairs here whose evidence points both ways.
+        identifiers: Its ids in GO, Reactome, WikiPathways, linking to their records.
     """
 
     pathway: Pathway
@@ -338,6 +342,7 @@ class PathwayPage:
     summary: SummaryView
     claims: Sequence[ClaimView]
     contested: Sequence[PairFlag] = ()
+    identifiers: Sequence[Link] = ()
 
 
 @dataclass(frozen=True)
@@ -456,6 +461,7 @@ class IndexPage:
         links: Hrefs of the indexes, views and the certainty rule by name.
         downloads: The data downloads (home).
         summary: The state of the whole map (home).
+        license: The licence of the map's data, linking to its text (home; None: not stated).
         cite: The DOI of the map's archived release, linked (home; None when not set).
         version: The map's version: its release tag, else its last commit (home).
         history: Why claims show no provenance, e.g. ``history unavailable (shallow
@@ -469,6 +475,7 @@ class IndexPage:
     links: dict[str, str] = field(default_factory=dict)
     downloads: Sequence[Link] = ()
     summary: SummaryView | None = None
+    license: Link | None = None
     cite: Link | None = None
     version: str = ""
     history: str = ""

@@ -15,25 +15,35 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import MISSING, dataclass
 from typing import Any
 
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.provenance import ClaimProvenance, ItemProvenance, Provenance, Stamp
 from evmap.core.gitinfo import source_date_epoch
+from evmap.core.licenses import License
 from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, yaml_fields
 from evmap.core.vocab import NOTE_LABELS
 from evmap.site.contexts import not_seen_note
+from evmap.site.csl_json import CslStore, map_to_csl_json
+from evmap.site.kgx import kgx_edges, kgx_nodes
+from evmap.site.linked_data import MapInfo
+from evmap.site.nanopub import map_to_trig
 
 __all__ = [
     "BIBTEX_DOWNLOAD",
     "COMPRESS_OVER",
+    "CSL_DOWNLOAD",
     "CSV_COLUMNS",
     "CSV_DOWNLOAD",
     "DOWNLOADS",
     "FORMULA_STARTS",
     "JSON_DOWNLOAD",
+    "KGX_EDGES_DOWNLOAD",
+    "KGX_NODES_DOWNLOAD",
     "LIST_SEPARATOR",
+    "NANOPUB_DOWNLOAD",
     "REFERENCES_SCRIPT",
     "Download",
     "ExportCache",
@@ -58,29 +68,83 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    """A file offered for download: site-relative path, short label and what it holds."""
+    """A file offered for download.
+
+    Attributes:
+        path: Site-relative path.
+        label: Short label (the format).
+        description: What it holds.
+        media_type: Its media type (the RO-Crate and the Dataset's distribution say it).
+        readers: One sentence on who reads it.
+    """
 
     path: str
     label: str
     description: str
+    media_type: str = "application/octet-stream"
+    readers: str = ""
 
 
 JSON_DOWNLOAD = Download(
     "downloads/evidence-map.json",
     "JSON",
     "the whole map: compounds, pathways and claims, each valid against its published schema",
+    "application/json",
+    "For scripts and notebooks (Python, R, JavaScript) that want every field as curated.",
 )
 CSV_DOWNLOAD = Download(
     "downloads/evidence-map.csv",
     "CSV",
     "one row per evidence item, with its claim, model, type, citations and certainty",
+    "text/csv",
+    "For spreadsheets and statistics packages (Excel, LibreOffice, pandas, R).",
 )
 BIBTEX_DOWNLOAD = Download(
     "downloads/references.bib",
     "BibTeX",
     "every reference the site shows, its bibliographic fields as written in the library",
+    "application/x-bibtex",
+    "For LaTeX writers and reference managers that import BibTeX.",
 )
-DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
+CSL_DOWNLOAD = Download(
+    "downloads/references.csl.json",
+    "CSL-JSON",
+    "every reference a claim cites, as pandoc reads the library",
+    "application/vnd.citationstyles.csl+json",
+    "For Zotero, Mendeley, citeproc-js and pandoc: import it, or cite from it in any CSL style.",
+)
+NANOPUB_DOWNLOAD = Download(
+    "downloads/nanopubs.trig",
+    "Nanopublications (TriG)",
+    "one nanopublication per claim: what it asserts of each compound-pathway pair, the "
+    "evidence behind it (stance, model, ECO type, citations) and the map's version and licence",
+    "application/trig",
+    "For knowledge graphs and provenance tools: any RDF store or the nanopublication network.",
+)
+KGX_NODES_DOWNLOAD = Download(
+    "downloads/kgx/nodes.tsv",
+    "KGX nodes (TSV)",
+    "compounds and pathways as Biolink-typed nodes, with their ChEBI, PubChem, GO... ids",
+    "text/tab-separated-values",
+    "For Biolink knowledge-graph tools (KGX, NCATS Translator, KG-Hub) and graph databases.",
+)
+KGX_EDGES_DOWNLOAD = Download(
+    "downloads/kgx/edges.tsv",
+    "KGX edges (TSV)",
+    "one edge per claim and compound-pathway pair: its direction (affects, negated or not), "
+    "the evidence on it by stance, ECO types, publications and the claim's certainty",
+    "text/tab-separated-values",
+    "For Biolink knowledge-graph tools, with the nodes file.",
+)
+DOWNLOADS: tuple[Download, ...] = (
+    JSON_DOWNLOAD,
+    CSV_DOWNLOAD,
+    BIBTEX_DOWNLOAD,
+    CSL_DOWNLOAD,
+    NANOPUB_DOWNLOAD,
+    KGX_NODES_DOWNLOAD,
+    KGX_EDGES_DOWNLOAD,
+)
 
 COMPRESS_OVER = 32 * 1024 * 1024
 """Downloads larger than this (UTF-8 bytes) are written gzip-compressed as ``<name>.gz``.
@@ -97,6 +161,8 @@ def packed(download: Download) -> Download:
         download.path + ".gz",
         f"{download.label} (gzip)",
         f"{download.description}; compressed with gzip, as this map's file is large",
+        "application/gzip",
+        download.readers,
     )
 
 
@@ -301,6 +367,7 @@ def map_to_json(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    license: License | None = None,
     provenance: Provenance | None = None,
 ) -> str:
     """The whole map as JSON.
@@ -310,9 +377,9 @@ def map_to_json(
     certainty grade shown, whether it is the rule's or the curators', whether its
     evidence points both ways, and its provenance from git when ``provenance`` was
     read, as short ids of the commits listed once under ``derived.commits``), kept apart
-    so the entries stay schema-valid. Written compactly, one entry
-    per line (indentation would be a third of a large map's file; a line per entry
-    still reads and diffs well).
+    so the entries stay schema-valid; ``license`` (when the map states one) its SPDX id,
+    name and URL. Written compactly, one entry per line (indentation would be a third of
+    a large map's file; a line per entry still reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
     derived: dict[str, dict[str, Any]] = {
@@ -348,6 +415,9 @@ def map_to_json(
         + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
         + "\n}}"
     )
+    if license is not None:
+        about = {"spdx": license.spdx, "name": license.name, "url": license.url}
+        parts.append(f'"license":{_compact(about)}')
     return "{" + ",\n".join(parts) + "}\n"
 
 
@@ -489,7 +559,12 @@ def entry_text(bib_text: str, line: int) -> str | None:
     return None
 
 
-def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str = "") -> str:
+def cited_bibtex(
+    evidence_map: EvidenceMap,
+    bib_text: str = "",
+    source_name: str = "",
+    license: License | None = None,
+) -> str:
     """Every reference the site shows, as the library gives it to publish, in key order.
 
     Each entry holds its published fields only, each as written in its file
@@ -501,7 +576,11 @@ def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str
     """
     cited = list(evidence_map.references.values())
     header = f"% {len(cited)} references cited by the evidence map"
-    parts = [header + (f", taken from {source_name}" if source_name else "") + "."]
+    header += (f", taken from {source_name}" if source_name else "") + "."
+    if license is not None:
+        # The selection and its notes are the map's data; the entries' facts are the papers'.
+        header += f"\n% The map's data is licensed under {license.name} ({license.url})."
+    parts = [header]
     needed: dict[str, None] = {}
     if bib_text and any(not ref.bibtex for ref in cited):
         for match in re.finditer(r"^[ \t]*@[ \t]*string[ \t]*[{(]", bib_text, re.IGNORECASE | re.M):
@@ -574,6 +653,8 @@ def download_files(
     source_name: str = "references.bib",
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    info: MapInfo | None = None,
+    csl: CslStore | None = None,
     provenance: Provenance | None = None,
 ) -> dict[str, str | bytes]:
     """Every file built with the site from the map, by site-relative path.
@@ -581,17 +662,36 @@ def download_files(
     The downloads (:data:`DOWNLOADS`, those over :data:`COMPRESS_OVER` compressed as
     ``<path>.gz``: see :func:`packed`) and the citation-tooltip script
     (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made; ``cache``
-    keeps each claim's part between rebuilds; ``provenance`` (from git) adds when each
-    claim and item was added and changed, and by whom.
+    keeps each claim's part between rebuilds; ``info`` is what the exports say of the map
+    (name, version, licence, curators); ``csl`` keeps the CSL-JSON items; ``provenance``
+    (from git) adds when each claim and item was added and changed, and by whom.
     """
     analysis = analysis or analyse_map(evidence_map)
+    info = info or MapInfo()
     if cache is not None:
         cache.keep_only(evidence_map.claims)
-    return dict(
-        [
-            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache, provenance)),
-            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache, provenance)),
-            _pack(BIBTEX_DOWNLOAD, cited_bibtex(evidence_map, bib_text, source_name)),
-            (REFERENCES_SCRIPT, references_script(evidence_map)),
-        ]
-    )
+    # pandoc writes the CSL-JSON in its own processes while this one writes the rest.
+    with ThreadPoolExecutor(1) as pool:
+        csl_json = pool.submit(map_to_csl_json, evidence_map, csl)
+        files = dict(
+            [
+                _pack(
+                    JSON_DOWNLOAD,
+                    map_to_json(evidence_map, analysis, cache, info.license, provenance),
+                ),
+                _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache, provenance)),
+                _pack(
+                    BIBTEX_DOWNLOAD,
+                    cited_bibtex(evidence_map, bib_text, source_name, info.license),
+                ),
+                _pack(NANOPUB_DOWNLOAD, map_to_trig(evidence_map, info)),
+                _pack(KGX_NODES_DOWNLOAD, kgx_nodes(evidence_map, info)),
+                _pack(KGX_EDGES_DOWNLOAD, kgx_edges(evidence_map, analysis, info)),
+                (REFERENCES_SCRIPT, references_script(evidence_map)),
+            ]
+        )
+        path, text = _pack(CSL_DOWNLOAD, csl_json.result())
+    # The order the downloads are listed in (DOWNLOADS), then the script.
+    files[path] = text
+    order = [p for d in DOWNLOADS for p in (d.path, packed(d).path) if p in files]
+    return {p: files[p] for p in [*order, REFERENCES_SCRIPT]}

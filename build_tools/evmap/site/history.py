@@ -141,11 +141,12 @@ def read_site_history(
         reuse=last,
         keep=keep,
     )
-    # The version is read again every build: an edit makes the checkout "-dirty".
+    # The version is read again every build: an edit makes the checkout "-dirty". The
+    # version option, when set, names it as the exports do.
     if provenance.state is HistoryState.NOT_GIT or provenance.state is HistoryState.NO_GIT:
-        version, date = "", ""
+        version, date = settings.version, ""
     else:
-        version = describe(settings.root, settings.release_tags)
+        version = settings.version or describe(settings.root, settings.release_tags)
         date = commit_date(settings.root)
     return SiteHistory(
         provenance,

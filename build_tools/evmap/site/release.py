@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 import yaml
 
 from evmap.analysis.changes import Change, ChangeKind, Entity
-from evmap.core.citing import Curator
-from evmap.core.config import Settings
+from evmap.core.config import Curator, Settings
 from evmap.core.model import EvidenceMap
 from evmap.site.diff.markdown import escape_markdown
 from evmap.site.diff.report import MapDiff
@@ -133,6 +132,8 @@ def _author(curator: Curator) -> dict[str, str]:
     person = {"family-names": family, **({"given-names": given} if given else {})}
     if curator.orcid:
         person["orcid"] = curator.orcid_url
+    if curator.affiliation:
+        person["affiliation"] = curator.affiliation
     return person
 
 
@@ -141,7 +142,7 @@ def citation_cff(settings: Settings, version: str = "", date: str = "") -> str:
     (the ``curators`` option, each person once) as authors, the release's version and date,
     and the DOI of the archived release (the ``doi`` option)."""
     site: Mapping[str, str] = settings.site
-    people = list(dict.fromkeys(settings.curators.values()))
+    people = settings.curators
     authors = [_author(c) for c in people] or [{"name": f"{_site_name(settings)} curators"}]
     data: dict[str, object] = {
         "cff-version": CFF_VERSION,

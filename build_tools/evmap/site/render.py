@@ -28,8 +28,9 @@ from evmap.analysis.matrix import VIEW_MAX_CELLS
 from evmap.analysis.summary import EvidenceSummary, weight_order
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.errors import EvmapError
+from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, identifiers_of
 from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
-from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference, Stance
 from evmap.core.vocab import (
     CATEGORY_LABELS,
     GRADE_LABELS,
@@ -45,7 +46,7 @@ from evmap.core.vocab import (
     plural,
 )
 from evmap.site import history as provenance
-from evmap.site import views
+from evmap.site import linked_data, views
 from evmap.site.contexts import (
     CategoryGroup,
     CitationView,
@@ -65,9 +66,11 @@ from evmap.site.contexts import (
     TreeRow,
     not_seen_note,
 )
+from evmap.site.csl_json import CslStore
 from evmap.site.export import (
     DOWNLOADS,
     REFERENCES_SCRIPT,
+    Download,
     ExportCache,
     download_files,
     packed,
@@ -284,6 +287,10 @@ class Renderer:
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
+        # What the exports and the linked data say of the map itself (set by the adapter).
+        self.info = linked_data.MapInfo()
+        self.csl: CslStore | None = None  # where CSL-JSON items are kept (set by the adapter)
+        self._page_nodes: linked_data.PageNodes | None = None
         drafts = frozenset(c.id for c in evidence_map.claims.values() if c.draft)
         self.analysis = analyse_map(
             evidence_map, view_max_cells, drafts if leave_out_drafts else frozenset()
@@ -343,11 +350,16 @@ class Renderer:
         return PageLinker(self, root)
 
     def downloads(self, root: str) -> list[Link]:
-        """Links to the data downloads, from a page with prefix ``root``."""
+        """Links to the data downloads, from a page with prefix ``root``: what each holds
+        and who reads it."""
         return [
-            Link(d.label, root + d.path, d.description)
-            for d in (packed(d) if d.path in self._packed else d for d in DOWNLOADS)
+            Link(d.label, root + d.path, f"{d.description}. {d.readers}")
+            for d in self._written_downloads()
         ]
+
+    def _written_downloads(self) -> list[Download]:
+        """The downloads as written (large ones compressed)."""
+        return [packed(d) if d.path in self._packed else d for d in DOWNLOADS]
 
     def download_files(
         self, source_name: str, cache: ExportCache | None = None
@@ -355,7 +367,9 @@ class Renderer:
         """The downloads and data files of the map (:func:`evmap.site.export.download_files`);
         the links to them (:meth:`downloads`) follow the names they are written under."""
         known = self.history.provenance if self.history else None
-        files = download_files(self.map, "", source_name, self.analysis, cache, known)
+        files = download_files(
+            self.map, "", source_name, self.analysis, cache, self.info, self.csl, known
+        )
         self._packed = frozenset(d.path for d in DOWNLOADS if packed(d).path in files)
         return files
 
@@ -689,6 +703,7 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "pathway", p.id)),
                 claims=self._claims(root, m.claims_by_pathway[p.id], home=p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
+                identifiers=identifier_links(p),
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
@@ -756,9 +771,31 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
                 if spec.kind == "home"
                 else None,
+                license=self._license_link() if spec.kind == "home" else None,
                 **(self._citing(spec.kind)),
             )
-        return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
+        return PageContext(
+            title=spec.title,
+            root=root,
+            kind=spec.kind,
+            data=data,
+            linked_data=self.linked_data(spec),
+        )
+
+    def _license_link(self) -> Link | None:
+        lic = self.info.license
+        return Link(lic.name, lic.url, lic.spdx) if lic is not None else None
+
+    def linked_data(self, spec: PageSpec) -> Markup:
+        """The schema.org JSON-LD of a page (:class:`evmap.site.linked_data.PageNodes`)."""
+        if self._page_nodes is None or self._page_nodes.info is not self.info:
+            self._page_nodes = linked_data.PageNodes(self.map, self.info)
+        files = (
+            [(d.path, d.media_type, d.description) for d in self._written_downloads()]
+            if spec.kind == "home"
+            else []
+        )
+        return self._page_nodes.script(spec.kind, spec.subject, files)
 
     def _citing(self, kind: str) -> dict[str, Any]:
         """How to cite the map (home page): its archived release's DOI and its version."""
@@ -1047,16 +1084,10 @@ class PageLinker:
         return self.root + path
 
 
-def identifier_links(compound: Compound) -> list[Link]:
-    """Links to PubChem and ChEBI for a compound's identifiers."""
-    links = []
-    cid = compound.identifiers.get("pubchem_cid")
-    if cid:
-        links.append(Link(f"PubChem CID {cid}", f"https://pubchem.ncbi.nlm.nih.gov/compound/{cid}"))
-    chebi = compound.identifiers.get("chebi")
-    if chebi:
-        links.append(Link(str(chebi), f"https://www.ebi.ac.uk/chebi/searchId.do?chebiId={chebi}"))
-    return links
+def identifier_links(entity: Compound | Pathway) -> list[Link]:
+    """Links to the records of a compound's or pathway's ids (ChEBI, PubChem, GO...)."""
+    schemes = COMPOUND_SCHEMES if isinstance(entity, Compound) else PATHWAY_SCHEMES
+    return [Link(i.text, i.href) for i in identifiers_of(entity.identifiers, schemes)]
 
 
 def reference_links(reference: Reference) -> list[Link]:
