@@ -34,6 +34,7 @@ from evmap.adapters.generate import UNSEARCHED
 from evmap.core.config import load_settings
 from evmap.core.pipeline import check, format_map_references
 from evmap.site.history import read_site_history
+from evmap.site.linked_data import map_info
 from evmap.site.render import Renderer, make_environment
 from evmap.site.urls import PageSpec, Urls
 from sitecheck import dead_links, pages, parse
@@ -103,10 +104,18 @@ def renderer(shipped: Built) -> Renderer:
     settings = load_settings(shipped.project / "mkdocs.yml")
     result = check(settings).raise_errors()
     format_map_references(settings, result.map)
-    # As evmap generate renders them: with the project's history (none in this copy).
+    # As evmap generate renders them: with the project's history (none in this copy) and
+    # what the linked data says of the map (its name gives every node's address).
     history = read_site_history(settings, result.map)
     rendered = Renderer(
         result.map, make_environment(settings.template_dirs), Urls(True), history=history
+    )
+    config = yaml.load((shipped.project / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    rendered.info = map_info(
+        settings,
+        config["site_name"],
+        config.get("site_description", ""),
+        config.get("site_url") or "",
     )
     assert settings.docs_dir is not None
     rendered.docs = frozenset(
