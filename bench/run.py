@@ -39,6 +39,7 @@ if __package__ in (None, ""):  # run as a script (make bench): make `bench` impo
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import REPO, SIZES, write_corpus
+from bench.history import write_history
 from bench.peer import write_peer
 
 VENV_BIN = Path(sys.executable).parent
@@ -102,6 +103,8 @@ with open(out, "w") as fh:
 """
 
 NAMES = ("ours", "peer", "floor")
+HISTORY_COMMITS = 200
+"""Edits in the corpus's git history by default (see bench/history.py)."""
 
 PEER_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-bibtex==4.4.0")
 """The plain way's builder: MkDocs and Material at evmap's locked versions, and
@@ -408,6 +411,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--repeat", type=int, default=1, help="runs per build (median wall time)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="output root")
+    ap.add_argument(
+        "--history",
+        type=int,
+        default=HISTORY_COMMITS,
+        help="edit commits after the first in the corpus's own git history, whose "
+        f"provenance the build reads (default {HISTORY_COMMITS}; 0: the corpus is not a "
+        "git repository)",
+    )
     args = ap.parse_args(argv)
     only = [n.strip() for n in (args.only or ",".join(NAMES)).split(",") if n.strip()]
     skipped_peer = args.only is None and args.size in PEER_SKIPPED
@@ -432,6 +443,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"in {corpus_s:.1f} s -> {corpus_dir}",
         flush=True,
     )
+    if args.history:
+        t0 = time.perf_counter()
+        made = write_history(corpus_dir, args.history, args.seed)
+        print(
+            f"git history: {made} commits by two curators in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+    else:
+        shutil.rmtree(corpus_dir / ".git", ignore_errors=True)
     peer_s = None
     if "peer" in only:
         t0 = time.perf_counter()
@@ -551,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "git": gs,
         "corpus": stats.summary(),
+        "history_commits": args.history,
         "corpus_gen_s": corpus_s,
         "peer_gen_s": peer_s,
         "runs": {k: asdict(v) for k, v in runs.items()},

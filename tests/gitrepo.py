@@ -42,19 +42,24 @@ class Repo:
 
     root: Path
 
-    def git(self, *args: str, when: int | None = None) -> str:
+    def git(
+        self, *args: str, when: int | None = None, author: tuple[str, str] | None = None
+    ) -> str:
         env = {**os.environ, **GIT_ENV}
         if when is not None:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+        if author is not None:
+            env["GIT_AUTHOR_NAME"], env["GIT_AUTHOR_EMAIL"] = author
         done = subprocess.run(
             ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
         )
         return done.stdout.strip()
 
-    def commit(self, message: str, when: int = T0) -> str:
-        """Commit every change in the tree at time ``when``; return the commit id."""
+    def commit(self, message: str, when: int = T0, author: tuple[str, str] | None = None) -> str:
+        """Commit every change in the tree at time ``when`` (by ``author``, a name and an
+        e-mail, when given); return the commit id."""
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
+        self.git("commit", "-q", "--allow-empty", "-m", message, when=when, author=author)
         return self.git("rev-parse", "HEAD")
 
 

@@ -233,15 +233,27 @@ def test_build_plain_builder_fails_with_file_and_line(project: Project, command:
 
 
 def test_build_strict_fails_on_warnings(project: Project) -> None:
+    # berman2000 given wei2021's DOI: a duplicate-doi warning.
+    project.write(
+        "references.bib",
+        project.read("references.bib").replace(
+            "10.1016/S0006-3223(99)00230-9", "10.1038/s41380-021-01121-1"
+        ),
+    )
+    project.build(strict=False)
+    with pytest.raises(
+        BuildFailed,
+        match=re.escape("references.bib:13: warning: reference 'wei2021' has the same DOI"),
+    ):
+        project.build(strict=True, site="site2")
+
+
+def test_build_strict_does_not_fail_on_a_missing_doi_alone(project: Project) -> None:
     project.write(
         "references.bib",
         project.read("references.bib").replace("  doi = {10.1038/s41380-021-01121-1},\n", ""),
     )
-    project.build(strict=False)
-    with pytest.raises(
-        BuildFailed, match=re.escape("references.bib:13: warning: reference 'wei2021' has no DOI")
-    ):
-        project.build(strict=True, site="site2")
+    project.build(strict=True)
 
 
 def test_build_repository_makefile_site_target_exists() -> None:
@@ -421,3 +433,34 @@ def test_build_templates_dir_named_but_missing_is_a_configuration_error(
         "to mkdocs.yml); create it with the templates to override, or leave the option out to "
         "use evmap's own"
     ]
+
+
+def test_build_placeholder_addresses_are_warned_and_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """example.org and an 'example-lab' account lead nowhere: a warning each (strict fails),
+    and no repository link or facts request on the pages."""
+    project = write_project(tmp_path / "p")
+    config = project.read("mkdocs.yml").replace(
+        "      validation: {placeholder-address: ignore}\n", ""
+    )
+    config = config.replace(
+        "use_directory_urls:", "repo_url: https://github.com/example-lab/map\nuse_directory_urls:"
+    )
+    project.write("mkdocs.yml", config)
+    code, out, _ = project.check(capsys=capsys)
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "mkdocs.yml:2: warning: site_url 'https://example.org/tiny/' is a placeholder "
+            "(example.org is reserved for examples and leads to no lab's site); set the real "
+            "address, or remove site_url until there is one",
+            "mkdocs.yml:3: warning: repo_url 'https://github.com/example-lab/map' is a "
+            "placeholder ('example-lab' is a placeholder, not the lab's account); set the real "
+            "address, or remove repo_url until there is one",
+        ],
+    )
+    assert project.check("--strict", capsys=capsys)[0] == 1
+    site = project.build(strict=False)
+    page = soup(site / "pathways/bdnf-trkb/index.html")
+    assert page.select(".md-source") == [] and page.select("a.md-content__button") == []

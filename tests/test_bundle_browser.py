@@ -119,7 +119,8 @@ def test_bundle_browser_shipped_content_works_offline(
     assert recorded.page.url.startswith(shipped_bundle_dir.as_uri())
     # A pathway page: hover a citation, then follow a claim's compound link.
     recorded.page.goto((shipped_bundle_dir / "pathways/ampar-activation.html").as_uri())
-    cite = recorded.page.locator("table.ev td.r a").first
+    # The first link to a reference (a second-hand item's cell starts with the glossary link).
+    cite = recorded.page.locator("table.ev td.r a[href*='references/']").first
     cite.hover()
     tooltip = recorded.page.locator(".evmap-tip:not([hidden])")
     tooltip.wait_for(state="visible")

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import Project
+from evmap.adapters.cli import main
 
 EVMAP = Path(sys.executable).parent / "evmap"
 
@@ -49,3 +51,51 @@ def test_cli_check_says_when_it_replays_its_verdict(project: Project) -> None:
     )
     project.write("content/claims/core.yml", project.read("content/claims/core.yml") + "\n")
     assert _run("check", "-f", str(project.config)).stderr == first.stderr
+
+
+def test_cli_quiet_and_verbose(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+
+    assert main(["check", "-f", str(project.config), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["build", "-f", str(project.config), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["build", "-f", str(project.config)]) == 0
+    normal = capsys.readouterr().err.splitlines()
+    assert normal[0] == f"evmap: site built in {project.root / 'site'}"
+    assert normal[1].startswith("evmap: note: Material for MkDocs, this site's theme, receives")
+    assert main(["build", "-f", str(project.config), "-v"]) == 0
+    verbose = capsys.readouterr().err
+    assert "Documentation built in" in verbose  # the builder's own INFO line
+    with pytest.raises(SystemExit) as refused:  # not both: argparse's usage error
+        main(["build", "-q", "-v"])
+    assert refused.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_cli_help_speaks_to_users(capsys: pytest.CaptureFixture[str]) -> None:
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "Build a website from an evidence map" in text
+    assert "``" not in text and ":func:" not in text  # no developer docstrings
+    assert "exit status: 0 ok; 1 the inputs have problems" in text
+
+
+def test_cli_new_inside_a_folder_of_the_same_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    demo = tmp_path / "demo"
+    (demo / ".git").mkdir(parents=True)  # mkdir demo && cd demo && git init
+    monkeypatch.chdir(demo)
+    assert main(["new", "demo"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "evmap: you are in an empty folder named demo already, so this would make demo/demo; "
+        "run 'evmap new .' to make the project here, or give another name, e.g. evmap new "
+        "./demo-map"
+    ]
+    assert [p.name for p in demo.iterdir()] == [".git"]
+    assert main(["new", "."]) == 0
+    assert (demo / "mkdocs.yml").is_file()
+    assert capsys.readouterr().err.splitlines()[-1] == "next: evmap build  (or evmap serve)"

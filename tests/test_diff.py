@@ -10,7 +10,7 @@ from conftest import Project, write_project
 from evmap.adapters.cli import main
 from evmap.core.model import Evidence, EvidenceType, ModelSystem, Source, Stance
 from evmap.site.diff import Change, diff_projects, pair_evidence
-from gitrepo import Repo, git_env, init_repo  # noqa: F401  (fixture)
+from gitrepo import DAY, T0, Repo, git_env, init_repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -62,7 +62,7 @@ ZARATE = """
 """
 
 Edit = Callable[[Project], None]
-# (kind, entity, id, where, old, new, path, line)
+# (what changed, entity, id, where, old, new, path, line)
 Record = tuple[str, str, str, str, str, str, str, int]
 
 
@@ -89,7 +89,7 @@ def delete(path: str) -> Edit:
 
 def record(change: Change) -> Record:
     return (
-        change.kind.value,
+        change.what,
         change.entity.value,
         change.id,
         change.where,
@@ -208,11 +208,11 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [
             ("compound unlinked", "claim", "nmdar-main-route", "", "arketamine", "", CORE, 1),
             (
-                "changed",
+                "compounds tested changed",
                 "claim",
                 "nmdar-main-route",
-                "evidence item 2 (wei2021): 'compounds'",
-                "arketamine; ketamine",
+                "evidence item 2 (wei2021)",
+                "arketamine, ketamine",
                 "ketamine",
                 CORE,
                 12,
@@ -242,11 +242,11 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         ],
         [
             (
-                "certainty changed",
+                "certainty set by the curators changed",
                 "claim",
                 "trkb-needed",
                 "",
-                "derived",
+                "",
                 "low (One study.)",
                 CORE,
                 19,
@@ -274,10 +274,10 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [replace(CORE, "{species: mouse, paradigm: CSDS}", "{species: rat, paradigm: CSDS}")],
         [
             (
-                "model changed",
+                "species changed",
                 "claim",
                 "trkb-needed",
-                "evidence item 1 (wei2021, berman2000): species",
+                "evidence item 1 (wei2021, berman2000)",
                 "mouse",
                 "rat",
                 CORE,
@@ -312,10 +312,10 @@ CASES: list[tuple[str, list[Edit], list[Record]]] = [
         [replace("content/pathways/bdnf-trkb.yml", "BDNF-TrkB signalling", "BDNF/TrkB signalling")],
         [
             (
-                "changed",
+                "name changed",
                 "pathway",
                 "bdnf-trkb",
-                "field 'name'",
+                "",
                 "BDNF-TrkB signalling",
                 "BDNF/TrkB signalling",
                 "content/pathways/bdnf-trkb.yml",
@@ -390,12 +390,16 @@ def test_diff_core_and_cli_agree_in_every_format(
     assert outputs["github"] == diff.github() + "\n"
     assert outputs["text"] == diff.text(BASE_URL + "/") + "\n"
     assert outputs["text"].splitlines() == [
-        "content/claims/ampa.yml:1: claim 'ampa-downstream': claim added: "
-        '"AMPA receptor activation follows NMDA receptor block."',
-        "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1 (berman2000, wei2021): "
-        "citation added: wei2021",
-        "content/claims/core.yml:24: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): "
-        "stance flipped: supports -> contradicts",
+        "what moves conclusions:",
+        "  claim 'trkb-needed': evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+        "  claim 'trkb-needed': certainty grade changed: moderate -> \"very low\" (very low: no item supports the claim)",
+        "content/claims/ampa.yml:1: claim 'ampa-downstream': claim added: \"AMPA receptor activation follows NMDA receptor block.\"",
+        "    compounds: ketamine",
+        "    pathways: nmdar-inhibition",
+        '    evidence item 1 (berman2000): stance: mixed; finding: "Only some of the effect was blocked by NBQX."; model: mouse; study type: "in vivo"; citations: berman2000',
+        "    certainty grade: very low (starts moderate: strongest mixed (no item supports the claim) evidence is in vivo; down one: a single study; down one: some evidence is mixed)",
+        "content/claims/core.yml:10: claim 'nmdar-main-route': evidence item 1 (berman2000, wei2021): citation added: wei2021",
+        "content/claims/core.yml:24: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
         "what this does to the map:",
         "  content/claims/core.yml:1: claim 'nmdar-main-route': certainty grade changed: "
         '"very low" -> low (starts moderate: strongest supporting evidence is clinical, '
@@ -406,6 +410,9 @@ def test_diff_core_and_cli_agree_in_every_format(
         "  cell 'arketamine x bdnf-trkb': balance changed: \u25b21 -> \u25bc1",
         "  cell 'ketamine x nmdar-inhibition': balance changed: "
         '"\u25b21 \u25bc1" -> "\u25b21 \u25bc1 \u25c61"',
+        "before this edit:",
+        "  claim 'nmdar-main-route': added 2024-03-01 by Test Curator",
+        "  claim 'trkb-needed': added 2024-03-01 by Test Curator",
         "pages touched:",
         "  https://lab.example.org/map/compounds/arketamine/",
         "  https://lab.example.org/map/compounds/ketamine/",
@@ -432,48 +439,50 @@ def test_diff_core_and_cli_agree_in_every_format(
         "::notice::cell 'ketamine x nmdar-inhibition': balance changed: "
         '"\u25b21 \u25bc1" -> "\u25b21 \u25bc1 \u25c61"',
     ]
-    base_url = BASE_URL
     assert outputs["markdown"].splitlines() == [
         "### Evidence map",
         "",
         "3 changes: 1 claim added, 2 claims changed.",
         "",
+        "**What moves conclusions**",
+        "",
+        "- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+        '- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): certainty grade changed: moderate → "very low" (very low: no item supports the claim)',
+        "",
         "**Claims**",
         "",
-        "- claim [AMPA receptor activation follows NMDA receptor block.]"
-        f"({base_url}/pathways/nmdar-inhibition/#claim-ampa-downstream) (`ampa-downstream`): "
-        'claim added: "AMPA receptor activation follows NMDA receptor block."',
-        "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.]"
-        f"({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
-        "evidence item 1 (berman2000, wei2021): citation added: wei2021",
-        "- claim [TrkB signalling is needed for the effect of arketamine.]"
-        f"({base_url}/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
-        "evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+        '- claim [AMPA receptor activation follows NMDA receptor block.](https://lab.example.org/map/pathways/nmdar-inhibition/#claim-ampa-downstream) (`ampa-downstream`): claim added: "AMPA receptor activation follows NMDA receptor block."',
+        "  - compounds: ketamine",
+        "  - pathways: nmdar-inhibition",
+        '  - evidence item 1 (berman2000): stance: mixed; finding: "Only some of the effect was blocked by NBQX."; model: mouse; study type: "in vivo"; citations: berman2000',
+        "  - certainty grade: very low (starts moderate: strongest mixed (no item supports the claim) evidence is in vivo; down one: a single study; down one: some evidence is mixed)",
+        "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.](https://lab.example.org/map/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`; added 2024-03-01 by Test Curator): evidence item 1 (berman2000, wei2021): citation added: wei2021",
+        "- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`; added 2024-03-01 by Test Curator): evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
         "",
         "**What this does to the map**",
         "",
         "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.]"
-        f"({base_url}/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
+        "(https://lab.example.org/map/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`): "
         'certainty grade changed: "very low" → low (starts moderate: strongest supporting '
         "evidence is clinical, design not recorded (taken as controlled, not randomised); "
         "down one: evidence points both ways)",
         "- claim [TrkB signalling is needed for the effect of arketamine.]"
-        f"({base_url}/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
+        "(https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): "
         'certainty grade changed: moderate → "very low" (very low: no item supports the claim)',
-        f"- cell [Arketamine \u00d7 BDNF-TrkB signalling]({base_url}/matrix/#cell-arketamine--bdnf-trkb) "
+        "- cell [Arketamine \u00d7 BDNF-TrkB signalling](https://lab.example.org/map/matrix/#cell-arketamine--bdnf-trkb) "
         "(`arketamine x bdnf-trkb`): balance changed: \u25b21 → \u25bc1",
         "- cell [Ketamine \u00d7 NMDA receptor inhibition]"
-        f"({base_url}/matrix/#cell-ketamine--nmdar-inhibition) (`ketamine x nmdar-inhibition`): "
+        "(https://lab.example.org/map/matrix/#cell-ketamine--nmdar-inhibition) (`ketamine x nmdar-inhibition`): "
         'balance changed: "\u25b21 \u25bc1" → "\u25b21 \u25bc1 \u25c61"',
         "",
         "**Pages touched** (6)",
         "",
-        f"- [Arketamine]({base_url}/compounds/arketamine/)",
-        f"- [Ketamine]({base_url}/compounds/ketamine/)",
-        f"- [BDNF-TrkB signalling]({base_url}/pathways/bdnf-trkb/)",
-        f"- [NMDA receptor inhibition]({base_url}/pathways/nmdar-inhibition/)",
-        f"- [Berman et al., 2000]({base_url}/references/berman2000/)",
-        f"- [Wei et al., 2021]({base_url}/references/wei2021/)",
+        "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+        "- [Ketamine](https://lab.example.org/map/compounds/ketamine/)",
+        "- [BDNF-TrkB signalling](https://lab.example.org/map/pathways/bdnf-trkb/)",
+        "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+        "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+        "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
     ]
 
 
@@ -492,9 +501,9 @@ def test_diff_markdown_groups_changes_of_one_entry_and_lists_paths_without_base_
         "**Claims**",
         "",
         "- claim NMDA receptor block is one route of ketamine's antidepressant effect. "
-        "(`nmdar-main-route`)",
-        "  - statement changed: \"NMDA receptor block is the main route of ketamine's antidepressant "
-        'effect." → "NMDA receptor block is one route of ketamine\'s antidepressant effect."',
+        "(`nmdar-main-route`; added 2024-03-01 by Test Curator)",
+        "  - statement changed: NMDA receptor block is ~~the main~~ **one** route of "
+        "ketamine's antidepressant effect.",
         '  - evidence item 2 (wei2021): locator changed: "Fig. 1" → "Fig. 2"',
         "",
         "**Pages touched** (5)",
@@ -526,7 +535,7 @@ def test_diff_two_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out, _ = capsys.readouterr()
     assert code == 0
     assert out.splitlines()[0] == (
-        "content/pathways/bdnf-trkb.yml:1: pathway 'bdnf-trkb': field 'category': changed: "
+        "content/pathways/bdnf-trkb.yml:1: pathway 'bdnf-trkb': category changed: "
         "neurotrophic -> signalling"
     )
 
@@ -677,9 +686,9 @@ def test_diff_groups_a_change_repeated_on_many_items(tmp_path: Path) -> None:
     diff = diff_projects(str(old.root), str(new.root), old.config)
     assert len(diff.changes) == 4
     assert diff.text().splitlines()[0] == (
-        "4 evidence items: model changed: none -> unspecified (claims: many)"
+        "4 evidence items: species changed: none -> unspecified (claims: many)"
     )
-    assert "- 4 evidence items: model changed: none → unspecified (claims: many)" in (
+    assert "- 4 evidence items: species changed: none → unspecified (claims: many)" in (
         diff.markdown().splitlines()
     )
     assert len(diff.github().splitlines()) == 4  # annotations stay one per line
@@ -694,6 +703,448 @@ def test_diff_compares_every_declared_item_field(history: tuple[Project, Repo, s
         "      citations: [wei2021]\n      via: [berman2000]\n",
     )(project)
     diff = diff_projects(base, repo.commit("via"), project.config)
-    assert [(c.kind.value, c.where, c.old, c.new, c.field) for c in diff.changes] == [
-        ("changed", "evidence item 2 (wei2021): 'via'", "", "berman2000", "via")
+    assert [(c.what, c.where, c.old, c.new, c.field) for c in diff.changes] == [
+        ("read via changed", "evidence item 2 (wei2021)", "", "berman2000", "via")
+    ]
+
+
+def test_diff_markdown_mentions_in_content_notify_nobody(
+    history: tuple[Project, Repo, str],
+) -> None:
+    """Text from a claim reaches the pull-request comment, but an ``@name`` in it must not
+    ping a GitHub user or team."""
+    project, repo, base = history
+    replace(
+        CORE,
+        "statement: NMDA receptor block is",
+        "statement: As @octocat and @github/security-team say, NMDA receptor block is",
+    )(project)
+    repo.commit("mention")
+    markdown = diff_projects(base, "HEAD", project.config).markdown()
+    assert "@octocat" not in markdown and "@github" not in markdown
+    assert "@&#8203;octocat and @&#8203;github/security-team" in markdown
+
+
+def test_diff_flags_changed_code_for_review(history: tuple[Project, Repo, str]) -> None:
+    project, repo, base = history
+    project.write("templates/home.html", "<h1>Home</h1>\n")
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "      trust_templates: true\n")
+    project.write("docs/notes.md", "# Notes\n")
+    repo.commit("code")
+    diff = diff_projects(base, "HEAD", project.config)
+    assert diff.code == ("mkdocs.yml", "templates/home.html")
+    warning = (
+        "This change edits files that run as code when the site is built (mkdocs.yml, "
+        "templates/home.html): templates, mkdocs.yml, hooks, workflows and build code can run "
+        "any command on whoever builds or serves the site; review them as code."
+    )
+    assert diff.text().splitlines()[0] == f"evmap diff: warning: {warning}"
+    assert diff.markdown().splitlines()[:4] == [
+        "### Evidence map",
+        "",
+        "> [!WARNING]",
+        f"> {warning}",
+    ]
+    # Folders are not revisions: nothing to compare file by file.
+    assert diff_projects(str(project.root), str(project.root), project.config).code == ()
+
+
+# -- a diff a reviewer reads in a minute: representative edits, in every format ----------
+
+ANA = ("Ana Li", "ana@lab.org")
+BEN = ("Ben Ode", "ben@lab.org")
+LONG_FINDING = (
+    "A single infusion relieved depression within hours in patients whose depression had "
+    "resisted two or more antidepressants, with the largest change on the first day and a "
+    "return towards baseline over the following week, in a small crossover trial against saline."
+)
+
+
+def git_mv(old: str, new: str) -> Edit:
+    def edit(project: Project) -> None:
+        Repo(project.root).git("mv", old, new)
+
+    return edit
+
+
+# name: (edits committed as the base, a day after the tiny map; edits committed as the head)
+REVIEW_EDITS: dict[str, tuple[list[Edit], list[Edit]]] = {
+    "one-word-in-a-long-finding": (
+        [replace(CORE, "A single infusion relieved depression within hours.", LONG_FINDING)],
+        [replace(CORE, "on the first day", "on the second day")],
+    ),
+    "new-claim": ([], [write("content/claims/ampa.yml", NEW_CLAIM)]),
+    "removed-claim": (
+        [],
+        [lambda project: project.write(CORE, project.read(CORE).split(TRKB_CLAIM_START)[0])],
+    ),
+    "stance-flip-two-grades": (
+        [],
+        [replace(CORE, "supports\n      finding: A TrkB", "contradicts\n      finding: A TrkB")],
+    ),
+    "status-change": (
+        [
+            replace(
+                CORE,
+                "  compounds: [arketamine]\n",
+                "  compounds: [arketamine]\n  review: {status: draft}\n",
+            )
+        ],
+        [
+            replace(
+                CORE,
+                "review: {status: draft}",
+                "review: {status: reviewed, by: [Cleo Park], date: 2024-03-05}",
+            )
+        ],
+    ),
+    "file-rename": ([], [git_mv(CORE, "content/claims/receptors.yml")]),
+}
+REVIEW_EXPECTED: dict[str, dict[str, list[str]]] = {
+    "one-word-in-a-long-finding": {
+        "text": [
+            "content/claims/core.yml:6: claim 'nmdar-main-route': evidence item 1 (berman2000): finding changed: … antidepressants, with the largest change on the [-first-]{+second+} day and a return towards baseline over the …",
+            "before this edit:",
+            "  claim 'nmdar-main-route': added 2024-03-01 by Ana Li; last changed 2024-03-02 by Ben Ode",
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/arketamine/",
+            "  https://lab.example.org/map/compounds/ketamine/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "  https://lab.example.org/map/references/wei2021/",
+            "evmap diff: 1 change: 1 claim changed",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "1 change: 1 claim changed.",
+            "",
+            "**Claims**",
+            "",
+            "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.](https://lab.example.org/map/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`; added 2024-03-01 by Ana Li; last changed 2024-03-02 by Ben Ode): evidence item 1 (berman2000): finding changed: … antidepressants, with the largest change on the ~~first~~ **second** day and a return towards baseline over the …",
+            "",
+            "**Pages touched** (5)",
+            "",
+            "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+            "- [Ketamine](https://lab.example.org/map/compounds/ketamine/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+            "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
+        ],
+        "github": [
+            "::notice file=content/claims/core.yml,line=6::claim 'nmdar-main-route': evidence item 1 (berman2000): finding changed: … antidepressants, with the largest change on the [-first-]{+second+} day and a return towards baseline over the …",
+        ],
+    },
+    "new-claim": {
+        "text": [
+            "content/claims/ampa.yml:1: claim 'ampa-downstream': claim added: \"AMPA receptor activation follows NMDA receptor block.\"",
+            "    compounds: ketamine",
+            "    pathways: nmdar-inhibition",
+            '    evidence item 1 (berman2000): stance: mixed; finding: "Only some of the effect was blocked by NBQX."; model: mouse; study type: "in vivo"; citations: berman2000',
+            "    certainty grade: very low (starts moderate: strongest mixed (no item supports the claim) evidence is in vivo; down one: a single study; down one: some evidence is mixed)",
+            "what this does to the map:",
+            '  cell \'ketamine x nmdar-inhibition\': balance changed: "▲1 ▼1" -> "▲1 ▼1 ◆1"',
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/ketamine/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "evmap diff: 1 change: 1 claim added",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "1 change: 1 claim added.",
+            "",
+            "**Claims**",
+            "",
+            '- claim [AMPA receptor activation follows NMDA receptor block.](https://lab.example.org/map/pathways/nmdar-inhibition/#claim-ampa-downstream) (`ampa-downstream`): claim added: "AMPA receptor activation follows NMDA receptor block."',
+            "  - compounds: ketamine",
+            "  - pathways: nmdar-inhibition",
+            '  - evidence item 1 (berman2000): stance: mixed; finding: "Only some of the effect was blocked by NBQX."; model: mouse; study type: "in vivo"; citations: berman2000',
+            "  - certainty grade: very low (starts moderate: strongest mixed (no item supports the claim) evidence is in vivo; down one: a single study; down one: some evidence is mixed)",
+            "",
+            "**What this does to the map**",
+            "",
+            '- cell [Ketamine \u00d7 NMDA receptor inhibition](https://lab.example.org/map/matrix/#cell-ketamine--nmdar-inhibition) (`ketamine x nmdar-inhibition`): balance changed: "▲1 ▼1" → "▲1 ▼1 ◆1"',
+            "",
+            "**Pages touched** (3)",
+            "",
+            "- [Ketamine](https://lab.example.org/map/compounds/ketamine/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+        ],
+        "github": [
+            "::notice file=content/claims/ampa.yml,line=1::claim 'ampa-downstream': claim added: \"AMPA receptor activation follows NMDA receptor block.\"",
+            '::notice::cell \'ketamine x nmdar-inhibition\': balance changed: "▲1 ▼1" -> "▲1 ▼1 ◆1"',
+        ],
+    },
+    "removed-claim": {
+        "text": [
+            "content/claims/core.yml:19: claim 'trkb-needed': claim removed: \"TrkB signalling is needed for the effect of arketamine.\"",
+            "    compounds: arketamine",
+            "    pathways: bdnf-trkb, nmdar-inhibition",
+            '    evidence item 1 (wei2021, berman2000): stance: supports; finding: "A TrkB antagonist blocked the effect in stressed mice."; model: "mouse, CSDS"; study type: "in vivo"; citations: "wei2021, berman2000"; pathways concerned: bdnf-trkb',
+            "    certainty grade: moderate (starts moderate: strongest supporting evidence is in vivo)",
+            "what this does to the map:",
+            "  cell 'arketamine x bdnf-trkb': balance changed: ▲1 -> empty",
+            "before this edit:",
+            "  claim 'trkb-needed': added 2024-03-01 by Ana Li",
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/arketamine/",
+            "  https://lab.example.org/map/pathways/bdnf-trkb/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "  https://lab.example.org/map/references/wei2021/",
+            "evmap diff: 1 change: 1 claim removed",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "1 change: 1 claim removed.",
+            "",
+            "**Claims**",
+            "",
+            '- claim TrkB signalling is needed for the effect of arketamine. (`trkb-needed`; added 2024-03-01 by Ana Li): claim removed: "TrkB signalling is needed for the effect of arketamine."',
+            "  - compounds: arketamine",
+            "  - pathways: bdnf-trkb, nmdar-inhibition",
+            '  - evidence item 1 (wei2021, berman2000): stance: supports; finding: "A TrkB antagonist blocked the effect in stressed mice."; model: "mouse, CSDS"; study type: "in vivo"; citations: "wei2021, berman2000"; pathways concerned: bdnf-trkb',
+            "  - certainty grade: moderate (starts moderate: strongest supporting evidence is in vivo)",
+            "",
+            "**What this does to the map**",
+            "",
+            "- cell [Arketamine \u00d7 BDNF-TrkB signalling](https://lab.example.org/map/matrix/#cell-arketamine--bdnf-trkb) (`arketamine x bdnf-trkb`): balance changed: ▲1 → empty",
+            "",
+            "**Pages touched** (5)",
+            "",
+            "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+            "- [BDNF-TrkB signalling](https://lab.example.org/map/pathways/bdnf-trkb/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+            "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
+        ],
+        "github": [
+            "::notice file=content/claims/core.yml,line=19::claim 'trkb-needed': claim removed: \"TrkB signalling is needed for the effect of arketamine.\"",
+            "::notice::cell 'arketamine x bdnf-trkb': balance changed: ▲1 -> empty",
+        ],
+    },
+    "stance-flip-two-grades": {
+        "text": [
+            "what moves conclusions:",
+            "  claim 'trkb-needed': evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+            "  claim 'trkb-needed': certainty grade changed: moderate -> \"very low\" (very low: no item supports the claim)",
+            "content/claims/core.yml:24: claim 'trkb-needed': evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+            "what this does to the map:",
+            "  content/claims/core.yml:19: claim 'trkb-needed': certainty grade changed: moderate -> \"very low\" (very low: no item supports the claim)",
+            "  cell 'arketamine x bdnf-trkb': balance changed: ▲1 -> ▼1",
+            "before this edit:",
+            "  claim 'trkb-needed': added 2024-03-01 by Ana Li",
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/arketamine/",
+            "  https://lab.example.org/map/pathways/bdnf-trkb/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "  https://lab.example.org/map/references/wei2021/",
+            "evmap diff: 1 change: 1 claim changed",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "1 change: 1 claim changed.",
+            "",
+            "**What moves conclusions**",
+            "",
+            "- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+            '- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): certainty grade changed: moderate → "very low" (very low: no item supports the claim)',
+            "",
+            "**Claims**",
+            "",
+            "- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`; added 2024-03-01 by Ana Li): evidence item 1 (wei2021, berman2000): stance flipped: supports → contradicts",
+            "",
+            "**What this does to the map**",
+            "",
+            '- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): certainty grade changed: moderate → "very low" (very low: no item supports the claim)',
+            "- cell [Arketamine \u00d7 BDNF-TrkB signalling](https://lab.example.org/map/matrix/#cell-arketamine--bdnf-trkb) (`arketamine x bdnf-trkb`): balance changed: ▲1 → ▼1",
+            "",
+            "**Pages touched** (5)",
+            "",
+            "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+            "- [BDNF-TrkB signalling](https://lab.example.org/map/pathways/bdnf-trkb/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+            "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
+        ],
+        "github": [
+            "::notice file=content/claims/core.yml,line=24::claim 'trkb-needed': evidence item 1 (wei2021, berman2000): stance flipped: supports -> contradicts",
+            "::notice file=content/claims/core.yml,line=19::claim 'trkb-needed': certainty grade changed: moderate -> \"very low\" (very low: no item supports the claim)",
+            "::notice::cell 'arketamine x bdnf-trkb': balance changed: ▲1 -> ▼1",
+        ],
+    },
+    "status-change": {
+        "text": [
+            "what moves conclusions:",
+            "  claim 'trkb-needed': review status changed: draft -> \"reviewed by Cleo Park on 2024-03-05\"",
+            "content/claims/core.yml:22: claim 'trkb-needed': review status changed: draft -> \"reviewed by Cleo Park on 2024-03-05\"",
+            "before this edit:",
+            "  claim 'trkb-needed': added 2024-03-01 by Ana Li; last changed 2024-03-02 by Ben Ode",
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/arketamine/",
+            "  https://lab.example.org/map/pathways/bdnf-trkb/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "  https://lab.example.org/map/references/wei2021/",
+            "evmap diff: 1 change: 1 claim changed",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "1 change: 1 claim changed.",
+            "",
+            "**What moves conclusions**",
+            "",
+            '- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`): review status changed: draft → "reviewed by Cleo Park on 2024-03-05"',
+            "",
+            "**Claims**",
+            "",
+            '- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`; added 2024-03-01 by Ana Li; last changed 2024-03-02 by Ben Ode): review status changed: draft → "reviewed by Cleo Park on 2024-03-05"',
+            "",
+            "**Pages touched** (5)",
+            "",
+            "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+            "- [BDNF-TrkB signalling](https://lab.example.org/map/pathways/bdnf-trkb/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+            "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
+        ],
+        "github": [
+            "::notice file=content/claims/core.yml,line=22::claim 'trkb-needed': review status changed: draft -> \"reviewed by Cleo Park on 2024-03-05\"",
+        ],
+    },
+    "file-rename": {
+        "text": [
+            "content/claims/receptors.yml:1: claim 'nmdar-main-route': moved to another file: content/claims/core.yml -> content/claims/receptors.yml",
+            "content/claims/receptors.yml:19: claim 'trkb-needed': moved to another file: content/claims/core.yml -> content/claims/receptors.yml",
+            "before this edit:",
+            "  claim 'nmdar-main-route': added 2024-03-01 by Ana Li",
+            "  claim 'trkb-needed': added 2024-03-01 by Ana Li",
+            "pages touched:",
+            "  https://lab.example.org/map/compounds/arketamine/",
+            "  https://lab.example.org/map/compounds/ketamine/",
+            "  https://lab.example.org/map/pathways/bdnf-trkb/",
+            "  https://lab.example.org/map/pathways/nmdar-inhibition/",
+            "  https://lab.example.org/map/references/berman2000/",
+            "  https://lab.example.org/map/references/wei2021/",
+            "evmap diff: 2 changes: 2 claims changed",
+        ],
+        "markdown": [
+            "### Evidence map",
+            "",
+            "2 changes: 2 claims changed.",
+            "",
+            "**Claims**",
+            "",
+            "- claim [NMDA receptor block is the main route of ketamine's antidepressant effect.](https://lab.example.org/map/pathways/nmdar-inhibition/#claim-nmdar-main-route) (`nmdar-main-route`; added 2024-03-01 by Ana Li): moved to another file: content/claims/core.yml → content/claims/receptors.yml",
+            "- claim [TrkB signalling is needed for the effect of arketamine.](https://lab.example.org/map/pathways/bdnf-trkb/#claim-trkb-needed) (`trkb-needed`; added 2024-03-01 by Ana Li): moved to another file: content/claims/core.yml → content/claims/receptors.yml",
+            "",
+            "**Pages touched** (6)",
+            "",
+            "- [Arketamine](https://lab.example.org/map/compounds/arketamine/)",
+            "- [Ketamine](https://lab.example.org/map/compounds/ketamine/)",
+            "- [BDNF-TrkB signalling](https://lab.example.org/map/pathways/bdnf-trkb/)",
+            "- [NMDA receptor inhibition](https://lab.example.org/map/pathways/nmdar-inhibition/)",
+            "- [Berman et al., 2000](https://lab.example.org/map/references/berman2000/)",
+            "- [Wei et al., 2021](https://lab.example.org/map/references/wei2021/)",
+        ],
+        "github": [
+            "::notice file=content/claims/receptors.yml,line=1::claim 'nmdar-main-route': moved to another file: content/claims/core.yml -> content/claims/receptors.yml",
+            "::notice file=content/claims/receptors.yml,line=19::claim 'trkb-needed': moved to another file: content/claims/core.yml -> content/claims/receptors.yml",
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(REVIEW_EDITS))
+def test_diff_reads_in_a_minute_in_every_format(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Changed words marked, added and removed claims shown whole with their grade, what
+    moves conclusions first, moves between files paired, every field labelled, and who
+    added and last changed each claim before the edit; the CLI prints the same."""
+    setup, edits = REVIEW_EDITS[name]
+    project = write_project(tmp_path / "tiny")
+    repo = init_repo(project.root)
+    base = repo.commit("tiny map", when=T0, author=ANA)
+    for edit in setup:
+        edit(project)
+    if setup:
+        base = repo.commit("setup", when=T0 + DAY, author=BEN)
+    for edit in edits:
+        edit(project)
+    head = repo.commit("edit", when=T0 + 2 * DAY, author=BEN)
+    for fmt, expected in REVIEW_EXPECTED[name].items():
+        args = ["-f", str(project.config), "--format", fmt, "--base-url", BASE_URL + "/"]
+        assert main(["diff", base, head, *args]) == 0
+        assert capsys.readouterr().out.splitlines() == expected, fmt
+
+
+def test_diff_pairs_a_claim_renamed_with_former_ids(history: tuple[Project, Repo, str]) -> None:
+    """A claim listing a removed claim's id under former_ids took it over: a rename (with
+    what else changed), not a claim removed and another added; its history is the old id's."""
+    project, repo, base = history
+    replace(
+        CORE,
+        "- id: trkb-needed\n  statement: TrkB signalling is needed",
+        "- id: trkb-required\n  former_ids: [trkb-needed]\n  statement: TrkB signalling is required",
+    )(project)
+    diff = diff_projects(base, repo.commit("rename"), project.config)
+    assert [record(c) for c in diff.changes] == [
+        ("renamed", "claim", "trkb-required", "", "trkb-needed", "trkb-required", CORE, 19),
+        (
+            "statement changed",
+            "claim",
+            "trkb-required",
+            "",
+            "TrkB signalling is needed for the effect of arketamine.",
+            "TrkB signalling is required for the effect of arketamine.",
+            CORE,
+            19,
+        ),
+    ]
+    assert diff.summary() == "1 claim changed"
+    assert diff.history == {"trkb-required": "added 2024-03-01 by Test Curator"}
+    assert diff.text().splitlines()[1] == (
+        f"{CORE}:19: claim 'trkb-required': statement changed: TrkB signalling is "
+        "[-needed-]{+required+} for the effect of arketamine."
+    )
+
+
+def test_diff_headlines_what_moves_conclusions(history: tuple[Project, Repo, str]) -> None:
+    """Contested lost on a claim and a pair, a new claim resting on one source: first."""
+    project, repo, base = history
+    replace(CORE, ITEM_2 + "      compounds: [arketamine, ketamine]\n", "")(project)
+    write("content/claims/ampa.yml", NEW_CLAIM.replace("stance: mixed", "stance: supports"))(
+        project
+    )
+    diff = diff_projects(base, repo.commit("edit"), project.config)
+    assert [(c.entity.value, c.id, c.what, c.new) for c in diff.headline()] == [
+        ("claim", "ampa-downstream", "now rests on one source", "berman2000"),
+        (
+            "claim",
+            "nmdar-main-route",
+            "no longer contested",
+            "supports: human, MDD trial (clinical); contradicts: rat, fMRI (review)",
+        ),
+        (
+            "cell",
+            "ketamine x nmdar-inhibition",
+            "no longer contested",
+            "supports: human, MDD trial (clinical); contradicts: rat, fMRI (review)",
+        ),
+    ]
+    assert diff.text().splitlines()[:4] == [
+        "what moves conclusions:",
+        "  claim 'ampa-downstream': now rests on one source: berman2000",
+        "  claim 'nmdar-main-route': no longer contested: "
+        '"supports: human, MDD trial (clinical); contradicts: rat, fMRI (review)"',
+        "  cell 'ketamine x nmdar-inhibition': no longer contested: "
+        '"supports: human, MDD trial (clinical); contradicts: rat, fMRI (review)"',
     ]

@@ -53,6 +53,10 @@ FILES = {
     "downloads/evidence-map.json",
     "downloads/evidence-map.csv",
     "downloads/references.bib",
+    "downloads/references.csl.json",
+    "downloads/nanopubs.trig",
+    "downloads/kgx/nodes.tsv",
+    "downloads/kgx/edges.tsv",
     MARKER,
 }
 
@@ -131,7 +135,7 @@ def test_generate_keeps_the_configuration_tags_builders_resolve(project: Project
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml")
-        + "repo_url: https://example.org/repo\nedit_uri: edit/main/docs/\n"
+        + "repo_url: https://github.com/ketamine-lab/repo\nedit_uri: edit/main/docs/\n"
         + "copyright: !ENV [EVMAP_TEST_COPYRIGHT, 'The curators']\n"
         + "markdown_extensions:\n"
         + "  - pymdownx.emoji:\n"
@@ -148,7 +152,7 @@ def test_generate_keeps_the_configuration_tags_builders_resolve(project: Project
     assert "nav:\n- Home: index.md\n- About: about.md\n" in text  # the project's own
     # No builder reads a per-page edit link: generated pages would link to no file.
     assert "edit_uri" not in text
-    assert "repo_url: https://example.org/repo\n" in text
+    assert "repo_url: https://github.com/ketamine-lab/repo\n" in text
 
 
 def test_generate_resolves_citations_of_hand_written_pages(project: Project) -> None:
@@ -232,11 +236,11 @@ def test_generate_is_deterministic_and_leaves_sources_alone(project: Project) ->
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("docs", "it would replace the docs folder ({root}/docs)"),
-        (".", "it would replace the project folder ({root})"),
-        ("content/x", "it would replace the content folder ({root}/content)"),
-        ("site/x", "it would replace the site folder ({root}/site)"),
-        ("elsewhere", "the folder exists and was not written by evmap generate"),
+        ("docs", ": it is the docs folder; "),
+        (".", ": it is the project folder (the folder of mkdocs.yml); "),
+        ("content/x", ": it lies inside the content folder ({root}/content); "),
+        ("site/x", ": it lies inside the site folder ({root}/site); "),
+        ("elsewhere", ": the folder is not empty and evmap did not make it"),
     ],
 )
 def test_generate_refuses_folders_it_did_not_write(

@@ -95,7 +95,7 @@ def test_gitinfo_uncommitted_file_has_no_date(history: Project) -> None:
     assert last_changed(site, "draft/index.html") is None
 
 
-def test_gitinfo_one_git_process_per_build(
+def test_gitinfo_git_processes_per_build_do_not_grow_with_pages(
     history: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[list[str]] = []
@@ -108,7 +108,20 @@ def test_gitinfo_one_git_process_per_build(
 
     monkeypatch.setattr(gitinfo.subprocess, "Popen", counting_popen)
     history.build()
-    assert [args[:4] for args in started] == [["git", "-c", "core.quotepath=off", "log"]]
+    # A fixed set whatever the number of pages: the dates of every page in one `git log`
+    # pass; the provenance of every claim in one walk and one read of the file versions;
+    # the version and date of the content for the footers.
+    assert [args[1:4] for args in started] == [
+        ["rev-parse", "--is-shallow-repository", "--verify"],
+        ["-c", "core.quotepath=off", "log"],
+        ["cat-file", "--batch"],
+        ["describe", "--tags", "--exact-match"],
+        ["log", "-1", "--format=%cs-%h"],
+        ["status", "--porcelain", "--untracked-files=no"],
+        ["log", "-1", "--format=%ct"],
+        ["-c", "core.quotepath=off", "log"],
+    ]
+    assert "--raw" in started[1] and "--name-only" in started[-1]
 
 
 def test_gitinfo_read_commit_times_stops_when_all_files_seen(tmp_path: Path) -> None:
@@ -159,14 +172,14 @@ def test_gitinfo_edit_uri_option_overrides_the_derived_one(tmp_path: Path) -> No
     project.write(
         "mkdocs.yml",
         project.read("mkdocs.yml")
-        .replace("site_url:", "repo_url: https://gitlab.example.org/lab/map/\nsite_url:")
+        .replace("site_url:", "repo_url: https://git.ketamine-lab.org/lab/map/\nsite_url:")
         .replace("features: [navigation.prune", "features: [content.action.edit, navigation.prune")
         .replace("  - evmap:\n", "  - evmap:\n      edit_uri: -/edit/trunk/\n"),
     )
     site = project.build()
     assert (
         edit_link(site, "pathways/bdnf-trkb/index.html")
-        == "https://gitlab.example.org/lab/map/-/edit/trunk/content/pathways/bdnf-trkb.yml"
+        == "https://git.ketamine-lab.org/lab/map/-/edit/trunk/content/pathways/bdnf-trkb.yml"
     )
 
 
@@ -201,6 +214,9 @@ def test_gitinfo_join_and_format() -> None:
 def test_gitinfo_serving_reads_the_history_again_only_when_head_moves(
     history: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Dates of pages (one `git log --name-only`) and the provenance of claims (one walk,
+    `git log --raw`) are read again only when a commit moves HEAD, or for dates, when a
+    new file needs one."""
     logs: list[list[str]] = []
     real_popen = subprocess.Popen
 
@@ -209,17 +225,20 @@ def test_gitinfo_serving_reads_the_history_again_only_when_head_moves(
             logs.append(args)
         return real_popen(args, **kwargs)
 
+    def reads() -> tuple[int, int]:
+        return sum("--name-only" in a for a in logs), sum("--raw" in a for a in logs)
+
     monkeypatch.setattr(gitinfo.subprocess, "Popen", counting_popen)
     site = tmp_path / "served"
     page = "pathways/bdnf-trkb/index.html"
     with serving(history.config, site) as rebuild:
         rebuild()
-        assert len(logs) == 1 and last_changed(site, page) == "2024-03-11"
-        history.write("content/claims/new.yml", CLAIM)  # not committed: no date, no new read
+        assert reads() == (1, 1) and last_changed(site, page) == "2024-03-11"
+        history.write("content/claims/new.yml", CLAIM)  # not committed: no date, no new walk
         rebuild()
-        assert len(logs) == 2  # a new file to date: read again
+        assert reads() == (2, 1)  # a new file to date: read again
         rebuild()
-        assert len(logs) == 2  # same HEAD, same files: the times are reused
+        assert reads() == (2, 1)  # same HEAD, same files: the times are reused
         Repo(history.root).commit("c1", when=T0 + 20 * DAY)
         rebuild()
-        assert len(logs) == 3 and last_changed(site, page) == "2024-03-21"
+        assert reads() == (3, 2) and last_changed(site, page) == "2024-03-21"

@@ -212,3 +212,17 @@ def test_layout_no_module_level_cache_catches_one() -> None:
     )
     values = [n.value for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))]
     assert [_empty_container(v) for v in values] == [True, False, True, False]
+
+
+def test_layout_templates_live_at_the_top_of_the_repository() -> None:
+    """One copy of evmap's templates, at the top (the layout the lab asked for); the shipped
+    site renders through it, and the package finds it from a checkout."""
+    from evmap.core.config import PACKAGE_TEMPLATES, load_settings
+
+    top = PACKAGE.parents[1] / "templates"
+    assert (top / "pathway.html").is_file() and (top / "assets" / "evmap.css").is_file()
+    assert not (PACKAGE / "templates").exists()
+    assert PACKAGE_TEMPLATES.resolve() == top.resolve()
+    settings = load_settings(PACKAGE.parents[1] / "mkdocs.yml")
+    assert settings.template_dirs == (PACKAGE_TEMPLATES,)  # evmap's own: no override
+    assert not settings.sandboxed

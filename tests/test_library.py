@@ -128,10 +128,10 @@ EXPECTED_HTML = {
     "27(2):97–111, 1984. doi:10.1093/comjnl/27.2.97.",
     "sici1997": "Kim Lee. An Old SICI DOI. <em>Journal of Computational Chemistry</em>, 1997. "
     "doi:10.1002/(SICI)1096-987X(199704)18:5&lt;664::AID-JCC7&gt;3.0.CO;2-#.",
-    # inbook -> book -> mvbook: pandoc names the main title (the volume's title is
-    # its volume-title, which evmap's style does not show)
-    "chapter": "Chris Chapman. A Chapter. In Eve Editor, ed., <em>The Whole Series</em>, pages "
-    "20–40, Oxford University Press, Oxford, 2015.",
+    # inbook -> book -> mvbook: the main title, then the volume's own title (pandoc's
+    # volume-title, which evmap's style shows)
+    "chapter": "Chris Chapman. A Chapter. In Eve Editor, ed., <em>The Whole Series</em>, "
+    "<em>Volume One</em>, pages 20–40, Oxford University Press, Oxford, 2015.",
     "xbook": "Xena Xavier. <em>A Book With Xdata</em>. Xdata Press, Xville, 2018.",
     "who2019": "World Health Organization. <em>Global Report</em>. WHO, 2019–2020.",
     "markup2012": "Jörg Müller. Growth of <em>Escherichia coli</em> and <em>σ</em>-Algebras "
@@ -322,12 +322,12 @@ def library_project(root: Path, style: str | None = None) -> Project:
     )
     project = write_project(root, files)
     options = "      bibtex_file: [library/tiny.bib, library/lab.bib]\n"
-    options += "      validation: {missing-doi: ignore}\n"
+    options += "      validation: {missing-doi: ignore, placeholder-address: ignore}\n"
     if style:
         options += f"      csl: {style}\n"
     project.write(
         "mkdocs.yml",
-        MKDOCS_YML.format(directory_urls="true").replace("  - evmap:\n", "  - evmap:\n" + options),
+        MKDOCS_YML.format(directory_urls="true", options=options),
     )
     return project
 
@@ -396,6 +396,8 @@ def test_library_site_no_latex_anywhere_but_the_bib(library_site: Path) -> None:
             continue
         if path.suffix == ".js" and path.name != "evmap-references.js":
             continue
+        if rel == "downloads/references.csl.json":
+            continue  # pandoc writes math as $\sigma$ in CSL-JSON, and reads it back as math
         text = _text_of(path)
         commands = sorted(set(LATEX.findall(text)))
         if commands or "n.d." in text:
@@ -477,7 +479,8 @@ def test_library_uncited_entries_are_silent_unless_asked(
     code, out, _ = project.check("--strict", capsys=capsys)
     assert (code, out) == (0, "")
     config = project.read("mkdocs.yml").replace(
-        "  - evmap:\n", "  - evmap:\n      validation: {uncited-reference: warning}\n"
+        "      validation: {placeholder-address: ignore",
+        "      validation: {placeholder-address: ignore, uncited-reference: warning",
     )
     project.write("mkdocs.yml", config)
     code, out, _ = project.check(capsys=capsys)

@@ -66,7 +66,9 @@ def _text_of(path: Path) -> str:
     text = path.read_text("utf-8")
     if path.suffix == ".html":
         tree = BeautifulSoup(text, "html.parser")
-        for element in tree.select("script, style"):
+        # Code on hand-written pages (a regular expression in an example message) is the
+        # page's own, not text from the library.
+        for element in tree.select("script, style, code, pre"):
             element.decompose()
         return tree.get_text(" ")
     if path.name == "search_index.json":

@@ -40,6 +40,7 @@ PAGES = {
     "reference": "references/wei2021/",
     "matrix": "matrix/",
     "network": "network/",
+    "history": "history/nmdar/",
     "hand-written": "certainty/",
 }
 

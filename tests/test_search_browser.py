@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 from browser import Recorded, chromium, open_page, served  # noqa: F401  (fixture)
-from bundling import iframe_worker, source_date_epoch, tiny_bundle, tiny_bundle_dir, unzip  # noqa: F401
+from bundling import (  # noqa: F401
+    iframe_worker,
+    shipped_bundle,
+    shipped_bundle_dir,
+    source_date_epoch,
+    tiny_bundle,
+    tiny_bundle_dir,
+    unzip,
+)
+from conftest import REPO
 from evmap.adapters.build import build_site
 from evmap.adapters.bundle import build_bundle
 from test_hostile_input import BIB_PAYLOAD, PAYLOAD, markup_project
@@ -153,5 +162,52 @@ def test_search_browser_hostile_results_stay_text_from_file(
     folder = unzip(bundle, project.root / "usb")
     recorded = open_page(chromium, (folder / "index.html").as_uri())
     _assert_hostile_results_are_text(recorded, "evmap-xss")
+    assert recorded.external_requests() == []
+    recorded.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site")
+    with served(site) as url:
+        yield url
+
+
+# What a reader types, and the page the first result must be: an entity's own page for
+# its name and each synonym, a reference's page for its DOI.
+FIRST = [
+    ("(R)-ketamine", "compounds/arketamine"),
+    ("R-ketamine", "compounds/arketamine"),
+    ("arketamine", "compounds/arketamine"),
+    ("(S)-ketamine", "compounds/esketamine"),
+    ("esketamine nasal spray", "compounds/esketamine"),
+    ("HNK", "compounds/2r6r-hnk"),
+    ("(2S,6S)-HNK", "compounds/2s6s-hnk"),
+    ("dizocilpine", "compounds/mk-801"),
+    ("TGF-beta1", "compounds/tgf-beta1"),
+    ("mTORC1", "pathways/mtorc1"),
+    ("10.1038/s41380-018-0256-5", "references/fava2018"),
+]
+
+
+def _first(links: list[str], base: str, suffix: str) -> str:
+    return relative(links, base)[0].removesuffix(suffix).removesuffix("/")
+
+
+def test_search_browser_first_result_of_names_hosted(chromium: Any, shipped_url: str) -> None:
+    recorded = open_page(chromium, shipped_url)
+    first = {q: _first(search(recorded, q), shipped_url, "/") for q, _ in FIRST}
+    assert first == dict(FIRST)
+    recorded.page.context.close()
+
+
+@pytest.mark.slow
+def test_search_browser_first_result_of_names_from_file(
+    chromium: Any, shipped_bundle_dir: Path
+) -> None:
+    recorded = open_page(chromium, (shipped_bundle_dir / "index.html").as_uri())
+    base = shipped_bundle_dir.as_uri() + "/"
+    first = {q: _first(search(recorded, q), base, ".html") for q, _ in FIRST}
+    assert first == dict(FIRST)
     assert recorded.external_requests() == []
     recorded.page.context.close()

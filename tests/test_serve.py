@@ -63,7 +63,7 @@ class Server:
             with urllib.request.urlopen(self.url + path, timeout=5) as response:
                 return int(response.status), response.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
-            return exc.code, ""
+            return exc.code, exc.read().decode("utf-8", "replace")
         except OSError:
             return 0, ""
 
@@ -237,3 +237,41 @@ def test_serve_with_each_builder_shows_an_edit(
     finally:
         running.stop()
     assert f" with {builder} (Ctrl+C stops)" in running.log.read_text("utf-8")
+
+
+def test_serve_shows_a_broken_build_and_comes_back_when_fixed(
+    project: Project, server: Server
+) -> None:
+    """A rebuild that fails must not leave the browser waiting: the page says why."""
+    server.until("pathways/bdnf-trkb/", lambda status, page: status == 200)
+    claims = project.read("content/claims/core.yml")
+    project.write("content/claims/core.yml", claims.replace("wei2021]", "wei2012]", 1))
+    page = server.until(
+        "pathways/bdnf-trkb/", lambda status, page: status == 500 and page.find("h1") is not None
+    )
+    assert page.find("h1").get_text() == "The site could not be built"
+    problems = _text(page, "li code")
+    assert any("citation key 'wei2012' is not in the BibTeX library" in p for p in problems)
+    assert page.find("script") is not None  # the reload script: it comes back by itself
+    project.write("content/claims/core.yml", claims)
+    page = server.until("pathways/bdnf-trkb/", lambda status, page: status == 200)
+    assert _statements(page)
+
+
+def test_serve_port_in_use_is_one_line(project: Project, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [EVMAP, "serve", "-f", str(project.config), "-a", f"127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"evmap: cannot serve on 127.0.0.1:{port}: the port is in use (another evmap serve, "
+        f"or another server); stop it, or pass another port, e.g. -a 127.0.0.1:{port + 1}"
+    ]

@@ -91,7 +91,7 @@ def test_shell_pages_equal_theme_pages(tmp_path: Path, directory_urls: bool, chr
         config = project.read("mkdocs.yml").replace(
             "  - evmap:\n", f"  - evmap:\n      page_shell: {str(shell).lower()}\n"
         )
-        repository = "repo_url: https://example.org/lab/map\nedit_uri: edit/main/docs/\n"
+        repository = "repo_url: https://github.com/ketamine-lab/map\nedit_uri: edit/main/docs/\n"
         project.write("mkdocs.yml", (chrome or repository) + config)
         built = project.build()
         sites[shell] = _pages(built)

@@ -41,6 +41,8 @@ from evmap.core.schema import load_schema
 from evmap.site import contexts
 from evmap.site.diff import diff_maps
 from evmap.site.export import CSV_COLUMNS, claim_record, map_to_csv
+from evmap.site.linked_data import MapInfo
+from evmap.site.nanopub import map_to_trig
 
 TRUST = dict(TINY)
 # Wei 2021 is marked a review below: the tiny map's TrkB item reads it as the route.
@@ -276,7 +278,8 @@ def test_every_evidence_field_reaches_json_csv_and_diff(
     """A field declared on the model (written_as) reaches every output with no code of its own.
 
     SAMPLE must give a value for every declared field: a new field fails here until
-    it has one, and then the test proves the JSON, the CSV and the diff carry it.
+    it has one, and then the test proves the JSON, the CSV, the diff and the
+    nanopublications carry it.
     """
     assert spec.name in SAMPLE, f"add a sample value for the new field {spec.name!r}"
     claim = trust_map.claims["nmdar-main-route"]
@@ -296,6 +299,9 @@ def test_every_evidence_field_reaches_json_csv_and_diff(
     diff = diff_maps(trust_map, new_map)
     assert diff.changes, spec.name
     assert all(c.id == claim.id for c in diff.changes)
+    # The nanopublications carry every field too (tests/test_exports.py parses them).
+    trig = map_to_trig(new_map, MapInfo())
+    assert f"evmap:{key} " in trig or f"evmap:{key}_species " in trig
 
 
 def test_every_page_context_field_is_documented() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from conftest import REPO, TEMPLATES, article, soup, write_project
 from evmap.adapters.build import build_site
@@ -58,6 +59,8 @@ from evmap.site.export import (
     preview_text,
     references_script,
 )
+from evmap.site.history import read_site_history
+from evmap.site.linked_data import map_info
 from evmap.site.matrix_page import CODE_DIGITS
 from evmap.site.network import layout_network
 from evmap.site.render import Renderer, make_environment
@@ -865,11 +868,15 @@ def test_views_large_downloads_are_written_compressed_and_linked_so(
         shipped / export.BIBTEX_DOWNLOAD.path
     ).read_bytes()
     links = article(site / "index.html").select("ul.evmap-downloads a")
-    assert [(a["href"], a.get_text()) for a in links] == [
+    listed = [(a["href"], a.get_text()) for a in links]
+    assert listed[:3] == [
         ("downloads/evidence-map.json.gz", "JSON (gzip)"),
         ("downloads/evidence-map.csv.gz", "CSV (gzip)"),
         ("downloads/references.bib", "BibTeX"),
     ]
+    # Every other download is linked under the name it was written with.
+    for href, _ in listed:
+        assert (site / href).is_file(), href
 
 
 def test_views_shipped_json_download_is_valid_against_the_schemas(
@@ -884,9 +891,10 @@ def test_views_shipped_json_download_is_valid_against_the_schemas(
     assert [c["id"] for c in data["claims"]] == list(shipped_map.claims)
     assert len(data["compounds"]) == len(shipped_map.compounds)
     main_route = shipped_map.claims["nmdar-antagonism-main-route"]
-    certainty = analyse_map(shipped_map).certainty["nmdar-antagonism-main-route"]
-    assert data["derived"]["claims"]["nmdar-antagonism-main-route"] == {
-        "certainty": certainty.grade.value,
+    derived = data["derived"]["claims"]["nmdar-antagonism-main-route"]
+    derived.pop("provenance", None)  # from git: tests/test_provenance.py checks it
+    assert derived == {
+        "certainty": analyse_map(shipped_map).certainty["nmdar-antagonism-main-route"].grade.value,
         "certainty_from": "rule" if main_route.certainty is None else "curators",
         "contradicted": True,
     }
@@ -969,12 +977,22 @@ def test_views_downloads_are_deterministic_and_match_the_build(
     shipped: Path, shipped_map: EvidenceMap
 ) -> None:
     bib = (REPO / "references.bib").read_text("utf-8")
-    first = download_files(shipped_map, bib)
-    assert first == download_files(shipped_map, bib)
+    config = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=yaml.SafeLoader)
+    info = map_info(
+        load_settings(REPO / "mkdocs.yml"),
+        config["site_name"],
+        config["site_description"],
+        config.get("site_url") or "",
+    )
+    # The site's downloads carry each claim's provenance from git, as the build reads it.
+    known = read_site_history(load_settings(REPO / "mkdocs.yml"), shipped_map).provenance
+    first = download_files(shipped_map, bib, info=info, provenance=known)
+    assert first == download_files(shipped_map, bib, info=info, provenance=known)
     for path, content in first.items():
         assert (shipped / path).read_bytes() == content.encode("utf-8"), path
-    assert map_to_json(shipped_map) == first["downloads/evidence-map.json"]
-    assert map_to_csv(shipped_map) == first["downloads/evidence-map.csv"]
+    json_text = map_to_json(shipped_map, license=info.license, provenance=known)
+    assert json_text == first["downloads/evidence-map.json"]
+    assert map_to_csv(shipped_map, provenance=known) == first["downloads/evidence-map.csv"]
 
 
 def test_views_links_follow_directory_urls_turned_off_by_a_later_plugin(tmp_path: Path) -> None:

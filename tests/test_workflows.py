@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO
+from evmap.adapters.cli import main as main_cli
 from evmap.adapters.cli import make_parser
 from ghexpr import evaluate
 
@@ -63,7 +64,12 @@ def evmap_calls(scripts: list[str]) -> list[list[str]]:
 
 
 def test_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOWS] == ["pages.yml", "preview-comment.yml", "preview.yml"]
+    assert [p.name for p in WORKFLOWS] == [
+        "pages.yml",
+        "preview-comment.yml",
+        "preview.yml",
+        "release.yml",
+    ]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -94,6 +100,23 @@ def test_workflows_pin_every_action_to_a_commit(path: Path) -> None:
     ]
     assert uses
     assert [u for u in uses if not PINNED.match(u)] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*WORKFLOWS, REPO / "build_tools/evmap/scaffold/github/workflows/site.yml"],
+    ids=lambda p: p.name,
+)
+def test_workflows_checkouts_keep_no_credentials(path: Path) -> None:
+    """No job pushes: a checkout must not leave the job's token in .git/config, where any
+    later step (a build of a pull request's code) could read it."""
+    checkouts = [
+        step
+        for job in load(path)["jobs"].values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert [s for s in checkouts if s.get("with", {}).get("persist-credentials") is not False] == []
 
 
 def test_workflows_pages_tests_builds_strictly_and_deploys() -> None:
@@ -214,10 +237,34 @@ def test_workflows_preview_deploys_only_same_repository_pull_requests() -> None:
         assert pages not in steps["build"]
         assert steps["build"].count("actions/upload-artifact") == 2  # site and bundle
         assert "actions/upload-artifact" in steps["report"]
-    # A failed deploy still leaves the comment's text; a failed build leaves none.
+    # A failed deploy still leaves the comment's text; so does a failed build (below).
     assert simulate(workflow, SAME, frozenset({"deploy"}))[0]["report"] == "success"
-    failed = simulate(workflow, SAME, frozenset({"build"}))[0]
-    assert failed == {"build": "failure", "deploy": "skipped", "report": "skipped"}
+
+
+@pytest.mark.parametrize("context", [SAME, FORK], ids=["same-repository", "fork"])
+def test_workflows_preview_failed_check_still_writes_the_comment(context: dict[str, Any]) -> None:
+    """A curator whose edit breaks the build gets a comment with the problems: the report
+    job runs after a failed build, writes the check's problems and the diff whatever their
+    exit codes, and uploads them; for forks as for branches of the repository."""
+    workflow = load(REPO / ".github/workflows/preview.yml")
+    results, steps = simulate(workflow, context, frozenset({"build"}))
+    assert results == {"build": "failure", "deploy": "skipped", "report": "success"}
+    assert steps["report"] == [
+        "run",
+        "actions/checkout",
+        "actions/setup-python",
+        "run",
+        "run",
+        "run",
+        "actions/upload-artifact",
+    ]
+    report = workflow["jobs"]["report"]
+    scripts = run_scripts({"jobs": {"report": report}})
+    assert ["check", "--strict", "--format", "markdown"] in evmap_calls(scripts)
+    assert all(s.rstrip().endswith("|| true") for s in scripts if ".venv/bin/evmap" in s)
+    assert "comment/number" in scripts[0]  # before anything that can fail
+    # A run cancelled by a newer push writes nothing: the newer run will.
+    assert report["if"] == "${{ !cancelled() }}"
 
 
 def test_workflows_preview_holds_no_write_token_but_the_deploy() -> None:
@@ -259,8 +306,12 @@ def test_workflows_preview_comment_posts_for_forks_without_running_their_code() 
         return simulate(workflow, context)[0]["comment"]
 
     assert run("success") == "success"
-    assert run("failure") == "skipped" and run("cancelled") == "skipped"
+    assert run("failure") == "success"  # the problems are posted too
+    assert run("cancelled") == "skipped"
     assert run("success", event="push") == "skipped"
+    # A run that failed before uploading its text still gets a comment.
+    download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["continue-on-error"] is True
 
 
 COMMENT_HARNESS = r"""
@@ -268,9 +319,17 @@ const fs = require("fs");
 const calls = [];
 const state = JSON.parse(fs.readFileSync("state.json", "utf8"));
 const github = {
-  paginate: async (fn, args) => { calls.push(["list", args.issue_number]); return state.comments; },
+  paginate: async (fn, args) => {
+    if (fn === "listPulls") { calls.push(["pulls"]); return state.open; }
+    calls.push(["list", args.issue_number]);
+    return state.comments;
+  },
   rest: {
-    pulls: { get: async ({ pull_number }) => {
+    actions: { listWorkflowRunArtifacts: async ({ run_id }) => {
+      calls.push(["artifacts", run_id]);
+      return { data: { artifacts: state.artifacts.map((name) => ({ name })) } };
+    } },
+    pulls: { list: "listPulls", get: async ({ pull_number }) => {
       calls.push(["get", pull_number]);
       return { data: { head: { sha: state.heads[pull_number] } } };
     } },
@@ -290,7 +349,20 @@ const script = fs.readFileSync("script.js", "utf8");
 """
 
 
-def _comment_script(tmp_path: Path, number: str, comments: list[dict[str, Any]]) -> list[Any]:
+CHECK_OK = "**evmap check: no problems.**\n"
+PASSED = {"number": "7", "diff.md": "**1 claim changed**\n", "check.md": CHECK_OK}
+ARTIFACTS = ["preview-site", "tiny-map-2024-03-01-abc1234.zip", "preview-comment"]
+
+
+def _comment_script(
+    tmp_path: Path,
+    number: str | None,
+    comments: list[dict[str, Any]],
+    files: dict[str, str] | None = None,
+    conclusion: str = "success",
+    artifacts: list[str] | None = None,
+    open_pulls: list[dict[str, Any]] | None = None,
+) -> list[Any]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not found: install Node.js (.ci/run installs Debian's nodejs)")
@@ -298,14 +370,26 @@ def _comment_script(tmp_path: Path, number: str, comments: list[dict[str, Any]])
     job = workflow["jobs"]["comment"]
     script = next(s["with"]["script"] for s in job["steps"] if "github-script" in s["uses"])
     (tmp_path / "comment").mkdir(parents=True)
-    (tmp_path / "comment" / "number").write_text(number, "utf-8")
-    (tmp_path / "comment" / "diff.md").write_text("**1 claim changed**\n", "utf-8")
+    files = dict(PASSED if files is None else files)
+    if number is not None:
+        files["number"] = number
+    else:
+        files.pop("number", None)
+    for name, text in files.items():
+        (tmp_path / "comment" / name).write_text(text, "utf-8")
     (tmp_path / "script.js").write_text(script, "utf-8")
     (tmp_path / "harness.js").write_text(COMMENT_HARNESS, "utf-8")
     state = {
         "comments": comments,
         "heads": {"7": "abc", "8": "other"},
-        "run": {"head_sha": "abc", "html_url": "https://github.com/lab/map/actions/runs/1"},
+        "open": open_pulls or [],
+        "artifacts": ARTIFACTS if artifacts is None else artifacts,
+        "run": {
+            "id": 1,
+            "head_sha": "abc",
+            "html_url": "https://github.com/lab/map/actions/runs/1",
+            "conclusion": conclusion,
+        },
     }
     (tmp_path / "state.json").write_text(json.dumps(state), "utf-8")
     done = subprocess.run(
@@ -316,16 +400,101 @@ def _comment_script(tmp_path: Path, number: str, comments: list[dict[str, Any]])
     return result
 
 
+CHECK_FAILED = (
+    "**evmap check failed: 1 error, 0 warnings.**\n\n```text\n"
+    "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key "
+    "'wei2012' is not in the BibTeX library; did you mean 'wei2021'?\n```\n"
+)
+OPEN_PREVIEW = [
+    "#### Open the preview",
+    "",
+    "- **Offline bundle `tiny-map-2024-03-01-abc1234.zip`** (opens from disk): download it from "
+    "the [run's artifacts](https://github.com/lab/map/actions/runs/1#artifacts), unzip it and "
+    "open `index.html` in a browser. Search, citations, the views and the downloads work "
+    "without a network.",
+    "- Site folder `preview-site` (needs a web server): download it from the [run's artifacts]"
+    "(https://github.com/lab/map/actions/runs/1#artifacts), unzip it, run "
+    "`python3 -m http.server` in the folder and open http://localhost:8000/ (opened from disk, "
+    "its pages do not work).",
+]
+
+
 def test_workflows_preview_comment_script_keeps_one_comment(tmp_path: Path) -> None:
     calls = _comment_script(tmp_path, "7\n", [])
-    assert [c[:2] for c in calls] == [["get", 7], ["list", 7], ["create", 7]]
-    body = calls[-1][2]
-    assert body.startswith("<!-- evmap-preview -->\n**1 claim changed**")
-    assert "actions/runs/1" in body
+    assert [c[:2] for c in calls] == [["get", 7], ["artifacts", 1], ["list", 7], ["create", 7]]
+    assert calls[-1][2].splitlines() == [
+        "<!-- evmap-preview -->",
+        "**1 claim changed**",
+        "",
+        *OPEN_PREVIEW,
+    ]
     ours = {"id": 5, "user": {"type": "Bot"}, "body": "<!-- evmap-preview -->\nold"}
     someone = {"id": 4, "user": {"type": "User"}, "body": "<!-- evmap-preview --> quoted"}
     calls = _comment_script(tmp_path / "again", "7", [someone, ours])
-    assert [c[:2] for c in calls] == [["get", 7], ["list", 7], ["update", 5]]
+    assert [c[:2] for c in calls] == [["get", 7], ["artifacts", 1], ["list", 7], ["update", 5]]
+
+
+def test_workflows_preview_comment_links_the_hosted_preview(tmp_path: Path) -> None:
+    files = {**PASSED, "preview": "https://lab.github.io/map/pr-7/\n"}
+    body = _comment_script(tmp_path, "7", [], files)[-1][2]
+    assert "- Hosted preview: https://lab.github.io/map/pr-7/" in body.splitlines()
+    # An address that is not a plain https URL is not linked.
+    files["preview"] = "javascript:alert(1)"
+    body = _comment_script(tmp_path / "bad", "7", [], files)[-1][2]
+    assert "Hosted preview" not in body
+
+
+def test_workflows_preview_comment_on_failed_checks_shows_the_problems_first(
+    tmp_path: Path,
+) -> None:
+    """The build stopped at the check: no artifacts but the comment's text; the comment
+    says the checks failed and lists the problems before anything else."""
+    files = {"diff.md": "", "check.md": CHECK_FAILED}
+    calls = _comment_script(
+        tmp_path, "7", [], files, conclusion="failure", artifacts=["preview-comment"]
+    )
+    assert calls[-1][2].splitlines() == [
+        "<!-- evmap-preview -->",
+        "**The checks of [this run](https://github.com/lab/map/actions/runs/1) failed.** "
+        "Fix these first (`path:line: problem`):",
+        "",
+        *CHECK_FAILED.strip().splitlines(),
+        "",
+        "#### Open the preview",
+        "",
+        "- No preview was built: the build stopped before it "
+        "([this run](https://github.com/lab/map/actions/runs/1)).",
+    ]
+
+
+def test_workflows_preview_comment_without_artifact_finds_the_pull_request(
+    tmp_path: Path,
+) -> None:
+    """The run failed before its report was uploaded: the pull request is the one open pull
+    request whose head is the run's commit; the comment says the checks failed."""
+    pulls = [{"number": 9, "head": {"sha": "zzz"}}, {"number": 7, "head": {"sha": "abc"}}]
+    calls = _comment_script(
+        tmp_path, None, [], {}, conclusion="failure", artifacts=[], open_pulls=pulls
+    )
+    assert [c[:2] for c in calls] == [
+        ["pulls"],
+        ["get", 7],
+        ["artifacts", 1],
+        ["list", 7],
+        ["create", 7],
+    ]
+    assert calls[-1][2].splitlines()[1] == (
+        "**The checks of [this run](https://github.com/lab/map/actions/runs/1) failed.** "
+        "Its log says why."
+    )
+
+
+def test_workflows_preview_comment_breaks_mentions_in_the_artifact(tmp_path: Path) -> None:
+    """The artifact's text comes from the pull request's own run: a fork could write
+    anything there; no @mention in it notifies anyone."""
+    files = {**PASSED, "diff.md": "Ping @octocat and @lab/curators"}
+    body = _comment_script(tmp_path, "7", [], files)[-1][2]
+    assert "@octocat" not in body and "@\u200boctocat and @\u200blab/curators" in body
 
 
 @pytest.mark.parametrize(
@@ -365,3 +534,54 @@ def test_workflows_parser_reads_make_and_evmap_calls() -> None:
     )
     assert make_calls([script]) == ["install", "bundle"]
     assert evmap_calls([script]) == [["diff", "origin/X", "HEAD", "--format", "github"]]
+
+
+def test_workflows_release_on_a_tag_publishes_bundle_notes_and_citation() -> None:
+    """A tag vYYYY.MM makes a release: the bundle named by the tag, the release notes since
+    the last release and CITATION.cff, published with the job's token (nothing else writes)."""
+    workflow = load(REPO / ".github/workflows/release.yml")
+    assert workflow[True] == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["release"]
+    assert job["permissions"] == {"contents": "write"}
+    assert job["steps"][0]["with"]["fetch-depth"] == 0  # the last tag, every claim's history
+    scripts = run_scripts(workflow)
+    assert make_calls(scripts) == ["install", "check", "bundle"]
+    assert evmap_calls(scripts) == [
+        ["release-notes", "$TAG"],
+        ["citation", "--version", "$TAG", "-o", "dist/CITATION.cff"],
+    ]
+    publish = scripts[-1].replace("\\\n", " ")
+    assert publish.split()[:4] == ["gh", "release", "create", '"$TAG"']
+    assert "dist/*.zip dist/CITATION.cff" in publish and "--verify-tag" in publish
+    # The tag reaches the scripts through the environment, never pasted into them.
+    assert all("${{" not in script for script in scripts)
+
+
+def test_workflows_check_markdown_is_what_the_comment_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evmap check --format markdown` (the report job's) gives the verdict and the problems
+    as `path:line: message` in a code block, fenced longer than any backtick in them."""
+    from conftest import write_project
+
+    project = write_project(tmp_path / "tiny")
+    core = project.read("content/claims/core.yml").replace(
+        "citations: [wei2021]\n", "citations: [wei```2012]\n"
+    )
+    project.write("content/claims/core.yml", core)
+    args = ["check", "-f", str(project.config), "--strict", "--format", "markdown"]
+    assert main_cli(args) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "**evmap check failed: 1 error, 0 warnings.**",
+        "",
+        "````text",
+        "content/claims/core.yml:17: claim 'nmdar-main-route': evidence item 2: citation key "
+        "'wei```2012' is not in the BibTeX library; did you mean 'wei2021'?",
+        "````",
+    ]
+    assert err == "evmap: 1 error, 0 warnings\n"
+    fixed = write_project(tmp_path / "fixed")
+    assert main_cli(["check", "-f", str(fixed.config), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == "**evmap check: no problems.**\n"

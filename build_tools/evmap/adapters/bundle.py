@@ -17,11 +17,13 @@ Everything happens in a temporary folder; the project's ``mkdocs.yml``, its
 4. refuse the bundle when any page or stylesheet would still load something
    over the network;
 5. zip it into ``<name>-<version>.zip`` with sorted entries, fixed permissions
-   and timestamps from ``SOURCE_DATE_EPOCH`` (byte-identical across builds).
+   and timestamps from ``SOURCE_DATE_EPOCH`` (byte-identical across builds), with
+   ``ro-crate-metadata.json`` at the root of its folder: the bundle as an RO-Crate.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import re
@@ -37,13 +39,24 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from evmap import __version__
-from evmap.adapters.build import BuildFailed, check_inputs, run_mkdocs
+from evmap.adapters.build import BuildFailed, Verbosity, check_inputs, run_mkdocs
+from evmap.adapters.output import (
+    ZIP_COMMENT,
+    OutputRefused,
+    check_file_target,
+    check_target,
+    zip_is_ours,
+)
 from evmap.core.config import Settings
 from evmap.core.gitinfo import describe, source_date_epoch
 from evmap.core.memo import Memo
 from evmap.core.problems import FailedWithProblems
+from evmap.site.crate import CRATE_FILE, crate_metadata
+from evmap.site.export import DOWNLOADS, packed
+from evmap.site.linked_data import map_info
 
 __all__ = [
+    "FILE_NAME",
     "NEVER_LOADED",
     "ONLINE_FEATURES",
     "SEARCH_LANGUAGES",
@@ -58,6 +71,7 @@ __all__ = [
     "bundle_name",
     "bundle_version",
     "content_date",
+    "crate_text",
     "drop_unused",
     "find_iframe_worker",
     "offline_config",
@@ -84,6 +98,8 @@ SEARCH_LANGUAGES = "assets/javascripts/lunr"
 ONLINE_FEATURES = frozenset({"navigation.instant", "navigation.instant.prefetch"})
 # The earliest time a zip entry can carry (1980-01-01).
 ZIP_EPOCH = 315532800
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""What --name and --label may be: one file name, never a path."""
 
 
 class BundleFailed(FailedWithProblems):
@@ -110,10 +126,11 @@ def slugify(text: str, keep: str = "") -> str:
     return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-")
 
 
-def bundle_version(root: Path) -> str:
+def bundle_version(root: Path, release_tags: str = "v*") -> str:
     """A version a person can read (:func:`~evmap.core.gitinfo.describe`, as a file-name
-    slug); the evmap version outside a git repository."""
-    return slugify(describe(root), keep=".") or __version__
+    slug): the release tag on the last commit (one matching the glob ``release_tags``, the
+    plugin's option), else its date and short hash; evmap's version outside git."""
+    return slugify(describe(root, release_tags), keep=".") or __version__
 
 
 def content_date(epoch: int | None) -> str:
@@ -138,8 +155,9 @@ def readme_text(config: MkDocsConfig, version: str, date: str) -> str:
         "Unzip this folder anywhere (a USB stick will do), then open index.html in a web",
         "browser (double-click it, or drag it onto a browser window). Everything works",
         "without a network: pages, search, citation previews, the evidence matrix and",
-        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib;",
-        "a large map's are gzip-compressed, .gz).",
+        "network, and the downloads (downloads/evidence-map.json, .csv, references.bib,",
+        "references.csl.json, nanopubs.trig and kgx/; a large map's are gzip-compressed, .gz).",
+        "ro-crate-metadata.json describes the folder as an RO-Crate, for archives.",
         "",
     ]
     if config.site_url:
@@ -187,6 +205,9 @@ def offline_config(config: MkDocsConfig, footer: str = "") -> None:
 
     if footer:
         config.copyright = html.escape(footer)
+        plugin = config.plugins.get("evmap")
+        if plugin is not None and hasattr(plugin, "version_footer"):
+            plugin.version_footer = False  # this footer names the version already
     config.use_directory_urls = False
     config.repo_url = None
     config.edit_uri = None
@@ -262,7 +283,8 @@ def write_zip(folder: Path, target: Path, prefix: str, epoch: int | None) -> int
     """Zip ``folder`` into ``target`` under ``prefix/``, reproducibly; return the file count.
 
     Entries are sorted, carry mode 0644 and the time ``epoch`` (the current time
-    when None, 1980-01-01 at the earliest); the file is written aside and renamed.
+    when None, 1980-01-01 at the earliest); the archive's comment marks it as evmap's
+    (:data:`~evmap.adapters.output.ZIP_COMMENT`); the file is written aside and renamed.
     """
     stamp = time.gmtime(max(epoch, ZIP_EPOCH))[:6] if epoch is not None else time.gmtime()[:6]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -270,6 +292,7 @@ def write_zip(folder: Path, target: Path, prefix: str, epoch: int | None) -> int
     count = 0
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            archive.comment = ZIP_COMMENT  # replaced later only because it says so
             for name, path in _files(folder):
                 info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -293,6 +316,7 @@ def build_bundle(
     iframe_worker: Path | None = None,
     name: str | None = None,
     version: str | None = None,
+    verbosity: Verbosity = Verbosity.NORMAL,
 ) -> Bundle:
     """Build the offline bundle of ``config_file`` into ``out_dir/<name>-<version>.zip``.
 
@@ -304,18 +328,34 @@ def build_bundle(
             ``node_modules/iframe-worker`` beside ``mkdocs.yml`` or in the evmap checkout.
         name: Overrides :func:`bundle_name`.
         version: Overrides :func:`bundle_version`.
+        verbosity: What is shown while the builder runs.
 
     Raises:
         BundleFailed: on content errors (every one, with path and line), MkDocs
             errors, a missing shim or a page that would load from the network.
     """
+    for option, given in (("--name", name), ("--label", version)):
+        if given is not None and not FILE_NAME.fullmatch(given):
+            raise BundleFailed(
+                f"evmap: {option} {given!r} is not a file name; use letters, digits, '.', '-' "
+                "and '_' only (the zip is <name>-<version>.zip inside -o)"
+            )
     try:
         memo = Memo()
         settings = check_inputs(config_file, strict, memo)
+        out = check_target(
+            out_dir,
+            settings,
+            what="the bundle",
+            fix="choose another folder with -o, e.g. -o dist",
+            replace=False,
+        )
     except BuildFailed as exc:
         raise BundleFailed(str(exc), exc.problems) from None
+    except OutputRefused as exc:
+        raise BundleFailed(str(exc)) from None
     package = iframe_worker or find_iframe_worker([settings.root])
-    version = version or bundle_version(settings.root)
+    version = version or bundle_version(settings.root, settings.release_tags)
     epoch = source_date_epoch()
     date = content_date(epoch)
     footer = f"Version {version} \u00b7 content of {date} \u00b7 offline copy"
@@ -323,7 +363,12 @@ def build_bundle(
         site = Path(tmp) / "site"
         try:
             config = run_mkdocs(
-                config_file, site, strict, adjust=lambda c: offline_config(c, footer), memo=memo
+                config_file,
+                site,
+                strict,
+                adjust=lambda c: offline_config(c, footer),
+                memo=memo,
+                verbosity=verbosity,
             )
         except BuildFailed as exc:
             raise BundleFailed(str(exc)) from None
@@ -331,6 +376,7 @@ def build_bundle(
             (site / server_file).unlink(missing_ok=True)
         drop_unused(site, config)
         (site / "README.txt").write_text(readme_text(config, version, date), "utf-8")
+        (site / CRATE_FILE).write_text(crate_text(settings, config, site, version, date), "utf-8")
         for source, copy in SHIM_FILES.items():
             destination = site / SHIM_DIR / copy
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -341,9 +387,31 @@ def build_bundle(
                 "the bundle would load these from the network:\n" + "\n".join(remote)
             )
         label = f"{name or bundle_name(settings, config)}-{version}"
-        target = out_dir / f"{label}.zip"
+        target = out / f"{label}.zip"
+        try:
+            check_file_target(target, settings, what="the bundle", fix="choose another -o")
+        except OutputRefused as exc:
+            raise BundleFailed(str(exc)) from None
+        if target.exists() and not zip_is_ours(target):
+            raise BundleFailed(
+                f"evmap: refusing to write the bundle at {target}: a file evmap did not make "
+                "is there; move it away, or choose another folder with -o"
+            )
         count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)
+
+
+def crate_text(
+    settings: Settings, config: MkDocsConfig, site: Path, version: str, date: str
+) -> str:
+    """The bundle's ``ro-crate-metadata.json`` (:mod:`evmap.site.crate`): the map's name,
+    version, licence and curators, and the files of ``site``."""
+    info = dataclasses.replace(
+        map_info(settings, config.site_name, config.site_description or "", config.site_url or ""),
+        version=version,
+    )
+    files = [name for name, _ in _files(site)]
+    return crate_metadata(info, files, [*DOWNLOADS, *map(packed, DOWNLOADS)], date)
 
 
 def drop_unused(site: Path, config: MkDocsConfig) -> None:

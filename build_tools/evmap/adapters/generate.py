@@ -28,17 +28,13 @@ ProperDocs).
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import fcntl
-import glob
 import html as html_module
 import math
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,13 +45,28 @@ from markupsafe import escape
 
 from evmap.adapters.markdown_toc import NAME as TOC_EXTENSION
 from evmap.adapters.markdown_toc import toc_comment
+from evmap.adapters.output import (
+    MARKER,
+    Made,
+    OutputRefused,
+    check_file_target,
+    check_target,
+    mark,
+    output_lock,
+    remove_stale,
+    staging_folder,
+    swap_in,
+)
 from evmap.core.bibtex import FormatError
-from evmap.core.config import ConfigError, Settings, load_settings
+from evmap.core.config import ConfigError, Settings, load_settings, placeholder_reason
 from evmap.core.gitinfo import SourceHistory
 from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ContentError, FailedWithProblems
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
+from evmap.site.csl_json import project_store
+from evmap.site.history import read_site_history
 from evmap.site.incremental import page_inputs
+from evmap.site.linked_data import map_info
 from evmap.site.render import (
     PreflightError,
     Renderer,
@@ -66,6 +77,7 @@ from evmap.site.render import (
 from evmap.site.urls import SECTION, PageSpec, Urls
 
 __all__ = [
+    "BUSY",
     "DEFAULT_OUT",
     "MARKER",
     "SEARCH_WORDS",
@@ -84,8 +96,11 @@ __all__ = [
 
 DEFAULT_OUT = "generated"
 """The docs folder written by default, beside mkdocs.yml."""
-MARKER = ".evmap-generated"
-"""A file that marks a folder as written by ``evmap generate``: only such a folder is replaced."""
+BUSY = (
+    "evmap: another evmap generate is writing {target} (it holds {lock}); wait for it to "
+    "finish, or generate into another folder with -o"
+)
+"""The message when another ``evmap generate`` holds the lock of the same folder."""
 HEADER = "# Written by `evmap generate` from {source}: do not edit; run `evmap generate` again.\n"
 """The first line of a derived configuration (only a file starting so is overwritten)."""
 
@@ -303,6 +318,10 @@ def derive_config(
         repository, and Zensical reads no per-page edit link.
     """
     config: dict[str, Any] = dict(original)
+    repo = config.get("repo_url")
+    if isinstance(repo, str) and placeholder_reason(repo) is not None:
+        # No link to, or facts fetched from, a repository that is not there.
+        config.pop("repo_url", None)
     config["docs_dir"] = docs_dir
     if site_dir is not None:
         config["site_dir"] = site_dir
@@ -409,42 +428,38 @@ def default_nav(plan: Sequence[PageSpec], docs: Sequence[str]) -> list[Any]:
 # -- the folder ----------------------------------------------------------------------
 
 
-def _is_within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+def check_targets(out_dir: Path, derived: Path, settings: Settings, site_dir: Path) -> Path:
+    """Refuse to write anywhere but what ``evmap generate`` may replace; return the folder.
 
-
-def check_targets(out_dir: Path, derived: Path, settings: Settings, site_dir: Path) -> None:
-    """Refuse to replace anything but what ``evmap generate`` wrote.
+    The docs folder is replaced whole, so it must be a place for output that evmap
+    made (or a new one); the builder empties the site folder, so it must be one too
+    (:func:`evmap.adapters.output.check_target`); and the derived configuration
+    replaces only a file that ``evmap generate`` wrote.
 
     Raises:
-        GenerateFailed: when ``out_dir`` is or holds the project, its sources or the
-            site, or lies inside one of them; when it exists and was not written by
-            ``evmap generate``; or when the derived configuration's path holds a
-            file that it did not write.
+        GenerateFailed: naming the folder or file and the rule it breaks.
     """
-    sources = {
-        "the project folder": settings.root,
-        "the docs folder": settings.docs_dir,
-        "the content folder": settings.content_dir,
-        "the templates folder": settings.templates_dir,
-        "the site folder": site_dir,
-        **{f"the library {settings.relative(p)}": p for p in settings.bibtex_paths},
-    }
-    for what, path in sources.items():
-        if path is None:
-            continue
-        path = path.resolve()
-        inside = what != "the project folder" and _is_within(out_dir, path)
-        if _is_within(path, out_dir) or inside:
-            raise GenerateFailed(
-                f"evmap: cannot generate into {out_dir}: it would replace {what} ({path}); "
-                f"choose another folder with -o, e.g. -o {DEFAULT_OUT}"
-            )
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise GenerateFailed(
-            f"evmap: cannot generate into {out_dir}: the folder exists and was not written by "
-            f"evmap generate (it has no {MARKER} file); remove it or choose another with -o"
+    derived_too = {"the derived configuration": derived.resolve()}
+    try:
+        out = check_target(
+            out_dir,
+            settings,
+            what="the generated docs folder",
+            fix=f"choose another folder with -o, e.g. -o {DEFAULT_OUT}",
+            also={"the site folder": site_dir.resolve(), **derived_too},
         )
+        check_target(
+            site_dir,
+            settings,
+            what="the site (the builder empties its folder)",
+            fix="choose another folder with -d, e.g. -d site",
+            also={"the generated docs folder": out, **derived_too},
+        )
+        check_file_target(
+            derived, settings, what="the derived configuration", fix="move mkdocs.yml's folder"
+        )
+    except OutputRefused as exc:
+        raise GenerateFailed(str(exc)) from None
     if derived.exists():
         try:
             with derived.open(encoding="utf-8") as file:
@@ -456,61 +471,7 @@ def check_targets(out_dir: Path, derived: Path, settings: Settings, site_dir: Pa
                 f"evmap: cannot write {derived}: the file exists and was not written by evmap "
                 "generate; move it away (evmap generate writes its derived configuration there)"
             )
-
-
-@contextlib.contextmanager
-def out_lock(target: Path) -> Iterator[None]:
-    """Hold ``.<folder>.lock`` beside ``target``: a second generate into it fails at once.
-
-    Raises:
-        GenerateFailed: when another ``evmap generate`` holds it.
-    """
-    path = target.with_name(f".{target.name}.lock")
-    with open(path, "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise GenerateFailed(
-                f"evmap: another evmap generate is writing {target} (it holds {path}); "
-                "wait for it to finish, or generate into another folder with -o"
-            ) from None
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
-
-
-# What tempfile.mkdtemp appends to the prefixes below (8 characters).
-_STALE = re.compile(r"(?:old-)?[a-z0-9_]{8}")
-
-
-def remove_stale(target: Path) -> None:
-    """Remove the staging and old folders a killed ``evmap generate`` left beside ``target``.
-
-    Called with the lock held, so none of them is in use.
-    """
-    prefix = f".{target.name}-"
-    for path in target.parent.glob(f"{glob.escape(prefix)}*"):
-        if path.is_dir() and not path.is_symlink() and _STALE.fullmatch(path.name[len(prefix) :]):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames; the old folder is removed last."""
-    staging.chmod(0o755)
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return out
 
 
 class _Writer:
@@ -585,9 +546,8 @@ def generate(
     original = read_config(config_file)
     out = (out_dir if out_dir is not None else project_dir / DEFAULT_OUT).resolve()
     derived = derived_config_path(config_file.resolve())
-    raw_site = original.get("site_dir", "site")
-    site = (site_dir or project_dir / (raw_site if isinstance(raw_site, str) else "site")).resolve()
-    check_targets(out, derived, settings, site)
+    site = (site_dir or settings.site_dir or project_dir / "site").resolve()
+    out = check_targets(out, derived, settings, site)
     try:
         result = check(settings).raise_errors(strict)
     except ContentError as exc:
@@ -601,7 +561,23 @@ def generate(
         urls: Urls = SourceUrls()
     else:
         urls = Urls(original.get("use_directory_urls", True) is not False)
-    renderer = Renderer(result.map, make_environment(settings.template_dirs), urls)
+    repo_url = original.get("repo_url")
+    renderer = Renderer(
+        result.map,
+        make_environment(settings.template_dirs, settings.sandboxed),
+        urls,
+        history=read_site_history(
+            settings, result.map, repo_url if isinstance(repo_url, str) else None
+        ),
+        leave_out_drafts=settings.leave_out_drafts,
+    )
+    renderer.info = map_info(
+        settings,
+        str(original.get("site_name") or ""),
+        str(original.get("site_description") or ""),
+        str(original.get("site_url") or ""),
+    )
+    renderer.csl = project_store(settings.root)
     written = _written_files(settings.docs_dir)
     renderer.docs = frozenset(p for p in written if p.endswith(".md"))
     plan = renderer.plan()
@@ -636,9 +612,9 @@ def generate(
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with out_lock(out):
+        with output_lock(out, BUSY):
             remove_stale(out)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            staging = staging_folder(out)
             try:
                 writer = _Writer(staging)
                 unsearched: list[str] = []
@@ -658,10 +634,7 @@ def generate(
                     writer.copy(asset, template_file(settings.template_dirs, asset))
                 for path, content in downloads.items():
                     writer.write(path, content)
-                (staging / MARKER).write_text(
-                    "This folder is written by `evmap generate` and replaced whole each time.\n",
-                    "utf-8",
-                )
+                mark(staging, Made.GENERATED)
                 pending = derived.with_name(f".{derived.name}.tmp")
                 pending.write_text(dump_config(config, header), "utf-8")
                 swap_in(staging, out)
@@ -669,6 +642,8 @@ def generate(
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 derived.with_name(f".{derived.name}.tmp").unlink(missing_ok=True)
+    except OutputRefused as exc:
+        raise GenerateFailed(str(exc)) from None
     except OSError as exc:
         where = exc.filename or out
         raise GenerateFailed(

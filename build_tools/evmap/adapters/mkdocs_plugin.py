@@ -26,11 +26,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from evmap.adapters.output import Made, OutputRefused, check_target, mark
 from evmap.adapters.rewrites import Rewrites, nav_key
 from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
 from evmap.core.bibtex import FormatError
-from evmap.core.config import OPTIONS, ConfigError, Settings, settings_from_options
+from evmap.core.config import (
+    OPTIONS,
+    ConfigError,
+    Settings,
+    placeholder_reason,
+    settings_from_options,
+)
 from evmap.core.gitinfo import (
+    HistoryState,
     SourceHistory,
     head_commit,
     repository_edit_uri,
@@ -39,10 +47,13 @@ from evmap.core.gitinfo import (
 from evmap.core.load import save_cache
 from evmap.core.memo import Memo
 from evmap.core.pipeline import check, format_map_references
-from evmap.core.problems import ContentError, Severity
+from evmap.core.problems import ADVISORY, ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
+from evmap.site.csl_json import CslStore, project_store
 from evmap.site.export import ExportCache
+from evmap.site.history import SiteHistory, read_site_history
 from evmap.site.incremental import page_inputs
+from evmap.site.linked_data import map_info
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
@@ -105,16 +116,22 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         self.pages: dict[str, PageSpec] = {}
         self.history = SourceHistory()
         self.history_key: tuple[object, ...] | None = None
+        # Provenance of claims from git, read once per build (see evmap.site.history).
+        self.site_history: SiteHistory | None = None
+        # Page footers name the map's version; the offline bundle writes its own footer.
+        self.version_footer = True
         self.shells: PageShells | None = None
         self.written = 0
         self.progress = Progress(0)
         self.env: jinja2.Environment | None = None
-        self.env_dirs: tuple[Path, ...] = ()
+        self.env_dirs: tuple[tuple[Path, ...], bool] = ((), False)
         self.serving = False
         # Serving: what each file was written from, so that a dirty rebuild writes only
         # the files that change (see evmap.adapters.rewrites).
         self.rewrites = Rewrites()
         self.exports = ExportCache()  # each claim's part of the downloads, while serving
+        self.csl: CslStore | None = None  # CSL-JSON items, kept while serving
+        self.csl_root: Path | None = None
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.preflighted: object = None
@@ -144,7 +161,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         try:
             options: dict[str, Any] = dict(self.config)
             given = {k: v for k, v in options.items() if v is not None}
-            self.settings = settings_from_options(root, given, config.docs_dir)
+            self.settings = settings_from_options(
+                root,
+                given,
+                config.docs_dir,
+                config.site_dir,
+                Path(config.config_file_path).resolve(),
+                {"site_url": config.site_url, "repo_url": config.repo_url},
+            )
             # Serving, the first build writes the parse cache like any check; later
             # rebuilds leave it to on_shutdown (a large map takes a while to write).
             first = self.renderer is None
@@ -157,7 +181,14 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
         for problem in result.problems:
             if problem.severity is Severity.WARNING:
-                log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+                # Advice (a missing DOI) is said without failing a strict build.
+                say = log.info if problem.check in ADVISORY else log.warning
+                say(f"{problem.path}:{problem.line}: {problem.message}")
+        if config.repo_url and placeholder_reason(config.repo_url) is not None:
+            # No repository link, edit links or facts fetched from a repository that is
+            # not there (the check warned about it): Material would ask GitHub's API.
+            config.repo_url = None
+            config.edit_uri = None
         try:
             format_map_references(self.settings, result.map)
         except FormatError as exc:
@@ -174,17 +205,26 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                     config.theme.dirs.append(theme_dir)
         # One environment per set of template folders for the plugin's life: `mkdocs
         # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
-        if self.env is None or self.env_dirs != dirs:
-            self.env = make_environment(dirs)
-            self.env_dirs = dirs
+        if self.env is None or self.env_dirs != (dirs, self.settings.sandboxed):
+            self.env = make_environment(dirs, self.settings.sandboxed)
+            self.env_dirs = (dirs, self.settings.sandboxed)
         self.previous = self.renderer if self.serving else None
+        self.site_history = self._read_site_history(result.map, config)
         self.renderer = Renderer(
             result.map,
             self.env,
             Urls(bool(config.use_directory_urls)),
             keep_bodies=self.serving,
             stamp=templates_stamp(dirs) if self.serving else None,
+            history=self.site_history,
+            leave_out_drafts=self.settings.leave_out_drafts,
         )
+        self.renderer.info = map_info(
+            self.settings, config.site_name, config.site_description or "", config.site_url or ""
+        )
+        if self.csl is None or self.csl_root != self.settings.root:
+            self.csl, self.csl_root = project_store(self.settings.root), self.settings.root
+        self.renderer.csl = self.csl
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
                 config.extra_css.append(asset)
@@ -193,14 +233,36 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                 config.extra_javascript.append(script)
         return config
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Fail on a broken template before MkDocs empties the site folder.
+    def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
+        """Provenance of every claim (from git, once per build), and the footer's version."""
+        assert self.settings is not None
+        history = read_site_history(
+            self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
+        )
+        said = history.unavailable()
+        if said:  # a shallow clone, in the build's output; outside git, with --verbose
+            (log.info if history.provenance.state is HistoryState.SHALLOW else log.debug)(said)
+        if self.version_footer:
+            config.copyright = history.copyright(config.copyright)
+        return history
 
-        MkDocs cleans ``site_dir`` right after this event; every template is compiled
-        and one page of each kind rendered first, so ``mkdocs build`` with a broken
-        template leaves the last site as it was (``evmap build`` always does).
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Refuse a site folder that is no place for output, and fail on a broken
+        template, before MkDocs empties the site folder.
+
+        MkDocs cleans ``site_dir`` right after this event: it must not be the project,
+        a source folder or a folder evmap did not make
+        (:func:`evmap.adapters.output.check_target`), and is marked as evmap's. Every
+        template is compiled and one page of each kind rendered first, so ``mkdocs
+        build`` with a broken template leaves the last site as it was (``evmap build``
+        always does).
         """
         assert self.renderer is not None and self.settings is not None
+        site = Path(config.site_dir)
+        try:
+            check_target(site, self.settings, what="the site", fix="set another site_dir")
+        except OutputRefused as exc:
+            raise PluginError(str(exc)) from None
         self.renderer.urls = Urls(bool(config.use_directory_urls))
         # Serving, the templates were tried when they last changed (rendering the views
         # once more costs a good part of a rebuild).
@@ -212,6 +274,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         except PreflightError as exc:
             raise self._template_failure(exc.error, exc.page) from None
         self.preflighted = tried
+        site.mkdir(parents=True, exist_ok=True)
+        mark(site, Made.SITE)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and assets as virtual files."""
@@ -300,6 +364,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
             self.renderer.docs,
             self.renderer.urls,
             self.history,
+            config.copyright,  # the footer names the version, "-dirty" after an edit
         )
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

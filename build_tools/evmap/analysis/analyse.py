@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -52,6 +53,8 @@ class MapAnalysis:
             matrix table and the network to show whole (None: they show everything).
         pairs: The tally of compound-pathway pairs by compound id, by pathway id and
             (key ``""``) of the whole map, as the summaries give them.
+        left_out: Claims left out of the cells and the summaries (drafts, when the lab
+            asks so); they keep their grade and flag.
     """
 
     certainty: Mapping[str, Certainty]
@@ -67,6 +70,7 @@ class MapAnalysis:
     pathways_by_compound: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     extent: Extent | None = None
     pairs: Mapping[tuple[str, str], PairSummary] = field(default_factory=dict)
+    left_out: frozenset[str] = frozenset()
 
     def shown(self, compound: str, pathway: str) -> bool:
         """Whether the matrix table (and the network) shows the cell of this pair."""
@@ -90,6 +94,9 @@ class MapAnalysis:
         else:
             ids = tuple(m.claims)
             items = tuple((cid, i) for cid, c in m.claims.items() for i in range(len(c.evidence)))
+        if self.left_out:
+            ids = tuple(cid for cid in ids if cid not in self.left_out)
+            items = tuple(ref for ref in items if ref[0] not in self.left_out)
         return summarise(
             m,
             [m.claims[i] for i in ids],
@@ -117,11 +124,16 @@ def _sole_source(claim: Claim, evidence_map: EvidenceMap) -> str | None:
     return next(iter(keys)) if len(keys) == 1 else None
 
 
-def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS) -> MapAnalysis:
+def analyse_map(
+    evidence_map: EvidenceMap,
+    view_max_cells: int = VIEW_MAX_CELLS,
+    leave_out: frozenset[str] = frozenset(),
+) -> MapAnalysis:
     """Grade every claim, flag contradictions, attribute items and pool them into cells.
 
     ``view_max_cells`` bounds the compound x pathway grid the matrix table and the
-    network show (:func:`evmap.analysis.matrix.busiest_extent`).
+    network show (:func:`evmap.analysis.matrix.busiest_extent`); claims in
+    ``leave_out`` (drafts) are graded but left out of the cells and the summaries.
     """
     m = evidence_map
     kind_of = m.kind_of
@@ -138,11 +150,17 @@ def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS)
     for cid, claim in m.claims.items():
         for index, ev in enumerate(claim.evidence):
             second_hand[cid, index] = is_second_hand(ev, kind_of)
+            if cid in leave_out:
+                continue
             for compound in claim.item_compounds(ev):
                 by_compound.setdefault(compound, []).append((cid, index))
             for pathway in claim.item_pathways(ev):
                 by_pathway.setdefault(pathway, []).append((cid, index))
-    cells = pool_cells(m, {cid: c.grade for cid, c in certainty.items()}, second_hand)
+    counted = m
+    if leave_out:
+        kept = {cid: claim for cid, claim in m.claims.items() if cid not in leave_out}
+        counted = dataclasses.replace(m, claims=kept)
+    cells = pool_cells(counted, {cid: c.grade for cid, c in certainty.items()}, second_hand)
     contested_compound: dict[str, list[tuple[str, str]]] = {}
     contested_pathway: dict[str, list[tuple[str, str]]] = {}
     compounds_by_pathway: dict[str, list[str]] = {}
@@ -177,4 +195,5 @@ def analyse_map(evidence_map: EvidenceMap, view_max_cells: int = VIEW_MAX_CELLS)
         {k: tuple(sorted(v)) for k, v in pathways_by_compound.items()},
         busiest_extent(m, cells, view_max_cells),
         {key: summarise_pairs(found) for key, found in pair_cells.items()},
+        frozenset(leave_out),
     )

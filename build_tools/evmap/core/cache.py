@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from evmap import __version__
+from evmap.core.identifiers import registry_version
 
 __all__ = [
     "cache_dir",
@@ -47,6 +48,8 @@ def code_version() -> str:
     formatter live in ``evmap.core.library``).
     """
     digest = hashlib.blake2b(__version__.encode(), digest_size=12)
+    # Parsed files keep their identifier verdicts, which follow the registry's patterns.
+    digest.update(registry_version().encode())
     root = Path(str(resources.files("evmap")))
     files = [*root.rglob("*.py"), *root.rglob("*.json"), *root.rglob("*.csl")]
     for path in sorted(files):

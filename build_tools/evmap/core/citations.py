@@ -13,6 +13,7 @@ other front end call it.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from evmap.core.inputs import scan_folder
 from evmap.core.problems import Check, Problem
 
 __all__ = [
+    "MAX_GROUP_CHARS",
     "Citation",
     "CitationItem",
     "CitedReference",
@@ -32,14 +34,18 @@ __all__ = [
     "scan_docs",
 ]
 
-# One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link).
-_GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
+# One bracketed group: "[" items "]" not followed by "(" or "[" (that is a link). No
+# bracket inside, so each character is read at most twice: linear on any line.
+_GROUP = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*)\](?![(\[])")
+MAX_GROUP_CHARS = 1000
+"""A bracketed group longer than this is not read as a citation (pandoc's are a few keys
+with short locators); it bounds the work of parsing its items on any page."""
 _ITEM = re.compile(
     r"^\s*(?:(?P<prefix>[^@;]*?)\s+)?-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[^\s,;{}()\[\]]+?))"
     r"(?P<suffix>(?:\s*,\s*[^;]*)?)\s*$"
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
+_BACKTICKS = re.compile(r"`+")
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,50 @@ def _parse_group(body: str) -> tuple[CitationItem, ...] | None:
     return tuple(items)
 
 
+def _code_spans(markdown: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Offsets of the code spans outside ``blocks`` (sorted offsets of fenced blocks).
+
+    As CommonMark reads them: a run of backticks opens a span that the next run of
+    exactly as many backticks closes; a run with no such partner is plain text. In
+    one pass over the runs, with the runs of each length in order, so that a line of
+    thousands of backticks costs no more than its length.
+    """
+    runs = [
+        (m.start(), m.end())
+        for m in _BACKTICKS.finditer(markdown)
+        if not _inside_ranges(blocks, m.start())
+    ]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    seen = dict.fromkeys(by_length, 0)  # how far each length's list has been passed
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        at = seen[end - start]
+        while at < len(same) and same[at] <= index:
+            at += 1
+        seen[end - start] = at
+        if at == len(same):
+            index += 1  # no closing run of this length: plain backticks
+            continue
+        closing = same[at]
+        spans.append((start, runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+def _inside_ranges(ranges: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` lies in one of ``ranges`` (sorted, not overlapping)."""
+    at = bisect.bisect_right(ranges, offset, key=lambda r: r[0]) - 1
+    return at >= 0 and offset < ranges[at][1]
+
+
 def _code_ranges(markdown: str) -> list[tuple[int, int]]:
-    """Offsets of fenced code blocks and code spans, where nothing is a citation."""
-    ranges = []
+    """Sorted offsets of fenced code blocks and code spans, where nothing is a citation."""
+    blocks = []
     fence: str | None = None
     start = offset = 0
     for line in markdown.splitlines(keepends=True):
@@ -99,15 +146,12 @@ def _code_ranges(markdown: str) -> list[tuple[int, int]]:
             and match.group(1)[0] == fence[0]
             and len(match.group(1)) >= len(fence)
         ):
-            ranges.append((start, offset + len(line)))
+            blocks.append((start, offset + len(line)))
             fence = None
         offset += len(line)
     if fence is not None:
-        ranges.append((start, len(markdown)))
-    for match in _CODE_SPAN.finditer(markdown):
-        if not any(a <= match.start() < b for a, b in ranges):
-            ranges.append(match.span())
-    return ranges
+        blocks.append((start, len(markdown)))
+    return sorted(blocks + _code_spans(markdown, blocks))
 
 
 def find_citations(markdown: str) -> list[Citation]:
@@ -115,9 +159,10 @@ def find_citations(markdown: str) -> list[Citation]:
     code = _code_ranges(markdown)
     found = []
     for match in _GROUP.finditer(markdown):
-        if any(a <= match.start() < b for a, b in code):
+        body = match.group(1)
+        if "@" not in body or len(body) > MAX_GROUP_CHARS or _inside_ranges(code, match.start()):
             continue
-        items = _parse_group(match.group(1))
+        items = _parse_group(body)
         if items is not None:
             line = markdown.count("\n", 0, match.start()) + 1
             found.append(Citation(match.start(), match.end(), line, items))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from evmap.core.problems import Check, Problem
 
-__all__ = ["Scan", "check_file", "scan_folder"]
+__all__ = ["THEME_FOLDER", "Scan", "check_file", "scan_folder", "scan_templates"]
 
 
 OUTSIDE = (
@@ -167,3 +167,46 @@ def _points_to_folder(path: Path) -> bool:
         return path.is_dir()
     except OSError:
         return False
+
+
+THEME_FOLDER = "theme"
+"""The folder of a templates folder whose files override the theme's own templates."""
+
+
+def scan_templates(
+    folder: Path, root: Path, relative: Callable[[Path], str], sandboxed: bool, own: Path
+) -> list[Problem]:
+    """What may not be used of a project's templates folder.
+
+    Templates are code: their files follow the policy of this module (a link leading
+    outside the project is refused, its target never named). Page templates render in
+    a sandbox unless the lab trusts its templates; theme overrides (``theme/``) render
+    in the builder's own environment, which has none, so while the sandbox is on they
+    are refused, naming the option that allows them after review, unless a file is an
+    unchanged copy of evmap's own (``own``, its templates folder).
+    """
+    scan = scan_folder(folder, root, None, relative, Check.FILE_ACCESS)
+    problems = list(scan.problems)
+    theme = folder / THEME_FOLDER
+
+    def copied(path: Path) -> bool:
+        original = own / path.relative_to(folder)
+        try:
+            return original.is_file() and original.read_bytes() == path.read_bytes()
+        except OSError:
+            return False
+
+    if sandboxed:
+        problems.extend(
+            Problem(
+                relative(path),
+                0,
+                "overrides a theme template, which the builder renders without evmap's "
+                "sandbox (templates are code: a theme template can run any command); review "
+                "it, then set 'trust_templates: true' in the evmap plugin options, or remove it",
+                Check.UNTRUSTED_TEMPLATE,
+            )
+            for path in scan.files
+            if theme in path.parents and not copied(path)
+        )
+    return problems

@@ -7,6 +7,7 @@ that pass become model objects. Problems are collected, never raised.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import multiprocessing as mp
@@ -16,8 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from evmap.core import cache
-from evmap.core.bibtex import Library, bind_texts, load_library_files, load_style
+from evmap.core.bibtex import Library, bind_texts, load_library_files, read_style
 from evmap.core.config import Settings
+from evmap.core.identifiers import (
+    COMPOUND_SCHEMES,
+    NCBI_TAXON,
+    PATHWAY_SCHEMES,
+    identifier_problems,
+    load_registry_patterns,
+)
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
@@ -34,11 +42,12 @@ from evmap.core.model import (
     ReferenceKind,
     ReferenceNote,
     ResearchGroup,
+    Review,
     Source,
     yaml_fields,
 )
 from evmap.core.problems import Check, Problem
-from evmap.core.schema import check_entry, describe_value
+from evmap.core.schema import PROJECT_SCHEMAS, check_entry, describe_value
 from evmap.core.yamlio import (
     MAX_LIBRARY_BYTES,
     LineDict,
@@ -63,6 +72,7 @@ __all__ = [
     "internal_error",
     "load_content",
     "load_file",
+    "read_claims",
     "save_cache",
     "scan_content",
 ]
@@ -152,6 +162,19 @@ def input_digest(settings: Settings) -> bytes | None:
         return None
     if not all(add(file, b"library") for file in [*files, *style]):
         return None
+    # A dependent style's parent is read too: its digest is the style pandoc receives.
+    digest.update(read_style(settings.csl, settings.root, settings.relative)[0].digest.encode())
+    templates = scan_folder(
+        settings.templates_dir, settings.root, None, settings.relative, Check.FILE_ACCESS
+    )
+    if templates.problems:
+        return None
+    for template in templates.files:  # which files, not their text: a check reads no template
+        digest.update(b"\0template\0" + settings.relative(template).encode())
+    for kind in FOLDERS:  # copies of the schemas for editors, compared with evmap's
+        copy = settings.root / PROJECT_SCHEMAS / f"{kind}.schema.json"
+        if copy.is_file() and not add(copy, b"schema"):
+            return None
     docs = settings.docs_dir
     if docs is not None and docs.is_dir():
         scan = scan_folder(docs, settings.root, None, settings.relative, Check.FILE_ACCESS)
@@ -183,6 +206,7 @@ def _compound(data: LineDict, source: Source) -> Compound:
         identifiers=dict(data.get("identifiers", {})),
         summary=data.get("summary", ""),
         parent_line=data.line_of("parent"),
+        identifier_lines=_key_lines(data, "identifiers"),
     )
 
 
@@ -195,6 +219,42 @@ def _pathway(data: LineDict, source: Source) -> Pathway:
         related=tuple(data.get("related", ())),
         summary=data.get("summary", ""),
         related_lines=_lines(data, "related"),
+        identifiers=dict(data.get("identifiers", {})),
+        identifier_lines=_key_lines(data, "identifiers"),
+    )
+
+
+def _key_lines(data: LineDict, key: str) -> dict[str, int]:
+    """The line of each key of the mapping under ``key`` (empty when there is none)."""
+    value = data.get(key)
+    return dict(value.key_lines) if isinstance(value, LineDict) else {}
+
+
+def _identifier_problems(kind: str, item: LineDict, path: str) -> list[Problem]:
+    """Malformed ids of one entry that passed its schema (see :mod:`evmap.core.identifiers`)."""
+    if kind == "claim":
+        problems = []
+        for evidence in item["evidence"]:
+            model = evidence["model"]
+            if "taxon" in model:
+                problems += identifier_problems(
+                    "claim",
+                    item["id"],
+                    {"ncbitaxon": model["taxon"]},
+                    {"ncbitaxon": model.line_of("taxon")},
+                    (NCBI_TAXON,),
+                    path,
+                )
+        return [
+            replace(p, message=p.message.replace("identifiers: ncbitaxon", "model: taxon"))
+            for p in problems
+        ]
+    written = item.get("identifiers")
+    if not written:
+        return []
+    schemes = COMPOUND_SCHEMES if kind == "compound" else PATHWAY_SCHEMES
+    return identifier_problems(
+        kind, item["id"], written, _key_lines(item, "identifiers"), schemes, path
     )
 
 
@@ -234,7 +294,34 @@ def _claim(data: LineDict, source: Source) -> Claim:
         asserts=Assertion.from_yaml(data["asserts"]) if "asserts" in data else (),
         former_ids=tuple(data.get("former_ids", ())),
         former_id_lines=_lines(data, "former_ids"),
+        review=(
+            Review.from_yaml(review, data.line_of("review"))
+            if (review := data.get("review"))
+            else None
+        ),
     )
+
+
+def read_claims(data: bytes, path: str) -> list[Claim]:
+    """The claims of a claims file's text, built without checking them against the schema
+    (for versions of files from the history, which their own time checked); a claim that
+    cannot be built is left out, and text that is not YAML gives none."""
+    try:
+        document = load_yaml(data)
+    except YamlError:
+        return []
+    items = document if isinstance(document, LineList) else [document]
+    lines = getattr(document, "item_lines", [getattr(document, "line", 1)])
+    claims = []
+    for item, line in zip(items, lines, strict=False):
+        if not isinstance(item, LineDict):
+            continue
+        _date_as_text(item)
+        try:
+            claims.append(_claim(item, Source(path, line)))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return claims
 
 
 def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:
@@ -339,13 +426,25 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
         ]
     entries, problems = [], []
     for item, line in items:
+        if kind == "claim":
+            _date_as_text(item)
         found = check_entry(kind, item, path)
         if not isinstance(item, LineDict):  # a list item that is not a mapping: its own line
             found = [replace(problem, line=line) for problem in found]
         problems.extend(found)
         if not found:
+            if kind != "reference":
+                problems.extend(_identifier_problems(kind, item, path))
             entries.append(_BUILDERS[kind](item, Source(path, line)))
     return entries, problems
+
+
+def _date_as_text(claim: Any) -> None:
+    """A review date as text: YAML reads an unquoted ``2026-11-02`` as a date, the
+    schema (and every output) wants the text a curator wrote."""
+    review = claim.get("review") if isinstance(claim, dict) else None
+    if isinstance(review, dict) and isinstance(review.get("date"), datetime.date):
+        review["date"] = review["date"].isoformat()
 
 
 # Below this many bytes of YAML to parse, a second process costs more than it saves.
@@ -386,6 +485,10 @@ def batches(jobs: list[Job], count: int) -> list[list[Job]]:
 
 def _parse_in_parallel(settings: Settings, jobs: list[Job], workers: int, memo: Memo) -> None:
     """Parse files (and the library) on ``workers`` processes, filling ``memo``."""
+    if any(key[0] in ("compound", "pathway") and b"identifiers:" in data for key, data in jobs):
+        # Read the registry's patterns once, here: forked workers inherit them rather
+        # than each importing bioregistry (most of a second apiece).
+        load_registry_patterns()
     with mp.get_context("fork").Pool(workers) as pool:
         library = pool.apply_async(_read_library, (settings, Memo()))
         for parsed_batch in pool.imap_unordered(_parse_batch, batches(jobs, workers * 8)):
@@ -581,8 +684,9 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
                 )
             ]
         )
-    style = load_style(settings.csl)
+    style, style_problems = read_style(settings.csl, settings.root, settings.relative)
     digest = hashlib.blake2b(style.digest.encode(), digest_size=16)
+    digest.update(repr(settings.published_fields).encode())
     texts: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for file in files:
@@ -611,7 +715,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
     if problems:
         return None, Library(problems=problems)
     key = ("\n".join(path for path, _ in texts), digest.digest())
-    cached = memo.libraries.get(key)
+    cached = memo.libraries.get(key) if not style_problems else None
     if cached is not None:
         return key, cached
     decoded: list[tuple[str, str]] = []
@@ -622,4 +726,7 @@ def _read_library(settings: Settings, memo: Memo) -> tuple[tuple[str, bytes] | N
             problems.append(Problem(path, exc.line, exc.message, Check.FILE_ENCODING))
     if problems:
         return None, Library(problems=problems)
-    return key, load_library_files(decoded, style, memo.texts)
+    library = load_library_files(decoded, style, memo.texts, settings.published_fields)
+    if style_problems:  # not kept: the key names evmap's style, which stood in for it
+        return None, Library(library.references, [*library.problems, *style_problems])
+    return key, library

@@ -37,6 +37,8 @@ __all__ = [
     "ReferenceText",
     "Relation",
     "ResearchGroup",
+    "Review",
+    "ReviewStatus",
     "Source",
     "Stance",
     "build_map",
@@ -147,6 +149,7 @@ class Compound(_Pickles):
     identifiers: Mapping[str, str | int] = field(default_factory=dict)
     summary: str = ""
     parent_line: int = field(default=0, compare=False, repr=False)
+    identifier_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +163,24 @@ class Pathway(_Pickles):
     related: tuple[str, ...] = ()
     summary: str = ""
     related_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+    identifier_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ModelSystem(_Pickles):
-    """The experimental model an evidence item rests on."""
+    """The experimental model an evidence item rests on.
+
+    Attributes:
+        species: A species of the vocabulary (its NCBI Taxonomy id comes from there).
+        paradigm: The experimental paradigm ("" when not said).
+        taxon: The NCBI Taxonomy id of the exact species, when the vocabulary's is too
+            broad or has none (a macaque for ``non-human-primate``); "" when not said.
+    """
 
     species: str
     paradigm: str = ""
+    taxon: str = ""
 
     def describe(self) -> str:
         """Human-readable, e.g. ``"mouse, CSDS"``."""
@@ -176,11 +189,15 @@ class ModelSystem(_Pickles):
     @classmethod
     def from_yaml(cls, data: Mapping[str, str]) -> ModelSystem:
         """The model as written in YAML: ``{species: mouse, paradigm: CSDS}``."""
-        return cls(data["species"], data.get("paradigm", ""))
+        return cls(data["species"], data.get("paradigm", ""), data.get("taxon", ""))
 
     def to_yaml(self) -> dict[str, str]:
-        """The model as YAML writes it (paradigm only when set)."""
-        return {"species": self.species, **({"paradigm": self.paradigm} if self.paradigm else {})}
+        """The model as YAML writes it (paradigm and taxon only when set)."""
+        return {
+            "species": self.species,
+            **({"paradigm": self.paradigm} if self.paradigm else {}),
+            **({"taxon": self.taxon} if self.taxon else {}),
+        }
 
 
 def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -379,6 +396,67 @@ class Assertion(_Pickles):
         }
 
 
+class ReviewStatus(enum.StrEnum):
+    """Where a claim stands in the curators' review."""
+
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+    DISPUTED = "disputed"
+
+
+@dataclass(frozen=True, slots=True)
+class Review(_Pickles):
+    """A claim's review status, as its curators state it.
+
+    Attributes:
+        status: Draft, reviewed or disputed.
+        by: Who reviewed it (names, or commit e-mails the ``curators`` option names).
+        date: When (``YYYY-MM-DD``; "" when not stated).
+        reason: Why it is disputed ("" otherwise).
+        line: Where the review is written.
+    """
+
+    status: ReviewStatus
+    by: tuple[str, ...] = ()
+    date: str = ""
+    reason: str = ""
+    line: int = field(default=0, compare=False, repr=False)
+
+    @classmethod
+    def from_yaml(cls, data: Mapping[str, Any], line: int = 0) -> Review:
+        """The review as written: ``{status: reviewed, by: [Ana Li], date: 2026-11-02}``."""
+        return cls(
+            ReviewStatus(data["status"]),
+            tuple(data.get("by", ())),
+            str(data.get("date", "")),
+            data.get("reason", ""),
+            line,
+        )
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The review as YAML writes it (optional fields only when set)."""
+        return {
+            "status": self.status.value,
+            **({"by": list(self.by)} if self.by else {}),
+            **({"date": self.date} if self.date else {}),
+            **({"reason": self.reason} if self.reason else {}),
+        }
+
+    def describe(self, names: Callable[[str], str] = str) -> str:
+        """The status as a phrase: ``reviewed by Ana Li on 2026-11-02``, ``disputed: ...``.
+
+        ``names`` turns each reviewer as written (a name or an e-mail) into a name.
+        """
+        text = self.status.value
+        if self.by:
+            text += " by " + " and ".join(names(who) for who in self.by)
+        if self.date:
+            text += f" on {self.date}"
+        if self.reason:
+            text += f": {self.reason}"
+        return text
+
+
 @dataclass(frozen=True, slots=True)
 class Claim(_Pickles):
     """One statement about compounds and pathways, with its evidence.
@@ -387,6 +465,7 @@ class Claim(_Pickles):
         asserts: What the claim asserts about its compound-pathway pairs, as rules
             (empty: that each compound acts through each pathway).
         former_ids: Ids the claim had before; their pages redirect to this one.
+        review: Its review status (None: not stated).
     """
 
     id: str
@@ -401,6 +480,12 @@ class Claim(_Pickles):
     asserts: tuple[Assertion, ...] = ()
     former_ids: tuple[str, ...] = ()
     former_id_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    review: Review | None = None
+
+    @property
+    def draft(self) -> bool:
+        """Whether the curators marked the claim as a draft."""
+        return self.review is not None and self.review.status is ReviewStatus.DRAFT
 
     def relation(self, compound: str, pathway: str) -> Relation:
         """What the claim asserts about the pair: the first rule covering it, else
@@ -539,11 +624,14 @@ class Reference(_Pickles):
         links: The validated DOI, PMID, URL and arXiv id (and evmap-ignore).
         formatter: Returns the formatted text; called at most once per content
             (the library layer caches it by the entry's content and style).
-        entry_fields: The entry's fields as written (LaTeX source), with what it
-            inherits through crossref and xdata.
-        bibtex: The entry exactly as written in its file (for the download).
-        requires: What the entry needs to be read on its own, verbatim and in
-            order: the @string macros it uses and its crossref/xdata parents.
+        entry_fields: The entry's published fields (the bibliographic ones and those
+            opted in: :mod:`evmap.core.library.publish`) as written (LaTeX source),
+            with what it inherits through crossref and xdata.
+        bibtex: The entry as the download shows it: its published fields, each as
+            written in its file.
+        requires: What the entry needs to be read on its own, in order: the @string
+            macros its published fields use (verbatim) and its crossref/xdata parents
+            (published alike).
     """
 
     key: str

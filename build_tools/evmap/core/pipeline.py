@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from evmap.core import cache
 from evmap.core.bibtex import format_references
 from evmap.core.citations import scan_docs
-from evmap.core.config import Settings
+from evmap.core.config import PACKAGE_TEMPLATES, Settings, placeholder_problems
+from evmap.core.inputs import scan_templates
 from evmap.core.load import input_digest, load_content
 from evmap.core.memo import Memo
 from evmap.core.model import EvidenceMap, Reference, build_map
 from evmap.core.problems import Problem, failing
+from evmap.core.schema import stale_copies
 from evmap.core.validate import CheckResult, cited_keys, validate_content
 
 __all__ = [
@@ -72,6 +74,18 @@ def check(settings: Settings, *, persist: bool = True, memo: Memo | None = None)
         content = load_content(settings, persist=persist, memo=memo)
         docs, refused = scan_docs(settings.docs_dir, settings.root, settings.relative)
         content.problems.extend(refused)
+        content.problems.extend(stale_copies(settings.root, settings.relative))
+        content.problems.extend(placeholder_problems(settings))
+        if settings.own_templates is not None:
+            content.problems.extend(
+                scan_templates(
+                    settings.own_templates,
+                    settings.root,
+                    settings.relative,
+                    settings.sandboxed,
+                    PACKAGE_TEMPLATES,
+                )
+            )
         problems = validate_content(content, settings, docs)
         cited = cited_keys(content, docs)
         evidence_map = build_map(

@@ -13,16 +13,19 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from evmap.core.inputs import check_file
 from evmap.core.problems import Check, Problem, did_you_mean
 from evmap.core.yamlio import LineDict, LineList
 
 __all__ = [
     "ID_FIELDS",
     "KINDS",
+    "PROJECT_SCHEMAS",
     "SCHEMA_DIR",
     "check_entry",
     "describe_path",
@@ -34,6 +37,8 @@ __all__ = [
     "load_schema",
     "quoted",
     "schema_path",
+    "schema_text",
+    "stale_copies",
 ]
 
 if TYPE_CHECKING:  # jsonschema loads only to explain an invalid entry (a check's startup)
@@ -46,6 +51,51 @@ ID_FIELDS = {"compound": "id", "pathway": "id", "claim": "id", "reference": "key
 SCHEMA_DIR = "schema"
 
 
+PROJECT_SCHEMAS = "schemas"
+"""The folder of a project holding copies of evmap's schemas, for editors (``evmap new``
+writes it, ``evmap schemas`` brings it up to date)."""
+
+
+def schema_text(kind: str) -> str:
+    """The published JSON Schema of ``kind`` as evmap ships it."""
+    return resources.files("evmap").joinpath(schema_path(kind)).read_text("utf-8")
+
+
+def stale_copies(root: Path, relative: Callable[[Path], str]) -> list[Problem]:
+    """Warnings for copies of evmap's schemas in ``root/schemas/`` that differ from the
+    installed evmap's: an editor would check curators' files against another format than
+    ``evmap check`` does. A file there that is not one of evmap's is left alone."""
+    problems = []
+    for kind in KINDS:
+        copy = root / PROJECT_SCHEMAS / f"{kind}.schema.json"
+        refused = check_file(copy, root, relative, Check.FILE_ACCESS)
+        if refused is not None:  # a link leading outside the project: never read
+            problems.append(refused)
+            continue
+        try:
+            text = copy.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text == schema_text(kind):
+            continue
+        try:
+            ours = json.loads(text).get("$id") == load_schema(kind).get("$id")
+        except (ValueError, AttributeError):
+            ours = False
+        if ours:
+            problems.append(
+                Problem(
+                    relative(copy),
+                    0,
+                    f"this copy of evmap's {kind} schema differs from the installed evmap's, so "
+                    "editors check the content against another format than evmap does; run "
+                    "'evmap schemas' to bring it up to date",
+                    Check.STALE_SCHEMA,
+                )
+            )
+    return problems
+
+
 def schema_path(kind: str) -> str:
     """File name of the schema of ``kind`` inside the package."""
     return f"{SCHEMA_DIR}/{kind}.schema.json"
@@ -54,8 +104,7 @@ def schema_path(kind: str) -> str:
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
     """The published JSON Schema of a file of ``kind`` (one entry or a list)."""
-    text = resources.files("evmap").joinpath(schema_path(kind)).read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = json.loads(schema_text(kind))
     return schema
 
 
@@ -236,6 +285,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Che
             expected = "a lowercase id of letters, digits and single hyphens, e.g. 'bdnf-trkb'"
         elif "CHEBI" in error.validator_value:
             expected = "a ChEBI id such as 'CHEBI:6121'"
+        elif "[0-9]{4}-" in error.validator_value:
+            expected = "a date written YYYY-MM-DD, e.g. '2024-03-05'"
         else:
             expected = "letters, digits, '-' and '_' only (a BibTeX key)"
         foreign = next((c for c in value if not c.isascii()), "") if isinstance(value, str) else ""

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from evmap.core.bibtex import IGNORE_FIELD, slug_collisions
 from evmap.core.citations import DocCitation
-from evmap.core.config import Settings
+from evmap.core.config import DOI_EXPECTED_SINCE, Settings
+from evmap.core.library.links import doi_expected
 from evmap.core.load import LIBRARY_LOST, Content
 from evmap.core.model import (
     Claim,
@@ -24,6 +25,7 @@ from evmap.core.model import (
     Reference,
     ReferenceInfo,
     ReferenceKind,
+    ReviewStatus,
 )
 from evmap.core.problems import (
     Check,
@@ -47,6 +49,7 @@ __all__ = [
     "check_pathways",
     "check_reference_info",
     "check_references",
+    "check_reviews",
     "check_sources",
     "cited_keys",
     "validate_content",
@@ -104,6 +107,25 @@ def check_former_ids(claims: Sequence[Claim]) -> Iterator[Problem]:
                     "lead to one claim only: keep it on the claim that took over the old one",
                     Check.DUPLICATE_ID,
                 )
+
+
+def check_reviews(claims: Sequence[Claim]) -> Iterator[Problem]:
+    """Claims nobody has reviewed yet: drafts, and claims without a review status (off
+    unless the lab requires review: the ``require_review`` option, or the check's
+    severity under ``validation``)."""
+    for claim in claims:
+        review = claim.review
+        if review is not None and review.status is not ReviewStatus.DRAFT:
+            continue
+        state = "is a draft" if review is not None else "has no review status"
+        yield Problem(
+            claim.source.path,
+            review.line if review is not None and review.line else claim.source.line,
+            f"claim '{claim.id}' {state}, and this project requires review; once someone "
+            "besides its author has checked it, write review: {status: reviewed, by: [name], "
+            "date: YYYY-MM-DD}",
+            Check.UNREVIEWED_CLAIM,
+        )
 
 
 def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
@@ -369,26 +391,85 @@ def check_reference_info(
             )
 
 
-def check_references(references: Sequence[Reference], cited: set[str]) -> Iterator[Problem]:
+def check_references(
+    references: Sequence[Reference],
+    cited: set[str],
+    doi_since: int = DOI_EXPECTED_SINCE,
+    not_seen: Mapping[str, Sequence[str]] | None = None,
+) -> Iterator[Problem]:
     """Warnings on the library: no DOI, one DOI on two entries, entries nothing cites.
 
     A lab's library holds far more than the map cites: ``missing-doi`` and
     ``duplicate-doi`` concern the references the site shows (cited by a claim or
-    a hand-written page) only; ``uncited-reference`` is ignored unless the
-    configuration asks for it. An entry's ``evmap-ignore`` field drops the checks
-    it names for that entry only.
+    a hand-written page) only, and ``missing-doi`` only those that should have one
+    (journal articles from ``doi_since`` on: :func:`doi_expected`) and whose
+    reference notes do not list ``doi`` under ``not_seen`` (fields the curators could
+    not verify, by key); ``uncited-reference`` is ignored unless the configuration
+    asks for it. An entry's ``evmap-ignore`` field drops the checks it names for
+    that entry only.
     """
     by_doi: dict[str, Reference] = {}
     for ref in references:
         ignored = set(ref.links.get(IGNORE_FIELD, "").split(","))
+        unseen = tuple((not_seen or {}).get(ref.key, ()))
+        if "doi" in unseen:
+            ignored.add(Check.MISSING_DOI.value)  # the notes say why it has none
         yield from (
-            p for p in _reference_problems(ref, cited, by_doi) if p.check.value not in ignored
+            p
+            for p in _reference_problems(ref, cited, by_doi, doi_since, unseen)
+            if p.check.value not in ignored
         )
     yield from slug_collisions(ref for ref in references if ref.key in cited)
 
 
+# Fields that say who made a work, and when; an entry needs one of each to be cited
+# as "who, when" (a label without them reads as a title and "n.d.").
+WHO_FIELDS = (
+    "author",
+    "editor",
+    "bookauthor",
+    "translator",
+    "editora",
+    "editorb",
+    "editorc",
+    "organization",
+    "institution",
+)
+WHEN_FIELDS = ("year", "date")
+AUTHORED_TYPES = frozenset(
+    {
+        "article",
+        "book",
+        "mvbook",
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "report",
+        "techreport",
+        "collection",
+        "mvcollection",
+        "proceedings",
+        "mvproceedings",
+    }
+)
+"""Kinds of work that always have authors (or editors) and a date: papers, books, theses,
+reports. Web pages, software, manuals and other works often have neither, and are then
+cited by title and 'n.d.' as citation styles do."""
+
+
 def _reference_problems(
-    ref: Reference, cited: set[str], by_doi: dict[str, Reference]
+    ref: Reference,
+    cited: set[str],
+    by_doi: dict[str, Reference],
+    doi_since: int,
+    not_seen: Sequence[str] = (),
 ) -> Iterator[Problem]:
     """Every library warning on one entry, before its ``evmap-ignore`` is applied."""
     path, line = ref.source.path, ref.source.line
@@ -400,13 +481,35 @@ def _reference_problems(
             Check.UNCITED_REFERENCE,
         )
         return
-    if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
+    missing = [
+        what
+        for what, fields in (("author", WHO_FIELDS), ("date", WHEN_FIELDS))
+        if not any(ref.entry_fields.get(f, "").strip() for f in fields)
+        and not set(fields) & set(not_seen)
+    ]
+    if missing and ref.entry_type in AUTHORED_TYPES:
         yield Problem(
             path,
             line,
-            f"reference '{ref.key}' has no DOI; add a 'doi' field if it has one",
-            Check.MISSING_DOI,
+            f"reference '{ref.key}' has no {' and no '.join(missing)}, so it is cited by its "
+            f"title and 'n.d.'; add {'them' if len(missing) > 1 else 'it'} from the work's "
+            "record, or, when no record shows "
+            f"{'them' if len(missing) > 1 else 'it'}, list "
+            + " and ".join(f"'{'year' if m == 'date' else m}'" for m in missing)
+            + " under 'not_seen' in its reference note (content/references/) with the "
+            "'record' it was read from",
+            Check.INCOMPLETE_REFERENCE,
         )
+    if not ref.doi and "doi" not in ref.entry_fields:  # a malformed one is reported as such
+        if doi_expected(ref.entry_type, ref.entry_fields, doi_since):
+            yield Problem(
+                path,
+                line,
+                f"reference '{ref.key}' has no DOI, which journal articles from {doi_since} on "
+                "usually have (evmap option 'doi_expected_since'); add its 'doi' field if it "
+                "has one",
+                Check.MISSING_DOI,
+            )
     else:
         first = by_doi.setdefault(ref.doi.lower(), ref)
         if first is not ref:
@@ -459,7 +562,9 @@ def check_not_empty(content: Content, settings: Settings) -> Iterator[Problem]:
             Check.EMPTY_CONTENT,
         )
     bib = settings.relative(settings.bibtex_file)
-    if not content.references and not any(p.path == bib for p in content.problems):
+    # A library that could not be read is reported as such, not as an empty one.
+    lost = any(p.path == bib or p.hides >= LIBRARY_LOST for p in content.problems)
+    if not content.references and not lost:
         yield Problem(
             bib,
             0,
@@ -495,11 +600,17 @@ def validate_content(
             (p.id for p in content.pathways),
             (r.key for r in content.references),
         ),
-        *check_references(content.references, cited),
+        *check_references(
+            content.references,
+            cited,
+            settings.doi_expected_since,
+            {info.key: info.not_seen for info in content.reference_info},
+        ),
         *check_doc_citations(docs, (r.key for r in content.references)),
         *check_reference_info(content.reference_info, (r.key for r in content.references)),
         *check_sources(content.claims, {i.key: i for i in content.reference_info}),
         *check_stance_wording(content.claims, {c.id: c for c in content.compounds}),
+        *check_reviews(content.claims),
     ]
     adjusted = []
     for problem in fold_consequences(found):

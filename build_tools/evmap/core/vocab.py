@@ -44,8 +44,10 @@ __all__ = [
     "RELATION_LABELS",
     "SERIOUS_NOTES",
     "SPECIES_LABELS",
+    "SPECIES_TAXA",
     "STANCE_GLYPHS",
     "STANCE_LABELS",
+    "TYPE_ECO",
     "TYPE_LABELS",
     "TYPE_STRENGTH",
     "Definition",
@@ -146,6 +148,28 @@ SPECIES_LABELS: Mapping[str, str] = {
     "none": "no model (review or theory)",
 }
 """Species of a model system, in the order filters list them."""
+
+SPECIES_TAXA: Mapping[str, str] = {
+    # NCBI Taxonomy, as its extract in the Gene Ontology names them (go-ontology
+    # src/ontology/imports/ncbitaxon_import.obo: Homo sapiens, Mus musculus, Rattus
+    # norvegicus); "mouse" and "rat" are the laboratory species. No taxon stands for
+    # "non-human primate" (Primates includes humans): an item names its own with model: taxon.
+    "human": "NCBITaxon:9606",
+    "mouse": "NCBITaxon:10090",
+    "rat": "NCBITaxon:10116",
+}
+"""The NCBI Taxonomy id of each species of the vocabulary that has one."""
+
+TYPE_ECO: Mapping[EvidenceType, str] = {
+    # Evidence & Conclusion Ontology terms, as its own eco.obo names them
+    # (evidenceontology/evidenceontology at 28e39bd, 2024-07-19).
+    EvidenceType.IN_VITRO: "ECO:0000181",  # in vitro assay evidence
+    EvidenceType.EX_VIVO: "ECO:0005502",  # ex vivo assay evidence
+    EvidenceType.IN_VIVO: "ECO:0000178",  # in vivo assay evidence
+    EvidenceType.CLINICAL: "ECO:0000180",  # clinical study evidence
+    EvidenceType.REVIEW: "ECO:0000033",  # author statement supported by traceable reference
+}
+"""The ECO term of each evidence type."""
 
 CATEGORY_LABELS: Mapping[str, str] = {
     "receptor": "Receptors",

@@ -14,27 +14,33 @@ from typing import Any
 
 from markupsafe import Markup
 
-from evmap.core.model import Compound, Pathway, Reference
+from evmap.core.model import Compound, Pathway, Reference, ReferenceInfo
 from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
 
 __all__ = [
     "CategoryGroup",
     "CitationView",
+    "ClaimHistory",
     "ClaimView",
     "CompoundPage",
     "EvidenceView",
     "GradeCount",
+    "HistoryEntryView",
+    "HistoryPage",
     "IndexPage",
     "Link",
     "NoteBadge",
     "PageContext",
     "PairCounts",
     "PathwayPage",
+    "ProvenanceView",
     "ReferenceClaim",
     "ReferencePage",
+    "ReviewView",
     "SourceCount",
     "SummaryView",
     "TreeRow",
+    "not_seen_note",
 ]
 
 
@@ -68,6 +74,21 @@ class NoteBadge:
     label: str
     text: str
     serious: bool
+
+
+def not_seen_note(info: ReferenceInfo) -> NoteBadge | None:
+    """The facts of a reference its curators could not verify (its notes' ``not_seen``),
+    as a badge that also names the record the others were read from; None when all were."""
+    if not info.not_seen:
+        return None
+    names = list(info.not_seen)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    text = f"the entry's {listed} could not be verified and are left out"
+    if len(names) == 1:
+        text = f"the entry's {listed} could not be verified and is left out"
+    if info.record:
+        text += f"; its other facts were read from {info.record}"
+    return NoteBadge("not-seen", "Not seen", text, False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +155,49 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
+class ProvenanceView:
+    """Who added and last changed a claim, and when (from git), as its provenance line says.
+
+    Attributes:
+        added: The day it was added, ``YYYY-MM-DD`` ("" when it is not committed yet).
+        added_by: Who added it (linked to their ORCID record when the lab gave one).
+        changed: The day it was last changed ("" when not changed since it was added).
+        changed_by: Who changed it last.
+        uncommitted: The working tree holds changes to it that are not committed.
+        history: Its entry on its history page ("" when there is none).
+    """
+
+    added: str
+    added_by: Link | None
+    changed: str = ""
+    changed_by: Link | None = None
+    uncommitted: bool = False
+    history: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A claim's review status, as its curators state it.
+
+    Attributes:
+        status: ``draft``, ``reviewed`` or ``disputed``.
+        label: The status as readers see it ("Draft", "Reviewed", "Disputed").
+        by: Who reviewed (or disputes) it, by name.
+        date: When ("" when not stated).
+        reason: Why it is disputed ("" otherwise).
+        by_authors: Everyone named as reviewer also added or changed the claim (no one
+            besides its authors has checked it).
+    """
+
+    status: str
+    label: str
+    by: Sequence[str] = ()
+    date: str = ""
+    reason: str = ""
+    by_authors: bool = False
+
+
+@dataclass(frozen=True)
 class ClaimView:
     """A claim with its evidence, ready for any page.
 
@@ -167,6 +231,8 @@ class ClaimView:
             (``compound:0,2``; "" when the claim is shown whole): part of the key its
             markup is kept under.
         terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
+        provenance: Who added and changed it, and when (None without git history).
+        review: Its review status (None when none is stated).
     """
 
     id: str
@@ -192,6 +258,8 @@ class ClaimView:
     elsewhere_label: str = ""
     split: str = ""
     terms: Mapping[str, str] = field(default_factory=dict)
+    provenance: ProvenanceView | None = None
+    review: ReviewView | None = None
 
     @property
     def rows(self) -> list[EvidenceView]:
@@ -301,12 +369,15 @@ class PageContext:
         root: Relative prefix back to the site root.
         kind: One of :data:`evmap.site.urls.PAGE_KINDS`.
         data: The kind-specific context (see the ``*Page`` dataclasses).
+        linked_data: The page's schema.org JSON-LD as a ``<script>`` element, escaped
+            (:mod:`evmap.site.linked_data`); empty on pages that describe nothing.
     """
 
     title: str
     root: str
     kind: str
     data: Any
+    linked_data: Markup = field(default_factory=Markup)
 
 
 @dataclass(frozen=True)
@@ -321,6 +392,7 @@ class PathwayPage:
         summary: The state of the evidence here.
         claims: The claims naming it, by certainty and weight of evidence.
         contested: Compound-pathway pairs here whose evidence points both ways.
+        identifiers: Its ids in GO, Reactome, WikiPathways, linking to their records.
     """
 
     pathway: Pathway
@@ -330,6 +402,7 @@ class PathwayPage:
     summary: SummaryView
     claims: Sequence[ClaimView]
     contested: Sequence[PairFlag] = ()
+    identifiers: Sequence[Link] = ()
 
 
 @dataclass(frozen=True)
@@ -389,9 +462,11 @@ class ReferencePage:
         formatted: The formatted reference (safe HTML).
         links: DOI, PubMed and URL links.
         kind: What kind of paper it is ("" when not curated).
-        notes: Curators' notes (retracted, conflict of interest...).
+        notes: Curators' notes (retracted, conflict of interest...), and which of its
+            facts were not seen.
         claims: Claims citing it, with this reference's own stance on each.
         alone: Claims whose supporting evidence rests on this reference alone.
+        record: Where its bibliographic facts were verified ("" when not said).
     """
 
     reference: Reference
@@ -401,6 +476,7 @@ class ReferencePage:
     kind: str = ""
     notes: Sequence[NoteBadge] = ()
     alone: Sequence[Link] = ()
+    record: str = ""
 
 
 @dataclass(frozen=True)
@@ -445,6 +521,11 @@ class IndexPage:
         links: Hrefs of the indexes, views and the certainty rule by name.
         downloads: The data downloads (home).
         summary: The state of the whole map (home).
+        license: The licence of the map's data, linking to its text (home; None: not stated).
+        cite: The DOI of the map's archived release, linked (home; None when not set).
+        version: The map's version: its release tag, else its last commit (home).
+        history: Why claims show no provenance, e.g. ``history unavailable (shallow
+            clone)`` (home; "" when they do).
     """
 
     counts: dict[str, int]
@@ -454,3 +535,69 @@ class IndexPage:
     links: dict[str, str] = field(default_factory=dict)
     downloads: Sequence[Link] = ()
     summary: SummaryView | None = None
+    license: Link | None = None
+    cite: Link | None = None
+    version: str = ""
+    history: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntryView:
+    """One commit's change to a claim, on its history page.
+
+    Attributes:
+        date: The day, ``YYYY-MM-DD``.
+        author: Who made it (linked to their ORCID record when known).
+        commit: The commit's short id.
+        commit_href: The commit in the repository's web view ("" without ``repo_url``).
+        subject: The first line of the commit message.
+        changes: What it changed, as ``evmap diff`` describes it (safe HTML: changed words
+            marked with ``<del>``/``<ins>``, text escaped).
+    """
+
+    date: str
+    author: Link
+    commit: str
+    commit_href: str
+    subject: str
+    changes: Sequence[Markup]
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """A claim on its history page: every change since it was added, newest first.
+
+    Attributes:
+        id: The claim's id.
+        anchor: Its anchor on the history page (``claim-<id>``).
+        statement: The claim.
+        href: The claim on its home pathway page.
+        provenance: Its provenance line.
+        entries: Its changes, newest first.
+        review: Its review status (None when none is stated).
+    """
+
+    id: str
+    anchor: str
+    statement: str
+    href: str
+    provenance: ProvenanceView | None
+    entries: Sequence[HistoryEntryView]
+    review: ReviewView | None = None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """Context of ``history.html``: the history of the claims of one content file.
+
+    Attributes:
+        path: The content file (project-relative).
+        claims: Its claims that changed since they were added (or are not committed), in
+            the order written, each with its history.
+        unchanged: Its claims unchanged since they were added, in the order written (a
+            line each).
+    """
+
+    path: str
+    claims: Sequence[ClaimHistory]
+    unchanged: Sequence[ClaimHistory] = ()

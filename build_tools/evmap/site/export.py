@@ -15,11 +15,15 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import MISSING, dataclass
 from typing import Any
 
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import NO_COMPOUND, Cell, item_pairs, pair_stance
+from evmap.analysis.provenance import ClaimProvenance, ItemProvenance, Provenance, Stamp
+from evmap.core.gitinfo import source_date_epoch
+from evmap.core.licenses import License
 from evmap.core.model import (
     Claim,
     Compound,
@@ -31,16 +35,25 @@ from evmap.core.model import (
     yaml_fields,
 )
 from evmap.core.vocab import NOTE_LABELS, PAIR_STANCE_LABELS
+from evmap.site.contexts import not_seen_note
+from evmap.site.csl_json import CslStore, map_to_csl_json
+from evmap.site.kgx import kgx_edges, kgx_nodes
+from evmap.site.linked_data import MapInfo
+from evmap.site.nanopub import map_to_trig
 
 __all__ = [
     "BIBTEX_DOWNLOAD",
     "COMPRESS_OVER",
+    "CSL_DOWNLOAD",
     "CSV_COLUMNS",
     "CSV_DOWNLOAD",
     "DOWNLOADS",
     "FORMULA_STARTS",
     "JSON_DOWNLOAD",
+    "KGX_EDGES_DOWNLOAD",
+    "KGX_NODES_DOWNLOAD",
     "LIST_SEPARATOR",
+    "NANOPUB_DOWNLOAD",
     "OTHER_ANSWER",
     "PAIR_SEPARATOR",
     "REFERENCES_SCRIPT",
@@ -48,6 +61,8 @@ __all__ = [
     "ExportCache",
     "cited_bibtex",
     "claim_record",
+    "commit_refs",
+    "commits_record",
     "compound_record",
     "csv_cell",
     "download_files",
@@ -59,35 +74,90 @@ __all__ = [
     "packed",
     "pathway_record",
     "preview_text",
+    "provenance_record",
     "references_script",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    """A file offered for download: site-relative path, short label and what it holds."""
+    """A file offered for download.
+
+    Attributes:
+        path: Site-relative path.
+        label: Short label (the format).
+        description: What it holds.
+        media_type: Its media type (the RO-Crate and the Dataset's distribution say it).
+        readers: One sentence on who reads it.
+    """
 
     path: str
     label: str
     description: str
+    media_type: str = "application/octet-stream"
+    readers: str = ""
 
 
 JSON_DOWNLOAD = Download(
     "downloads/evidence-map.json",
     "JSON",
     "the whole map: compounds, pathways and claims, each valid against its published schema",
+    "application/json",
+    "For scripts and notebooks (Python, R, JavaScript) that want every field as curated.",
 )
 CSV_DOWNLOAD = Download(
     "downloads/evidence-map.csv",
     "CSV",
     "one row per evidence item, with its claim, model, type, citations and certainty",
+    "text/csv",
+    "For spreadsheets and statistics packages (Excel, LibreOffice, pandas, R).",
 )
 BIBTEX_DOWNLOAD = Download(
     "downloads/references.bib",
     "BibTeX",
-    "every reference a claim cites, as written in the library",
+    "every reference the site shows, its bibliographic fields as written in the library",
+    "application/x-bibtex",
+    "For LaTeX writers and reference managers that import BibTeX.",
 )
-DOWNLOADS: tuple[Download, ...] = (JSON_DOWNLOAD, CSV_DOWNLOAD, BIBTEX_DOWNLOAD)
+CSL_DOWNLOAD = Download(
+    "downloads/references.csl.json",
+    "CSL-JSON",
+    "every reference a claim cites, as pandoc reads the library",
+    "application/vnd.citationstyles.csl+json",
+    "For Zotero, Mendeley, citeproc-js and pandoc: import it, or cite from it in any CSL style.",
+)
+NANOPUB_DOWNLOAD = Download(
+    "downloads/nanopubs.trig",
+    "Nanopublications (TriG)",
+    "one nanopublication per claim: what it asserts of each compound-pathway pair, the "
+    "evidence behind it (stance, model, ECO type, citations) and the map's version and licence",
+    "application/trig",
+    "For knowledge graphs and provenance tools: any RDF store or the nanopublication network.",
+)
+KGX_NODES_DOWNLOAD = Download(
+    "downloads/kgx/nodes.tsv",
+    "KGX nodes (TSV)",
+    "compounds and pathways as Biolink-typed nodes, with their ChEBI, PubChem, GO... ids",
+    "text/tab-separated-values",
+    "For Biolink knowledge-graph tools (KGX, NCATS Translator, KG-Hub) and graph databases.",
+)
+KGX_EDGES_DOWNLOAD = Download(
+    "downloads/kgx/edges.tsv",
+    "KGX edges (TSV)",
+    "one edge per claim and compound-pathway pair: its direction (affects, negated or not), "
+    "the evidence on it by stance, ECO types, publications and the claim's certainty",
+    "text/tab-separated-values",
+    "For Biolink knowledge-graph tools, with the nodes file.",
+)
+DOWNLOADS: tuple[Download, ...] = (
+    JSON_DOWNLOAD,
+    CSV_DOWNLOAD,
+    BIBTEX_DOWNLOAD,
+    CSL_DOWNLOAD,
+    NANOPUB_DOWNLOAD,
+    KGX_NODES_DOWNLOAD,
+    KGX_EDGES_DOWNLOAD,
+)
 
 COMPRESS_OVER = 32 * 1024 * 1024
 """Downloads larger than this (UTF-8 bytes) are written gzip-compressed as ``<name>.gz``.
@@ -104,6 +174,8 @@ def packed(download: Download) -> Download:
         download.path + ".gz",
         f"{download.label} (gzip)",
         f"{download.description}; compressed with gzip, as this map's file is large",
+        "application/gzip",
+        download.readers,
     )
 
 
@@ -141,12 +213,22 @@ CSV_COLUMNS = (
     "pair_stances",
     "second_hand",
     "certainty",
+    "review_status",
+    "claim_added",
+    "claim_added_by",
+    "claim_changed",
+    "claim_changed_by",
+    "item_added",
+    "item_added_by",
+    "item_changed",
+    "item_changed_by",
 )
 """One row per evidence item: the claim, every field of the item as written (empty
 ``compounds``/``pathways``: all the claim's), then derived values: what the item
 tested, how it answers each of its compound-pathway pairs' question
-(:func:`item_pair_stances`), whether it was read second-hand, and the claim's
-certainty grade."""
+(:func:`item_pair_stances`), whether it was read second-hand, the claim's certainty
+grade and review status, and when the claim and the item were added and last changed,
+and by whom (from git; empty without the history, or for what is not committed yet)."""
 
 PAIR_SEPARATOR = " x "
 """Joins a pair's compound and pathway ids in the CSV (``ketamine x nmdar-inhibition``)."""
@@ -223,7 +305,62 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         record["asserts"] = [rule.to_yaml() for rule in claim.asserts]
     if claim.former_ids:
         record["former_ids"] = list(claim.former_ids)
+    if claim.review is not None:
+        record["review"] = claim.review.to_yaml()
     return record
+
+
+def _stamps(provenance: Provenance) -> dict[str, Stamp]:
+    """Every commit the provenance names, by full id."""
+    stamps: dict[str, Stamp] = {}
+    for known in provenance.claims.values():
+        for item in (ItemProvenance(known.added, known.changed), *known.items):
+            for stamp in (item.added, item.changed):
+                if stamp is not None:
+                    stamps.setdefault(stamp.commit, stamp)
+    return dict(sorted(stamps.items()))
+
+
+def commit_refs(provenance: Provenance) -> dict[str, str]:
+    """A short id for each commit the provenance names (12 characters, longer where two
+    would share them), by full id: what the JSON download's claims refer to."""
+    commits = list(_stamps(provenance))
+    width = 12
+    while len({c[:width] for c in commits}) < len(commits):
+        width += 4
+    return {commit: commit[:width] for commit in commits}
+
+
+def commits_record(provenance: Provenance, epoch: int | None = None) -> dict[str, Any]:
+    """Every commit the provenance names, by short id: when, by whom (and their ORCID iD),
+    its full id and the first line of its message."""
+    refs = commit_refs(provenance)
+    return {
+        refs[commit]: {
+            "date": stamp.date(epoch),
+            "by": stamp.author,
+            **({"orcid": stamp.orcid} if stamp.orcid else {}),
+            "commit": commit,
+            "subject": stamp.subject,
+        }
+        for commit, stamp in _stamps(provenance).items()
+    }
+
+
+def provenance_record(known: ClaimProvenance, refs: Mapping[str, str]) -> dict[str, Any]:
+    """A claim's provenance as the JSON download holds it: the commits (short ids of
+    ``refs``, see :func:`commits_record`) that added it and last changed it, whether
+    uncommitted changes remain, and each item's ``[added, changed]`` (null: not committed)."""
+
+    def ref(stamp: Stamp | None) -> str | None:
+        return refs[stamp.commit] if stamp is not None else None
+
+    return {
+        "added": ref(known.added),
+        "changed": ref(known.changed),
+        "uncommitted": known.uncommitted,
+        "items": [[ref(item.added), ref(item.changed)] for item in known.items],
+    }
 
 
 class ExportCache:
@@ -250,6 +387,8 @@ def map_to_json(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    license: License | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """The whole map as JSON.
 
@@ -257,14 +396,16 @@ def map_to_json(
     published schemas; ``derived`` holds what the site computes, kept apart so the
     entries stay schema-valid: per claim (``claims``) the certainty grade shown,
     whether it is the rule's or the curators', and whether its own evidence points
-    both ways; per compound-pathway pair (``pairs``, one record per matrix cell) how
-    its items answer "does this compound act through this pathway?" and whether
-    they point both ways (:func:`_pair_record`). Written compactly, one entry per
-    line (indentation would be a third of a large map's file; a line per entry still
-    reads and diffs well).
+    both ways, and its provenance from git when ``provenance`` was read, as short ids
+    of the commits listed once under ``derived.commits``; per compound-pathway pair
+    (``pairs``, one record per matrix cell) how its items answer "does this compound
+    act through this pathway?" and whether they point both ways (:func:`_pair_record`).
+    ``license`` (when the map states one) gives its SPDX id, name and URL. Written
+    compactly, one entry per line (indentation would be a third of a large map's file;
+    a line per entry still reads and diffs well).
     """
     analysis = analysis or analyse_map(evidence_map)
-    derived = {
+    derived: dict[str, dict[str, Any]] = {
         cid: {
             "certainty": analysis.certainty[cid].grade.value,
             "certainty_from": "curators" if analysis.certainty[cid].overridden else "rule",
@@ -274,6 +415,20 @@ def map_to_json(
     }
     encoded: dict[str, str] = {}  # ids recur in many pairs: each is encoded once
     pairs = [_pair_record(cell, encoded) for cell in analysis.cells.values()]
+    commits: dict[str, Any] = {}
+    if provenance is not None and provenance.available:
+        refs = commit_refs(provenance)
+        commits = commits_record(provenance, source_date_epoch())
+        for cid, known in provenance.claims.items():
+            if cid in derived:
+                derived[cid]["provenance"] = provenance_record(known, refs)
+    commits: dict[str, Any] = {}
+    if provenance is not None and provenance.available:
+        refs = commit_refs(provenance)
+        commits = commits_record(provenance, source_date_epoch())
+        for cid, known in provenance.claims.items():
+            if cid in derived:
+                derived[cid]["provenance"] = provenance_record(known, refs)
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
@@ -284,13 +439,19 @@ def map_to_json(
     ]
     claims = [_claim_json(c, cache) for c in evidence_map.claims.values()]
     parts.append('"claims":[\n' + ",\n".join(claims) + "\n]")
+    listed = [f"{_compact(ref)}:{_compact(value)}" for ref, value in commits.items()]
     parts.append(
-        '"derived":{"claims":{\n'
+        '"derived":{'
+        + ('"commits":{\n' + ",\n".join(listed) + "\n},\n" if listed else "")
+        + '"claims":{\n'
         + ",\n".join(f"{_compact(cid)}:{_compact(value)}" for cid, value in derived.items())
         + '\n},\n"pairs":[\n'
         + ",\n".join(pairs)
         + "\n]}"
     )
+    if license is not None:
+        about = {"spdx": license.spdx, "name": license.name, "url": license.url}
+        parts.append(f'"license":{_compact(about)}')
     return "{" + ",\n".join(parts) + "}\n"
 
 
@@ -357,6 +518,7 @@ def map_to_csv(
     evidence_map: EvidenceMap,
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """One row per evidence item (:data:`CSV_COLUMNS`); lists joined with ``"; "``.
 
@@ -366,9 +528,12 @@ def map_to_csv(
     entities = (evidence_map.compounds, evidence_map.pathways)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    dated = provenance.claims if provenance is not None else {}
+    epoch = source_date_epoch()
     for cid, claim in evidence_map.claims.items():
         derived = (
             analysis.certainty[cid].grade.value,
+            _provenance_cells(dated.get(cid), len(claim.evidence), epoch),
             *(bool(analysis.second_hand.get((cid, i))) for i in range(len(claim.evidence))),
         )
         known = cache.csv.get(id(claim)) if cache is not None else None
@@ -378,6 +543,22 @@ def map_to_csv(
                 cache.csv[id(claim)] = known
         out.write(known[2])
     return out.getvalue()
+
+
+def _dated(stamp: Stamp | None, epoch: int | None) -> tuple[str, str]:
+    return (stamp.date(epoch), stamp.author) if stamp is not None else ("", "")
+
+
+def _provenance_cells(
+    known: ClaimProvenance | None, items: int, epoch: int | None
+) -> tuple[tuple[str, ...], ...]:
+    """The claim's added and changed cells, then each item's (empty when unknown)."""
+    if known is None:
+        return (("",) * 4,) * (items + 1)
+    rows = [(*_dated(known.added, epoch), *_dated(known.changed, epoch))]
+    for item in known.items or (ItemProvenance(None, None),) * items:
+        rows.append((*_dated(item.added, epoch), *_dated(item.changed, epoch)))
+    return tuple(rows)
 
 
 def item_pair_stances(
@@ -405,13 +586,16 @@ def item_pair_stances(
 def _claim_rows(
     cid: str,
     claim: Claim,
-    derived: tuple[object, ...],
+    derived: tuple[Any, ...],
     known: tuple[Mapping[str, object], Mapping[str, object]],
 ) -> str:
-    """A claim's CSV rows: ``derived`` is its grade, then whether each item is second-hand;
-    ``known`` the map's compounds and pathways."""
+    """A claim's CSV rows: ``derived`` is its grade, its provenance cells (the claim's,
+    then each item's), then whether each item is second-hand; ``known`` the map's
+    compounds and pathways."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    review = claim.review.status.value if claim.review is not None else ""
+    cells = derived[1]
     for index, ev in enumerate(claim.evidence):
         row = [
             cid,
@@ -425,8 +609,11 @@ def _claim_rows(
                 f"{compound or 'none'}{PAIR_SEPARATOR}{pathway}: {answer}"
                 for (compound, pathway), answer in item_pair_stances(claim, ev, known)
             ),
-            "yes" if derived[index + 1] else "no",
+            "yes" if derived[index + 2] else "no",
             derived[0],
+            review,
+            *cells[0],
+            *(cells[index + 1] if index + 1 < len(cells) else ("",) * 4),
         ]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
@@ -466,16 +653,28 @@ def entry_text(bib_text: str, line: int) -> str | None:
     return None
 
 
-def cited_bibtex(evidence_map: EvidenceMap, bib_text: str = "", source_name: str = "") -> str:
-    """Every reference the site shows, copied verbatim from its library file, in key order.
+def cited_bibtex(
+    evidence_map: EvidenceMap,
+    bib_text: str = "",
+    source_name: str = "",
+    license: License | None = None,
+) -> str:
+    """Every reference the site shows, as the library gives it to publish, in key order.
 
-    The @string macros and crossref/xdata parents the entries need come first, so
-    the file reads on its own. References made without their text (tools, tests)
-    are sliced from ``bib_text`` at their line, after all of its @string macros.
+    Each entry holds its published fields only, each as written in its file
+    (:mod:`evmap.core.library.publish`: a lab's private fields, abstracts and local
+    file paths stay out). The @string macros those fields use come first and the
+    crossref/xdata parents last, so the file reads on its own. References made
+    without their text (tools, tests) are sliced from ``bib_text`` at their line,
+    after all of its @string macros.
     """
     cited = list(evidence_map.references.values())
     header = f"% {len(cited)} references cited by the evidence map"
-    parts = [header + (f", taken from {source_name}" if source_name else "") + "."]
+    header += (f", taken from {source_name}" if source_name else "") + "."
+    if license is not None:
+        # The selection and its notes are the map's data; the entries' facts are the papers'.
+        header += f"\n% The map's data is licensed under {license.name} ({license.url})."
+    parts = [header]
     needed: dict[str, None] = {}
     if bib_text and any(not ref.bibtex for ref in cited):
         for match in re.finditer(r"^[ \t]*@[ \t]*string[ \t]*[{(]", bib_text, re.IGNORECASE | re.M):
@@ -518,10 +717,14 @@ window.evmapReferences = {
 
 
 def preview_text(evidence_map: EvidenceMap, key: str) -> str:
-    """What a citation's preview says: the formatted reference, then the curators' notes."""
+    """What a citation's preview says: the formatted reference, then the curators' notes
+    (and the facts they could not verify)."""
     text = evidence_map.references[key].text
     info = evidence_map.reference_info.get(key)
     notes = [f"{NOTE_LABELS[n.type]}: {n.text}" for n in info.notes] if info else []
+    seen = not_seen_note(info) if info else None
+    if seen is not None:
+        notes.append(f"{seen.label}: {seen.text}")
     return "\n".join([text, *notes])
 
 
@@ -544,22 +747,45 @@ def download_files(
     source_name: str = "references.bib",
     analysis: MapAnalysis | None = None,
     cache: ExportCache | None = None,
+    info: MapInfo | None = None,
+    csl: CslStore | None = None,
+    provenance: Provenance | None = None,
 ) -> dict[str, str | bytes]:
     """Every file built with the site from the map, by site-relative path.
 
     The downloads (:data:`DOWNLOADS`, those over :data:`COMPRESS_OVER` compressed as
     ``<path>.gz``: see :func:`packed`) and the citation-tooltip script
     (:data:`REFERENCES_SCRIPT`). ``analysis`` is the map's, when already made; ``cache``
-    keeps each claim's part between rebuilds.
+    keeps each claim's part between rebuilds; ``info`` is what the exports say of the map
+    (name, version, licence, curators); ``csl`` keeps the CSL-JSON items; ``provenance``
+    (from git) adds when each claim and item was added and changed, and by whom.
     """
     analysis = analysis or analyse_map(evidence_map)
+    info = info or MapInfo()
     if cache is not None:
         cache.keep_only(evidence_map.claims)
-    return dict(
-        [
-            _pack(JSON_DOWNLOAD, map_to_json(evidence_map, analysis, cache)),
-            _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache)),
-            _pack(BIBTEX_DOWNLOAD, cited_bibtex(evidence_map, bib_text, source_name)),
-            (REFERENCES_SCRIPT, references_script(evidence_map)),
-        ]
-    )
+    # pandoc writes the CSL-JSON in its own processes while this one writes the rest.
+    with ThreadPoolExecutor(1) as pool:
+        csl_json = pool.submit(map_to_csl_json, evidence_map, csl)
+        files = dict(
+            [
+                _pack(
+                    JSON_DOWNLOAD,
+                    map_to_json(evidence_map, analysis, cache, info.license, provenance),
+                ),
+                _pack(CSV_DOWNLOAD, map_to_csv(evidence_map, analysis, cache, provenance)),
+                _pack(
+                    BIBTEX_DOWNLOAD,
+                    cited_bibtex(evidence_map, bib_text, source_name, info.license),
+                ),
+                _pack(NANOPUB_DOWNLOAD, map_to_trig(evidence_map, info)),
+                _pack(KGX_NODES_DOWNLOAD, kgx_nodes(evidence_map, info)),
+                _pack(KGX_EDGES_DOWNLOAD, kgx_edges(evidence_map, analysis, info)),
+                (REFERENCES_SCRIPT, references_script(evidence_map)),
+            ]
+        )
+        path, text = _pack(CSL_DOWNLOAD, csl_json.result())
+    # The order the downloads are listed in (DOWNLOADS), then the script.
+    files[path] = text
+    order = [p for d in DOWNLOADS for p in (d.path, packed(d).path) if p in files]
+    return {p: files[p] for p in [*order, REFERENCES_SCRIPT]}

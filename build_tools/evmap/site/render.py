@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 import jinja2.ext
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from evmap.analysis.analyse import analyse_map
@@ -27,8 +28,9 @@ from evmap.analysis.matrix import VIEW_MAX_CELLS
 from evmap.analysis.summary import EvidenceSummary, weight_order
 from evmap.core.citations import CitedReference, cite_markdown
 from evmap.core.errors import EvmapError
+from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, identifiers_of
 from evmap.core.library.links import arxiv_href, doi_href, pmid_href, url_href
-from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Reference, Stance
+from evmap.core.model import Claim, Compound, Evidence, EvidenceMap, Pathway, Reference, Stance
 from evmap.core.vocab import (
     CATEGORY_LABELS,
     DEFINITIONS,
@@ -44,7 +46,8 @@ from evmap.core.vocab import (
     STANCE_LABELS,
     plural,
 )
-from evmap.site import views
+from evmap.site import history as provenance
+from evmap.site import linked_data, views
 from evmap.site.claims import second_hand_how, shown_on, study_text
 from evmap.site.contexts import (
     CategoryGroup,
@@ -64,10 +67,13 @@ from evmap.site.contexts import (
     SourceCount,
     SummaryView,
     TreeRow,
+    not_seen_note,
 )
+from evmap.site.csl_json import CslStore
 from evmap.site.export import (
     DOWNLOADS,
     REFERENCES_SCRIPT,
+    Download,
     ExportCache,
     download_files,
     packed,
@@ -108,7 +114,9 @@ VIEW_KINDS = {
     "matrix": "Compounds by pathways: evidence counts, balance and gaps; filters.",
     "network": "Graph of compounds, claims and pathways, edges by stance.",
 }
-OWN_SEARCH_KINDS = frozenset({"pathway", "compound", "reference", *VIEW_KINDS})
+OWN_SEARCH_KINDS = frozenset(
+    {"pathway", "compound", "reference", provenance.HISTORY_KIND, *VIEW_KINDS}
+)
 # A page's table of contents lists its claims one by one up to this many.
 TOC_CLAIMS = 30
 # Claim statements in a table of contents are cut at this many characters.
@@ -156,15 +164,18 @@ class Dedent(jinja2.ext.Extension):
         return _INDENT.sub("", source)
 
 
-def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+def make_environment(template_dirs: Sequence[Path], sandboxed: bool = False) -> jinja2.Environment:
     """The Jinja environment of generated pages: autoescape on, strict undefined, no indentation.
 
     Templates are looked up in ``template_dirs`` in order, so a project's own folder
     overrides evmap's defaults file by file (:attr:`evmap.core.config.Settings.template_dirs`).
     Templates get the filter ``plural``: ``{{ n | plural("claim") }}`` gives ``1 claim``,
-    ``2 claims``.
+    ``2 claims``. ``sandboxed`` renders in Jinja's sandbox
+    (:attr:`evmap.core.config.Settings.sandboxed`): a template of a pull request cannot
+    reach Python's internals (``''.__class__``...) to run commands on whoever builds it.
     """
-    env = jinja2.Environment(
+    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -242,6 +253,9 @@ class Renderer:
             bodies are adopted only from a renderer with an equal stamp.
         view_max_cells: The largest compound x pathway grid the matrix table and the
             network show whole (:func:`evmap.analysis.matrix.busiest_extent`).
+        history: The project's history as the site shows it (provenance lines, history
+            pages, the version); None shows none.
+        leave_out_drafts: Leave draft claims out of the matrix and the summaries.
     """
 
     def __init__(
@@ -253,8 +267,11 @@ class Renderer:
         keep_bodies: bool = False,
         stamp: object = None,
         view_max_cells: int = VIEW_MAX_CELLS,
+        history: provenance.SiteHistory | None = None,
+        leave_out_drafts: bool = False,
     ) -> None:
         self.map = evidence_map
+        self.history = history
         self.env = env
         self.urls = urls
         self.keep_bodies = keep_bodies
@@ -286,7 +303,16 @@ class Renderer:
         # The words' definitions, written once (vocab), for the glossary of the home page.
         self.env.globals["definitions"] = {entry.anchor: entry for entry in DEFINITIONS}
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
-        self.analysis = analyse_map(evidence_map, view_max_cells)
+        # What the exports and the linked data say of the map itself (set by the adapter).
+        self.info = linked_data.MapInfo()
+        self.csl: CslStore | None = None  # where CSL-JSON items are kept (set by the adapter)
+        self._page_nodes: linked_data.PageNodes | None = None
+        drafts = frozenset(c.id for c in evidence_map.claims.values() if c.draft)
+        self.analysis = analyse_map(
+            evidence_map, view_max_cells, drafts if leave_out_drafts else frozenset()
+        )
+        self._history_slugs = provenance.history_slugs(evidence_map) if history else {}
+        self._history_claims: dict[str, list[Claim]] | None = None  # made on first use
         self.facets = facet_index(evidence_map)
         # Every list of claims is in this order: rank them once for the whole map.
         self._rank = {
@@ -327,6 +353,7 @@ class Renderer:
             PageSpec(u.src("reference", r.slug), "reference", r.label, r.key, r.source.path)
             for r in m.references.values()
         ]
+        pages += provenance.history_specs(m, u, self.history)
         return pages
 
     # -- links ------------------------------------------------------------
@@ -340,18 +367,26 @@ class Renderer:
         return PageLinker(self, root)
 
     def downloads(self, root: str) -> list[Link]:
-        """Links to the data downloads, from a page with prefix ``root``."""
+        """Links to the data downloads, from a page with prefix ``root``: what each holds
+        and who reads it."""
         return [
-            Link(d.label, root + d.path, d.description)
-            for d in (packed(d) if d.path in self._packed else d for d in DOWNLOADS)
+            Link(d.label, root + d.path, f"{d.description}. {d.readers}")
+            for d in self._written_downloads()
         ]
+
+    def _written_downloads(self) -> list[Download]:
+        """The downloads as written (large ones compressed)."""
+        return [packed(d) if d.path in self._packed else d for d in DOWNLOADS]
 
     def download_files(
         self, source_name: str, cache: ExportCache | None = None
     ) -> dict[str, str | bytes]:
         """The downloads and data files of the map (:func:`evmap.site.export.download_files`);
         the links to them (:meth:`downloads`) follow the names they are written under."""
-        files = download_files(self.map, "", source_name, self.analysis, cache)
+        known = self.history.provenance if self.history else None
+        files = download_files(
+            self.map, "", source_name, self.analysis, cache, self.info, self.csl, known
+        )
         self._packed = frozenset(d.path for d in DOWNLOADS if packed(d).path in files)
         return files
 
@@ -387,14 +422,16 @@ class Renderer:
         return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
 
     def notes(self, key: str) -> list[NoteBadge]:
-        """The curators' notes on reference ``key``, as badges."""
+        """The curators' notes on reference ``key``, as badges (and the facts not seen)."""
         info = self.map.reference_info.get(key)
         if info is None:
             return []
-        return [
+        badges = [
             NoteBadge(n.type.value, NOTE_LABELS[n.type], n.text, n.type in SERIOUS_NOTES)
             for n in info.notes
         ]
+        seen = not_seen_note(info)
+        return [*badges, seen] if seen is not None else badges
 
     def citation(self, root: str, key: str) -> CitationView:
         """The in-text citation of ``key`` from a page with prefix ``root`` (cached)."""
@@ -473,10 +510,28 @@ class Renderer:
             pathway_ids=" ".join(claim.pathways),
             asserts=views.asserted(claim, self.map),
             terms=self.terms(root),
+            **self._provenance(root, claim),
         )
         self._claim_views[cache_key] = view
         self._claim_roots.add(root)
         return view
+
+    def _provenance(self, root: str, claim: Claim) -> dict[str, Any]:
+        """A claim's provenance line and review status (see :mod:`evmap.site.history`)."""
+        history = self.history
+        if history is None:
+            return {}
+        known = history.provenance.claims.get(claim.id)
+        slug = self._history_slugs.get(claim.source.path)
+        href = (
+            f"{self.href(root, provenance.HISTORY_KIND, slug)}#claim-{claim.id}"
+            if slug and history.provenance.available
+            else ""
+        )
+        return {
+            "provenance": provenance.provenance_view(known, history, href),
+            "review": provenance.review_view(claim, history.names, known.authors if known else ()),
+        }
 
     def claim_html(self, view: ClaimView) -> Markup:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix.
@@ -719,6 +774,7 @@ class Renderer:
             kind=REFERENCE_KIND_LABELS[kind] if kind is not None else "",
             notes=self.notes(r.key),
             alone=alone,
+            record=info.record if (info := m.reference_info.get(r.key)) else "",
         )
 
     def context(self, spec: PageSpec) -> PageContext:
@@ -742,6 +798,7 @@ class Renderer:
                 ),
                 claims=self._claims(root, m.claims_by_pathway[p.id], "pathway", p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
+                identifiers=identifier_links(p),
             )
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
@@ -777,6 +834,15 @@ class Renderer:
             )
         elif spec.kind == "network":
             data = network_page(m, self.analysis, self.linker(root))
+        elif spec.kind == provenance.HISTORY_KIND and self.history is not None:
+            if self._history_claims is None:
+                self._history_claims = provenance.claims_by_file(m)
+            data = provenance.history_page(
+                spec,
+                self._history_claims.get(spec.source_path, []),
+                self.history,
+                self.linker(root).claim,
+            )
         else:
             data = IndexPage(
                 counts=self._counts(),
@@ -807,8 +873,42 @@ class Renderer:
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
                 if spec.kind == "home"
                 else None,
+                license=self._license_link() if spec.kind == "home" else None,
+                **(self._citing(spec.kind)),
             )
-        return PageContext(title=spec.title, root=root, kind=spec.kind, data=data)
+        return PageContext(
+            title=spec.title,
+            root=root,
+            kind=spec.kind,
+            data=data,
+            linked_data=self.linked_data(spec),
+        )
+
+    def _license_link(self) -> Link | None:
+        lic = self.info.license
+        return Link(lic.name, lic.url, lic.spdx) if lic is not None else None
+
+    def linked_data(self, spec: PageSpec) -> Markup:
+        """The schema.org JSON-LD of a page (:class:`evmap.site.linked_data.PageNodes`)."""
+        if self._page_nodes is None or self._page_nodes.info is not self.info:
+            self._page_nodes = linked_data.PageNodes(self.map, self.info)
+        files = (
+            [(d.path, d.media_type, d.description) for d in self._written_downloads()]
+            if spec.kind == "home"
+            else []
+        )
+        return self._page_nodes.script(spec.kind, spec.subject, files)
+
+    def _citing(self, kind: str) -> dict[str, Any]:
+        """How to cite the map (home page): its archived release's DOI and its version."""
+        if kind != "home" or self.history is None:
+            return {}
+        doi = self.history.doi
+        return {
+            "cite": Link(f"doi:{doi}", doi_href(doi)) if doi else None,
+            "version": self.history.version,
+            "history": self.history.provenance.message(),
+        }
 
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
@@ -822,6 +922,9 @@ class Renderer:
             None
             if (
                 previous.stamp != self.stamp
+                # A commit moves every claim's provenance; an edit moves only the edited
+                # claim's, whose pages are stale anyway.
+                or _history_key(previous.history) != _history_key(self.history)
                 or previous.urls != self.urls
                 or previous.docs != self.docs
                 # Whether a contested pair's "matrix cell" link exists depends on which
@@ -837,7 +940,10 @@ class Renderer:
             else stale_subjects(previous.map, self.map)
         )
         for spec, html in previous._bodies.items():
-            if stale is not None and (spec.kind, spec.subject) not in stale:
+            # A history page shows many claims' provenance: rendered again, and written
+            # only when it reads differently (unchanged()).
+            entity = spec.kind in SECTION
+            if entity and stale is not None and (spec.kind, spec.subject) not in stale:
                 self._bodies[spec] = html
                 if spec in previous._entries:  # they follow from the same claims
                     self._entries[spec] = previous._entries[spec]
@@ -903,7 +1009,7 @@ class Renderer:
         html = self._bodies.get(spec)
         if html is None:
             html = self._render(spec)
-            if self.keep_bodies and spec.kind in SECTION:
+            if self.keep_bodies and (spec.kind in SECTION or spec.kind == provenance.HISTORY_KIND):
                 self._bodies[spec] = html
         return html
 
@@ -942,30 +1048,35 @@ class Renderer:
     def _search_entries(self, spec: PageSpec) -> list[dict[str, str]]:
         url = self.urls.url(spec.src)
         m = self.map
+        names: list[str] = []  # what the page's subject is called: found first by them
         if spec.kind == "pathway":
             p = m.pathways[spec.subject]
             about = f"{CATEGORY_LABELS.get(p.category, p.category)}. {p.summary}"
             claims = [
                 m.claims[i] for i in m.claims_by_pathway[p.id] if m.claims[i].home_pathway == p.id
             ]
+            names = [p.name]
         elif spec.kind == "compound":
             c = m.compounds[spec.subject]
             about = f"{KIND_LABELS.get(c.kind, c.kind)}. {', '.join(c.synonyms)}. {c.summary}"
             claims = []
+            names = [c.name, *c.synonyms]
         elif spec.kind == "reference":
             r = m.references[spec.subject]
             about = f"{r.text} {r.key}"
             claims = []
+            names = [r.key, *([r.doi] if r.doi else [])]
         elif spec.kind in VIEW_KINDS:
             about = VIEW_KINDS[spec.kind]
             claims = []
         else:
             return []
-        entries = [
+        entries: list[dict[str, Any]] = [
             {
                 "location": url,
                 "title": str(escape(spec.title)),
                 "text": str(escape(about.strip(". "))),
+                **({"names": names} if names else {}),
             }
         ]
         for claim in claims:
@@ -1052,6 +1163,10 @@ class Renderer:
         return []
 
 
+def _history_key(history: provenance.SiteHistory | None) -> object:
+    return history.key() if history is not None else None
+
+
 class PageLinker:
     """The :class:`evmap.site.views.Linker` of one page: hrefs relative to its ``root``."""
 
@@ -1077,16 +1192,10 @@ class PageLinker:
         return self.renderer.term_href(self.root, anchor)
 
 
-def identifier_links(compound: Compound) -> list[Link]:
-    """Links to PubChem and ChEBI for a compound's identifiers."""
-    links = []
-    cid = compound.identifiers.get("pubchem_cid")
-    if cid:
-        links.append(Link(f"PubChem CID {cid}", f"https://pubchem.ncbi.nlm.nih.gov/compound/{cid}"))
-    chebi = compound.identifiers.get("chebi")
-    if chebi:
-        links.append(Link(str(chebi), f"https://www.ebi.ac.uk/chebi/searchId.do?chebiId={chebi}"))
-    return links
+def identifier_links(entity: Compound | Pathway) -> list[Link]:
+    """Links to the records of a compound's or pathway's ids (ChEBI, PubChem, GO...)."""
+    schemes = COMPOUND_SCHEMES if isinstance(entity, Compound) else PATHWAY_SCHEMES
+    return [Link(i.text, i.href) for i in identifiers_of(entity.identifiers, schemes)]
 
 
 def reference_links(reference: Reference) -> list[Link]:
@@ -1117,7 +1226,7 @@ def template_error(
     e.g. a partial, in whichever of ``template_dirs`` it came from); line 0 when none
     is known.
     """
-    message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0]
+    message = (str(exc.message or exc).splitlines() or [type(exc).__name__])[0].rstrip(".")
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno, message
     bases = tuple(

@@ -29,6 +29,7 @@ the worker escapes it again before adding its ``<mark>`` highlights.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -40,6 +41,7 @@ from typing import Any
 __all__ = [
     "ENTRIES_PER_SHARD",
     "FORMAT",
+    "MAX_KEY_CHARS",
     "SEARCH_WORKER",
     "SHARD_BYTES",
     "STOP_WORDS",
@@ -60,6 +62,8 @@ FORMAT = 1
 """Version of the shard format; the worker refuses a manifest of another."""
 SHARD_BYTES = 40_000
 """A term shard larger than about this is split by one more letter of its words."""
+MAX_KEY_CHARS = 24
+"""The longest shard key (word prefix): shard file names stay short whatever the words."""
 ENTRIES_PER_SHARD = 24
 """Entries per entry shard at most (about 4 KB). A shard holds whole pages where it
 can (a page's own entry and its claims, or several small pages), so that a result
@@ -168,26 +172,36 @@ def _page_order(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _keys(terms: list[str], postings: dict[str, list[int]]) -> dict[str, list[str]]:
-    """Shard key -> its terms, each key as short as its shard's size allows."""
+    """Shard key -> its terms, each key as short as its shard's size allows.
+
+    A group of terms is split by one more letter while its shard is too large and
+    splitting can help: never a group of one term, and never past
+    :data:`MAX_KEY_CHARS` letters (a long word shared by many terms, or one very long
+    word, gives one large shard instead of a key too long for a file name). Done with
+    a stack of groups, not recursion: a long shared prefix must not exhaust the stack.
+    """
     # About 2.5 characters a number in JSON (small deltas and weights, commas).
     sizes = {t: len(postings[t]) * 5 // 2 + len(t) + 6 for t in terms}
     out: dict[str, list[str]] = {}
-
-    def split(group: list[str], length: int) -> None:
+    # Groups still to split, the next one last; each is (terms, prefix length).
+    pending: list[tuple[list[str], int]] = [(sorted(terms), 1)]
+    while pending:
+        group, length = pending.pop()
         by_prefix: dict[str, list[str]] = defaultdict(list)
         for term in group:
             by_prefix[term[:length]].append(term)
+        later: list[tuple[list[str], int]] = []
         for prefix, members in sorted(by_prefix.items()):
             longer = [t for t in members if len(t) > length]
-            if sum(sizes[t] for t in members) > SHARD_BYTES and longer:
+            splits = len(members) > 1 and longer and length < MAX_KEY_CHARS
+            if splits and sum(sizes[t] for t in members) > SHARD_BYTES:
                 exact = [t for t in members if len(t) == length]
                 if exact:
                     out[prefix] = exact
-                split(longer, length + 1)
+                later.append((longer, length + 1))
             else:
                 out[prefix] = members
-
-    split(sorted(terms), 1)
+        pending.extend(reversed(later))
     return out
 
 
@@ -234,6 +248,15 @@ def split_index(index: dict[str, Any]) -> SearchFiles:
         shown.append([doc["location"], title, teaser(text)])
         in_title = set(tokens(title))
         counts = Counter(tokens(text))
+        for name in doc.get("names", ()):
+            # A page's names and synonyms weigh as its title; each two words in a row are
+            # also one term ("r_ketamine"), and the whole name another ("_r_ketamine"),
+            # which the worker looks up for the query's words in a row and the whole
+            # query: a name typed as written ("(R)-ketamine", a DOI) finds its page first.
+            named = tokens(name)
+            in_title.update(named)
+            in_title.update(f"{a}_{b}" for a, b in itertools.pairwise(named))
+            in_title.add("_" + "_".join(named))
         for word in in_title:
             counts[word] += 0
         for word in STOP_WORDS.intersection(counts):

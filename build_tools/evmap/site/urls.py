@@ -21,6 +21,7 @@ PAGE_KINDS = (
     "pathway",
     "compound",
     "reference",
+    "history",
 )
 SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
 """The folder of each kind of entity page."""
@@ -63,6 +64,8 @@ class Urls:
             return f"{kind}/index.md"
         if kind.endswith("-index"):
             return f"{SECTION[kind.removesuffix('-index')]}/index.md"
+        if kind == "history":  # one per claims file (see evmap.site.history)
+            return f"history/{subject}.md"
         return f"{SECTION[kind]}/{subject}.md"
 
     def url(self, src: str) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pybtex.errors
 from pybtex.bibtex.utils import split_name_list
@@ -20,7 +22,8 @@ from pybtex.database import BibliographyData, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from evmap.core.library.reader import RawEntry, StringDef
+from evmap.core.library.bounds import Expansion
+from evmap.core.library.reader import MONTH_MACROS, RawEntry, StringDef
 from evmap.core.problems import Check, Problem
 
 __all__ = ["CarefulRead", "read_carefully"]
@@ -318,15 +321,86 @@ def _explain_error(
     return 0, "BibTeX: " + " ".join(message.split())
 
 
+class _BoundedMacros(MutableMapping[str, str]):
+    """pybtex's table of @string macros, expanding them within the library's bounds.
+
+    pybtex reads a macro as ``macros[name]`` and defines one as ``macros[name] =
+    value``. A definition's depth is one more than that of the deepest macro read
+    since the last definition, entry or error (the parser calls :meth:`reset` at
+    each); a refused macro, or any once the total is reached, reads as empty text.
+    """
+
+    def __init__(self, strings: dict[str, StringDef], expansion: Expansion) -> None:
+        self.table: dict[str, StringDef] = {}
+        for name, value in MONTH_MACROS.items():
+            self.table[name] = StringDef(name, value, "", frozenset(), "", 0, depth=-1)
+        self.table.update(strings)
+        self.expansion = expansion
+        self.on_define: Callable[[str], tuple[str, int]] = lambda name: ("", 0)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the macros read so far (a definition, an entry or an error ended)."""
+        self.depth = 0
+        self.poisoned = False
+        self.ran_out = False
+
+    def __getitem__(self, name: str) -> str:
+        definition = self.table[name.lower()]
+        if definition.depth < 0:  # a month: BibTeX's own
+            return definition.value
+        self.depth = max(self.depth, definition.depth + 1)
+        if definition.refused or self.expansion.exhausted:
+            self.poisoned = True
+            return ""
+        if not self.expansion.spend(len(definition.value)):
+            self.poisoned = self.ran_out = True
+            return ""
+        return definition.value
+
+    def __setitem__(self, name: str, value: str) -> None:
+        path, line = self.on_define(name)
+        if self.ran_out:
+            self.expansion.ran_out(path, line, f"@string '{name.lower()}'")
+        depth, poisoned = self.depth, self.poisoned
+        self.reset()
+        definition = StringDef(name.lower(), "", "", frozenset(), path, line, depth)
+        if poisoned or not self.expansion.check_macro(
+            definition.name, len(value), depth, path, line
+        ):
+            definition.refused = True
+        else:
+            definition.value = value
+        self.table[definition.name] = definition
+
+    def __delitem__(self, name: str) -> None:
+        del self.table[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
 class _CollectingParser(Parser):
     """pybtex's parser, collecting errors instead of printing or raising.
 
     Author and editor fields stay text (see :func:`with_persons`); a name that
-    pybtex would refuse is still reported, by :meth:`check_names`.
+    pybtex would refuse is still reported, by :meth:`check_names`. Macros expand
+    within the library's bounds (:class:`_BoundedMacros`).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        macros: _BoundedMacros,
+        locate_entry: Callable[[str], int],
+        path: str,
+    ) -> None:
         super().__init__(person_fields=())
+        self.macros = macros
+        self.locate_entry = locate_entry
+        self.path = path
         self.errors: list[Exception] = []
 
     def check_names(self) -> None:
@@ -343,8 +417,23 @@ class _CollectingParser(Parser):
                         if name.count(",") >= 3:
                             Person(name)
 
+    def process_entry(self, entry_type: str, key: str | None, fields: Any) -> None:
+        self.said_where(f"entry '{key}'", self.locate_entry(key or ""))
+        super().process_entry(entry_type, key, fields)
+
+    def process_preamble(self, value_list: Any) -> None:
+        self.said_where("the @preamble", 0)
+        super().process_preamble(value_list)
+
     def handle_error(self, error: Exception) -> None:
+        self.said_where("an entry", getattr(error, "lineno", 0) or 0)
         self.errors.append(error)
+
+    def said_where(self, where: str, line: int) -> None:
+        """Say where the macros' total was reached, if it was since the last reset; reset."""
+        if self.macros.ran_out:
+            self.macros.expansion.ran_out(self.path, line, where)
+        self.macros.reset()
 
 
 @dataclass
@@ -359,11 +448,14 @@ class CarefulRead:
 _STRING_AT = re.compile(r"@[ \t\n]*string[ \t\n]*[{(][ \t\n]*([A-Za-z_][\w:.+/-]*)", re.IGNORECASE)
 
 
-def read_carefully(text: str, path: str, strings: dict[str, StringDef]) -> CarefulRead:
+def read_carefully(
+    text: str, path: str, strings: dict[str, StringDef], expansion: Expansion | None = None
+) -> CarefulRead:
     """Read ``text`` with pybtex, explaining every problem at its line.
 
     ``strings`` are the macros of earlier library files (BibTeX reads the files of
-    a bibliography one after the other, so a later file may use them).
+    a bibliography one after the other, so a later file may use them);
+    ``expansion`` bounds the macros of the whole library (its problems are added there).
     """
     result = CarefulRead()
     line_of = _Lines(text)
@@ -379,8 +471,10 @@ def read_carefully(text: str, path: str, strings: dict[str, StringDef]) -> Caref
     bad_keys = {s.key.lower() for s in spans if s.bad_key}
     # Entries read past a syntax error lose fields: their warnings ("no DOI") would mislead.
     broken = {s.key.lower() for s in spans if s.problems}
-    parser = _CollectingParser()
-    parser.macros.update({name: d.value for name, d in strings.items()})
+    macros = _BoundedMacros(strings, expansion if expansion is not None else Expansion())
+    string_lines = {m.group(1).lower(): line_of(m.start()) for m in _STRING_AT.finditer(text)}
+    macros.on_define = lambda name: (path, string_lines.get(name.lower(), 0))
+    parser = _CollectingParser(macros, lambda key: (lines.get(key.lower()) or [0])[0], path)
     with pybtex.errors.capture() as captured:
         try:
             data: BibliographyData = parser.parse_string(text)
@@ -388,6 +482,7 @@ def read_carefully(text: str, path: str, strings: dict[str, StringDef]) -> Caref
             parser.errors.append(exc)
             data = parser.data
         parser.check_names()
+        parser.said_where("this file", 0)
     for error in [*parser.errors, *captured]:
         message = str(error)
         if message.startswith("repeated bibliography entry"):
@@ -399,12 +494,10 @@ def read_carefully(text: str, path: str, strings: dict[str, StringDef]) -> Caref
         if failed_in is not None:
             broken.add(failed_in.key.lower())
     starts = [s.start for s in spans]
-    for match in _STRING_AT.finditer(text):
-        name = match.group(1).lower()
-        if name in parser.macros:
-            result.strings[name] = StringDef(
-                name, str(parser.macros[name]), "", frozenset(), path, line_of(match.start())
-            )
+    for name in string_lines:
+        definition = macros.table.get(name)
+        if definition is not None and definition.path == path:
+            result.strings[name] = definition
     for key, entry in data.entries.items():
         if (
             key.lower() in bad_keys
@@ -419,12 +512,14 @@ def read_carefully(text: str, path: str, strings: dict[str, StringDef]) -> Caref
         index = bisect.bisect_left(starts, _offset(line_of, line))
         begin = spans[index].start if index < len(spans) else 0
         stop = spans[index + 1].start if index + 1 < len(spans) else len(text)
-        raw.text = text[begin:stop].strip()
-        for field_match in re.finditer(r"^[ \t]*([A-Za-z_][\w:.+/-]*)[ \t]*=", raw.text, re.M):
+        for field_match in _FIELD_LINE.finditer(text, begin, stop):
             name = field_match.group(1).lower()
-            raw.field_lines.setdefault(name, line + raw.text.count("\n", 0, field_match.start()))
+            raw.field_lines.setdefault(name, line_of(field_match.start(1)))
         result.entries.append(raw)
     return result
+
+
+_FIELD_LINE = re.compile(r"^[ \t]*([A-Za-z_][\w:.+/-]*)[ \t]*=", re.M)
 
 
 def _offset(line_of: _Lines, line: int) -> int:

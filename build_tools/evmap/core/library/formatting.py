@@ -19,24 +19,36 @@ entries it was disambiguated against.
 
 from __future__ import annotations
 
-import functools
+import codecs
 import hashlib
 import html
-import os
 import re
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from importlib import resources
-from pathlib import Path
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import nh3
 
-from evmap.core.errors import EvmapError
+from evmap.core.library.csl import (
+    DEFAULT_STYLE,
+    CitationStyle,
+    default_style,
+    default_style_path,
+    load_style,
+)
 from evmap.core.library.links import doi_href, url_href
+from evmap.core.library.mathtext import math_as_text
+from evmap.core.library.pandoc import (
+    HEAP,
+    TIMEOUT_S,
+    FormatError,
+    pandoc_path,
+    pandoc_version,
+    run_pandoc,
+    style_failure,
+)
 from evmap.core.memo import TextStore
 from evmap.core.model import ReferenceText
 
@@ -62,15 +74,26 @@ __all__ = [
     "reference_text",
 ]
 
-# Entries per pandoc run, and runs at a time (the machines have two cores).
+# Entries per pandoc run (and their text at most), and runs at a time (the machines
+# have two cores).
 CHUNK = 200
+CHUNK_CHARS = 1024 * 1024
 WORKERS = 2
-# A pandoc run that takes longer, or a heap above this, is stopped (hostile input).
-TIMEOUT_S = 300
-HEAP = "2g"
-DEFAULT_STYLE = "evmap-author-date.csl"
 
-_TITLE_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "maintitle")
+_TITLE_FIELDS = (
+    "title",
+    "subtitle",
+    "titleaddon",
+    "booktitle",
+    "booksubtitle",
+    "booktitleaddon",
+    "maintitle",
+    "mainsubtitle",
+    "maintitleaddon",
+    "series",
+    "eventtitle",
+    "issuetitle",
+)
 _DROPPED = frozenset({"crossref", "xdata", "xref", "evmap-ignore", "ids", "entryset"})
 _MONTH_NUMBERS = {
     name: str(i)
@@ -95,89 +118,97 @@ _MONTH_NUMBERS = {
 }
 
 
-class FormatError(EvmapError):
-    """pandoc could not format the references (not installed, failed, timed out)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CitationStyle:
-    """A CSL style file and what identifies its output.
-
-    Attributes:
-        path: Absolute path of the ``.csl`` file.
-        digest: Digest of its content (part of every cache key).
-        own_labels: The style's citations are author-date labels; otherwise
-            (numeric and note styles) labels come from evmap's default style.
-        protect_titles: Show titles as written (evmap's default style); other
-            styles get pandoc's casing (sentence case for English titles).
-    """
-
-    path: str
-    digest: str
-    own_labels: bool = True
-    protect_titles: bool = False
-
-
-def default_style_path() -> Path:
-    """evmap's own CSL style, shipped with the package."""
-    return Path(str(resources.files("evmap.core.library").joinpath("styles", DEFAULT_STYLE)))
-
-
-def load_style(path: Path | None) -> CitationStyle:
-    """The style at ``path`` (evmap's default when None).
-
-    Raises:
-        OSError: when the file cannot be read.
-        ValueError: when it is not a CSL style.
-    """
-    own = path is None
-    path = path or default_style_path()
-    data = path.read_bytes()
-    text = data.decode("utf-8", "replace")
-    if "<style" not in text or "http://purl.org/net/xbiblio/csl" not in text:
-        raise ValueError("not a CSL style (no <style> element in the CSL namespace)")
-    kind = re.search(r'citation-format="([a-z-]+)"', text)
-    own_labels = kind is None or kind.group(1) in ("author-date", "author", "label")
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return CitationStyle(str(path.resolve()), digest, own_labels, own)
-
-
 @dataclass(frozen=True, slots=True)
 class FormatJob:
-    """One entry ready for pandoc: flattened biblatex text and its disambiguation group."""
+    """One entry ready for pandoc: flattened biblatex text and its disambiguation group.
+
+    ``where`` (``path:line``) names the entry in messages.
+    """
 
     key: str
     bib: str
     group: str
     digest: str
+    where: str = field(default="", compare=False)
 
 
 def make_job(
-    key: str, entry_type: str, fields: Mapping[str, str], style: CitationStyle
+    key: str, entry_type: str, fields: Mapping[str, str], style: CitationStyle, where: str = ""
 ) -> FormatJob:
     """Flatten an entry (macros and parents already merged in) for pandoc.
 
     pandoc sees the entry under an alias made of its content's digest: any key
     BibTeX accepts is then fine, and two entries alike but for the key format alike.
     """
+    if not _TYPE.fullmatch(entry_type):  # pybtex reads types pandoc would not
+        entry_type = "misc"
     lines = [f"@{entry_type}{{" + "{alias},"]
     for name, value in fields.items():
         if name in _DROPPED:
             continue
+        value = " ".join(value.split())  # as BibTeX reads it: a value's spaces are one
         if name == "month":
             value = _MONTH_NUMBERS.get(value.strip().lower().rstrip("."), value)
+        elif name in _TAKEN_AS_WRITTEN and ("\\" in value or "{" in value):
+            value = _plain(value)
         # A straight double quote is one in BibTeX; pandoc would make it a curly one.
-        value = _STRAIGHT_QUOTE.sub(r"\\textquotedbl{}", value)
+        value = _braces_for_pandoc(_STRAIGHT_QUOTE.sub(r"\\textquotedbl{}", value))
         if style.protect_titles and name in _TITLE_FIELDS:
             value = "{" + value + "}"
         lines.append(f"  {name} = {{{value}}},")
     lines.append("}\n")
     template = "\n".join(lines)
     digest = hashlib.blake2b(template.encode(), digest_size=16).hexdigest()
-    return FormatJob(key, template.replace("{alias}", "e" + digest, 1), _group(fields), digest)
+    bib = template.replace("{alias}", "e" + digest, 1)
+    return FormatJob(key, bib, _group(fields), digest, where)
+
+
+_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# Fields pandoc shows as written, without reading their LaTeX (a thesis' or report's
+# ``type`` is a biblatex key such as ``phdthesis``, or any text).
+_TAKEN_AS_WRITTEN = frozenset({"type"})
+
+
+def _plain(value: str) -> str:
+    """LaTeX as text: accents and symbols decoded (latexcodec), other commands and
+    braces dropped (``Beitr\\"age`` is ``Beiträge``)."""
+    text: str = codecs.decode(value, "ulatex")  # type: ignore[call-overload]  # str to str
+    text = re.sub(r"\\[A-Za-z]+\*?\s*|\\.|[{}]", "", text)
+    return " ".join(text.split())
 
 
 _STRAIGHT_QUOTE = re.compile(r'(?<!\\)"')
+# How pandoc's BibTeX reader sees braces: "\{" and "\}" are literal, "\\" is a command.
+_PANDOC_BRACES = re.compile(r"\\\\|\\[{}]|[{}]|\\$")
+
+
+def _braces_for_pandoc(value: str) -> str:
+    """``value`` with its braces balanced as pandoc counts them.
+
+    BibTeX counts every brace, pandoc not those after a backslash: ``{a\\}`` is a
+    whole value to BibTeX (and evmap's readers) and an unclosed one to pandoc, which
+    would then refuse the whole entry. Where the two disagree, the backslashes before
+    braces go (a brace group instead of a literal brace), and a final one is kept
+    from the closing brace by a space.
+    """
+    if "\\" not in value:
+        return value
+    depth = 0
+    for match in _PANDOC_BRACES.finditer(value):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif token == "\\":
+            depth = -1
+        if depth < 0:
+            break
+    if depth == 0:
+        return value
+    value = re.sub(r"\\+(?=[{}])", lambda m: m.group()[: len(m.group()) // 2 * 2], value)
+    trailing = len(value) - len(value.rstrip("\\"))
+    return value + " " if trailing % 2 else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +221,11 @@ class EntryToFormat:
     key: str
     entry_type: str
     fields: Mapping[str, str]
+    where: str = ""
 
     def job(self, style: CitationStyle) -> FormatJob:
         """The entry flattened for pandoc in ``style``."""
-        return make_job(self.key, self.entry_type, self.fields, style)
+        return make_job(self.key, self.entry_type, self.fields, style, self.where)
 
 
 _NAME_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -214,35 +246,6 @@ def _group(fields: Mapping[str, str]) -> str:
             (fields.get("title") or "").split()[0] if (fields.get("title") or "").split() else ""
         )
     return re.sub(r"[^\w]", "", re.sub(r"\\[A-Za-z]+|\\.", "", family)).lower()
-
-
-@functools.cache
-def pandoc_path() -> str:
-    """The pandoc binary: the one pypandoc-binary ships, else one on PATH."""
-    try:
-        import pypandoc  # the pinned pandoc, from PyPI
-
-        return str(pypandoc.get_pandoc_path())
-    except (ImportError, OSError):
-        return "pandoc"
-
-
-@functools.cache
-def pandoc_version() -> str:
-    """``pandoc --version``'s first line (part of every cache key).
-
-    Raises:
-        FormatError: when pandoc cannot be run.
-    """
-    try:
-        done = subprocess.run(
-            [pandoc_path(), "--version"], capture_output=True, text=True, timeout=60, check=True
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise FormatError(
-            f"cannot run pandoc ({exc}); install evmap's pinned dependencies"
-        ) from None
-    return done.stdout.splitlines()[0] if done.stdout else "pandoc"
 
 
 # -- the caches -----------------------------------------------------------------
@@ -324,13 +327,21 @@ def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]], store: TextSto
     chunks: list[tuple[CitationStyle, list[FormatJob]]] = []
     for style in {s.digest: s for s, _ in groups}.values():
         current: list[FormatJob] = []
+        size = 0
         for _, members in sorted(
             ((s, m) for s, m in groups if s.digest == style.digest), key=lambda g: -len(g[1])
         ):
+            group_size = sum(len(job.bib) for job in members)
+            if group_size > CHUNK_CHARS:
+                # Only a hostile library has one author's entries this long: cut up, so that
+                # no pandoc run gets more than about CHUNK_CHARS (2020a/2020b may then clash).
+                chunks.extend((style, piece) for piece in _pieces(members))
+                continue
             current.extend(members)
-            if len(current) >= CHUNK:
+            size += group_size
+            if len(current) >= CHUNK or size >= CHUNK_CHARS:
                 chunks.append((style, current))
-                current = []
+                current, size = [], 0
         if current:
             chunks.append((style, current))
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -339,16 +350,46 @@ def _run_all(groups: list[tuple[CitationStyle, list[FormatJob]]], store: TextSto
                 store.done[store.latest[(style.digest, job.digest)]] = texts[job.key]
 
 
+def _pieces(jobs: list[FormatJob]) -> list[list[FormatJob]]:
+    """``jobs`` in runs of about :data:`CHUNK_CHARS` characters (at least one job each)."""
+    pieces: list[list[FormatJob]] = [[]]
+    size = 0
+    for job in jobs:
+        if pieces[-1] and size + len(job.bib) > CHUNK_CHARS:
+            pieces.append([])
+            size = 0
+        pieces[-1].append(job)
+        size += len(job.bib)
+    return pieces
+
+
 def _format_chunk(style: CitationStyle, jobs: list[FormatJob]) -> dict[str, ReferenceText]:
-    """Format ``jobs`` in one run; should pandoc refuse the input, entry by entry."""
+    """Format ``jobs`` in one run; should pandoc refuse the input, find out why.
+
+    A style pandoc cannot use, or an entry it cannot format, fails the build
+    with a message at its line: a reference is never shown as its bare key.
+
+    Raises:
+        FormatError: naming the style or the entry at fault.
+    """
+    entries = [("e" + job.digest, job.bib) for job in jobs]
     try:
-        labels, entries = _run_pandoc(style.path, jobs)
+        labels, bodies = run_pandoc(style, entries)
         if not style.own_labels:
-            labels, _ = _run_pandoc(str(default_style_path()), jobs)
-    except FormatError:
-        if len(jobs) == 1:  # pandoc cannot read this entry: its key stands for it
-            key = jobs[0].key
-            return {key: ReferenceText(key, html.escape(key), key)}
+            labels, _ = run_pandoc(default_style(), entries)
+    except FormatError as exc:
+        if exc.timed_out or str(exc).startswith("cannot run pandoc"):
+            raise
+        for used in (style, default_style()) if not style.own_labels else (style,):
+            failure = style_failure(used)
+            if failure is not None:
+                raise FormatError(f"{used.path}:{failure[0]}: {failure[1]}") from None
+        if len(jobs) == 1:
+            reason = str(exc).removeprefix("pandoc failed to format references ").strip("()")
+            raise FormatError(
+                f"{jobs[0].where or jobs[0].key}: pandoc cannot format reference "
+                f"'{jobs[0].key}' ({reason}); write its fields more plainly"
+            ) from None
         texts: dict[str, ReferenceText] = {}
         for job in jobs:
             texts.update(_format_chunk(style, [job]))
@@ -356,63 +397,10 @@ def _format_chunk(style: CitationStyle, jobs: list[FormatJob]) -> dict[str, Refe
     texts = {}
     for job in jobs:
         alias = "e" + job.digest
-        entry = entries.get(alias, "")
         label = _label(labels.get(alias, "")) or job.key
-        body = clean_html(entry) or html.escape(label)
+        body = clean_html(bodies.get(alias, "")) or html.escape(label)
         texts[job.key] = ReferenceText(label, body, plain_text(body))
     return texts
-
-
-_CITE = re.compile(r'<div id="c-(\d+)">\s*<p>(.*?)</p>\s*</div>', re.DOTALL)
-_ENTRY = re.compile(r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>')
-_MARGIN = re.compile(r'<div class="csl-left-margin">.*?</div>', re.DOTALL)
-
-
-def _run_pandoc(csl: str, jobs: list[FormatJob]) -> tuple[dict[str, str], dict[str, str]]:
-    """One pandoc run: (citation HTML by key, bibliography entry HTML by key)."""
-    markdown = ["---", "link-citations: false", "link-bibliography: false", "lang: en-US", "---"]
-    markdown += [f"::: {{#c-{i}}}\n[@e{job.digest}]\n:::\n" for i, job in enumerate(jobs)]
-    fd, bib = tempfile.mkstemp(suffix=".bib", prefix="evmap-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write("\n".join(job.bib for job in jobs))
-        command = [pandoc_path(), "-f", "markdown", "-t", "html", "--citeproc", "--wrap=none"]
-        command += ["--bibliography", bib, "--csl", csl, "+RTS", f"-M{HEAP}", "-RTS"]
-        try:
-            done = subprocess.run(
-                command,
-                input="\n".join(markdown),
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise FormatError(f"pandoc took over {TIMEOUT_S} s to format references") from None
-        except OSError as exc:
-            raise FormatError(f"cannot run pandoc ({exc})") from None
-    finally:
-        os.unlink(bib)
-    if done.returncode:
-        error = " ".join(done.stderr.split())[:300]
-        raise FormatError(f"pandoc failed to format references ({error})")
-    out = done.stdout
-    labels = {"e" + jobs[int(m.group(1))].digest: m.group(2) for m in _CITE.finditer(out)}
-    entries: dict[str, str] = {}
-    found = list(_ENTRY.finditer(out))
-    for i, match in enumerate(found):
-        stop = found[i + 1].start() if i + 1 < len(found) else len(out)
-        body = out[match.end() : stop].strip()
-        body = body.removesuffix("</div>").strip() if i + 1 < len(found) else _last(body)
-        entries[html.unescape(match.group(1))] = _MARGIN.sub("", body)
-    return labels, entries
-
-
-def _last(body: str) -> str:
-    """The last entry's HTML: without its own and the list's closing tags."""
-    for _ in range(2):
-        body = body.strip().removesuffix("</div>")
-    return body.strip()
 
 
 _ALLOWED = {"em", "i", "strong", "b", "sup", "sub", "span", "a"}
@@ -432,7 +420,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 def clean_html(fragment: str) -> str:
     """pandoc's HTML cut down to inline markup and http(s) links (everything else dropped)."""
     cleaned = nh3.clean(
-        fragment,
+        math_as_text(fragment),
         tags=_ALLOWED,
         attributes={"a": {"href"}},
         allowed_classes={"span": {"smallcaps"}},

@@ -3,9 +3,9 @@
 biblatex maps some fields when they pass from parent to child (a book's
 ``title`` becomes a chapter's ``booktitle``; a periodical's ``title`` an
 article's ``journaltitle``); every other field passes under its own name when
-the child lacks it, as in BibTeX. A parent that is missing, or parents that
-form a cycle, are errors at the line of the ``crossref``/``xdata`` field; the
-entry is kept with its own fields.
+the child lacks it, as in BibTeX. A parent that is missing, parents that form
+a cycle, or parents nested more than :data:`MAX_DEPTH` levels deep are errors at
+the line of the ``crossref``/``xdata`` field; the entry is kept with its own fields.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from evmap.core.problems import Check, Problem
 
 __all__ = [
     "MAPPINGS",
+    "MAX_DEPTH",
     "NOT_INHERITED",
     "TYPE_ALIASES",
     "ancestors",
@@ -108,17 +109,91 @@ def parent_keys(entry: RawEntry, name: str) -> list[str]:
     )
 
 
+# Levels of parents followed: biblatex's deepest real chain (inbook -> book -> mvbook)
+# is two; a deeper one is a mistake, or a file made to exhaust the reader.
+MAX_DEPTH = 32
+
+
 def resolve(entries: Mapping[str, RawEntry]) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     """Every entry's fields with what it inherits (by lower-cased key), and the problems.
 
     ``entries`` maps lower-cased keys to entries, across all library files.
     """
     resolved: dict[str, dict[str, str]] = {}
-    problems: list[Problem] = []
+    heights = _heights(entries)
+    problems = _too_deep(entries, heights)
     for lowered in entries:
-        _resolve(lowered, entries, resolved, problems, [])
+        _resolve(lowered, entries, resolved, problems, [], heights)
     unique = {(p.path, p.line, p.message): p for p in problems}
     return resolved, list(unique.values())
+
+
+def _parents(lowered: str, entries: Mapping[str, RawEntry]) -> Iterator[tuple[str, str]]:
+    """(field, lower-cased key) of each parent of an entry that is in the library."""
+    for name in ("xdata", "crossref"):
+        for key in parent_keys(entries[lowered], name):
+            if key.lower() in entries and key.lower() != lowered:
+                yield name, key.lower()
+
+
+def _heights(entries: Mapping[str, RawEntry]) -> dict[str, int]:
+    """How many levels of parents each entry has above it (the longest line up).
+
+    A depth-first walk without recursion (a chain may be thousands long); an edge
+    back into the walk's own path (a cycle, reported by :func:`_resolve`) is not counted.
+    """
+    heights: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in entries:
+        if start in heights:
+            continue
+        path = [(start, _parents(start, entries))]
+        on_path.add(start)
+        while path:
+            lowered, parents = path[-1]
+            for _, parent in parents:
+                if parent not in heights and parent not in on_path:
+                    on_path.add(parent)
+                    path.append((parent, _parents(parent, entries)))
+                    break
+            else:
+                path.pop()
+                on_path.discard(lowered)
+                heights[lowered] = max(
+                    (heights[p] + 1 for _, p in _parents(lowered, entries) if p in heights),
+                    default=0,
+                )
+    return heights
+
+
+def _too_deep(entries: Mapping[str, RawEntry], heights: Mapping[str, int]) -> list[Problem]:
+    """An error at each entry whose parents first go past :data:`MAX_DEPTH` levels.
+
+    Entries further down such a line are not reported again: they inherit
+    nothing, and the one message names where to cut.
+    """
+    problems = []
+    for lowered, height in heights.items():
+        if height != MAX_DEPTH + 1:
+            continue
+        line_up, name, current = [entries[lowered].key], "", lowered
+        while heights[current]:
+            via, current = max(_parents(current, entries), key=lambda p: heights.get(p[1], -1))
+            name = name or via
+            line_up.append(entries[current].key)
+        shown = line_up if len(line_up) <= 5 else [*line_up[:3], "...", line_up[-1]]
+        entry = entries[lowered]
+        problems.append(
+            Problem(
+                entry.path,
+                entry.field_lines.get(name, entry.line),
+                f"reference '{entry.key}': {name} parents are nested {height} levels deep "
+                f"({' -> '.join(shown)}); evmap follows at most {MAX_DEPTH} levels: take one "
+                "out (this entry, and those taking fields through it, inherit nothing)",
+                Check.BIBTEX_FIELD,
+            )
+        )
+    return problems
 
 
 def _resolve(
@@ -127,12 +202,16 @@ def _resolve(
     resolved: dict[str, dict[str, str]],
     problems: list[Problem],
     stack: list[str],
+    heights: Mapping[str, int],
 ) -> dict[str, str]:
     done = resolved.get(lowered)
     if done is not None:
         return done
     entry = entries[lowered]
     fields = dict(entry.fields)
+    if heights.get(lowered, 0) > MAX_DEPTH or len(stack) > MAX_DEPTH:
+        resolved[lowered] = fields  # reported by _too_deep (or part of a cycle)
+        return fields
     stack = [*stack, lowered]
     for name in ("xdata", "crossref"):
         for parent_key in parent_keys(entry, name):
@@ -141,7 +220,7 @@ def _resolve(
                 problems.extend(found)
                 continue
             parent = entries[parent_key.lower()]
-            inherited = _resolve(parent_key.lower(), entries, resolved, problems, stack)
+            inherited = _resolve(parent_key.lower(), entries, resolved, problems, stack, heights)
             _inherit(fields, inherited, entry_type(parent), entry_type(entry), name == "crossref")
     resolved[lowered] = fields
     return fields
@@ -206,15 +285,20 @@ _BOOKAUTHOR = frozenset(
 
 
 def ancestors(entry: RawEntry, entries: Mapping[str, RawEntry]) -> Iterator[RawEntry]:
-    """The entries ``entry`` takes fields from, nearest first, each once (cycles cut)."""
+    """The entries ``entry`` takes fields from, nearest first, each once (cycles cut),
+    at most :data:`MAX_DEPTH` levels up."""
     seen = {entry.key.lower()}
-    todo = [entry]
-    while todo:
-        current = todo.pop(0)
-        for name in ("xdata", "crossref"):
-            for key in parent_keys(current, name):
-                parent = entries.get(key.lower())
-                if parent is not None and key.lower() not in seen:
-                    seen.add(key.lower())
-                    todo.append(parent)
-                    yield parent
+    level = [entry]
+    for _ in range(MAX_DEPTH):
+        above = []
+        for current in level:
+            for name in ("xdata", "crossref"):
+                for key in parent_keys(current, name):
+                    parent = entries.get(key.lower())
+                    if parent is not None and key.lower() not in seen:
+                        seen.add(key.lower())
+                        above.append(parent)
+                        yield parent
+        if not above:
+            return
+        level = above

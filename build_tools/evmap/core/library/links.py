@@ -1,5 +1,8 @@
 """DOIs, PubMed ids, arXiv ids and URLs: checked when read, percent-encoded when linked.
 
+A PubMed id is a ``pmid`` field, or an ``eprint`` whose ``eprinttype`` is ``pubmed``
+(biblatex's way); an arXiv id an ``eprint`` whose type (or ``archiveprefix``) is arXiv.
+
 A field that is not well formed is an error at its line, and only its link is
 dropped: the entry stays in the library, so claims citing it get no second,
 misleading "not in the library" error.
@@ -21,6 +24,7 @@ __all__ = [
     "URL_PATTERN",
     "arxiv_href",
     "check_links",
+    "doi_expected",
     "doi_href",
     "pmid_href",
     "url_href",
@@ -60,9 +64,12 @@ def arxiv_href(arxiv: str) -> str:
     return "https://arxiv.org/abs/" + quote(arxiv, safe="/.")
 
 
+def _eprint_type(fields: Mapping[str, str]) -> str:
+    return (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
+
+
 def _is_arxiv(fields: Mapping[str, str]) -> bool:
-    kind = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
-    return kind == "arxiv"
+    return _eprint_type(fields) == "arxiv"
 
 
 def check_links(
@@ -94,6 +101,21 @@ def check_links(
         else:
             problems.append(_problem(key, name, value, expected, path, lines.get(name, line)))
     eprint = fields.get("eprint")
+    if eprint is not None and "pmid" not in fields and _eprint_type(fields) in ("pubmed", "pmid"):
+        value = " ".join(eprint.split())  # biblatex's "eprinttype = {pubmed}": a PMID
+        if PMID_PATTERN.match(value):
+            links["pmid"] = value
+        else:
+            problems.append(
+                _problem(
+                    key,
+                    "eprint",
+                    value,
+                    "a PubMed id made of digits (its eprinttype is pubmed)",
+                    path,
+                    lines.get("eprint", line),
+                )
+            )
     if eprint is not None and _is_arxiv(fields):
         value = eprint.strip().removeprefix("arXiv:").removeprefix("arxiv:")
         if ARXIV_PATTERN.match(value):
@@ -121,3 +143,23 @@ def _problem(key: str, name: str, value: str, expected: str, path: str, line: in
         "the entry is kept without this link",
         Check.BIBTEX_FIELD,
     )
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def doi_expected(entry_type: str, fields: Mapping[str, str], since: int) -> bool:
+    """Whether an entry should have a DOI: a journal article from ``since`` on.
+
+    Conference papers, books, chapters, theses, reports and old articles often have
+    none; journals have registered DOIs for their articles since about 2000 (Crossref
+    began then). Magazine and newspaper articles (biblatex's ``entrysubtype``) are
+    not expected to have one; nor is an entry whose year is unknown.
+    """
+    if entry_type != "article" or fields.get("entrysubtype", "").strip().lower() in (
+        "magazine",
+        "newspaper",
+    ):
+        return False
+    found = _YEAR.search(fields.get("year") or fields.get("date") or "")
+    return found is not None and int(found.group(1)) >= since

@@ -7,6 +7,8 @@ of each entry. This reader does only that, in one regular-expression-driven
 pass: values stay LaTeX source (turning them into text is pandoc's job, see
 :mod:`evmap.core.library.formatting`).
 
+@string macros are expanded within the bounds of :mod:`evmap.core.library.bounds`.
+
 It is deliberately strict: when anything in a file is unusual (an unbalanced
 brace or quote, text after an entry's closing brace, a stray ``@``, a missing
 ``=`` or ``,``, an undefined macro, a duplicate field, a malformed name list),
@@ -20,6 +22,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+
+from evmap.core.library.bounds import MAX_BRACE_DEPTH, Expansion
 
 __all__ = [
     "MONTHS",
@@ -74,8 +78,9 @@ class RawEntry:
         fields: Field name (lower-cased) to value, macros expanded, braces of the
             value's outer delimiter removed.
         field_lines: Line of each field's name.
-        macros: Names of the @string macros the entry uses.
-        text: The entry exactly as written (for the BibTeX download).
+        sources: Each field exactly as written, ``name = value`` (for the BibTeX
+            download); absent for entries read by pybtex.
+        field_macros: Names of the @string macros each field uses.
         broken: Read past a syntax error (fields may be missing): no warnings on it.
     """
 
@@ -85,14 +90,24 @@ class RawEntry:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict)
-    macros: set[str] = field(default_factory=set)
-    text: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+    field_macros: dict[str, frozenset[str]] = field(default_factory=dict)
     broken: bool = False
+
+    @property
+    def macros(self) -> set[str]:
+        """Names of the @string macros the entry uses, in any field."""
+        return set().union(*self.field_macros.values())
 
 
 @dataclass
 class StringDef:
-    """An ``@string`` macro: its value, its verbatim definition and the macros it uses."""
+    """An ``@string`` macro: its value, its verbatim definition and the macros it uses.
+
+    ``depth`` counts the levels of other macros it is defined through (0: its own
+    text only); a ``refused`` macro (too long or too deep, reported once) reads
+    as empty text.
+    """
 
     name: str
     value: str
@@ -100,6 +115,8 @@ class StringDef:
     macros: frozenset[str]
     path: str
     line: int
+    depth: int = 0
+    refused: bool = False
 
 
 @dataclass
@@ -125,23 +142,48 @@ class Lines:
         return bisect.bisect_left(self.newlines, offset) + 1
 
 
-def read_file(text: str, path: str, strings: dict[str, StringDef] | None = None) -> ParsedFile:
+def read_file(
+    text: str,
+    path: str,
+    strings: dict[str, StringDef] | None = None,
+    expansion: Expansion | None = None,
+) -> ParsedFile:
     """Read one library file; macros of earlier files are in ``strings`` (not changed).
+
+    ``expansion`` bounds the macros of the whole library (problems are added to
+    it); should the file need the careful reader, it is left as it was.
 
     Returns:
         The entries and macros, or ``clean=False`` (and nothing else) when the
         file needs the careful reader.
     """
     known = dict(strings or {})
+    expansion = expansion if expansion is not None else Expansion()
+    mark = expansion.mark()
     try:
-        return _read(text, path, known)
+        return _read(_Reader(text, path, known, expansion))
     except _Unclean:
+        expansion.restore(mark)
         return ParsedFile(clean=False)
 
 
-def _read(text: str, path: str, strings: dict[str, StringDef]) -> ParsedFile:
+class _Reader:
+    """What reading one file needs at every step: its text, lines, macros and bounds."""
+
+    def __init__(
+        self, text: str, path: str, strings: dict[str, StringDef], expansion: Expansion
+    ) -> None:
+        self.text = text
+        self.path = path
+        self.strings = strings
+        self.expansion = expansion
+        self.line_of = Lines(text)
+
+
+def _read(reader: _Reader) -> ParsedFile:
+    """Every entry and macro of the file (raises _Unclean on anything unusual)."""
+    text, path, strings, line_of = reader.text, reader.path, reader.strings, reader.line_of
     result = ParsedFile()
-    line_of = Lines(text)
     own: dict[str, StringDef] = {}
     pos, end = 0, len(text)
     while True:
@@ -159,20 +201,28 @@ def _read(text: str, path: str, strings: dict[str, StringDef]) -> ParsedFile:
             pos = _skip_group(text, pos, closer)
             continue
         if kind == "preamble":
-            _, pos, _ = _value(text, pos, strings)
+            pos = _value(reader, pos, "the @preamble", line_of(at)).end
             pos = _close(text, pos, closer)
             continue
         if kind == "string":
             name_match = _NAME.match(text, pos)
             if name_match is None or not text.startswith("=", name_match.end()):
                 raise _Unclean
-            value, pos, used = _value(text, name_match.end() + 1, strings)
-            pos = _close(text, pos, closer)
             name = name_match.group(1).lower()
-            definition = StringDef(name, value, text[at:pos], frozenset(used), path, line_of(at))
+            read = _value(reader, name_match.end() + 1, f"@string '{name}'", line_of(at))
+            pos = _close(text, read.end, closer)
+            definition = StringDef(
+                name, "", text[at:pos], frozenset(read.used), path, line_of(at), read.depth
+            )
+            if read.poisoned or not reader.expansion.check_macro(
+                name, read.size, read.depth, path, definition.line
+            ):
+                definition.refused = True
+            else:
+                definition.value = "".join(read.parts)
             strings[name] = own[name] = definition
             continue
-        entry, pos = _entry(text, at, pos, kind, closer, path, line_of, strings)
+        entry, pos = _entry(reader, at, pos, kind, closer)
         result.entries.append(entry)
     result.strings = own
     return result
@@ -211,23 +261,15 @@ def _close(text: str, pos: int, closer: str) -> int:
     return pos + 1
 
 
-def _entry(
-    text: str,
-    at: int,
-    pos: int,
-    kind: str,
-    closer: str,
-    path: str,
-    line_of: Lines,
-    strings: dict[str, StringDef],
-) -> tuple[RawEntry, int]:
+def _entry(reader: _Reader, at: int, pos: int, kind: str, closer: str) -> tuple[RawEntry, int]:
+    text, line_of = reader.text, reader.line_of
     key_match = _KEY.match(text, pos)
     assert key_match is not None  # the pattern matches the empty string
     key = key_match.group(1)
     pos = key_match.end()
     if not key or not text.startswith(",", pos):
         raise _Unclean
-    entry = RawEntry(kind, key, path, line_of(at))
+    entry = RawEntry(kind, key, reader.path, line_of(at))
     pos += 1
     while True:
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
@@ -241,10 +283,12 @@ def _entry(
         pos = name_match.end()
         if not text.startswith("=", pos) or name in entry.fields:
             raise _Unclean
-        value, pos, used = _value(text, pos + 1, strings)
-        entry.fields[name] = value
+        read = _value(reader, pos + 1, f"entry '{key}'", entry.line)
+        pos = read.end
+        entry.fields[name] = read.value
         entry.field_lines[name] = line_of(name_match.start(1))
-        entry.macros.update(used)
+        entry.sources[name] = text[name_match.start(1) : read.stop]
+        entry.field_macros[name] = frozenset(read.used)
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
             pos += 1
@@ -254,7 +298,6 @@ def _entry(
         names = entry.fields.get(role)
         if names is not None and names.count(",") >= 3 and _too_many_commas(names):
             raise _Unclean  # pybtex refuses such a name: the careful reader explains it
-    entry.text = text[at:pos]
     return entry, pos
 
 
@@ -274,60 +317,117 @@ def _too_many_commas(names: str) -> bool:
     return False
 
 
-def _value(text: str, pos: int, strings: dict[str, StringDef]) -> tuple[str, int, set[str]]:
-    """Read ``part # part # ...``: (value, offset after it, macros used)."""
-    parts: list[str] = []
-    used: set[str] = set()
+@dataclass
+class _Read:
+    """A value as read: its parts, where it ends, and what its macros brought.
+
+    Attributes:
+        parts: The pieces to join (macros expanded).
+        end: Offset after the value and the whitespace after it.
+        stop: Offset just after the value's last delimiter.
+        used: Names of the macros used.
+        depth: Levels of macros it is built from (0: none).
+        poisoned: It uses a refused macro, or one the expansion budget left empty.
+    """
+
+    parts: list[str]
+    end: int
+    stop: int
+    used: set[str]
+    depth: int
+    poisoned: bool
+
+    @property
+    def size(self) -> int:
+        """Length of the value once joined."""
+        return sum(len(part) for part in self.parts)
+
+    @property
+    def value(self) -> str:
+        """The value joined."""
+        return "".join(self.parts)
+
+
+def _value(reader: _Reader, pos: int, where: str, line: int) -> _Read:
+    """Read ``part # part # ...`` at ``pos``; ``where`` (at ``line``) names it in messages."""
+    text = reader.text
+    read = _Read([], pos, pos, set(), 0, False)
     while True:
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         char = text[pos : pos + 1]
         if char == "{":
-            depth = 0
-            for match in _BRACES.finditer(text, pos):
-                depth += 1 if match.group() == "{" else -1
-                if depth == 0:
-                    parts.append(text[pos + 1 : match.start()])
-                    pos = match.end()
-                    break
-            else:
-                raise _Unclean
-            if "\n@" in parts[-1]:
-                raise _Unclean  # a brace left open swallowed the next entry
+            pos = _braced(text, pos, read.parts)
         elif char == '"':
-            depth, stop = 0, -1
-            for match in _QUOTED.finditer(text, pos + 1):
-                found = match.group()
-                if found == "{":
-                    depth += 1
-                elif found == "}":
-                    depth -= 1
-                    if depth < 0:
-                        raise _Unclean
-                elif depth == 0:
-                    stop = match.start()
-                    break
-            if stop < 0 or "\n@" in text[pos:stop]:
-                raise _Unclean
-            parts.append(text[pos + 1 : stop])
-            pos = stop + 1
+            pos = _quoted(text, pos, read.parts)
         else:
             atom = _ATOM.match(text, pos)
             if atom is None:
                 raise _Unclean
             if atom.group(1):
-                parts.append(atom.group(1))
+                read.parts.append(atom.group(1))
             else:
-                name = atom.group(2).lower()
-                if name in strings:
-                    parts.append(strings[name].value)
-                    used.add(name)
-                elif name in MONTH_MACROS:
-                    parts.append(MONTH_MACROS[name])
-                else:
-                    raise _Unclean  # undefined macro: pybtex names it
+                _macro(reader, atom.group(2).lower(), where, line, read)
             pos = atom.end()
+        read.stop = pos
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if text.startswith("#", pos):
             pos += 1
             continue
-        return "".join(parts), pos, used
+        read.end = pos
+        return read
+
+
+def _macro(reader: _Reader, name: str, where: str, line: int, read: _Read) -> None:
+    """Expand macro ``name`` into ``read``, within the library's bounds."""
+    definition = reader.strings.get(name)
+    if definition is None:
+        if name not in MONTH_MACROS:
+            raise _Unclean  # undefined macro: pybtex names it
+        read.parts.append(MONTH_MACROS[name])
+        return
+    read.used.add(name)
+    read.depth = max(read.depth, definition.depth + 1)
+    if definition.refused or reader.expansion.exhausted:
+        read.poisoned = True
+    elif reader.expansion.spend(len(definition.value)):
+        read.parts.append(definition.value)
+    else:
+        read.poisoned = True
+        reader.expansion.ran_out(reader.path, line, where)
+
+
+def _braced(text: str, pos: int, parts: list[str]) -> int:
+    """Read a ``{...}`` value part starting at ``pos``; return the offset after it."""
+    depth = 0
+    for match in _BRACES.finditer(text, pos):
+        depth += 1 if match.group() == "{" else -1
+        if depth > MAX_BRACE_DEPTH:
+            raise _Unclean  # pybtex says how deep is too deep
+        if depth == 0:
+            parts.append(text[pos + 1 : match.start()])
+            if "\n@" in parts[-1]:
+                raise _Unclean  # a brace left open swallowed the next entry
+            return match.end()
+    raise _Unclean
+
+
+def _quoted(text: str, pos: int, parts: list[str]) -> int:
+    """Read a ``"..."`` value part starting at ``pos``; return the offset after it."""
+    depth, stop = 0, -1
+    for match in _QUOTED.finditer(text, pos + 1):
+        found = match.group()
+        if found == "{":
+            depth += 1
+            if depth > MAX_BRACE_DEPTH:
+                raise _Unclean
+        elif found == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Unclean
+        elif depth == 0:
+            stop = match.start()
+            break
+    if stop < 0 or "\n@" in text[pos:stop]:
+        raise _Unclean
+    parts.append(text[pos + 1 : stop])
+    return stop + 1
