@@ -422,13 +422,6 @@ def map_to_json(
         for cid, known in provenance.claims.items():
             if cid in derived:
                 derived[cid]["provenance"] = provenance_record(known, refs)
-    commits: dict[str, Any] = {}
-    if provenance is not None and provenance.available:
-        refs = commit_refs(provenance)
-        commits = commits_record(provenance, source_date_epoch())
-        for cid, known in provenance.claims.items():
-            if cid in derived:
-                derived[cid]["provenance"] = provenance_record(known, refs)
     lists = {
         "compounds": [compound_record(c) for c in evidence_map.compounds.values()],
         "pathways": [pathway_record(p) for p in evidence_map.pathways.values()],
