@@ -458,6 +458,15 @@ def _example_retracted_citation(root: Path) -> None:
     )
 
 
+def _example_finding_against_stance(root: Path) -> None:
+    _append(root, LIBRARY, ARTICLE.format(key="doe2010", year=2010, doi=",\n  doi = {10.1000/1}"))
+    _append(
+        root,
+        CLAIM,
+        OTHER_CLAIM.replace("Something was found.", "Ketamine did not change the scores."),
+    )
+
+
 def _example_untrusted_template(root: Path) -> None:
     _write(root, {"templates/theme/main.html": "{% extends 'base.html' %}\n"})
 
@@ -513,6 +522,7 @@ EXAMPLES: dict[Check, Callable[[Path], None]] = {
     Check.UNATTRIBUTED_EVIDENCE: _example_unattributed_evidence,
     Check.REVIEW_CITED_AS_STUDY: _example_review_cited_as_study,
     Check.RETRACTED_CITATION: _example_retracted_citation,
+    Check.FINDING_AGAINST_STANCE: _example_finding_against_stance,
     Check.UNTRUSTED_TEMPLATE: _example_untrusted_template,
     Check.STALE_SCHEMA: _example_stale_schema,
     Check.PLACEHOLDER_ADDRESS: _example_placeholder_address,

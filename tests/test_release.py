@@ -95,7 +95,7 @@ def test_release_notes_since_the_last_release(
         "### Grades moved",
         "",
         "- NMDA receptor block is the main route of ketamine's antidepressant effect. "
-        "(`nmdar-main-route`): low \u2192 moderate",
+        "(`nmdar-main-route`): very low \u2192 low",
         "- TrkB signalling is needed for the effect of arketamine. (`trkb-needed`): "
         "moderate \u2192 very low",
         "",

@@ -665,7 +665,8 @@ def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:
     glyphs = _glyph_counts(cell)
     assert glyphs["\u25b2"] >= 1 and glyphs["\u25bc"] >= 1  # for and against shown
     assert "\u26a0" in glyphs  # flagged
-    assert glyphs["\u25cb"] == 1  # ketamine-mechanism-unresolved asks another question
+    # the two items of ketamine-mechanism-unresolved, which asks another question of the pair
+    assert glyphs["\u25cb"] == 2
     assert "Evidence points both ways" in cell["data-tip"]
     link = cell.select_one("a")
     assert link is not None and link["href"] == "#cell-ketamine--nmdar-inhibition"

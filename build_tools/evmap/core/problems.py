@@ -140,6 +140,8 @@ MEANINGS: Mapping[Check, str] = MappingProxyType(
         "its study; the review belongs under 'via', the study it reports under 'citations'.",
         Check.RETRACTED_CITATION: "An evidence item cites a reference whose note says it was "
         "retracted.",
+        Check.FINDING_AGAINST_STANCE: "A supporting evidence item whose finding says the "
+        "claim's compound had no effect (a word heuristic), so its stance may be wrong.",
         Check.UNTRUSTED_TEMPLATE: "The project overrides a theme template, which the builder "
         "renders without evmap's sandbox, and the lab has not said it trusts its templates.",
         Check.STALE_SCHEMA: "A copy of evmap's schemas in the project's schemas/ folder differs "
