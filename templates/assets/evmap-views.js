@@ -38,10 +38,16 @@
   var cells = Array.prototype.slice.call(matrix.querySelectorAll("td[data-items]"));
   // Tips written at build time: cells whose evidence points both ways, naming the models.
   // (Tips are shown by evmap-tips.js as text; evmap never uses title attributes.)
+  var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
   cells.forEach(function (cell) {
     cell.evmapTip = cell.getAttribute("data-tip") || "";
+    cell.evmapName =
+      cell.parentNode.querySelector("th").textContent +
+      " \u00D7 " +
+      columns[cell.cellIndex - 1].textContent;
   });
-  var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
+  var panel = form.parentNode.tagName === "DETAILS" ? form.parentNode : null;
+  var state = panel ? panel.querySelector(".evmap-filter-state") : null;
   var filledOut = document.querySelector("[data-evmap-filled]");
   var flaggedOut = document.querySelector("[data-evmap-flagged]");
   var status = form.querySelector(".evmap-filter-status");
@@ -66,7 +72,28 @@
     return "m";
   }
 
-  /* Rewrite a cell from its counts: class, count, glyphs, flag, and hide its link when empty. */
+  /* A cell's accessible name, as evmap.site.matrix_page.cell_label writes it. */
+  function cellLabel(cell, n, flagged) {
+    var parts = [];
+    [["s", "for"], ["c", "against"], ["m", "mixed"]].forEach(function (pair) {
+      if (n[pair[0]]) {
+        parts.push(n[pair[0]] + " " + pair[1]);
+      }
+    });
+    if (!parts.length) {
+      parts.push("none for or against");
+    }
+    if (flagged) {
+      parts.push("contested");
+    }
+    if (n.o) {
+      parts.push(n.o + " on another question");
+    }
+    return cell.evmapName + ": " + parts.join(", ");
+  }
+
+  /* Rewrite a cell from its counts: class, count, glyphs, flag, name, and hide its link when
+     empty. */
   function show(cell, n) {
     var total = n.s + n.c + n.m;
     var link = cell.querySelector("a");
@@ -86,10 +113,8 @@
     cell.className = total ? balance(n) : n.o ? "o" : "e";
     link.hidden = total === 0 && n.o === 0;
     link.querySelector("b").textContent = String(total);
-    if (link.childNodes.length < 2) {
-      link.appendChild(document.createTextNode(""));
-    }
-    link.childNodes[1].nodeValue = " " + parts.join(" ");
+    link.querySelector("span").textContent = parts.join(" ");
+    link.setAttribute("aria-label", cellLabel(cell, n, flagged));
     if (cell.evmapTip) {
       cell.setAttribute("data-tip", flagged ? cell.evmapTip : "");
     }
@@ -128,6 +153,12 @@
     if (flaggedOut) {
       flaggedOut.textContent = String(flagged);
     }
+    if (state) {
+      var all = Array.prototype.every.call(form.querySelectorAll("input"), function (box) {
+        return box.checked;
+      });
+      state.textContent = all ? "" : " (some evidence hidden)";
+    }
     if (status) {
       status.textContent =
         plural(filled, "cell") +
@@ -146,17 +177,20 @@
       return;
     }
     var link = cell.querySelector("a");
-    var what = "no evidence";
     if (link && !link.hidden) {
-      what = link.querySelector("b").textContent + " evidence items," + link.childNodes[1].nodeValue;
+      cell.setAttribute("data-tip", link.getAttribute("aria-label"));
+      return;
     }
     var row = cell.parentNode.querySelector("th");
-    cell.setAttribute("data-tip", row.textContent + " \u00D7 " + column.textContent + ": " + what);
+    cell.setAttribute("data-tip", row.textContent + " \u00D7 " + column.textContent + ": no evidence");
   }
   matrix.addEventListener("mouseover", nameCell);
   matrix.addEventListener("focusin", nameCell);
 
   form.hidden = false;
+  if (panel) {
+    panel.hidden = false;
+  }
   form.addEventListener("change", update);
   form.addEventListener("reset", function () {
     window.setTimeout(update, 0);
