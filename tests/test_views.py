@@ -658,9 +658,9 @@ def _cell(site: Path, compound: str, pathway: str) -> Tag:
 
 def _glyph_counts(cell: Tag) -> dict[str, int]:
     """A cell's glyph counts: ``"▲3 ▼1 ⚠"`` after its total gives {"▲": 3, "▼": 1, "⚠": 0}."""
-    link = cell.select_one("a")
-    assert link is not None and link.b is not None
-    return {part[0]: int(part[1:] or 0) for part in link.get_text(" ").split()[1:]}
+    glyphs = cell.select_one("a > span[aria-hidden]")
+    assert glyphs is not None
+    return {part[0]: int(part[1:] or 0) for part in glyphs.get_text(" ").split()}
 
 
 def test_views_shipped_matrix_cell_shows_both_sides(shipped: Path) -> None:

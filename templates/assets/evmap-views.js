@@ -74,15 +74,12 @@
 
   /* A cell's accessible name, as evmap.site.matrix_page.cell_label writes it. */
   function cellLabel(cell, n, flagged) {
-    var parts = [];
+    var parts = [plural(n.s + n.c + n.m, "evidence item")];
     [["s", "for"], ["c", "against"], ["m", "mixed"]].forEach(function (pair) {
       if (n[pair[0]]) {
         parts.push(n[pair[0]] + " " + pair[1]);
       }
     });
-    if (!parts.length) {
-      parts.push("none for or against");
-    }
     if (flagged) {
       parts.push("contested");
     }
@@ -114,7 +111,7 @@
     link.hidden = total === 0 && n.o === 0;
     link.querySelector("b").textContent = String(total);
     link.querySelector("span").textContent = parts.join(" ");
-    link.setAttribute("aria-label", cellLabel(cell, n, flagged));
+    link.querySelector(".sr").textContent = cellLabel(cell, n, flagged);
     if (cell.evmapTip) {
       cell.setAttribute("data-tip", flagged ? cell.evmapTip : "");
     }
@@ -178,7 +175,7 @@
     }
     var link = cell.querySelector("a");
     if (link && !link.hidden) {
-      cell.setAttribute("data-tip", link.getAttribute("aria-label"));
+      cell.setAttribute("data-tip", link.querySelector(".sr").textContent);
       return;
     }
     var row = cell.parentNode.querySelector("th");

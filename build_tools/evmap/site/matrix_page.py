@@ -311,15 +311,15 @@ def cell_label(
     flagged: bool,
     other: int = 0,
 ) -> str:
-    """The words a screen reader says for a cell's link, zeros left out:
-    ``"Ketamine × NMDA receptor inhibition: 3 for, 1 against, contested"``."""
-    parts = [
+    """The words a screen reader says for a cell's link, zeros left out: ``"Ketamine ×
+    NMDA receptor inhibition: 4 evidence items, 3 for, 1 against, contested"``. The total
+    is the number the cell shows, so the name holds the visible text (WCAG 2.5.3)."""
+    parts = [plural(supports + contradicts + mixed, "evidence item")]
+    parts += [
         f"{n} {word}"
         for n, word in ((supports, "for"), (contradicts, "against"), (mixed, "mixed"))
         if n
     ]
-    if not parts:
-        parts.append("none for or against")
     if flagged:
         parts.append("contested")
     if other:
