@@ -124,7 +124,9 @@ def test_matrix_cells_are_named_in_words(chromium: Any, hosted: str) -> None:
     page = open_at(chromium, matrix_url(hosted), **SCREENS["desktop"])
     caption = page.locator("table.evmap-matrix > caption")
     assert caption.is_visible() and "compound" in caption.inner_text()
-    cell = page.locator("tr[data-row='ketamine'] td:has(a[href='#cell-ketamine--nmdar-inhibition'])")
+    cell = page.locator(
+        "tr[data-row='ketamine'] td:has(a[href='#cell-ketamine--nmdar-inhibition'])"
+    )
     name = _spoken(page, cell)
     assert name.startswith("Ketamine (racemic) \u00d7 NMDA receptor inhibition: ")
     counts = _expected_counts(cell)

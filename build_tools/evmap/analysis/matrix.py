@@ -29,18 +29,18 @@ from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, 
 from evmap.core.vocab import KIND_LABELS, category_order
 
 __all__ = [
+    "FAMILY_KINDS",
     "NO_COMPOUND",
     "VIEW_MAX_CELLS",
     "Balance",
     "Cell",
     "CellItem",
-    "FAMILY_KINDS",
     "Extent",
     "balance_of",
     "balance_of_items",
     "busiest_extent",
-    "cell_loads",
     "cell_anchor",
+    "cell_loads",
     "compound_rows",
     "item_pairs",
     "pair_stance",
@@ -347,7 +347,7 @@ def _subtree_loads(evidence_map: EvidenceMap, loads: Mapping[str, int]) -> dict[
         seen = {cid}
         parent = evidence_map.compounds[cid].parent
         totals[cid] = totals.get(cid, 0) + loads.get(cid, 0)
-        while parent in evidence_map.compounds and parent not in seen:
+        while parent is not None and parent in evidence_map.compounds and parent not in seen:
             seen.add(parent)
             totals[parent] = totals.get(parent, 0) + loads.get(cid, 0)
             parent = evidence_map.compounds[parent].parent

@@ -311,8 +311,8 @@ def cell_label(
     flagged: bool,
     other: int = 0,
 ) -> str:
-    """The words a screen reader says for a cell's link, zeros left out: ``"Ketamine ×
-    NMDA receptor inhibition: 4 evidence items, 3 for, 1 against, contested"``. The total
+    """The words a screen reader says for a cell's link, zeros left out: ``"Ketamine
+    \u00d7 NMDA receptor inhibition: 4 evidence items, 3 for, 1 against, contested"``. The total
     is the number the cell shows, so the name holds the visible text (WCAG 2.5.3)."""
     parts = [plural(supports + contradicts + mixed, "evidence item")]
     parts += [
