@@ -1030,3 +1030,21 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
     assert {s.src: fresh.render(s) for s in plan} == {s.src: renderer.render(s) for s in plan}
+
+
+def test_views_renamed_claims_keep_their_former_anchors(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    renamed = [c for c in shipped_map.claims.values() if c.former_ids]
+    assert renamed, "the shipped map has renamed claims"
+    for claim in renamed:
+        pages = [("pathways", p) for p in claim.pathways]
+        pages += [("compounds", c) for c in claim.compounds]
+        for folder, subject in pages:
+            page = article(shipped / folder / subject / "index.html")
+            for old in claim.former_ids:
+                target = page.select_one(f"#claim-{old}")
+                assert target is not None, (folder, subject, old)
+                # an old link lands on the renamed claim itself, not on another one
+                section = target.find_parent("section", class_="claim")
+                assert section is not None and section["id"] == f"claim-{claim.id}"
