@@ -1048,3 +1048,22 @@ def test_views_renamed_claims_keep_their_former_anchors(
                 # an old link lands on the renamed claim itself, not on another one
                 section = target.find_parent("section", class_="claim")
                 assert section is not None and section["id"] == f"claim-{claim.id}"
+
+
+def test_views_a_claim_tested_by_one_group_says_so_on_every_page(
+    shipped: Path, shipped_map: EvidenceMap, shipped_analysis: MapAnalysis
+) -> None:
+    one_group = shipped_analysis.one_group
+    assert one_group, "the shipped map has claims tested by one group only"
+    for cid, claim in shipped_map.claims.items():
+        for folder, subjects in (("pathways", claim.pathways), ("compounds", claim.compounds)):
+            for subject in subjects:
+                page = article(shipped / folder / subject / "index.html")
+                section = page.select_one(f"#claim-{cid}")
+                assert section is not None, (cid, folder, subject)
+                notice = section.select_one("p.grp1")
+                if cid in one_group:
+                    assert notice is not None, (cid, folder, subject)
+                    assert "Only one" in notice.get_text()
+                else:
+                    assert notice is None, (cid, folder, subject)

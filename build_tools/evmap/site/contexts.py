@@ -235,6 +235,8 @@ class ClaimView:
         review: Its review status (None when none is stated).
         former_anchors: The anchors of the ids it had before it was renamed
             (``former_ids``), kept on its section so that old links still land on it.
+        one_group: Says so when every study behind its items comes from one research
+            group ("" otherwise).
     """
 
     id: str
@@ -263,6 +265,7 @@ class ClaimView:
     provenance: ProvenanceView | None = None
     review: ReviewView | None = None
     former_anchors: Sequence[str] = ()
+    one_group: str = ""
 
     @property
     def rows(self) -> list[EvidenceView]:

@@ -511,6 +511,7 @@ class Renderer:
             asserts=views.asserted(claim, self.map),
             terms=self.terms(root),
             former_anchors=tuple(f"claim-{old}" for old in claim.former_ids),
+            one_group=views.one_group_text(self.analysis.one_group.get(claim.id)),
             **self._provenance(root, claim),
         )
         self._claim_views[cache_key] = view
