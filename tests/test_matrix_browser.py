@@ -80,6 +80,15 @@ def test_matrix_table_starts_on_the_first_screen(
     page.context.close()
 
 
+def test_matrix_without_script_shows_no_filters(chromium: Any, hosted: str) -> None:
+    """The filters need the script: without it their panel stays hidden."""
+    page = open_at(chromium, matrix_url(hosted), **SCREENS["desktop"], java_script_enabled=False)
+    assert page.locator("details.evmap-filter-panel").count() == 1
+    assert not page.locator("details.evmap-filter-panel").is_visible()
+    assert page.locator("table.evmap-matrix").bounding_box()["y"] < 900 - 200
+    page.context.close()
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_matrix_compound_names_wrap_between_words(chromium: Any, hosted: str, screen: str) -> None:
     page = open_at(chromium, matrix_url(hosted), **SCREENS[screen])
