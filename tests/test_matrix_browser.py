@@ -29,8 +29,9 @@ ZOOM_200 = {"viewport": {"width": 683, "height": 450}, "device_scale_factor": 2}
 
 GLYPH_WORDS = {"\u25b2": "for", "\u25bc": "against", "\u25c6": "mixed"}
 
-# Every word of a text node of the first column that the layout split over two lines.
-# A word may break after a hyphen ("(2R,6R)-" / "Hydroxynorketamine"), as type does.
+# Every word of a text node of the first column that the layout split over two lines, and
+# every name wider than its cell. A word may break after a hyphen ("(2R,6R)-" /
+# "Hydroxynorketamine"), as type does.
 BROKEN_WORDS = """() => {
   const broken = [];
   for (const th of document.querySelectorAll('th.evmap-row')) {
@@ -44,6 +45,7 @@ BROKEN_WORDS = """() => {
         if (tops.size > 1) broken.push(th.textContent + ': ' + match[0]);
       }
     }
+    if (th.scrollWidth > th.clientWidth + 1) broken.push(th.textContent + ': wider than its cell');
   }
   return broken;
 }"""
