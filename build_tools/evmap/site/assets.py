@@ -9,9 +9,14 @@ from __future__ import annotations
 
 __all__ = ["ASSETS", "SCRIPTS", "STYLESHEETS"]
 
-ASSETS = ("assets/evmap.css", "assets/evmap-views.js", "assets/evmap-tips.js")
+ASSETS = (
+    "assets/evmap.css",
+    "assets/evmap-views.js",
+    "assets/evmap-network.js",
+    "assets/evmap-tips.js",
+)
 """Site-relative paths, the same below the templates folder."""
 STYLESHEETS = ("assets/evmap.css",)
 """Loaded by every page (``extra_css``)."""
-SCRIPTS = ("assets/evmap-views.js", "assets/evmap-tips.js")
+SCRIPTS = ("assets/evmap-views.js", "assets/evmap-network.js", "assets/evmap-tips.js")
 """Loaded by every page (``extra_javascript``)."""

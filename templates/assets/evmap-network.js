@@ -1,0 +1,738 @@
+/* The network page's script (evmap). Plain JavaScript, no dependencies; the page is
+ * complete without it: the drawing then scrolls in its box at its natural size.
+ *
+ * The drawing (templates/network.html) is an SVG laid out at build time: each node an
+ * a.evmap-net-node with data-node (its key: c:, k: or p: and its id), a <title> holding
+ * its full name or statement and data-tip what its tooltip says (evmap-tips.js shows it
+ * on hover and keyboard focus); each edge names its two ends in data-ends.
+ *
+ * Here:
+ *   - hovering, focusing or tapping a node lights its edges and neighbours and dims the rest;
+ *   - zoom and pan: buttons (zoom in, zoom out, natural size, fit), Ctrl + wheel or a
+ *     pinch, dragging with the mouse, and keys while the box has focus (+, -, 0, arrows).
+ *     Zooming resizes the SVG inside its box, so panning is the box's own scrolling;
+ *   - choosing a compound, pathway or claim in the list shows it alone with its
+ *     neighbours (its claims and what they join on the other side), laid out again to the
+ *     width of the box, so it reads on a phone;
+ *   - the projector view: the network alone, full-window, with large black labels
+ *     (Escape or the button ends it).
+ * Text from the page reaches new elements through textContent and setAttribute only.
+ */
+(function () {
+  "use strict";
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var FONT = 13; // px; network.py's FONT_SIZE
+  var PROJECTOR_FONT = 20;
+  var PROJECTOR_SCALE = 1.5;
+  var MIN_SCALE = 0.1;
+  var MAX_SCALE = 4;
+  var STEP = 1.25;
+  var PAN = 48; // px per arrow key
+  var FLAG = "\u26A0";
+  var KINDS = { c: "Compounds", k: "Claims", p: "Pathways" };
+
+  function slice(list) {
+    return Array.prototype.slice.call(list);
+  }
+
+  function make(name, attributes, parent) {
+    var el = document.createElementNS(SVG_NS, name);
+    Object.keys(attributes || {}).forEach(function (key) {
+      el.setAttribute(key, String(attributes[key]));
+    });
+    if (parent) {
+      parent.appendChild(el);
+    }
+    return el;
+  }
+
+  function html(name, attributes, text) {
+    var el = document.createElement(name);
+    Object.keys(attributes || {}).forEach(function (key) {
+      el.setAttribute(key, attributes[key]);
+    });
+    if (text) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  /* -- the graph, read from the drawing ----------------------------------------- */
+  function readGraph(svg) {
+    var nodes = {};
+    var edges = slice(svg.querySelectorAll("[data-ends]"));
+    slice(svg.querySelectorAll("a.evmap-net-node")).forEach(function (el) {
+      var title = el.querySelector("title");
+      var text = el.querySelector("text");
+      nodes[el.getAttribute("data-node")] = {
+        el: el,
+        edges: [],
+        near: {},
+        name: title ? title.textContent : "",
+        flagged: !!text && text.textContent.charAt(0) === FLAG,
+        y: text ? parseFloat(text.getAttribute("y")) : 0
+      };
+    });
+    edges.forEach(function (edge) {
+      var ends = edge.getAttribute("data-ends").split(" ");
+      ends.forEach(function (key) {
+        if (nodes[key]) {
+          nodes[key].edges.push(edge);
+          ends.forEach(function (other) {
+            if (other !== key) {
+              nodes[key].near[other] = true;
+            }
+          });
+        }
+      });
+    });
+    return { nodes: nodes, edges: edges };
+  }
+
+  /* -- lighting a node's neighbourhood in the whole drawing -------------------------- */
+  function explorer(svg, graph) {
+    var nodes = graph.nodes;
+    var state = { pinned: null, lit: null, touch: false };
+    function clear() {
+      state.lit = null;
+      svg.classList.remove("evmap-focus");
+      slice(svg.querySelectorAll(".evmap-on")).forEach(function (el) {
+        el.classList.remove("evmap-on");
+      });
+    }
+    /* Light up a node, its edges and its neighbours; through a claim, two steps. */
+    function light(key) {
+      clear();
+      state.lit = key;
+      var node = nodes[key];
+      if (!node) {
+        return;
+      }
+      svg.classList.add("evmap-focus");
+      var keys = {};
+      keys[key] = true;
+      Object.keys(node.near).forEach(function (near) {
+        keys[near] = true;
+      });
+      node.edges.forEach(function (edge) {
+        edge.classList.add("evmap-on");
+      });
+      // A compound or pathway lights its claims' other ends too: the whole neighbourhood.
+      if (key.charAt(0) !== "k") {
+        Object.keys(node.near).forEach(function (near) {
+          if (near.charAt(0) === "k" && nodes[near]) {
+            nodes[near].edges.forEach(function (edge) {
+              edge.classList.add("evmap-on");
+            });
+            Object.keys(nodes[near].near).forEach(function (far) {
+              keys[far] = true;
+            });
+          }
+        });
+      }
+      Object.keys(keys).forEach(function (k) {
+        if (nodes[k]) {
+          nodes[k].el.classList.add("evmap-on");
+        }
+      });
+    }
+    function keyOf(target) {
+      var node = target && target.closest ? target.closest("a.evmap-net-node") : null;
+      return node ? node.getAttribute("data-node") : null;
+    }
+    svg.addEventListener("mouseover", function (event) {
+      var key = keyOf(event.target);
+      if (key && !state.pinned && !state.touch) {
+        light(key);
+      }
+    });
+    svg.addEventListener("mouseout", function (event) {
+      if (!state.pinned && !state.touch && keyOf(event.target) && !keyOf(event.relatedTarget || svg)) {
+        clear();
+      }
+    });
+    svg.addEventListener("focusin", function (event) {
+      var key = keyOf(event.target);
+      if (key && !state.pinned && !state.touch) {
+        light(key);
+      }
+    });
+    // On a touch screen the first tap on a node lights its neighbourhood; the second follows it.
+    svg.addEventListener(
+      "pointerdown",
+      function (event) {
+        state.touch = event.pointerType === "touch";
+      },
+      true
+    );
+    svg.addEventListener("click", function (event) {
+      var key = keyOf(event.target);
+      if (state.touch && key && key !== state.lit) {
+        event.preventDefault();
+        light(key);
+      }
+    });
+    return {
+      pin: function (key) {
+        state.pinned = key;
+        if (key) {
+          light(key);
+        } else {
+          clear();
+        }
+      }
+    };
+  }
+
+  /* -- one node and its neighbours, laid out to a width ------------------------------ */
+
+  /* The keys shown with `key`: its neighbours and, through its claims, the other side. */
+  function neighbourhood(graph, key) {
+    var nodes = graph.nodes;
+    var kind = key.charAt(0);
+    var keep = {};
+    keep[key] = true;
+    Object.keys(nodes[key].near).forEach(function (near) {
+      keep[near] = true;
+      if (kind !== "k" && near.charAt(0) === "k" && nodes[near]) {
+        Object.keys(nodes[near].near).forEach(function (far) {
+          if (far.charAt(0) !== kind) {
+            keep[far] = true;
+          }
+        });
+      }
+    });
+    return Object.keys(keep).filter(function (k) {
+      return nodes[k];
+    });
+  }
+
+  function measurer(font, family, weight) {
+    var context = document.createElement("canvas").getContext("2d");
+    if (context) {
+      context.font = weight + " " + font + "px " + family;
+    }
+    return function (text) {
+      return context ? context.measureText(text).width : text.length * font * 0.6;
+    };
+  }
+
+  /* Greedy word wrap; a word wider than the line is cut. */
+  function wrap(text, width, measure) {
+    var lines = [];
+    var line = "";
+    text.split(/\s+/).forEach(function (word) {
+      if (!word) {
+        return;
+      }
+      var candidate = line ? line + " " + word : word;
+      if (measure(candidate) <= width || !line) {
+        line = candidate;
+      } else {
+        lines.push(line);
+        line = word;
+      }
+      while (measure(line) > width && line.length > 1) {
+        var cut = line.length - 1;
+        while (cut > 1 && measure(line.slice(0, cut)) > width) {
+          cut -= 1;
+        }
+        lines.push(line.slice(0, cut));
+        line = line.slice(cut);
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines.length ? lines : [""];
+  }
+
+  function curve(x1, y1, x2, y2) {
+    var mid = (x1 + x2) / 2;
+    return "M" + [x1, y1].join(",") + " C" + [mid, y1].join(",") + " " + [mid, y2].join(",") + " " + [x2, y2].join(",");
+  }
+
+  function textLines(parent, lines, x, y, lineHeight, anchor) {
+    var text = make("text", { x: x, y: y, "text-anchor": anchor }, parent);
+    lines.forEach(function (line, i) {
+      var span = make("tspan", { x: x, dy: i ? lineHeight : 0 }, text);
+      span.textContent = line;
+    });
+    return text;
+  }
+
+  /* An SVG of `key` and its neighbours, compounds | claims | pathways, `width` wide. */
+  function focusDrawing(graph, key, width, font, family, weight) {
+    var nodes = graph.nodes;
+    var kind = key.charAt(0);
+    var keys = neighbourhood(graph, key);
+    var columns = { c: [], k: [], p: [] };
+    keys.forEach(function (k) {
+      columns[k.charAt(0)].push(k);
+    });
+    var order = ["c", "k", "p"].filter(function (c) {
+      return columns[c].length;
+    });
+    order.forEach(function (c) {
+      columns[c].sort(function (a, b) {
+        return nodes[a].y - nodes[b].y || (a < b ? -1 : 1);
+      });
+    });
+    var measure = measurer(font, family, weight);
+    var lineHeight = Math.round(font * 1.25);
+    var pad = Math.round(font * 0.6);
+    var gap = font * 2;
+    // The chosen compound or pathway is a marker in a narrow column; its name heads the drawing.
+    var alone = kind !== "k";
+    var weights = { c: 2, k: 3, p: 2 };
+    var fixed = 0;
+    var share = 0;
+    order.forEach(function (c) {
+      if (alone && c === kind) {
+        fixed += font;
+      } else {
+        share += weights[c];
+      }
+    });
+    var free = Math.max(width - 2 * pad - gap * (order.length - 1) - fixed, font * 8);
+    var left = pad;
+    var box = {};
+    order.forEach(function (c) {
+      var w = alone && c === kind ? font : (free * weights[c]) / share;
+      box[c] = { x: left, w: w };
+      left += w + gap;
+    });
+    var svg = make("svg", {
+      class: "evmap-network evmap-net-focus",
+      role: "group",
+      "aria-label": nodes[key].name + " and its neighbours"
+    });
+    svg.style.fontSize = font + "px";
+    var top = pad;
+    if (alone) {
+      var link = make("a", { href: nodes[key].el.getAttribute("href"), class: "evmap-net-focus-title" }, svg);
+      var heading = wrap(nodes[key].name, width - 2 * pad, measurer(font, family, 700));
+      textLines(link, heading, pad, top + font, lineHeight, "start");
+      top += heading.length * lineHeight + pad;
+    }
+    var headings = make("g", { class: "evmap-net-columns" }, svg);
+    order.forEach(function (c) {
+      if (!(alone && c === kind)) {
+        var anchor = c === "c" ? "end" : "start";
+        var hx = c === "c" ? box[c].x + box[c].w : box[c].x;
+        make("text", { x: hx, y: top + font, "text-anchor": anchor }, headings).textContent = KINDS[c];
+      }
+    });
+    top += lineHeight + pad;
+    // Wrap every label to its column; stack each column, centred on the tallest.
+    var placed = {};
+    var heights = {};
+    order.forEach(function (c) {
+      var total = 0;
+      columns[c].forEach(function (k) {
+        var lines = [];
+        var h = font;
+        if (!(alone && c === kind)) {
+          var name = (c === "k" && nodes[k].flagged ? FLAG + " " : "") + nodes[k].name;
+          var textWidth = c === "k" ? box[c].w - font : box[c].w - font * 1.2;
+          lines = wrap(name, textWidth, measure);
+          h = lines.length * lineHeight + (c === "k" ? font * 0.5 : 0);
+        }
+        placed[k] = { lines: lines, h: h };
+        total += h + (total ? pad : 0);
+      });
+      heights[c] = total;
+    });
+    var tallest = Math.max.apply(
+      null,
+      order.map(function (c) {
+        return heights[c];
+      })
+    );
+    order.forEach(function (c) {
+      var y = top + (tallest - heights[c]) / 2;
+      columns[c].forEach(function (k) {
+        var p = placed[k];
+        p.cy = y + p.h / 2;
+        p.top = y;
+        y += p.h + pad;
+      });
+    });
+    var edgeGroup = make("g", { class: "evmap-net-edges" }, svg);
+    var nodeGroup = make("g", { class: "evmap-net-nodes" }, svg);
+    function ends(k) {
+      var c = k.charAt(0);
+      var b = box[c];
+      if (c === "k") {
+        return { inX: b.x, outX: b.x + b.w };
+      }
+      var x = alone && c === kind ? b.x + b.w / 2 : c === "c" ? b.x + b.w - 5 : b.x + 5;
+      return { inX: x - 5, outX: x + 5, x: x };
+    }
+    var drawn = {};
+    keys.forEach(function (k) {
+      nodes[k].edges.forEach(function (edge) {
+        var pair = edge.getAttribute("data-ends").split(" ");
+        var id = pair.join(" ");
+        if (drawn[id] || !placed[pair[0]] || !placed[pair[1]]) {
+          return;
+        }
+        drawn[id] = true;
+        var path = edge.tagName.toLowerCase() === "path" ? edge : edge.querySelector("path");
+        var parent = edgeGroup;
+        if (edge.getAttribute("href")) {
+          parent = make("a", { href: edge.getAttribute("href") }, edgeGroup);
+        }
+        var a = placed[pair[0]];
+        var b = placed[pair[1]];
+        var line = make(
+          "path",
+          {
+            class: path.getAttribute("class") || "",
+            "stroke-width": path.getAttribute("stroke-width") || "1.5",
+            d: curve(ends(pair[0]).outX, a.cy, ends(pair[1]).inX, b.cy)
+          },
+          parent
+        );
+        var title = path.querySelector("title");
+        if (title) {
+          make("title", {}, line).textContent = title.textContent;
+        }
+      });
+    });
+    keys.forEach(function (k) {
+      var c = k.charAt(0);
+      var original = nodes[k].el;
+      var p = placed[k];
+      var a = make(
+        "a",
+        { href: original.getAttribute("href"), class: original.getAttribute("class"), "data-tip": original.getAttribute("data-tip") || "" },
+        nodeGroup
+      );
+      make("title", {}, a).textContent = nodes[k].name;
+      var b = box[c];
+      var firstLine = p.top + font * (c === "k" ? 1.1 : 0.9);
+      if (c === "k") {
+        make("rect", { x: b.x, y: p.top, width: b.w, height: p.h, rx: 3 }, a);
+        textLines(a, p.lines, b.x + font * 0.5, firstLine, lineHeight, "start");
+      } else {
+        var x = ends(k).x;
+        if (c === "c") {
+          make("circle", { cx: x, cy: p.cy, r: 5 }, a);
+        } else {
+          make("rect", { x: x - 5, y: p.cy - 5, width: 10, height: 10 }, a);
+        }
+        if (p.lines.length) {
+          textLines(a, p.lines, c === "c" ? x - font * 0.7 : x + font * 0.7, firstLine, lineHeight, c === "c" ? "end" : "start");
+        }
+      }
+    });
+    var height = Math.ceil(top + tallest + pad);
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("width", String(width));
+    svg.setAttribute("height", String(height));
+    return { svg: svg, count: keys.length - 1 };
+  }
+
+  /* -- zoom and pan --------------------------------------------------------------- */
+  function zoomer(box, current, output) {
+    var state = { scale: 1 };
+    function natural(svg) {
+      var view = svg.viewBox.baseVal;
+      return { w: view.width, h: view.height };
+    }
+    /* Scale the shown drawing to `scale`, keeping the point (px, py) of the box in place. */
+    function set(scale, px, py) {
+      var svg = current();
+      var size = natural(svg);
+      scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+      if (px === undefined) {
+        px = box.clientWidth / 2;
+        py = box.clientHeight / 2;
+      }
+      var cx = (box.scrollLeft + px) / state.scale;
+      var cy = (box.scrollTop + py) / state.scale;
+      state.scale = scale;
+      svg.style.width = size.w * scale + "px";
+      svg.style.height = size.h * scale + "px";
+      box.scrollLeft = cx * scale - px;
+      box.scrollTop = cy * scale - py;
+      output.textContent = Math.round(scale * 100) + "%";
+    }
+    function fit() {
+      var size = natural(current());
+      var limit = parseFloat(window.getComputedStyle(box).maxHeight);
+      var height = isNaN(limit) ? box.clientHeight : limit;
+      set(Math.min(box.clientWidth / size.w, height / size.h), 0, 0);
+      box.scrollLeft = 0;
+      box.scrollTop = 0;
+    }
+    function at(event) {
+      var rect = box.getBoundingClientRect();
+      return [event.clientX - rect.left, event.clientY - rect.top];
+    }
+    // Ctrl + wheel (a touchpad's pinch arrives so too) zooms about the pointer.
+    box.addEventListener(
+      "wheel",
+      function (event) {
+        if (!event.ctrlKey) {
+          return;
+        }
+        event.preventDefault();
+        var p = at(event);
+        set(state.scale * Math.exp(-event.deltaY * 0.002), p[0], p[1]);
+      },
+      { passive: false }
+    );
+    // Dragging with the mouse pans; a drag that moved does not follow the link it began on.
+    var drag = null;
+    var dragged = false;
+    box.addEventListener("pointerdown", function (event) {
+      if (event.pointerType !== "mouse" || event.button !== 0) {
+        return;
+      }
+      drag = { x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+      dragged = false;
+    });
+    window.addEventListener("pointermove", function (event) {
+      if (!drag) {
+        return;
+      }
+      var dx = event.clientX - drag.x;
+      var dy = event.clientY - drag.y;
+      if (!dragged && Math.abs(dx) + Math.abs(dy) > 4) {
+        dragged = true;
+        box.classList.add("evmap-dragging");
+      }
+      if (dragged) {
+        box.scrollLeft = drag.left - dx;
+        box.scrollTop = drag.top - dy;
+      }
+    });
+    window.addEventListener("pointerup", function () {
+      drag = null;
+      box.classList.remove("evmap-dragging");
+    });
+    box.addEventListener(
+      "click",
+      function (event) {
+        if (dragged) {
+          event.preventDefault();
+          event.stopPropagation();
+          dragged = false;
+        }
+      },
+      true
+    );
+    box.addEventListener("dragstart", function (event) {
+      event.preventDefault();
+    });
+    // Two fingers pinch; one finger scrolls the box as usual.
+    var pinch = null;
+    function spread(touches) {
+      return Math.hypot(touches[0].clientX - touches[1].clientX, touches[0].clientY - touches[1].clientY);
+    }
+    box.addEventListener(
+      "touchstart",
+      function (event) {
+        if (event.touches.length === 2) {
+          pinch = { distance: spread(event.touches), scale: state.scale };
+        }
+      },
+      { passive: true }
+    );
+    box.addEventListener(
+      "touchmove",
+      function (event) {
+        if (!pinch || event.touches.length !== 2) {
+          return;
+        }
+        event.preventDefault();
+        var rect = box.getBoundingClientRect();
+        var mx = (event.touches[0].clientX + event.touches[1].clientX) / 2 - rect.left;
+        var my = (event.touches[0].clientY + event.touches[1].clientY) / 2 - rect.top;
+        set((pinch.scale * spread(event.touches)) / pinch.distance, mx, my);
+      },
+      { passive: false }
+    );
+    box.addEventListener("touchend", function (event) {
+      if (event.touches.length < 2) {
+        pinch = null;
+      }
+    });
+    // Keys while the box (or a node in it) has focus: + and - zoom, 0 resets, arrows pan.
+    box.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) {
+        return;
+      }
+      var moves = { ArrowLeft: [-PAN, 0], ArrowRight: [PAN, 0], ArrowUp: [0, -PAN], ArrowDown: [0, PAN] };
+      if (event.key === "+" || event.key === "=") {
+        set(state.scale * STEP);
+      } else if (event.key === "-" || event.key === "_") {
+        set(state.scale / STEP);
+      } else if (event.key === "0") {
+        set(1);
+      } else if (moves[event.key]) {
+        box.scrollLeft += moves[event.key][0];
+        box.scrollTop += moves[event.key][1];
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    box.classList.add("evmap-zoomable");
+    return {
+      set: set,
+      fit: fit,
+      scale: function () {
+        return state.scale;
+      }
+    };
+  }
+
+  /* -- the page: toolbar, focus view, projector ---------------------------------------- */
+  function button(text, label) {
+    var b = html("button", { type: "button" }, text);
+    if (label) {
+      b.setAttribute("aria-label", label);
+    }
+    return b;
+  }
+
+  function networkPage(view, box, svg) {
+    var graph = readGraph(svg);
+    var lights = explorer(svg, graph);
+    var focus = null; // {key, svg} while one node is shown with its neighbours
+    var projecting = false;
+    var tools = html("form", { class: "evmap-net-tools", "aria-label": "Network view" });
+    tools.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    var label = html("label", {}, "Show one with its neighbours");
+    var choice = html("select", { name: "focus" });
+    choice.appendChild(html("option", { value: "" }, "the whole network"));
+    ["c", "p", "k"].forEach(function (kind) {
+      var group = html("optgroup", { label: KINDS[kind] });
+      Object.keys(graph.nodes)
+        .filter(function (key) {
+          return key.charAt(0) === kind;
+        })
+        .sort(function (a, b) {
+          return graph.nodes[a].name.localeCompare(graph.nodes[b].name);
+        })
+        .forEach(function (key) {
+          var name = graph.nodes[key].name;
+          group.appendChild(html("option", { value: key }, name.length > 90 ? name.slice(0, 89) + "\u2026" : name));
+        });
+      if (group.children.length) {
+        choice.appendChild(group);
+      }
+    });
+    label.appendChild(choice);
+    tools.appendChild(label);
+    var zoomGroup = html("div", { role: "group", "aria-label": "Zoom" });
+    var zoomOut = button("\u2212", "Zoom out");
+    var zoomIn = button("+", "Zoom in");
+    var reset = button("1:1", "Natural size");
+    var fit = button("Fit", "Fit the drawing to the box");
+    var output = html("output", { "aria-live": "polite", "aria-label": "Zoom level" }, "100%");
+    [zoomOut, zoomIn, reset, fit, output].forEach(function (el) {
+      zoomGroup.appendChild(el);
+    });
+    tools.appendChild(zoomGroup);
+    var projector = button("Projector view");
+    projector.setAttribute("aria-pressed", "false");
+    tools.appendChild(projector);
+    var note = html("p", { class: "evmap-net-note", "aria-live": "polite" });
+    note.hidden = true;
+    var help = html(
+      "p",
+      { class: "evmap-net-help", id: "evmap-net-help" },
+      "In the drawing: + and \u2212 zoom, 0 returns to natural size, the arrow keys move; " +
+        "Ctrl + wheel or two fingers zoom; drag to move."
+    );
+    box.setAttribute("aria-describedby", "evmap-net-help");
+    view.insertBefore(tools, box);
+    view.insertBefore(note, box);
+    view.insertBefore(help, box);
+
+    function shown() {
+      return focus ? focus.svg : svg;
+    }
+    var zoom = zoomer(box, shown, output);
+    function family() {
+      return window.getComputedStyle(svg).fontFamily || "sans-serif";
+    }
+    function drawFocus() {
+      if (focus) {
+        box.removeChild(focus.svg);
+      }
+      var key = choice.value;
+      if (!key) {
+        focus = null;
+        svg.style.display = "";
+        note.hidden = true;
+        return;
+      }
+      var font = projecting ? PROJECTOR_FONT : FONT;
+      var weight = projecting ? 600 : 400;
+      var drawn = focusDrawing(graph, key, Math.max(box.clientWidth, 280), font, family(), weight);
+      focus = { key: key, svg: drawn.svg };
+      svg.style.display = "none";
+      box.appendChild(drawn.svg);
+      note.hidden = false;
+      note.textContent =
+        "Showing " + graph.nodes[key].name + " and its " + drawn.count + " neighbours. Choose \u201Cthe whole network\u201D to see everything.";
+    }
+    function show() {
+      lights.pin(choice.value || null);
+      drawFocus();
+      zoom.set(projecting && !focus ? PROJECTOR_SCALE : 1, 0, 0);
+      box.scrollLeft = 0;
+      box.scrollTop = 0;
+    }
+    choice.addEventListener("change", show);
+    zoomIn.addEventListener("click", function () {
+      zoom.set(zoom.scale() * STEP);
+    });
+    zoomOut.addEventListener("click", function () {
+      zoom.set(zoom.scale() / STEP);
+    });
+    reset.addEventListener("click", function () {
+      zoom.set(1);
+    });
+    fit.addEventListener("click", zoom.fit);
+    function project(on) {
+      projecting = on;
+      view.classList.toggle("evmap-projector", on);
+      document.documentElement.classList.toggle("evmap-projecting", on);
+      projector.setAttribute("aria-pressed", on ? "true" : "false");
+      show();
+      box.focus();
+    }
+    projector.addEventListener("click", function () {
+      project(!projecting);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (projecting && event.key === "Escape") {
+        project(false);
+      }
+    });
+    // The focus view is laid out to the box's width: again when the width changes.
+    var width = box.clientWidth;
+    window.addEventListener("resize", function () {
+      if (focus && box.clientWidth !== width) {
+        width = box.clientWidth;
+        show();
+      }
+    });
+  }
+
+  var view = document.querySelector(".evmap-network-view");
+  var box = view ? view.querySelector(".evmap-network-scroll") : null;
+  var svg = box ? box.querySelector("svg.evmap-network") : null;
+  if (svg) {
+    networkPage(view, box, svg);
+  }
+})();
