@@ -1,16 +1,17 @@
 /* The network page's script (evmap). Plain JavaScript, no dependencies; the page is
  * complete without it: the drawing then scrolls in its box at its natural size.
  *
- * The drawing (templates/network.html) is an SVG laid out at build time: each node an
+ * Loaded by the network page alone (templates/network.html), after evmap-zoom.js.
+ * The drawing is an SVG laid out at build time: each node an
  * a.evmap-net-node with data-node (its key: c:, k: or p: and its id), a <title> holding
  * its full name or statement and data-tip what its tooltip says (evmap-tips.js shows it
  * on hover and keyboard focus); each edge names its two ends in data-ends.
  *
  * Here:
  *   - hovering, focusing or tapping a node lights its edges and neighbours and dims the rest;
- *   - zoom and pan: buttons (zoom in, zoom out, natural size, fit), Ctrl + wheel or a
- *     pinch, dragging with the mouse, and keys while the box has focus (+, -, 0, arrows).
- *     Zooming resizes the SVG inside its box, so panning is the box's own scrolling;
+ *   - zoom and pan (evmap-zoom.js, loaded before this): buttons (zoom in, zoom out, reset
+ *     to natural size, fit), Ctrl + wheel or a pinch, dragging with the mouse, and keys while
+ *     the box has focus (+, -, 0, arrows);
  *   - choosing a compound, pathway or claim in the list shows it alone with its
  *     neighbours (its claims and what they join on the other side), laid out again to the
  *     width of the box, so it reads on a phone;
@@ -25,10 +26,6 @@
   var FONT = 13; // px; network.py's FONT_SIZE
   var PROJECTOR_FONT = 20;
   var PROJECTOR_SCALE = 1.5;
-  var MIN_SCALE = 0.1;
-  var MAX_SCALE = 4;
-  var STEP = 1.25;
-  var PAN = 48; // px per arrow key
   var FLAG = "\u26A0";
   var KINDS = { c: "Compounds", k: "Claims", p: "Pathways" };
 
@@ -435,162 +432,6 @@
     return { svg: svg, count: keys.length - 1 };
   }
 
-  /* -- zoom and pan --------------------------------------------------------------- */
-  function zoomer(box, current, output) {
-    var state = { scale: 1 };
-    function natural(svg) {
-      var view = svg.viewBox.baseVal;
-      return { w: view.width, h: view.height };
-    }
-    /* Scale the shown drawing to `scale`, keeping the point (px, py) of the box in place. */
-    function set(scale, px, py) {
-      var svg = current();
-      var size = natural(svg);
-      scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
-      if (px === undefined) {
-        px = box.clientWidth / 2;
-        py = box.clientHeight / 2;
-      }
-      var cx = (box.scrollLeft + px) / state.scale;
-      var cy = (box.scrollTop + py) / state.scale;
-      state.scale = scale;
-      svg.style.width = size.w * scale + "px";
-      svg.style.height = size.h * scale + "px";
-      box.scrollLeft = cx * scale - px;
-      box.scrollTop = cy * scale - py;
-      output.textContent = Math.round(scale * 100) + "%";
-    }
-    function fit() {
-      var size = natural(current());
-      var limit = parseFloat(window.getComputedStyle(box).maxHeight);
-      var height = isNaN(limit) ? box.clientHeight : limit;
-      set(Math.min(box.clientWidth / size.w, height / size.h), 0, 0);
-      box.scrollLeft = 0;
-      box.scrollTop = 0;
-    }
-    function at(event) {
-      var rect = box.getBoundingClientRect();
-      return [event.clientX - rect.left, event.clientY - rect.top];
-    }
-    // Ctrl + wheel (a touchpad's pinch arrives so too) zooms about the pointer.
-    box.addEventListener(
-      "wheel",
-      function (event) {
-        if (!event.ctrlKey) {
-          return;
-        }
-        event.preventDefault();
-        var p = at(event);
-        set(state.scale * Math.exp(-event.deltaY * 0.002), p[0], p[1]);
-      },
-      { passive: false }
-    );
-    // Dragging with the mouse pans; a drag that moved does not follow the link it began on.
-    var drag = null;
-    var dragged = false;
-    box.addEventListener("pointerdown", function (event) {
-      if (event.pointerType !== "mouse" || event.button !== 0) {
-        return;
-      }
-      drag = { x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
-      dragged = false;
-    });
-    window.addEventListener("pointermove", function (event) {
-      if (!drag) {
-        return;
-      }
-      var dx = event.clientX - drag.x;
-      var dy = event.clientY - drag.y;
-      if (!dragged && Math.abs(dx) + Math.abs(dy) > 4) {
-        dragged = true;
-        box.classList.add("evmap-dragging");
-      }
-      if (dragged) {
-        box.scrollLeft = drag.left - dx;
-        box.scrollTop = drag.top - dy;
-      }
-    });
-    window.addEventListener("pointerup", function () {
-      drag = null;
-      box.classList.remove("evmap-dragging");
-    });
-    box.addEventListener(
-      "click",
-      function (event) {
-        if (dragged) {
-          event.preventDefault();
-          event.stopPropagation();
-          dragged = false;
-        }
-      },
-      true
-    );
-    box.addEventListener("dragstart", function (event) {
-      event.preventDefault();
-    });
-    // Two fingers pinch; one finger scrolls the box as usual.
-    var pinch = null;
-    function spread(touches) {
-      return Math.hypot(touches[0].clientX - touches[1].clientX, touches[0].clientY - touches[1].clientY);
-    }
-    box.addEventListener(
-      "touchstart",
-      function (event) {
-        if (event.touches.length === 2) {
-          pinch = { distance: spread(event.touches), scale: state.scale };
-        }
-      },
-      { passive: true }
-    );
-    box.addEventListener(
-      "touchmove",
-      function (event) {
-        if (!pinch || event.touches.length !== 2) {
-          return;
-        }
-        event.preventDefault();
-        var rect = box.getBoundingClientRect();
-        var mx = (event.touches[0].clientX + event.touches[1].clientX) / 2 - rect.left;
-        var my = (event.touches[0].clientY + event.touches[1].clientY) / 2 - rect.top;
-        set((pinch.scale * spread(event.touches)) / pinch.distance, mx, my);
-      },
-      { passive: false }
-    );
-    box.addEventListener("touchend", function (event) {
-      if (event.touches.length < 2) {
-        pinch = null;
-      }
-    });
-    // Keys while the box (or a node in it) has focus: + and - zoom, 0 resets, arrows pan.
-    box.addEventListener("keydown", function (event) {
-      if (event.ctrlKey || event.metaKey || event.altKey) {
-        return;
-      }
-      var moves = { ArrowLeft: [-PAN, 0], ArrowRight: [PAN, 0], ArrowUp: [0, -PAN], ArrowDown: [0, PAN] };
-      if (event.key === "+" || event.key === "=") {
-        set(state.scale * STEP);
-      } else if (event.key === "-" || event.key === "_") {
-        set(state.scale / STEP);
-      } else if (event.key === "0") {
-        set(1);
-      } else if (moves[event.key]) {
-        box.scrollLeft += moves[event.key][0];
-        box.scrollTop += moves[event.key][1];
-      } else {
-        return;
-      }
-      event.preventDefault();
-    });
-    box.classList.add("evmap-zoomable");
-    return {
-      set: set,
-      fit: fit,
-      scale: function () {
-        return state.scale;
-      }
-    };
-  }
-
   /* -- the page: toolbar, focus view, projector ---------------------------------------- */
   function button(text, label) {
     var b = html("button", { type: "button" }, text);
@@ -634,7 +475,7 @@
     var zoomGroup = html("div", { role: "group", "aria-label": "Zoom" });
     var zoomOut = button("\u2212", "Zoom out");
     var zoomIn = button("+", "Zoom in");
-    var reset = button("1:1", "Natural size");
+    var reset = button("Reset", "Reset to natural size");
     var fit = button("Fit", "Fit the drawing to the box");
     var output = html("output", { "aria-live": "polite", "aria-label": "Zoom level" }, "100%");
     [zoomOut, zoomIn, reset, fit, output].forEach(function (el) {
@@ -660,7 +501,7 @@
     function shown() {
       return focus ? focus.svg : svg;
     }
-    var zoom = zoomer(box, shown, output);
+    var zoom = window.evmapZoom(box, shown, output);
     function family() {
       return window.getComputedStyle(svg).fontFamily || "sans-serif";
     }
@@ -694,10 +535,10 @@
     }
     choice.addEventListener("change", show);
     zoomIn.addEventListener("click", function () {
-      zoom.set(zoom.scale() * STEP);
+      zoom.step(1);
     });
     zoomOut.addEventListener("click", function () {
-      zoom.set(zoom.scale() / STEP);
+      zoom.step(-1);
     });
     reset.addEventListener("click", function () {
       zoom.set(1);

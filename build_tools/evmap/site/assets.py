@@ -12,11 +12,13 @@ __all__ = ["ASSETS", "SCRIPTS", "STYLESHEETS"]
 ASSETS = (
     "assets/evmap.css",
     "assets/evmap-views.js",
-    "assets/evmap-network.js",
     "assets/evmap-tips.js",
+    "assets/evmap-zoom.js",
+    "assets/evmap-network.js",
 )
-"""Site-relative paths, the same below the templates folder."""
+"""Site-relative paths, the same below the templates folder (the last two: loaded by the
+network page alone, templates/network.html)."""
 STYLESHEETS = ("assets/evmap.css",)
 """Loaded by every page (``extra_css``)."""
-SCRIPTS = ("assets/evmap-views.js", "assets/evmap-network.js", "assets/evmap-tips.js")
+SCRIPTS = ("assets/evmap-views.js", "assets/evmap-tips.js")
 """Loaded by every page (``extra_javascript``)."""

@@ -230,14 +230,14 @@ def layout_network(
         layers = ordered_layers([comp_ids, claim_ids, path_ids], layer_edges)
 
     def width_of(labels: Iterable[str]) -> float:
-        return max((len(s) for s in labels), default=8) * CHAR_WIDTH + 12
+        return round(max((len(s) for s in labels), default=8) * CHAR_WIDTH + 12, 1)
 
     comp_w = width_of(_truncate(m.compounds[c].name) for c in comp_ids)
     path_w = width_of(_truncate(m.pathways[p].name) for p in path_ids)
     gap = 260.0 if aggregated else 170.0
     inner = max((len(layer) for layer in layers), default=1) * ROW_HEIGHT
     height = round(inner + HEADER + 2 * MARGIN, 1)
-    x_comp = MARGIN + comp_w  # compound markers sit right of their labels
+    x_comp = round(MARGIN + comp_w, 1)  # compound markers sit right of their labels
     nodes: list[NetNode] = []
 
     pos: dict[str, tuple[float, float]] = {}
@@ -253,14 +253,14 @@ def layout_network(
                 x_comp,
                 y,
                 10.0,
-                x_comp - 9,
+                round(x_comp - 9, 1),
                 "end",
                 tip=c.name,
             )
         )
         pos[f"c:{cid}"] = (x_comp + 5, y)
     columns = [NetColumn("Compounds", x_comp, "end")]
-    x_next = x_comp + gap
+    x_next = round(x_comp + gap, 1)
     edges: list[NetEdge] = []
     if not aggregated:
         claim_w = width_of(_truncate(FLAG_GLYPH + " " + m.claims[k].statement) for k in layers[1])
@@ -283,7 +283,7 @@ def layout_network(
                     x_next,
                     y,
                     claim_w,
-                    x_next + 6,
+                    round(x_next + 6, 1),
                     "start",
                     balance_of_items(claim.evidence).value,
                     flagged,
@@ -293,7 +293,7 @@ def layout_network(
             pos[f"k-in:{kid}"] = (x_next, y)
             pos[f"k-out:{kid}"] = (x_next + claim_w, y)
         columns.append(NetColumn("Claims", x_next, "start"))
-        x_next += claim_w + gap
+        x_next = round(x_next + claim_w + gap, 1)
     x_path = x_next
     for pid, y in zip(layers[-1], _ys(len(layers[-1]), inner), strict=True):
         p = m.pathways[pid]
@@ -307,7 +307,7 @@ def layout_network(
                 x_path,
                 y,
                 10.0,
-                x_path + 9,
+                round(x_path + 9, 1),
                 "start",
                 tip=p.name,
             )
