@@ -32,11 +32,11 @@ from evmap.site.urls import PageSpec, Urls
 
 HERE = Source("content/claims/x.yml", 1)
 SVG_NS = "http://www.w3.org/2000/svg"
-HOSTILE_COMPOUND = 'K <b>&amp; "quoted" \'single\''
+HOSTILE_COMPOUND = "K <b>&amp; \"quoted\" 'single'"
 HOSTILE_PATHWAY = "P & <i>q</i> \"x\" 'y'"
 LONG = (
     "A statement long enough to be shortened in the drawing, with <angle> brackets, "
-    "an ampersand & and \"quotes\" near its end."
+    'an ampersand & and "quotes" near its end.'
 )
 
 

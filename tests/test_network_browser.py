@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium  # noqa: F401  (fixture)
 from bs4 import BeautifulSoup
-from browser import chromium, served  # noqa: F401  (fixture)
 from bundling import iframe_worker, shipped_bundle, shipped_bundle_dir  # noqa: F401
 from test_screens import SCREENS, axe_source, hosted, open_screen, serious_violations  # noqa: F401
 
@@ -155,7 +155,9 @@ def test_network_browser_wheel_and_drag_zoom_and_pan(chromium: Any, hosted: str)
 
 def expected_neighbours(page: Any, key: str) -> set[str]:
     """The hrefs of `key`, its claims and their nodes on the other side, from the drawing."""
-    svg = BeautifulSoup(page.locator("svg.evmap-network").first.evaluate("s => s.outerHTML"), "html.parser")
+    svg = BeautifulSoup(
+        page.locator("svg.evmap-network").first.evaluate("s => s.outerHTML"), "html.parser"
+    )
     pairs = [el["data-ends"].split() for el in svg.select("[data-ends]")]
     claims = {b for a, b in pairs if a == key} | {a for a, b in pairs if b == key}
     side = key[0]
@@ -178,7 +180,11 @@ def test_network_browser_focus_view_fits_and_shows_only_the_neighbours(
     focus = page.locator("#evmap-network-box svg.evmap-net-focus")
     assert focus.count() == 1
     assert not page.locator("svg.evmap-network:not(.evmap-net-focus)").is_visible()
-    shown = set(focus.locator("a.evmap-net-node").evaluate_all("els => els.map(a => a.getAttribute('href'))"))
+    shown = set(
+        focus.locator("a.evmap-net-node").evaluate_all(
+            "els => els.map(a => a.getAttribute('href'))"
+        )
+    )
     assert shown == expected
     assert len(shown) > 3
     # It fits the width of the box, which fits the screen; its labels read at 12 px or more.
@@ -227,7 +233,9 @@ def test_network_browser_projector_view_fills_the_window_with_large_labels(
     assert sizes and min(sizes) >= 18
     page.keyboard.press("Escape")
     assert "evmap-projector" not in (view.get_attribute("class") or "")
-    assert page.get_by_role("button", name="Projector view").get_attribute("aria-pressed") == "false"
+    assert (
+        page.get_by_role("button", name="Projector view").get_attribute("aria-pressed") == "false"
+    )
     page.context.close()
 
 
@@ -235,9 +243,11 @@ def test_network_browser_keyboard_focus_shows_a_shortened_label_in_full(
     chromium: Any, hosted: str
 ) -> None:
     page = open_screen(chromium, "desktop", hosted + "network/")
-    node = page.locator("a.evmap-net-node--claim").filter(
-        has=page.locator("text", has_text="\u2026")
-    ).first
+    node = (
+        page.locator("a.evmap-net-node--claim")
+        .filter(has=page.locator("text", has_text="\u2026"))
+        .first
+    )
     full = node.locator("title").text_content() or ""
     assert full and not (node.locator("text").text_content() or "").startswith(full)
     node.focus()

@@ -349,9 +349,7 @@ def test_views_network_at_500_compounds_by_200_pathways_draws_one_edge_per_pair(
     assert len(svg.select("a.evmap-net-node")) == 700
     # One edge per compound-pathway pair with evidence, joining two drawn nodes.
     pairs = {
-        f"c:{cid} p:{pid}"
-        for (cid, pid), _ in analyse_map(m).cells.items()
-        if cid != NO_COMPOUND
+        f"c:{cid} p:{pid}" for (cid, pid), _ in analyse_map(m).cells.items() if cid != NO_COMPOUND
     }
     drawn = [a["data-ends"] for a in svg.select(".evmap-net-edges [data-ends]")]
     assert sorted(drawn) == sorted(pairs)
