@@ -510,6 +510,8 @@ class Renderer:
             pathway_ids=" ".join(claim.pathways),
             asserts=views.asserted(claim, self.map),
             terms=self.terms(root),
+            former_anchors=tuple(f"claim-{old}" for old in claim.former_ids),
+            one_group=views.one_group_text(self.analysis.one_group.get(claim.id)),
             **self._provenance(root, claim),
         )
         self._claim_views[cache_key] = view
@@ -1109,6 +1111,9 @@ class Renderer:
                 else self.map.claims_by_compound
             )
             found.update(f"claim-{i}" for i in index[spec.subject])
+            found.update(
+                f"claim-{old}" for i in index[spec.subject] for old in self.map.claims[i].former_ids
+            )
         if spec.kind == "reference":
             found.update(("notes", "alone"))
         if spec.kind == "home":
