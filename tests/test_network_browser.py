@@ -255,3 +255,27 @@ def test_network_browser_keyboard_focus_shows_a_shortened_label_in_full(
     tip.wait_for(state="visible")
     assert full in tip.inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_network_browser_without_javascript_the_box_scrolls_at_natural_size(
+    chromium: Any, hosted: str, screen: str
+) -> None:
+    context = chromium.new_context(java_script_enabled=False, **SCREENS[screen])
+    page = context.new_page()
+    page.goto(hosted + "network/", wait_until="load")
+    assert page.locator(".evmap-net-tools").count() == 0  # no controls without the script
+    sizes = label_sizes(page)
+    assert sizes and min(sizes) >= MIN_PX
+    box = page.evaluate(
+        "() => { const b = document.getElementById('evmap-network-box');"
+        " const s = b.querySelector('svg').getBoundingClientRect();"
+        " return {overflow: getComputedStyle(b).overflow, width: s.width, height: s.height,"
+        " scrolls: b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight}; }"
+    )
+    svg = page.locator("svg.evmap-network")
+    assert box["overflow"] == "auto" and box["scrolls"]
+    assert box["width"] == pytest.approx(float(svg.get_attribute("width") or 0), abs=0.5)
+    assert box["height"] == pytest.approx(float(svg.get_attribute("height") or 0), abs=0.5)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    context.close()

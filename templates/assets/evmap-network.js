@@ -516,9 +516,11 @@
         note.hidden = true;
         return;
       }
-      var font = projecting ? PROJECTOR_FONT : FONT;
+      var width = Math.max(box.clientWidth, 280);
+      // Projected, as large as the width allows (about 28 letters a line), up to PROJECTOR_FONT.
+      var font = projecting ? Math.min(PROJECTOR_FONT, Math.max(FONT, Math.floor(width / 28))) : FONT;
       var weight = projecting ? 600 : 400;
-      var drawn = focusDrawing(graph, key, Math.max(box.clientWidth, 280), font, family(), weight);
+      var drawn = focusDrawing(graph, key, width, font, family(), weight);
       focus = { key: key, svg: drawn.svg };
       svg.style.display = "none";
       box.appendChild(drawn.svg);
@@ -561,10 +563,10 @@
       }
     });
     // The focus view is laid out to the box's width: again when the width changes.
-    var width = box.clientWidth;
+    var lastWidth = box.clientWidth;
     window.addEventListener("resize", function () {
-      if (focus && box.clientWidth !== width) {
-        width = box.clientWidth;
+      if (focus && box.clientWidth !== lastWidth) {
+        lastWidth = box.clientWidth;
         show();
       }
     });
