@@ -279,7 +279,7 @@
     var measure = measurer(font, family, weight);
     var lineHeight = Math.round(font * 1.25);
     var pad = Math.round(font * 0.6);
-    var gap = font * 2;
+    var gap = Math.round(font * 1.6);
     // The chosen compound or pathway is a marker in a narrow column; its name heads the drawing.
     var alone = kind !== "k";
     var weights = { c: 2, k: 3, p: 2 };
@@ -526,7 +526,11 @@
       box.appendChild(drawn.svg);
       note.hidden = false;
       note.textContent =
-        "Showing " + graph.nodes[key].name + " and its " + drawn.count + " neighbours. Choose \u201Cthe whole network\u201D to see everything.";
+        "Showing " +
+        (key.charAt(0) === "k" ? "one claim" : graph.nodes[key].name) +
+        " with its " +
+        drawn.count +
+        " neighbours. Choose \u201Cthe whole network\u201D to see everything.";
     }
     function show() {
       lights.pin(choice.value || null);
