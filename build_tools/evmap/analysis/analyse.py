@@ -26,6 +26,7 @@ from evmap.analysis.summary import (
     summarise_pairs,
 )
 from evmap.core.model import Claim, EvidenceMap, Stance
+from evmap.core.pipeline import collector_paused
 
 __all__ = ["MapAnalysis", "analyse_map"]
 
@@ -138,6 +139,15 @@ def analyse_map(
     network show (:func:`evmap.analysis.matrix.busiest_extent`); claims in
     ``leave_out`` (drafts) are graded but left out of the cells and the summaries.
     """
+    # The analysis allocates a few objects per item and pair, none in a reference cycle:
+    # the collector would only scan the map again and again while they pile up.
+    with collector_paused():
+        return _analyse(evidence_map, view_max_cells, leave_out)
+
+
+def _analyse(
+    evidence_map: EvidenceMap, view_max_cells: int, leave_out: frozenset[str]
+) -> MapAnalysis:
     m = evidence_map
     kind_of = m.kind_of
     groups = GroupFinder.of_map(m)

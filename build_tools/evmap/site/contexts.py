@@ -532,6 +532,8 @@ class IndexPage:
         version: The map's version: its release tag, else its last commit (home).
         history: Why claims show no provenance, e.g. ``history unavailable (shallow
             clone)`` (home; "" when they do).
+        definitions: The text of each defined term by anchor (home's glossary), from
+            :data:`evmap.core.vocab.DEFINITIONS`.
     """
 
     counts: dict[str, int]
@@ -545,6 +547,7 @@ class IndexPage:
     cite: Link | None = None
     version: str = ""
     history: str = ""
+    definitions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
