@@ -266,18 +266,23 @@ def test_matrix_shipped_pages_carry_the_scheme_toggle(shipped: Path) -> None:
 
 def test_stylesheet_colours_come_from_custom_properties() -> None:
     """Every colour of evmap.css is set once per scheme (light and slate), so no rule can
-    forget the dark scheme; Material's own variables may carry a light fallback."""
+    forget the dark scheme; Material's own variables may carry a light fallback, and the
+    network's projector view is black on white in both schemes."""
     css = re.sub(
         r"/\*.*?\*/", "", (TEMPLATES / "assets" / "evmap.css").read_text("utf-8"), flags=re.S
     )
-    blocks = dict(re.findall(r'^(:root|\[data-md-color-scheme="slate"\]) \{([^}]*)\}', css, re.M))
-    assert blocks.keys() == {":root", '[data-md-color-scheme="slate"]'}
+    light_selector = ":root, .evmap-network-view.evmap-projector"
+    blocks = dict(
+        re.findall(r'^(:root[^{]*|\[data-md-color-scheme="slate"\]) \{([^}]*)\}', css, re.M)
+    )
+    assert blocks.keys() == {light_selector, '[data-md-color-scheme="slate"]'}
     light, dark = (
         dict(re.findall(r"(--evmap-[a-z-]+):\s*([^;]+);", blocks[key]))
-        for key in (":root", '[data-md-color-scheme="slate"]')
+        for key in (light_selector, '[data-md-color-scheme="slate"]')
     )
     assert set(light) == set(dark) - {"--evmap-flag-link"}  # each colour has its dark twin
-    rules = re.sub(r'^(:root|\[data-md-color-scheme="slate"\]) \{[^}]*\}', "", css, flags=re.M)
+    rules = re.sub(r'^(:root[^{]*|\[data-md-color-scheme="slate"\]) \{[^}]*\}', "", css, flags=re.M)
+    rules = re.sub(r"^[^{}]*\.evmap-projector[^{}]*\{[^}]*\}", "", rules, flags=re.M)
     rules = re.sub(r"var\(--md-[a-z-]+, [^()]*(\([^()]*\))?\)", "var()", rules)
     assert re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\([^)]*\)|hsla?\([^)]*\)", rules) == []
     used = set(re.findall(r"var\((--evmap-[a-z-]+)", rules))
