@@ -942,6 +942,22 @@ CONFIG_CASES = [
         "evmap: {config}: evmap option 'bundle_name' must be a text, got ['a']",
         id="bundle-name-list",
     ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      doi_expected_since: 99\n"),
+        "evmap: {config}: evmap option 'doi_expected_since' must be a year such as 2000, got 99",
+        id="doi-year-short",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      csl: 5\n"),
+        "evmap: {config}: evmap option 'csl' must be the path of a .csl file, got 5",
+        id="csl-number",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      bibtex_file: []\n"),
+        "evmap: {config}: evmap option 'bibtex_file' must be a file or folder path, or a list "
+        "of them, got []",
+        id="bibtex-file-empty-list",
+    ),
 ]
 
 
