@@ -232,6 +232,23 @@ CASES = [
         f"{COMPOUND}:4: compound 'x': unknown field 'sum\\nmary'; expected one of: id, "
         "identifiers, kind, name, parent, summary, synonyms; did you mean 'summary'?",
     ),
+    # One case per kind of schema failure the checker puts into words.
+    case(
+        "empty-text",
+        {COMPOUND: DRUG.replace("name: X", "name: ''")},
+        f"{COMPOUND}:2: compound 'x': 'name' is empty; write a value or remove the field",
+    ),
+    case(
+        "same-value-twice",
+        {COMPOUND: DRUG + "synonyms: [Y, Y]\n"},
+        f"{COMPOUND}:4: compound 'x': 'synonyms' lists the same value twice; keep one",
+    ),
+    case(
+        "citation-key-with-a-space",
+        {CLAIMS: claim("citations: [wei2021]", "citations: ['wei 2021']")},
+        f"{CLAIMS}:10: claim 'c1': evidence item 1: 'citations[1]' is 'wei 2021'; expected "
+        "letters, digits, '-' and '_' only (a BibTeX key)",
+    ),
     case(
         "field-over-its-size-limit",
         {CLAIMS: claim("A statement long enough to read.", "S" * 2001)},

@@ -155,7 +155,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         if self.settings is not None:
             save_cache(self.settings, self.memo)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:  # noqa: C901
         """Load and validate everything before MkDocs writes anything."""
         root = Path(config.config_file_path).parent.resolve()
         try:
