@@ -464,3 +464,17 @@ def test_build_placeholder_addresses_are_warned_and_not_followed(
     site = project.build(strict=False)
     page = soup(site / "pathways/bdnf-trkb/index.html")
     assert page.select(".md-source") == [] and page.select("a.md-content__button") == []
+
+
+def test_build_hand_written_page_at_a_generated_path(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The plugin refuses what evmap generate refuses (one build sequence), in the same words.
+    project.write("docs/index.md", "# Mine\n")
+    project.write("docs/assets/evmap.css", "")
+    assert main(["build", "-f", str(project.config)]) == 1
+    assert (
+        "evmap: these pages are generated from the content and must not exist in "
+        f"{project.root / 'docs'}: assets/evmap.css, index.md"
+    ) in caplog.messages
+    assert not (project.root / "site").exists()

@@ -214,6 +214,35 @@ def test_layout_no_module_level_cache_catches_one() -> None:
     assert [_empty_container(v) for v in values] == [True, False, True, False]
 
 
+ADAPTERS = ("adapters/mkdocs_plugin.py", "adapters/generate.py")
+"""The adapters that build a site's pages: each through the one build sequence."""
+STEPS = {"check", "format_map_references", "Renderer", "plan", "download_files", "preflight"}
+"""The build sequence's steps (evmap.site.prepare): no adapter calls one itself."""
+
+
+def _calls(tree: ast.AST) -> set[str]:
+    """The names of what ``tree`` calls: ``f(...)`` and ``x.f(...)`` alike."""
+    return {
+        node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+    }
+
+
+@pytest.mark.parametrize("name", ADAPTERS)
+def test_layout_adapters_run_the_one_build_sequence(name: str) -> None:
+    tree = ast.parse((PACKAGE / name).read_text("utf-8"))
+    assert "evmap.site.prepare" in imported(PACKAGE / name)
+    calls = _calls(tree)
+    assert {"prepare_site", "lay_out"} <= calls
+    assert sorted(calls & STEPS) == []
+
+
+def test_layout_adapters_run_the_one_build_sequence_catches_a_step() -> None:
+    tree = ast.parse("site = prepare_site(s)\nsite.lay_out(t, d)\nrenderer.preflight()\n")
+    assert sorted(_calls(tree) & STEPS) == ["preflight"]
+
+
 def test_layout_templates_live_at_the_top_of_the_repository() -> None:
     """One copy of evmap's templates, at the top (the layout the lab asked for); the shipped
     site renders through it, and the package finds it from a checkout."""
