@@ -182,10 +182,6 @@ class ModelSystem(_Pickles):
     paradigm: str = ""
     taxon: str = ""
 
-    def describe(self) -> str:
-        """Human-readable, e.g. ``"mouse, CSDS"``."""
-        return ", ".join(part for part in (self.species, self.paradigm) if part)
-
     @classmethod
     def from_yaml(cls, data: Mapping[str, str]) -> ModelSystem:
         """The model as written in YAML: ``{species: mouse, paradigm: CSDS}``."""
