@@ -1,4 +1,4 @@
-"""`mkdocs serve` rebuilds re-render only the pages an edit can change (issue 6).
+"""`mkdocs serve` rebuilds re-render only the pages an edit can change.
 
 The rule (evmap.incremental) is checked two ways: which pages a given edit marks
 stale, on the tiny project; and, on a copy of the shipped site, a series of

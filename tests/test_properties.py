@@ -1,4 +1,4 @@
-"""Property-based tests and a fuzz run over the loaders (issue 7): no input crashes them.
+"""Property-based tests and a fuzz run over the loaders: no input crashes them.
 
 * ``evmap.yamlio.load_yaml`` raises nothing but ``YamlError``, whose line is in the
   file and whose message is one line; what it returns is plain data with lines.
