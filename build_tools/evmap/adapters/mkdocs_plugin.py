@@ -246,9 +246,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                     config.theme.dirs.append(theme_dir)
 
     def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
-        """Provenance of every claim (from git, once per build), and the footer's version."""
+        """Provenance of every claim (from git, once per build), kept for the next rebuild,
+        and the footer's version."""
         assert self.settings is not None
-        history = read_site_history(
+        self.site_history = history = read_site_history(
             self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
         )
         said = history.unavailable()
