@@ -182,6 +182,11 @@ class ModelSystem(_Pickles):
     paradigm: str = ""
     taxon: str = ""
 
+    def describe(self) -> str:
+        """As the YAML writes it, e.g. ``"mouse, CSDS"`` (``evmap diff`` shows it; pages
+        name species by their labels, :func:`evmap.core.vocab.model_words`)."""
+        return ", ".join(part for part in (self.species, self.paradigm) if part)
+
     @classmethod
     def from_yaml(cls, data: Mapping[str, str]) -> ModelSystem:
         """The model as written in YAML: ``{species: mouse, paradigm: CSDS}``."""
