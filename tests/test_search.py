@@ -142,6 +142,7 @@ def test_search_site_has_every_page_and_claim(search_site: Path) -> None:
     locations = [e["location"] for e in entries]
     assert len(locations) == len(set(locations))
     for kind in ("pathways", "compounds", "references"):
+        assert list((search_site / kind).glob("*/index.html")), kind
         for page in (search_site / kind).glob("*/index.html"):
             assert f"{kind}/{page.parent.name}/" in locations
     for claim in ("nmdar-main-route", "trkb-needed"):

@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -337,17 +336,17 @@ def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceM
     return build_map(compounds, pathways, claims, references)
 
 
-def test_views_network_at_500_compounds_by_200_pathways_stays_small_and_fast() -> None:
+def test_views_network_at_500_compounds_by_200_pathways_stays_small() -> None:
+    """A large map's network draws compounds and pathways only (aggregated edges), so the
+    page stays small; its claims are never laid out one by one."""
     m = synthetic_map(500, 200, 3000)
-    start = time.perf_counter()
     renderer = Renderer(m, make_environment([TEMPLATES]), Urls())
     html = renderer.render(PageSpec("network/index.md", "network", "Evidence network"))
-    seconds = time.perf_counter() - start
     layout = renderer.context(PageSpec("network/index.md", "network", "N")).data.layout
     assert layout.aggregated
     assert layout.stats["compounds"] == 500 and layout.stats["pathways"] == 200
+    assert {node.kind for node in layout.nodes} == {"compound", "pathway"}
     assert len(html.encode()) < 4_000_000, len(html.encode())
-    assert seconds < 30, seconds
     svg = BeautifulSoup(html, "html.parser").select_one("svg.evmap-network")
     assert svg is not None
     assert len(svg.select("a.evmap-net-node")) == 700
@@ -756,6 +755,7 @@ def test_views_shipped_matrix_rows_in_tree_order_and_columns_by_category(shipped
 def test_views_shipped_matrix_links_resolve(shipped: Path) -> None:
     page = article(shipped / "matrix/index.html")
     ids = {tag["id"] for tag in page.select("[id]")}
+    assert len(page.select("a[href]")) > 50
     for a in page.select("a[href]"):
         href = a["href"]
         path, _, anchor = href.partition("#")
@@ -785,6 +785,7 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
         fs["data-filter"]: [i["value"] for i in fs.select("input")]
         for fs in form.select("fieldset")
     }
+    assert page.select("td[data-items]")
     for td in page.select("td[data-items]"):
         for token in td["data-items"].split():
             stance, sp, kind, grade, read = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
