@@ -1,6 +1,6 @@
 """`mkdocs serve` rebuilds re-render only the pages an edit can change.
 
-The rule (evmap.incremental) is checked two ways: which pages a given edit marks
+The rule (evmap.site.incremental) is checked two ways: which pages a given edit marks
 stale, on the tiny project; and, on a copy of the shipped site, a series of
 edits each rebuilt the way `mkdocs serve` does (one plugin instance, pages of
 the previous build reused) and compared file by file with a clean build.

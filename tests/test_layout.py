@@ -9,7 +9,9 @@ site builder or a theme.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -228,16 +230,16 @@ ALLOWED_CACHES = {
     "core/schema.py:load_schema": "the same schemas, read",
     "core/vocab.py:category_order": "the pathway schema's categories",
     # Introspection of the model's classes: fixed once the classes exist.
-    "core/load.py:_item_readers": "the evidence fields' readers, from the model's metadata",
-    "core/model.py:_field_names": "a model class's fields",
+    "core/entries.py:_item_readers": "the evidence fields' readers, from the model's metadata",
+    "core/kinds.py:_field_names": "a model class's fields",
     "core/model.py:yaml_fields": "a model class's YAML fields",
     "site/nanopub.py:_fields": "the evidence fields a nanopublication writes",
     # Pure functions of their (hashable, immutable) arguments: no state of a map or build.
     "analysis/network.py:_order_layers_memo": "a layout of given layers and edges (2 kept)",
     "core/gitinfo.py:format_date": "a date of a timestamp (4,096 kept)",
     "core/library/pandoc.py:style_failure": "pandoc's verdict on a style's bytes (8 kept)",
-    "core/model.py:reference_slug": "the URL segment of a citation key",
-    "site/export.py:_line_starts": "line offsets of a text (4 kept)",
+    "core/reference.py:reference_slug": "the URL segment of a citation key",
+    "site/export_bibtex.py:_line_starts": "line offsets of a text (4 kept)",
 }
 """Module-level memoised functions, each with why it holds no state of a map or build."""
 
@@ -314,3 +316,36 @@ def test_layout_templates_live_at_the_top_of_the_repository() -> None:
     settings = load_settings(PACKAGE.parents[1] / "mkdocs.yml")
     assert settings.template_dirs == (PACKAGE_TEMPLATES,)  # evmap's own: no override
     assert not settings.sandboxed
+
+
+_NAMED = re.compile(r"\bevmap(?:\.[a-z_]+)+")
+STALE_NAMES = {"evmap.incremental": "site/render.py names it; it is evmap.site.incremental"}
+"""Module paths the package's text names that no longer exist, until that text is fixed."""
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``evmap.a.b.c`` is a module, or a module's attribute (at any depth)."""
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def test_layout_module_paths_named_in_the_package_exist() -> None:
+    named = {
+        match.group(0)
+        for path in modules(".")
+        for match in _NAMED.finditer(path.read_text("utf-8"))
+    }
+    # Not module paths: a logger's name, a made-up host, an attribute of a module object.
+    named -= {"evmap.serve", "evmap.invalid", "evmap.__file__", "evmap.css"}
+    stale = sorted(name for name in named if not _resolves(name))
+    assert stale == sorted(STALE_NAMES)

@@ -1,9 +1,9 @@
 """Property-based tests and a fuzz run over the loaders: no input crashes them.
 
-* ``evmap.yamlio.load_yaml`` raises nothing but ``YamlError``, whose line is in the
+* ``evmap.core.yamlio.load_yaml`` raises nothing but ``YamlError``, whose line is in the
   file and whose message is one line; what it returns is plain data with lines.
-* ``evmap.load.load_file`` never raises: it returns entries and problems.
-* ``evmap.bibtex.load_library`` never raises, and every reference it formats is
+* ``evmap.core.load.load_file`` never raises: it returns entries and problems.
+* ``evmap.core.bibtex.load_library`` never raises, and every reference it formats is
   safe HTML (no element, attribute or link target comes from the library's text).
 * A corpus of deterministic mutants of the tiny test project's files (byte flips,
   insertions, deletions, truncations) goes through the loaders and through

@@ -149,7 +149,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds.
 
         Serving, each rebuild re-renders only the entity pages an edit can change
-        (see :mod:`evmap.incremental`) and reuses the theme's compiled templates;
+        (see :mod:`evmap.site.incremental`) and reuses the theme's compiled templates;
         serving with dirty builds (``evmap serve``, ``mkdocs serve --dirty``) also
         writes only the files that change (:mod:`evmap.adapters.rewrites`).
         """

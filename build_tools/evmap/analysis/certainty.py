@@ -30,6 +30,7 @@ The rule, written out for readers with worked examples in ``docs/certainty.md``
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -357,18 +358,6 @@ def grade_claim(
     derived = derive_certainty(claim.evidence, kind_of, groups_of)
     if claim.certainty is None:
         return derived
-    return Certainty(
-        grade=claim.certainty.grade,
-        derived=derived.grade,
-        strongest=derived.strongest,
-        studies=derived.studies,
-        consistency=derived.consistency,
-        steps=derived.steps,
-        overridden=True,
-        reason=claim.certainty.reason,
-        second_hand=derived.second_hand,
-        indirect=derived.indirect,
-        design=derived.design,
-        groups=derived.groups,
-        imprecise=derived.imprecise,
+    return dataclasses.replace(
+        derived, grade=claim.certainty.grade, overridden=True, reason=claim.certainty.reason
     )

@@ -380,7 +380,7 @@ def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
 
     Args:
         kind: ``compound``, ``pathway`` or ``claim``.
-        data: The entry as loaded by :func:`evmap.yamlio.load_yaml`.
+        data: The entry as loaded by :func:`evmap.core.yamlio.load_yaml`.
         path: Project-relative file path, used in messages.
 
     Returns:

@@ -3,8 +3,9 @@
 Stances, evidence types, species, pathway categories, compound kinds, certainty
 grades, reference kinds and note types, each with its label (and glyph or symbol
 where pages use one). The schemas, the model, the views and the templates all
-take them from here; ``tests/test_vocab.py`` holds this module and the
-published schemas (``evmap/schema/*.schema.json``) together.
+take them from here; ``tests/test_trust.py`` holds this module and the
+published schemas (``evmap/schema/*.schema.json``) together, ``tests/test_vocab.py``
+the records' use.
 """
 
 from __future__ import annotations
