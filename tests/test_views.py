@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -405,11 +404,14 @@ def test_views_large_map_matrix_and_network_show_the_busiest_part() -> None:
 
     # A contested pair the matrix does not show has no "matrix cell" link; a shown one has.
     links = {True: 0, False: 0}
+    pages: dict[str, BeautifulSoup] = {}  # each compound's page, parsed once for its cells
     for cid, pid in sorted(analysis.cells):
         cell = analysis.cells[cid, pid]
         if cell.contradiction is None or not cell.listed:
             continue
-        page = BeautifulSoup(renderer.render(plan["compound", cid]), "html.parser")
+        if cid not in pages:
+            pages[cid] = BeautifulSoup(renderer.render(plan["compound", cid]), "html.parser")
+        page = pages[cid]
         box = next(
             d
             for d in page.select("#contested details")
@@ -498,10 +500,10 @@ def test_views_bibtex_download_slices_cited_entries_verbatim() -> None:
 # -- the shipped content, built once ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The shipped site, built with real MkDocs (about 10 s)."""
-    yield build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site")
+@pytest.fixture
+def shipped(shipped_site: Path) -> Path:
+    """The shipped site, built once per test process with real MkDocs (about 10 s)."""
+    return shipped_site
 
 
 @pytest.fixture(scope="module")
