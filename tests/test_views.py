@@ -335,7 +335,7 @@ def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceM
     return build_map(compounds, pathways, claims, references)
 
 
-def test_views_network_at_500_compounds_by_200_pathways_stays_small() -> None:
+def test_views_network_at_500_compounds_by_200_pathways_draws_one_edge_per_pair() -> None:
     """A large map's network draws compounds and pathways only (aggregated edges), so the
     page stays small; its claims are never laid out one by one."""
     m = synthetic_map(500, 200, 3000)
@@ -349,6 +349,14 @@ def test_views_network_at_500_compounds_by_200_pathways_stays_small() -> None:
     svg = BeautifulSoup(html, "html.parser").select_one("svg.evmap-network")
     assert svg is not None
     assert len(svg.select("a.evmap-net-node")) == 700
+    # One edge per compound-pathway pair with evidence, joining two drawn nodes.
+    pairs = {
+        f"c:{cid} p:{pid}" for (cid, pid), _ in analyse_map(m).cells.items() if cid != NO_COMPOUND
+    }
+    drawn = [a["data-ends"] for a in svg.select(".evmap-net-edges [data-ends]")]
+    assert sorted(drawn) == sorted(pairs)
+    nodes = {a["data-node"] for a in svg.select("a.evmap-net-node")}
+    assert all(set(ends.split()) <= nodes for ends in drawn)
     assert "Pathway number 7 &lt;b&gt;&amp;" in html  # names are escaped in the SVG
     assert "<b>&" not in html
 
@@ -1033,3 +1041,40 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
     assert {s.src: fresh.render(s) for s in plan} == {s.src: renderer.render(s) for s in plan}
+
+
+def test_views_renamed_claims_keep_their_former_anchors(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    renamed = [c for c in shipped_map.claims.values() if c.former_ids]
+    assert renamed, "the shipped map has renamed claims"
+    for claim in renamed:
+        pages = [("pathways", p) for p in claim.pathways]
+        pages += [("compounds", c) for c in claim.compounds]
+        for folder, subject in pages:
+            page = article(shipped / folder / subject / "index.html")
+            for old in claim.former_ids:
+                target = page.select_one(f"#claim-{old}")
+                assert target is not None, (folder, subject, old)
+                # an old link lands on the renamed claim itself, not on another one
+                section = target.find_parent("section", class_="claim")
+                assert section is not None and section["id"] == f"claim-{claim.id}"
+
+
+def test_views_a_claim_tested_by_one_group_says_so_on_every_page(
+    shipped: Path, shipped_map: EvidenceMap, shipped_analysis: MapAnalysis
+) -> None:
+    one_group = shipped_analysis.one_group
+    assert one_group, "the shipped map has claims tested by one group only"
+    for cid, claim in shipped_map.claims.items():
+        for folder, subjects in (("pathways", claim.pathways), ("compounds", claim.compounds)):
+            for subject in subjects:
+                page = article(shipped / folder / subject / "index.html")
+                section = page.select_one(f"#claim-{cid}")
+                assert section is not None, (cid, folder, subject)
+                notice = section.select_one("p.grp1")
+                if cid in one_group:
+                    assert notice is not None, (cid, folder, subject)
+                    assert "Only one" in notice.get_text()
+                else:
+                    assert notice is None, (cid, folder, subject)

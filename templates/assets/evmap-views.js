@@ -17,8 +17,7 @@
  * certainty and stance (from each claim section's data-c, data-p, data-g and data-s),
  * and a button per claim shows or hides its evidence (folded on narrow screens).
  *
- * The network: hovering, focusing or choosing a node lights its edges and neighbours
- * (edges name their two ends in data-ends) and dims the rest.
+ * The network page has its own script, evmap-network.js.
  */
 (function () {
   "use strict";
@@ -350,159 +349,6 @@
     setShown(claim, target || !window.matchMedia(NARROW).matches);
   }
 
-  /* -- the network: highlight a node's neighbourhood; focus on one --------------- */
-  function networkExplorer(svg) {
-    var nodes = {};
-    var edges = Array.prototype.slice.call(svg.querySelectorAll("[data-ends]"));
-    Array.prototype.slice.call(svg.querySelectorAll("a.evmap-net-node")).forEach(function (node) {
-      nodes[node.getAttribute("data-node")] = { el: node, edges: [], near: {} };
-    });
-    edges.forEach(function (edge) {
-      var ends = edge.getAttribute("data-ends").split(" ");
-      ends.forEach(function (key) {
-        if (nodes[key]) {
-          nodes[key].edges.push(edge);
-          ends.forEach(function (other) {
-            nodes[key].near[other] = true;
-          });
-        }
-      });
-    });
-    var pinned = null;
-    var lit = null;
-    var touch = false;
-    function clear() {
-      lit = null;
-      svg.classList.remove("evmap-focus");
-      Array.prototype.slice.call(svg.querySelectorAll(".evmap-on")).forEach(function (el) {
-        el.classList.remove("evmap-on");
-      });
-    }
-    /* Light up a node, its edges and its neighbours; through a claim, two steps. */
-    function light(key) {
-      clear();
-      lit = key;
-      var node = nodes[key];
-      if (!node) {
-        return;
-      }
-      svg.classList.add("evmap-focus");
-      var keys = {};
-      keys[key] = true;
-      Object.keys(node.near).forEach(function (near) {
-        keys[near] = true;
-      });
-      node.edges.forEach(function (edge) {
-        edge.classList.add("evmap-on");
-      });
-      // A compound or pathway lights its claims' other ends too: the whole neighbourhood.
-      if (key.charAt(0) !== "k") {
-        Object.keys(node.near).forEach(function (near) {
-          if (near.charAt(0) === "k" && nodes[near]) {
-            nodes[near].edges.forEach(function (edge) {
-              edge.classList.add("evmap-on");
-            });
-            Object.keys(nodes[near].near).forEach(function (far) {
-              keys[far] = true;
-            });
-          }
-        });
-      }
-      Object.keys(keys).forEach(function (k) {
-        if (nodes[k]) {
-          nodes[k].el.classList.add("evmap-on");
-        }
-      });
-    }
-    function keyOf(target) {
-      var node = target.closest ? target.closest("a.evmap-net-node") : null;
-      return node ? node.getAttribute("data-node") : null;
-    }
-    svg.addEventListener("mouseover", function (event) {
-      var key = keyOf(event.target);
-      if (key && !pinned && !touch) {
-        light(key);
-      }
-    });
-    svg.addEventListener("mouseout", function (event) {
-      if (!pinned && !touch && keyOf(event.target) && !keyOf(event.relatedTarget || svg)) {
-        clear();
-      }
-    });
-    svg.addEventListener("focusin", function (event) {
-      var key = keyOf(event.target);
-      if (key && !pinned && !touch) {
-        light(key);
-      }
-    });
-    // On a touch screen the first tap on a node lights its neighbourhood; the second follows it.
-    svg.addEventListener(
-      "pointerdown",
-      function (event) {
-        touch = event.pointerType === "touch";
-      },
-      true
-    );
-    svg.addEventListener("click", function (event) {
-      var key = keyOf(event.target);
-      if (touch && key && key !== lit) {
-        event.preventDefault();
-        light(key);
-      }
-    });
-    var tools = document.createElement("form");
-    tools.className = "evmap-net-tools";
-    tools.setAttribute("aria-label", "Focus the network on one node");
-    var label = document.createElement("label");
-    label.appendChild(document.createTextNode("Focus on a compound, pathway or claim"));
-    var choice = document.createElement("select");
-    var none = document.createElement("option");
-    none.value = "";
-    none.textContent = "everything";
-    choice.appendChild(none);
-    var groups = { c: "Compounds", p: "Pathways", k: "Claims" };
-    ["c", "p", "k"].forEach(function (kind) {
-      var group = document.createElement("optgroup");
-      group.label = groups[kind];
-      Object.keys(nodes)
-        .filter(function (key) {
-          return key.charAt(0) === kind;
-        })
-        .map(function (key) {
-          var title = nodes[key].el.querySelector("title");
-          return [key, title ? title.textContent : key];
-        })
-        .sort(function (a, b) {
-          return a[1].localeCompare(b[1]);
-        })
-        .forEach(function (pair) {
-          var option = document.createElement("option");
-          option.value = pair[0];
-          option.textContent = pair[1].length > 90 ? pair[1].slice(0, 89) + "\u2026" : pair[1];
-          group.appendChild(option);
-        });
-      if (group.children.length) {
-        choice.appendChild(group);
-      }
-    });
-    label.appendChild(choice);
-    tools.appendChild(label);
-    choice.addEventListener("change", function () {
-      pinned = choice.value || null;
-      if (!pinned) {
-        clear();
-        return;
-      }
-      light(pinned);
-      var node = nodes[pinned].el;
-      if (node.scrollIntoView) {
-        node.scrollIntoView({ block: "center", inline: "center" });
-      }
-    });
-    var box = svg.parentNode;
-    box.parentNode.insertBefore(tools, box);
-  }
-
   var form = document.querySelector("form.evmap-filters");
   var matrix = document.querySelector("table.evmap-matrix");
   if (form && matrix) {
@@ -512,8 +358,4 @@
     matrixScrollCue(matrix);
   }
   Array.prototype.slice.call(document.querySelectorAll(".evmap-claims")).forEach(claimTools);
-  var network = document.querySelector("svg.evmap-network");
-  if (network) {
-    networkExplorer(network);
-  }
 })();

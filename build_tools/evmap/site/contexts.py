@@ -233,6 +233,10 @@ class ClaimView:
         terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
         provenance: Who added and changed it, and when (None without git history).
         review: Its review status (None when none is stated).
+        former_anchors: The anchors of the ids it had before it was renamed
+            (``former_ids``), kept on its section so that old links still land on it.
+        one_group: Says so when every study behind its items comes from one research
+            group ("" otherwise).
     """
 
     id: str
@@ -260,6 +264,8 @@ class ClaimView:
     terms: Mapping[str, str] = field(default_factory=dict)
     provenance: ProvenanceView | None = None
     review: ReviewView | None = None
+    former_anchors: Sequence[str] = ()
+    one_group: str = ""
 
     @property
     def rows(self) -> list[EvidenceView]:
@@ -526,6 +532,8 @@ class IndexPage:
         version: The map's version: its release tag, else its last commit (home).
         history: Why claims show no provenance, e.g. ``history unavailable (shallow
             clone)`` (home; "" when they do).
+        definitions: The text of each defined term by anchor (home's glossary), from
+            :data:`evmap.core.vocab.DEFINITIONS`.
     """
 
     counts: dict[str, int]
@@ -539,6 +547,7 @@ class IndexPage:
     cite: Link | None = None
     version: str = ""
     history: str = ""
+    definitions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
