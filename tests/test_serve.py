@@ -1,4 +1,4 @@
-"""`evmap serve` for real: a server process, edits on disk, pages fetched over HTTP (issue 17).
+"""`evmap serve` for real: a server process, edits on disk, pages fetched over HTTP.
 
 Each edit must show on every page it reaches, nothing stale may be served, and a
 rebuild writes again only the files whose bytes change (the served folder is the

@@ -1140,7 +1140,7 @@ class Renderer:
             }
         ]
         for claim in claims:
-            words = [ev.finding + " (" + ev.model.describe() + ")" for ev in claim.evidence]
+            words = [ev.finding + " (" + model_text(ev) + ")" for ev in claim.evidence]
             words += [m.compounds[c].name for c in claim.compounds if c in m.compounds]
             words += [m.references[k].label for k in claim.citation_keys() if k in m.references]
             entries.append(
