@@ -319,7 +319,7 @@ def test_layout_templates_live_at_the_top_of_the_repository() -> None:
 
 
 _NAMED = re.compile(r"\bevmap(?:\.[a-z_]+)+")
-STALE_NAMES = {"evmap.incremental": "site/render.py names it; it is evmap.site.incremental"}
+STALE_NAMES: dict[str, str] = {}
 """Module paths the package's text names that no longer exist, until that text is fixed."""
 
 

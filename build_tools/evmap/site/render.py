@@ -972,7 +972,7 @@ class Renderer:
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
 
-        Which pages an edit can change is decided by :mod:`evmap.incremental`;
+        Which pages an edit can change is decided by :mod:`evmap.site.incremental`;
         site-wide pages are always rendered again. Returns how many bodies were taken.
         """
         if not self.keep_bodies:
