@@ -19,6 +19,9 @@
  *
  * The network: hovering, focusing or choosing a node lights its edges and neighbours
  * (edges name their two ends in data-ends) and dims the rest.
+ *
+ * Printing: every closed <details> opens before the page prints and closes after (the
+ * style sheet prints folded claims whole, and opens disclosures where the browser can).
  */
 (function () {
   "use strict";
@@ -502,6 +505,21 @@
     var box = svg.parentNode;
     box.parentNode.insertBefore(tools, box);
   }
+
+  /* -- printing: open every disclosure, then close again what was closed ---------- */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.slice.call(document.querySelectorAll("details:not([open])")).forEach(function (el) {
+      el.open = true;
+      openedForPrint.push(el);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (el) {
+      el.open = false;
+    });
+    openedForPrint = [];
+  });
 
   var form = document.querySelector("form.evmap-filters");
   var matrix = document.querySelector("table.evmap-matrix");
