@@ -48,7 +48,14 @@ def page_url(request: pytest.FixtureRequest, site: str) -> Callable[[str], str]:
         base: str = request.getfixturevalue("hosted")
         return lambda path: base + path
     folder: Path = request.getfixturevalue("shipped_bundle_dir")
-    return lambda path: (folder / bundle_path(path)).as_uri()
+    return lambda path: (folder / in_bundle(path)).as_uri()
+
+
+def in_bundle(path: str) -> str:
+    """A page's path in the bundle, whose hand-written pages are ``name.html``."""
+    if path == PAGES["hand-written"]:
+        return path.rstrip("/") + ".html"
+    return bundle_path(path)
 
 
 def entity_paths(folder: Path) -> list[str]:
