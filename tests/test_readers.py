@@ -96,6 +96,7 @@ def test_readers_home_opens_with_what_the_map_is_then_where_to_start(site: Path)
 
 def test_readers_home_shows_contested_claims_open_with_each_side(site: Path) -> None:
     page = article(site / "index.html")
+    assert page.select("details") == []  # nothing of it folded, nor in the summary below
     questions = page.select("ol.evmap-questions > li")
     assert len(questions) == 1
     question = questions[0]
