@@ -590,3 +590,45 @@ def test_certainty_rule_matches_the_docs() -> None:
     for case, grade in examples:
         assert case in cases, case
         assert cases[case].value.replace("-", " ") == grade, case
+
+
+def test_certainty_one_group_counts_every_study_of_a_claim() -> None:
+    """A claim is tested by one group when all its studies, for and against, come from one:
+    two Hashimoto-laboratory papers are one group; a study by others against the claim
+    makes two; a claim resting on reviews alone has no study to count."""
+    refs = [
+        Reference.formatted(k, "article", k, k, k, {"author": AUTHORS[k]}, HERE)
+        for k in ("zhang2014", "yang2015", "x1")
+    ]
+    refs.append(Reference.formatted("rev", "article", "rev", "rev", "rev", {}, HERE))
+    claims = [
+        Claim(
+            "one-lab",
+            "One lab.",
+            ("k",),
+            ("p",),
+            (ev(cites=("zhang2014",)), ev(cites=("yang2015",))),
+            HERE,
+        ),
+        Claim(
+            "two-labs",
+            "Two labs.",
+            ("k",),
+            ("p",),
+            (ev(cites=("zhang2014",)), ev("contradicts", cites=("x1",))),
+            HERE,
+        ),
+        Claim("reviews", "Reviews.", ("k",), ("p",), (ev(type="review", cites=("rev",)),), HERE),
+    ]
+    info = [ReferenceInfo("rev", HERE, kind=ReferenceKind.REVIEW)]
+    m = build_map(
+        [Compound("k", "K", "drug", HERE)],
+        [Pathway("p", "P", "receptor", HERE)],
+        claims,
+        refs,
+        info,
+    )
+    found = analyse_map(m).one_group
+    assert set(found) == {"one-lab"}
+    assert found["one-lab"].keys == ("yang2015", "zhang2014")
+    assert found["one-lab"].name == "Hashimoto"

@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, article, soup
 from evmap.adapters.build import build_site
 from evmap.adapters.cli import main
+from evmap.analysis.analyse import analyse_map
 from evmap.analysis.certainty import is_second_hand
 from evmap.core.config import load_settings
 from evmap.core.model import EvidenceMap, EvidenceType, ReferenceKind, Stance
@@ -344,6 +345,19 @@ def test_every_cited_entry_names_where_it_was_checked(shipped_map: EvidenceMap) 
         if not (info := shipped_map.reference_info.get(key)) or not info.record or info.kind is None
     ]
     assert unrecorded == []
+
+
+ONE_GROUP_SHARE = 0.25
+"""At most this share of claims may rest on the studies of one research group alone."""
+
+
+def test_few_claims_rest_on_one_research_group(shipped_map: EvidenceMap) -> None:
+    """Groups come from the library's author lists (papers sharing their last author, or
+    two authors, are one group) and the curators' groups; every study of a claim counts,
+    for or against it."""
+    alone = analyse_map(shipped_map).one_group
+    share = len(alone) / len(shipped_map.claims)
+    assert share <= ONE_GROUP_SHARE, sorted(alone)
 
 
 def test_clinical_studies_state_their_design(shipped_map: EvidenceMap) -> None:

@@ -1030,3 +1030,40 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
     assert {s.src: fresh.render(s) for s in plan} == {s.src: renderer.render(s) for s in plan}
+
+
+def test_views_renamed_claims_keep_their_former_anchors(
+    shipped: Path, shipped_map: EvidenceMap
+) -> None:
+    renamed = [c for c in shipped_map.claims.values() if c.former_ids]
+    assert renamed, "the shipped map has renamed claims"
+    for claim in renamed:
+        pages = [("pathways", p) for p in claim.pathways]
+        pages += [("compounds", c) for c in claim.compounds]
+        for folder, subject in pages:
+            page = article(shipped / folder / subject / "index.html")
+            for old in claim.former_ids:
+                target = page.select_one(f"#claim-{old}")
+                assert target is not None, (folder, subject, old)
+                # an old link lands on the renamed claim itself, not on another one
+                section = target.find_parent("section", class_="claim")
+                assert section is not None and section["id"] == f"claim-{claim.id}"
+
+
+def test_views_a_claim_tested_by_one_group_says_so_on_every_page(
+    shipped: Path, shipped_map: EvidenceMap, shipped_analysis: MapAnalysis
+) -> None:
+    one_group = shipped_analysis.one_group
+    assert one_group, "the shipped map has claims tested by one group only"
+    for cid, claim in shipped_map.claims.items():
+        for folder, subjects in (("pathways", claim.pathways), ("compounds", claim.compounds)):
+            for subject in subjects:
+                page = article(shipped / folder / subject / "index.html")
+                section = page.select_one(f"#claim-{cid}")
+                assert section is not None, (cid, folder, subject)
+                notice = section.select_one("p.grp1")
+                if cid in one_group:
+                    assert notice is not None, (cid, folder, subject)
+                    assert "Only one" in notice.get_text()
+                else:
+                    assert notice is None, (cid, folder, subject)

@@ -16,7 +16,7 @@ from evmap.analysis.matrix import (
     busiest_extent,
     pool_cells,
 )
-from evmap.analysis.studies import GroupFinder, is_second_hand, studies_of
+from evmap.analysis.studies import GroupFinder, StudyGroup, is_second_hand, studies_of
 from evmap.analysis.summary import (
     NO_PAIRS,
     EvidenceSummary,
@@ -26,6 +26,7 @@ from evmap.analysis.summary import (
     summarise_pairs,
 )
 from evmap.core.model import Claim, EvidenceMap, Stance
+from evmap.core.pipeline import collector_paused
 
 __all__ = ["MapAnalysis", "analyse_map"]
 
@@ -55,6 +56,8 @@ class MapAnalysis:
             (key ``""``) of the whole map, as the summaries give them.
         left_out: Claims left out of the cells and the summaries (drafts, when the lab
             asks so); they keep their grade and flag.
+        one_group: The claims whose studies (of all their items, for and against) all
+            come from one research group: the group, by claim id.
     """
 
     certainty: Mapping[str, Certainty]
@@ -71,6 +74,7 @@ class MapAnalysis:
     extent: Extent | None = None
     pairs: Mapping[tuple[str, str], PairSummary] = field(default_factory=dict)
     left_out: frozenset[str] = frozenset()
+    one_group: Mapping[str, StudyGroup] = field(default_factory=dict)
 
     def shown(self, compound: str, pathway: str) -> bool:
         """Whether the matrix table (and the network) shows the cell of this pair."""
@@ -135,6 +139,15 @@ def analyse_map(
     network show (:func:`evmap.analysis.matrix.busiest_extent`); claims in
     ``leave_out`` (drafts) are graded but left out of the cells and the summaries.
     """
+    # The analysis allocates a few objects per item and pair, none in a reference cycle:
+    # the collector would only scan the map again and again while they pile up.
+    with collector_paused():
+        return _analyse(evidence_map, view_max_cells, leave_out)
+
+
+def _analyse(
+    evidence_map: EvidenceMap, view_max_cells: int, leave_out: frozenset[str]
+) -> MapAnalysis:
     m = evidence_map
     kind_of = m.kind_of
     groups = GroupFinder.of_map(m)
@@ -196,4 +209,19 @@ def analyse_map(
         busiest_extent(m, cells, view_max_cells),
         {key: summarise_pairs(found) for key, found in pair_cells.items()},
         frozenset(leave_out),
+        _one_group(m, groups),
     )
+
+
+def _one_group(evidence_map: EvidenceMap, groups: GroupFinder) -> dict[str, StudyGroup]:
+    """The claims whose studies all come from one research group (see MapAnalysis)."""
+    found: dict[str, StudyGroup] = {}
+    for cid, claim in evidence_map.claims.items():
+        keys: set[str] = set()
+        for ev in claim.evidence:
+            keys.update(studies_of(ev, evidence_map.kind_of))
+        if keys:
+            tested = groups.groups(keys)
+            if len(tested) == 1:
+                found[cid] = tested[0]
+    return found

@@ -464,7 +464,7 @@ class Claim(_Pickles):
     Attributes:
         asserts: What the claim asserts about its compound-pathway pairs, as rules
             (empty: that each compound acts through each pathway).
-        former_ids: Ids the claim had before; their pages redirect to this one.
+        former_ids: Ids the claim had before; their anchors stay on its sections.
         review: Its review status (None: not stated).
     """
 

@@ -9,13 +9,23 @@ the items on the claim's other compounds (or pathways) apart, with their own cou
 
 from __future__ import annotations
 
-import copy
+import re
+from collections.abc import Mapping, Sequence
 
 from evmap.core.model import Claim, Evidence, Reading
 from evmap.core.vocab import DESIGN_LABELS, READING_LABELS, TYPE_LABELS
 from evmap.site.contexts import ClaimView
 
-__all__ = ["elsewhere_label", "rows_on", "second_hand_how", "shown_on", "study_text"]
+__all__ = [
+    "elsewhere_label",
+    "rows_on",
+    "second_hand_how",
+    "shown_on",
+    "shown_rows",
+    "study_text",
+    "table_rows",
+    "whole_of",
+]
 
 _ELSEWHERE = {
     "compound": "other compounds of this claim",
@@ -50,12 +60,19 @@ def second_hand_how(evidence: Evidence) -> str:
     return "a review cited for a study"
 
 
-def shown_on(view: ClaimView, claim: Claim, kind: str, subject: str) -> ClaimView:
+def shown_on(
+    view: ClaimView,
+    claim: Claim,
+    kind: str,
+    subject: str,
+    rows: Sequence[int] | None = None,
+) -> ClaimView:
     """``view`` (the claim with all its rows) as the page of ``kind`` ``subject`` shows it:
     its rows on the subject in its table, the others folded apart, and marked at home on
-    its home pathway's page."""
+    its home pathway's page. ``rows`` are those of :func:`rows_on`, when known already."""
     changes: dict[str, object] = {}
-    rows = rows_on(claim, kind, subject)
+    if rows is None:
+        rows = rows_on(claim, kind, subject)
     if len(rows) < len(claim.evidence):
         shown = set(rows)
         changes.update(
@@ -70,11 +87,15 @@ def shown_on(view: ClaimView, claim: Claim, kind: str, subject: str) -> ClaimVie
         changes["home"] = True
     if not changes:
         return view
-    # A shallow copy with a few fields set: dataclasses.replace would run the whole
-    # constructor again, for each of tens of thousands of claims a large map shows.
-    copied = copy.copy(view)
-    for name, value in changes.items():
-        object.__setattr__(copied, name, value)
+    return _with(view, changes)
+
+
+def _with(view: ClaimView, changes: Mapping[str, object]) -> ClaimView:
+    """A shallow copy of ``view`` with a few fields set: dataclasses.replace would run the
+    whole constructor again, for each of the tens of thousands of claims a large map
+    shows (the views are frozen dataclasses with a ``__dict__``)."""
+    copied = object.__new__(ClaimView)
+    copied.__dict__.update(view.__dict__, **changes)
     return copied
 
 
@@ -87,3 +108,39 @@ def study_text(evidence: Evidence) -> str:
     if evidence.sample_size is not None:
         text += f" (n = {evidence.sample_size:,})"
     return text
+
+
+def shown_rows(view: ClaimView) -> list[int]:
+    """Which of its claim's rows a view made by :func:`shown_on` shows (indices)."""
+    listed = view.split.partition(":")[2]
+    return [int(i) for i in listed.split(",")] if listed else []
+
+
+def whole_of(view: ClaimView) -> ClaimView:
+    """The claim of a view made by :func:`shown_on`, with all its rows in their order."""
+    shown = set(shown_rows(view))
+    counted, folded = iter(view.evidence), iter(view.elsewhere)
+    rows = [
+        next(counted) if i in shown else next(folded)
+        for i in range(len(view.evidence) + len(view.elsewhere))
+    ]
+    return _with(view, {"evidence": rows, "elsewhere": (), "split": ""})
+
+
+_TBODY, _END = "<tbody>\n", "</tbody>"
+# Each row of a claim's table starts a line (partials/claim-evidence.html); no text of
+# the content can, as "<" is always escaped.
+_ROW = re.compile(r'^(?=<tr class=")', re.M)
+
+
+def table_rows(html: str, count: int) -> tuple[str, list[str], str] | None:
+    """A claim's whole table cut into what precedes its rows, its ``count`` rows (one
+    string each) and what follows them; None when it is not written that way."""
+    start, end = html.find(_TBODY), html.rfind(_END)
+    if start < 0 or end < start or html.find(_TBODY, start + 1) >= 0:
+        return None
+    start += len(_TBODY)
+    rows = [row for row in _ROW.split(html[start:end]) if row]
+    if len(rows) != count:
+        return None
+    return html[:start], rows, html[end:]

@@ -239,6 +239,10 @@ class ClaimView:
         terms: Hrefs of the defined terms by anchor (:data:`evmap.core.vocab.DEFINITIONS`).
         provenance: Who added and changed it, and when (None without git history).
         review: Its review status (None when none is stated).
+        former_anchors: The anchors of the ids it had before it was renamed
+            (``former_ids``), kept on its section so that old links still land on it.
+        one_group: Says so when every study behind its items comes from one research
+            group ("" otherwise).
     """
 
     id: str
@@ -266,6 +270,8 @@ class ClaimView:
     terms: Mapping[str, str] = field(default_factory=dict)
     provenance: ProvenanceView | None = None
     review: ReviewView | None = None
+    former_anchors: Sequence[str] = ()
+    one_group: str = ""
 
     @property
     def rows(self) -> list[EvidenceView]:
@@ -583,6 +589,8 @@ class IndexPage:
             contested questions and the matrix (home).
         questions: The contested claims as open questions, each side's strongest
             evidence one click away (home).
+        definitions: The text of each defined term by anchor (home's glossary), from
+            :data:`evmap.core.vocab.DEFINITIONS`.
     """
 
     counts: dict[str, int]
@@ -601,6 +609,7 @@ class IndexPage:
     purpose: str = ""
     start: Sequence[Link] = ()
     questions: Sequence[ContestedQuestion] = ()
+    definitions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,14 @@ from evmap.core.vocab import (
 )
 from evmap.site import history as provenance
 from evmap.site import home, linked_data, views
-from evmap.site.claims import second_hand_how, shown_on, study_text
+from evmap.site.claims import (
+    second_hand_how,
+    shown_on,
+    shown_rows,
+    study_text,
+    table_rows,
+    whole_of,
+)
 from evmap.site.contexts import (
     TITLE_ANCHOR,
     CategoryGroup,
@@ -288,6 +295,11 @@ class Renderer:
         # All of a claim's rows, rendered once per link prefix: shared by its home page
         # (which shows how its grade was derived) and its other pages.
         self._evidence_html: dict[tuple[str, str, bool, str], Markup] = {}
+        # ... and cut into rows, for the pages showing only some of them (None: the
+        # table is not written one row a line, as a project's own template may not be).
+        self._row_parts: dict[tuple[str, str, bool, str], tuple[str, list[str], str] | None] = {}
+        # The folded part of a claim's rows by its shape (see _split_rows).
+        self._folded: dict[tuple[bool, int, str], str] = {}  # never depends on a claim
         # ... and forget it once the last pathway or compound page showing it is
         # rendered, so memory holds the claims of pages still to come, not the whole map
         # (at 100,000 claims the rendered claims alone would take about a gigabyte).
@@ -296,9 +308,6 @@ class Renderer:
         self._claim_keys: dict[str, list[tuple[str, str, bool, str]]] = {}  # html keys by claim
         self._claim_roots: set[str] = set()  # the link prefixes views were made for
         self.env.globals["claim_html"] = self.claim_html
-        self.env.globals["claim_evidence"] = self.claim_evidence
-        # The words' definitions, written once (vocab), for the glossary of the home page.
-        self.env.globals["definitions"] = {entry.anchor: entry for entry in DEFINITIONS}
         self._packed: frozenset[str] = frozenset()  # downloads written compressed
         # What the exports and the linked data say of the map itself (set by the adapter).
         self.info = linked_data.MapInfo()
@@ -507,6 +516,8 @@ class Renderer:
             pathway_ids=" ".join(claim.pathways),
             asserts=views.asserted(claim, self.map),
             terms=self.terms(root),
+            former_anchors=tuple(f"claim-{old}" for old in claim.former_ids),
+            one_group=views.one_group_text(self.analysis.one_group.get(claim.id)),
             **self._provenance(root, claim),
         )
         self._claim_views[cache_key] = view
@@ -533,18 +544,20 @@ class Renderer:
     def claim_html(self, view: ClaimView) -> Markup:
         """``partials/claim.html`` for ``view``, rendered once per claim and link prefix.
 
-        Its rows (:meth:`claim_evidence`) depend on the page, the rest does not: the rest
-        is rendered once, with a placeholder where the rows go, and each page puts its
-        rows in its place (only the two parts are kept, not every page's claim). A
-        project's own claim.html that writes the rows itself is rendered once per set of
-        rows instead.
+        Its rows (``claim_evidence(claim)`` in the template) depend on the page, the rest
+        does not: the rest is rendered once, with a placeholder where the rows go, and
+        each page puts its rows in its place (only the two parts are kept, not every
+        page's claim). A project's own claim.html that writes the rows itself is
+        rendered once per set of rows instead.
         """
         head = self._claim_heads.get((view.id, view.href, view.home, ""))
         if head is None:
             head = self._claim_heads.get((view.id, view.href, view.home, view.split))
         if head is None:
             template = self.env.get_template("partials/claim.html")
-            head = Markup(template.render(claim=view, evmap_placeholder=True))
+            # claim_evidence is given to this render only (a global would be copied into
+            # every template context of the site).
+            head = Markup(template.render(claim=view, claim_evidence=_placeholder))
             split = "" if _EVIDENCE in head else view.split
             self._remember((view.id, view.href, view.home, split), head, self._claim_heads)
         if _EVIDENCE not in head:
@@ -563,26 +576,57 @@ class Renderer:
             self._claim_keys.setdefault(key[0], []).append(key)
 
     def _rows(self, view: ClaimView) -> Markup:
-        """``partials/claim-evidence.html`` for ``view``: its rows. All of a claim's rows are
-        rendered once per link prefix (home page or not) and let go with the claim's
-        markup; a page's own part of them is rendered for it and not kept, as few pages
-        share one (keeping them would hold most of a large map's rows twice)."""
+        """``partials/claim-evidence.html`` for ``view``: its rows.
+
+        All of a claim's rows are rendered once per link prefix (home page or not) and
+        let go with the claim's markup. A page showing some of them takes those rows
+        from that table and folds the others (``partials/claim-folded.html``): a row is
+        written once per claim, however many pages show it; should the table not read
+        as evmap's (a project's own template), the page's rows are rendered for it.
+        """
+        if view.split:
+            split = self._split_rows(view)
+            if split is not None:
+                return split
+            return Markup(self.env.get_template("partials/claim-evidence.html").render(claim=view))
         key = (view.id, view.href, False, "")
-        html = self._evidence_html.get(key) if not view.split else None
+        html = self._evidence_html.get(key)
         if html is None:
             template = self.env.get_template("partials/claim-evidence.html")
             html = Markup(template.render(claim=view))
-            if not view.split:
-                self._remember(key, html, self._evidence_html)
+            self._remember(key, html, self._evidence_html)
         return html
 
-    @jinja2.pass_context
-    def claim_evidence(self, context: jinja2.runtime.Context, view: ClaimView) -> Markup:
-        """The rows of a claim, for ``partials/claim.html``: while :meth:`claim_html` renders
-        the claim, a placeholder it fills per page; anywhere else, the rows themselves."""
-        if context.get("evmap_placeholder"):
-            return _EVIDENCE
-        return self._rows(view)
+    def _split_rows(self, view: ClaimView) -> Markup | None:
+        """The rows of ``view``, a claim showing some of its rows, cut from its whole table
+        (None when that table does not have one line per row)."""
+        key = (view.id, view.href, False, "")
+        if key in self._row_parts:
+            parts = self._row_parts[key]
+        else:
+            whole = whole_of(view)
+            # As plain text: joining Markup with pieces of itself would escape them again.
+            parts = self._row_parts[key] = table_rows(str(self._rows(whole)), len(whole.evidence))
+            self._claim_keys.setdefault(view.id, []).append(key)
+        if parts is None:
+            return None
+        start, rows, end = parts
+        shown = shown_rows(view)
+        counted = start + "".join(rows[i] for i in shown) + end if shown else ""
+        counted_set = set(shown)
+        rest = [row for i, row in enumerate(rows) if i not in counted_set]
+        # The folded part reads the same for every claim with as many rows folded on one
+        # kind of page: rendered once per such shape, with a placeholder for the table.
+        shape = (not view.evidence, len(view.elsewhere), view.elsewhere_label)
+        wrapper = self._folded.get(shape)
+        if wrapper is None:
+            template = self.env.get_template("partials/claim-folded.html")
+            wrapper = self._folded[shape] = str(
+                template.render(
+                    folded=_EVIDENCE, count=shape[1], label=shape[2], none_counted=shape[0]
+                )
+            )
+        return Markup(counted + wrapper.replace(_EVIDENCE, start + "".join(rest) + end))
 
     def _count_use(self, ids: Iterable[str]) -> None:
         """One more page shows ``ids``: those no page still to come shows are let go
@@ -611,6 +655,7 @@ class Renderer:
             for key in self._claim_keys.pop(cid, ()):
                 self._claim_heads.pop(key, None)
                 self._evidence_html.pop(key, None)
+                self._row_parts.pop(key, None)
         self._claims_done.clear()
 
     def cite(self, markdown: str, src: str) -> str:
@@ -644,7 +689,18 @@ class Renderer:
         those at home on the page's pathway are marked."""
         views_ = [self.claim_view(root, self.map.claims[i]) for i in self.ordered(ids)]
         self._count_use(v.id for v in views_)
-        return [shown_on(v, self.map.claims[v.id], kind, subject) for v in views_]
+        # The rows on the subject, by claim, from the analysis (one pass for the page).
+        items = (
+            self.analysis.items_by_compound
+            if kind == "compound"
+            else self.analysis.items_by_pathway
+        )
+        rows: dict[str, list[int]] = {}
+        for cid, i in items.get(subject, ()):
+            rows.setdefault(cid, []).append(i)
+        return [
+            shown_on(v, self.map.claims[v.id], kind, subject, rows.get(v.id, [])) for v in views_
+        ]
 
     def summary_view(self, root: str, summary: EvidenceSummary, kind: str = "map") -> SummaryView:
         """The summary block of a page of ``kind`` with prefix ``root``."""
@@ -888,6 +944,9 @@ class Renderer:
                 else None,
                 license=self._license_link() if spec.kind == "home" else None,
                 **(self._citing(spec.kind)),
+                definitions={entry.anchor: entry.text for entry in DEFINITIONS}
+                if spec.kind == "home"
+                else {},
                 **(self._home(root) if spec.kind == "home" else {}),
             )
         return PageContext(
@@ -1049,6 +1108,7 @@ class Renderer:
             self._claim_views.clear()
             self._claim_heads.clear()
             self._evidence_html.clear()
+            self._row_parts.clear()
             self._claim_uses = None
             self._claims_done.clear()
             self._claim_keys.clear()
@@ -1161,6 +1221,9 @@ class Renderer:
                 else self.map.claims_by_compound
             )
             found.update(f"claim-{i}" for i in index[spec.subject])
+            found.update(
+                f"claim-{old}" for i in index[spec.subject] for old in self.map.claims[i].former_ids
+            )
         if spec.kind == "reference":
             found.update(("notes", "alone"))
         if spec.kind == "home":
@@ -1324,6 +1387,11 @@ def template_error(
 _EVIDENCE = Markup("\x00evmap-claim-evidence\x00")
 """Where claim_html puts a claim's rows: a NUL cannot come from the content (the loaders
 refuse control characters) nor from escaping, and every placeholder is replaced."""
+
+
+def _placeholder(view: ClaimView) -> Markup:
+    """``claim_evidence(claim)`` while partials/claim.html is rendered: where the rows go."""
+    return _EVIDENCE
 
 
 def _count(n: int, word: str) -> str:

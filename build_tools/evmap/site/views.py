@@ -17,6 +17,7 @@ from evmap.analysis.certainty import Certainty
 from evmap.analysis.contradictions import Contradiction
 from evmap.analysis.facets import FACETS, FacetIndex, facet_values
 from evmap.analysis.matrix import NO_COMPOUND, Cell
+from evmap.analysis.studies import StudyGroup
 from evmap.core.model import Claim, EvidenceMap, Relation
 from evmap.core.vocab import (
     DEFINITIONS,
@@ -39,6 +40,7 @@ __all__ = [
     "certainty_view",
     "facet_chips",
     "flag_view",
+    "one_group_text",
     "pair_flags",
     "shorten",
     "term_links",
@@ -299,3 +301,15 @@ def pair_flags(
             PairFlag(other, cell_href(cell, links, matrix, analysis.shown(cid, pid)), view)
         )
     return sorted(flags, key=lambda f: f.other.label.lower())
+
+
+def one_group_text(group: StudyGroup | None) -> str:
+    """What a claim says when every study behind it comes from one research group."""
+    if group is None:
+        return ""
+    if len(group.keys) == 1:
+        return "Only one study has tested this claim so far; no other research group has."
+    return (
+        f"Only one research group has tested this claim so far ({group.name}: "
+        f"{len(group.keys)} papers); no independent group has."
+    )
