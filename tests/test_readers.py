@@ -27,6 +27,37 @@ READERS: dict[str, str] = {
         kind: enantiomer
         parent: ketamine
         """,
+    # A contested claim whose strongest item on each side is not the first written.
+    "content/claims/weighing.yml": """\
+        - id: weighed
+          statement: BDNF-TrkB signalling carries the effect of ketamine.
+          compounds: [ketamine]
+          pathways: [bdnf-trkb]
+          evidence:
+            - stance: supports
+              finding: Cells responded in a dish.
+              model: {species: rat, paradigm: cortical neurons}
+              type: in-vitro
+              citations: [wei2021]
+            - stance: supports
+              finding: A randomised trial agreed.
+              model: {species: human, paradigm: MDD trial}
+              type: clinical
+              design: randomised-controlled
+              citations: [berman2000]
+            - stance: contradicts
+              finding: A few mice did not respond.
+              model: {species: mouse, paradigm: CSDS}
+              type: in-vivo
+              sample_size: 8
+              citations: [berman2000]
+            - stance: contradicts
+              finding: Many mice did not respond.
+              model: {species: mouse, paradigm: CSDS}
+              type: in-vivo
+              sample_size: 60
+              citations: [wei2021]
+        """,
 }
 
 
@@ -98,8 +129,8 @@ def test_readers_home_shows_contested_claims_open_with_each_side(site: Path) -> 
     page = article(site / "index.html")
     assert page.select("details") == []  # nothing of it folded, nor in the summary below
     questions = page.select("ol.evmap-questions > li")
-    assert len(questions) == 1
-    question = questions[0]
+    assert len(questions) == 2
+    question = next(q for q in questions if "nmdar-main-route" in q.select_one("p.q a")["href"])
     assert question.find_parent("details") is None  # open, not folded
     link = question.select_one("p.q a")
     assert link.get_text(strip=True) == (
@@ -130,6 +161,21 @@ def test_readers_home_shows_contested_claims_open_with_each_side(site: Path) -> 
     # Citations on the home page are previewed: the references script is loaded.
     scripts = [s.get("src", "") for s in page.select("script")]
     assert "assets/evmap-references.js" in scripts
+
+
+def test_readers_home_picks_each_sides_strongest_item(site: Path) -> None:
+    page = article(site / "index.html")
+    question = next(
+        q
+        for q in page.select("ol.evmap-questions > li")
+        if q.select_one("p.q a")["href"].endswith("#claim-weighed")
+    )
+    sides = [" ".join(li.get_text(" ").split()) for li in question.select("ul.sides > li")]
+    # The clinical trial over the cell study; the larger of two animal studies.
+    assert sides[0].startswith("▲ Strongest for: A randomised trial agreed.")
+    assert "Berman et al., 2000" in sides[0]
+    assert sides[1].startswith("▼ Strongest against: Many mice did not respond.")
+    assert "Wei et al., 2021" in sides[1]
 
 
 def test_readers_summary_citations_are_previewed(site: Path) -> None:

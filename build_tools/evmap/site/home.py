@@ -34,9 +34,9 @@ def as_question(statement: str) -> str:
     """A claim's statement asked as a question: ``Does the evidence show that ...?``.
 
     The first word is lowered only when it is an ordinary capitalised word; a trailing
-    full stop becomes the question mark.
+    full stop (or question or exclamation mark) becomes the question mark.
     """
-    text = " ".join(statement.split()).rstrip(" .")
+    text = " ".join(statement.split()).rstrip(" .?!")
     first, _, rest = text.partition(" ")
     if _ORDINARY_FIRST.fullmatch(first):
         first = first[0].lower() + first[1:]
