@@ -49,6 +49,8 @@ FILES = {
     "assets/evmap.css",
     "assets/evmap-views.js",
     "assets/evmap-tips.js",
+    "assets/evmap-zoom.js",
+    "assets/evmap-network.js",
     "assets/evmap-references.js",
     "downloads/evidence-map.json",
     "downloads/evidence-map.csv",

@@ -236,7 +236,11 @@ def test_pairs_shipped_pairs_named_in_the_problem(shipped: Path, analysis: MapAn
     cells = _matrix_cells(shipped)
     mk801 = cells["mk-801", "nmdar-inhibition"]
     assert mk801["class"] == ["o"]  # not red: the claim asks another question of MK-801
-    assert mk801.get_text(" ", strip=True) == "0 \u25cb1"
+    assert mk801.select_one("a > span[aria-hidden]").get_text() == "\u25cb1"
+    assert mk801.select_one("a > b").get_text() == "0"
+    assert (
+        mk801.select_one("a > .sr").get_text().endswith(": 0 evidence items, 1 on another question")
+    )
     for compound in ("2r6r-hnk", "esketamine", "arketamine"):
         td = cells[compound, "nmdar-inhibition"]
         assert td["class"] == ["c"], compound  # every item on the question points against

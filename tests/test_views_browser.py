@@ -59,7 +59,10 @@ def test_views_browser_matrix_filters_recount_cells(chromium: Any, offline_site:
     recorded = open_page(chromium, (offline_site / "matrix/index.html").as_uri())
     page = recorded.page
     form = page.locator("form.evmap-filters")
-    assert form.is_visible()  # shown by the script
+    panel = page.locator("details.evmap-filter-panel")
+    assert panel.is_visible() and not form.is_visible()  # shown by the script, folded
+    panel.locator("summary").click()
+    assert form.is_visible()
     cell = _cell(recorded, "ketamine", "nmdar-inhibition")
     assert cell.locator("a > b").inner_text() == "2"
     assert "\u26a0" in cell.inner_text()  # flagged: evidence points both ways
@@ -91,6 +94,7 @@ def test_views_browser_matrix_certainty_filter(chromium: Any, offline_site: Path
     cells = page.locator("td[data-items]")
     before = int(page.locator("[data-evmap-filled]").inner_text())
     assert before == cells.count()
+    page.locator("details.evmap-filter-panel summary").click()
     for box in page.locator("input[name=certainty]").all():
         box.uncheck()
     assert page.locator("[data-evmap-filled]").inner_text() == "0"

@@ -17,8 +17,7 @@
  * certainty and stance (from each claim section's data-c, data-p, data-g and data-s),
  * and a button per claim shows or hides its evidence (folded on narrow screens).
  *
- * The network: hovering, focusing or choosing a node lights its edges and neighbours
- * (edges name their two ends in data-ends) and dims the rest.
+ * The network page has its own script, evmap-network.js.
  *
  * Printing: every closed <details> opens before the page prints and closes after (the
  * style sheet prints folded claims whole, and opens disclosures where the browser can).
@@ -41,10 +40,16 @@
   var cells = Array.prototype.slice.call(matrix.querySelectorAll("td[data-items]"));
   // Tips written at build time: cells whose evidence points both ways, naming the models.
   // (Tips are shown by evmap-tips.js as text; evmap never uses title attributes.)
+  var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
   cells.forEach(function (cell) {
     cell.evmapTip = cell.getAttribute("data-tip") || "";
+    cell.evmapName =
+      cell.parentNode.querySelector("th").textContent +
+      " \u00D7 " +
+      columns[cell.cellIndex - 1].textContent;
   });
-  var columns = Array.prototype.slice.call(matrix.querySelectorAll("thead th.evmap-col"));
+  var panel = form.parentNode.tagName === "DETAILS" ? form.parentNode : null;
+  var state = panel ? panel.querySelector(".evmap-filter-state") : null;
   var filledOut = document.querySelector("[data-evmap-filled]");
   var flaggedOut = document.querySelector("[data-evmap-flagged]");
   var status = form.querySelector(".evmap-filter-status");
@@ -69,7 +74,25 @@
     return "m";
   }
 
-  /* Rewrite a cell from its counts: class, count, glyphs, flag, and hide its link when empty. */
+  /* A cell's accessible name, as evmap.site.matrix_page.cell_label writes it. */
+  function cellLabel(cell, n, flagged) {
+    var parts = [plural(n.s + n.c + n.m, "evidence item")];
+    [["s", "for"], ["c", "against"], ["m", "mixed"]].forEach(function (pair) {
+      if (n[pair[0]]) {
+        parts.push(n[pair[0]] + " " + pair[1]);
+      }
+    });
+    if (flagged) {
+      parts.push("contested");
+    }
+    if (n.o) {
+      parts.push(n.o + " on another question");
+    }
+    return cell.evmapName + ": " + parts.join(", ");
+  }
+
+  /* Rewrite a cell from its counts: class, count, glyphs, flag, name, and hide its link when
+     empty. */
   function show(cell, n) {
     var total = n.s + n.c + n.m;
     var link = cell.querySelector("a");
@@ -89,10 +112,8 @@
     cell.className = total ? balance(n) : n.o ? "o" : "e";
     link.hidden = total === 0 && n.o === 0;
     link.querySelector("b").textContent = String(total);
-    if (link.childNodes.length < 2) {
-      link.appendChild(document.createTextNode(""));
-    }
-    link.childNodes[1].nodeValue = " " + parts.join(" ");
+    link.querySelector("span").textContent = parts.join(" ");
+    link.querySelector(".sr").textContent = cellLabel(cell, n, flagged);
     if (cell.evmapTip) {
       cell.setAttribute("data-tip", flagged ? cell.evmapTip : "");
     }
@@ -131,6 +152,12 @@
     if (flaggedOut) {
       flaggedOut.textContent = String(flagged);
     }
+    if (state) {
+      var all = Array.prototype.every.call(form.querySelectorAll("input"), function (box) {
+        return box.checked;
+      });
+      state.textContent = all ? "" : " (some evidence hidden)";
+    }
     if (status) {
       status.textContent =
         plural(filled, "cell") +
@@ -149,17 +176,20 @@
       return;
     }
     var link = cell.querySelector("a");
-    var what = "no evidence";
     if (link && !link.hidden) {
-      what = link.querySelector("b").textContent + " evidence items," + link.childNodes[1].nodeValue;
+      cell.setAttribute("data-tip", link.querySelector(".sr").textContent);
+      return;
     }
     var row = cell.parentNode.querySelector("th");
-    cell.setAttribute("data-tip", row.textContent + " \u00D7 " + column.textContent + ": " + what);
+    cell.setAttribute("data-tip", row.textContent + " \u00D7 " + column.textContent + ": no evidence");
   }
   matrix.addEventListener("mouseover", nameCell);
   matrix.addEventListener("focusin", nameCell);
 
   form.hidden = false;
+  if (panel) {
+    panel.hidden = false;
+  }
   form.addEventListener("change", update);
   form.addEventListener("reset", function () {
     window.setTimeout(update, 0);
@@ -353,159 +383,6 @@
     setShown(claim, target || !window.matchMedia(NARROW).matches);
   }
 
-  /* -- the network: highlight a node's neighbourhood; focus on one --------------- */
-  function networkExplorer(svg) {
-    var nodes = {};
-    var edges = Array.prototype.slice.call(svg.querySelectorAll("[data-ends]"));
-    Array.prototype.slice.call(svg.querySelectorAll("a.evmap-net-node")).forEach(function (node) {
-      nodes[node.getAttribute("data-node")] = { el: node, edges: [], near: {} };
-    });
-    edges.forEach(function (edge) {
-      var ends = edge.getAttribute("data-ends").split(" ");
-      ends.forEach(function (key) {
-        if (nodes[key]) {
-          nodes[key].edges.push(edge);
-          ends.forEach(function (other) {
-            nodes[key].near[other] = true;
-          });
-        }
-      });
-    });
-    var pinned = null;
-    var lit = null;
-    var touch = false;
-    function clear() {
-      lit = null;
-      svg.classList.remove("evmap-focus");
-      Array.prototype.slice.call(svg.querySelectorAll(".evmap-on")).forEach(function (el) {
-        el.classList.remove("evmap-on");
-      });
-    }
-    /* Light up a node, its edges and its neighbours; through a claim, two steps. */
-    function light(key) {
-      clear();
-      lit = key;
-      var node = nodes[key];
-      if (!node) {
-        return;
-      }
-      svg.classList.add("evmap-focus");
-      var keys = {};
-      keys[key] = true;
-      Object.keys(node.near).forEach(function (near) {
-        keys[near] = true;
-      });
-      node.edges.forEach(function (edge) {
-        edge.classList.add("evmap-on");
-      });
-      // A compound or pathway lights its claims' other ends too: the whole neighbourhood.
-      if (key.charAt(0) !== "k") {
-        Object.keys(node.near).forEach(function (near) {
-          if (near.charAt(0) === "k" && nodes[near]) {
-            nodes[near].edges.forEach(function (edge) {
-              edge.classList.add("evmap-on");
-            });
-            Object.keys(nodes[near].near).forEach(function (far) {
-              keys[far] = true;
-            });
-          }
-        });
-      }
-      Object.keys(keys).forEach(function (k) {
-        if (nodes[k]) {
-          nodes[k].el.classList.add("evmap-on");
-        }
-      });
-    }
-    function keyOf(target) {
-      var node = target.closest ? target.closest("a.evmap-net-node") : null;
-      return node ? node.getAttribute("data-node") : null;
-    }
-    svg.addEventListener("mouseover", function (event) {
-      var key = keyOf(event.target);
-      if (key && !pinned && !touch) {
-        light(key);
-      }
-    });
-    svg.addEventListener("mouseout", function (event) {
-      if (!pinned && !touch && keyOf(event.target) && !keyOf(event.relatedTarget || svg)) {
-        clear();
-      }
-    });
-    svg.addEventListener("focusin", function (event) {
-      var key = keyOf(event.target);
-      if (key && !pinned && !touch) {
-        light(key);
-      }
-    });
-    // On a touch screen the first tap on a node lights its neighbourhood; the second follows it.
-    svg.addEventListener(
-      "pointerdown",
-      function (event) {
-        touch = event.pointerType === "touch";
-      },
-      true
-    );
-    svg.addEventListener("click", function (event) {
-      var key = keyOf(event.target);
-      if (touch && key && key !== lit) {
-        event.preventDefault();
-        light(key);
-      }
-    });
-    var tools = document.createElement("form");
-    tools.className = "evmap-net-tools";
-    tools.setAttribute("aria-label", "Focus the network on one node");
-    var label = document.createElement("label");
-    label.appendChild(document.createTextNode("Focus on a compound, pathway or claim"));
-    var choice = document.createElement("select");
-    var none = document.createElement("option");
-    none.value = "";
-    none.textContent = "everything";
-    choice.appendChild(none);
-    var groups = { c: "Compounds", p: "Pathways", k: "Claims" };
-    ["c", "p", "k"].forEach(function (kind) {
-      var group = document.createElement("optgroup");
-      group.label = groups[kind];
-      Object.keys(nodes)
-        .filter(function (key) {
-          return key.charAt(0) === kind;
-        })
-        .map(function (key) {
-          var title = nodes[key].el.querySelector("title");
-          return [key, title ? title.textContent : key];
-        })
-        .sort(function (a, b) {
-          return a[1].localeCompare(b[1]);
-        })
-        .forEach(function (pair) {
-          var option = document.createElement("option");
-          option.value = pair[0];
-          option.textContent = pair[1].length > 90 ? pair[1].slice(0, 89) + "\u2026" : pair[1];
-          group.appendChild(option);
-        });
-      if (group.children.length) {
-        choice.appendChild(group);
-      }
-    });
-    label.appendChild(choice);
-    tools.appendChild(label);
-    choice.addEventListener("change", function () {
-      pinned = choice.value || null;
-      if (!pinned) {
-        clear();
-        return;
-      }
-      light(pinned);
-      var node = nodes[pinned].el;
-      if (node.scrollIntoView) {
-        node.scrollIntoView({ block: "center", inline: "center" });
-      }
-    });
-    var box = svg.parentNode;
-    box.parentNode.insertBefore(tools, box);
-  }
-
   /* -- printing: open every disclosure, then close again what was closed ---------- */
   var openedForPrint = [];
   window.addEventListener("beforeprint", function () {
@@ -530,8 +407,4 @@
     matrixScrollCue(matrix);
   }
   Array.prototype.slice.call(document.querySelectorAll(".evmap-claims")).forEach(claimTools);
-  var network = document.querySelector("svg.evmap-network");
-  if (network) {
-    networkExplorer(network);
-  }
 })();

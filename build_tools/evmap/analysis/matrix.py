@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 from evmap.analysis.contradictions import Contradiction, find_pair_contradiction
 from evmap.core.model import Claim, Evidence, EvidenceMap, EvidenceType, Grade, Relation, Stance
-from evmap.core.vocab import category_order
+from evmap.core.vocab import KIND_LABELS, category_order
 
 __all__ = [
+    "FAMILY_KINDS",
     "NO_COMPOUND",
     "VIEW_MAX_CELLS",
     "Balance",
@@ -39,6 +40,7 @@ __all__ = [
     "balance_of_items",
     "busiest_extent",
     "cell_anchor",
+    "cell_loads",
     "compound_rows",
     "item_pairs",
     "pair_stance",
@@ -273,34 +275,96 @@ def pool_cells(
     return cells
 
 
-def compound_rows(evidence_map: EvidenceMap) -> list[tuple[str, int]]:
-    """Compounds in tree order (each parent followed by its children, by name) with depth."""
+FAMILY_KINDS = ("racemate", "enantiomer", "metabolite")
+"""Kinds of compound that make up a drug's family (the racemate, its enantiomers, their
+metabolites); the matrix puts families before drugs, tool compounds and endogenous factors
+used to probe them, and within a family a racemate before its enantiomers before their
+metabolites."""
+
+
+def cell_loads(cells: Mapping[tuple[str, str], Cell]) -> tuple[dict[str, int], dict[str, int]]:
+    """Evidence items in each compound's and in each pathway's cells (items on another
+    question included), by id: how much evidence the matrix shows in a row and a column."""
+    compounds: dict[str, int] = {}
+    pathways: dict[str, int] = {}
+    for (cid, pid), cell in cells.items():
+        n = len(cell.items) + len(cell.other)
+        compounds[cid] = compounds.get(cid, 0) + n
+        pathways[pid] = pathways.get(pid, 0) + n
+    return compounds, pathways
+
+
+def compound_rows(
+    evidence_map: EvidenceMap, loads: Mapping[str, int] | None = None
+) -> list[tuple[str, int]]:
+    """Compounds in tree order (each parent followed by its children) with their depth.
+
+    Without ``loads`` siblings and roots are in name order. With ``loads`` (evidence items
+    by compound id, :func:`cell_loads`), as the matrix orders its rows: roots of a family
+    (:data:`FAMILY_KINDS`) come first, then the other roots, each group with the most
+    evidence (its own and its descendants') first; a parent's children by kind (a racemate's
+    enantiomers before its metabolites), then by evidence. Ties go by name, then id.
+    """
     compounds = evidence_map.compounds
     rows: list[tuple[str, int]] = []
+    kinds = {kind: i for i, kind in enumerate(KIND_LABELS)}
+    totals = _subtree_loads(evidence_map, loads or {})
+
+    def by_evidence(cid: str) -> tuple[int, str, str]:
+        return (-totals.get(cid, 0), compounds[cid].name.lower(), cid)
 
     def walk(cid: str, depth: int, seen: frozenset[str]) -> None:
         rows.append((cid, depth))
-        children = sorted(
-            evidence_map.children.get(cid, ()), key=lambda i: compounds[i].name.lower()
-        )
-        for child in children:
+        children = evidence_map.children.get(cid, ())
+        if loads is None:
+            ordered = sorted(children, key=lambda i: compounds[i].name.lower())
+        else:
+            ordered = sorted(
+                children, key=lambda i: (kinds.get(compounds[i].kind, len(kinds)), *by_evidence(i))
+            )
+        for child in ordered:
             if child not in seen:
                 walk(child, depth + 1, seen | {child})
 
-    tops = [c for c in compounds.values() if c.parent not in compounds]
-    for c in sorted(tops, key=lambda c: (c.name.lower(), c.id)):
-        walk(c.id, 0, frozenset({c.id}))
+    tops = [c.id for c in compounds.values() if c.parent not in compounds]
+    if loads is None:
+        tops.sort(key=lambda i: (compounds[i].name.lower(), i))
+    else:
+        tops.sort(key=lambda i: (compounds[i].kind not in FAMILY_KINDS, *by_evidence(i)))
+    for cid in tops:
+        walk(cid, 0, frozenset({cid}))
     placed = {cid for cid, _ in rows}
     # Compounds caught in a parent cycle (validation reports those) still get a row.
     rows.extend((cid, 0) for cid in compounds if cid not in placed)
     return rows
 
 
-def pathway_columns(evidence_map: EvidenceMap) -> list[tuple[str, list[str]]]:
-    """Pathway ids grouped by category (schema order), by name within a category."""
+def _subtree_loads(evidence_map: EvidenceMap, loads: Mapping[str, int]) -> dict[str, int]:
+    """Each compound's evidence plus its descendants' (a compound in a parent cycle counts
+    its own only)."""
+    totals: dict[str, int] = {}
+    for cid in evidence_map.compounds:
+        seen = {cid}
+        parent = evidence_map.compounds[cid].parent
+        totals[cid] = totals.get(cid, 0) + loads.get(cid, 0)
+        while parent is not None and parent in evidence_map.compounds and parent not in seen:
+            seen.add(parent)
+            totals[parent] = totals.get(parent, 0) + loads.get(cid, 0)
+            parent = evidence_map.compounds[parent].parent
+    return totals
+
+
+def pathway_columns(
+    evidence_map: EvidenceMap, loads: Mapping[str, int] | None = None
+) -> list[tuple[str, list[str]]]:
+    """Pathway ids grouped by category (schema order); within a category by name, or with
+    ``loads`` (evidence items by pathway id) the most evidence first, ties by name and id."""
     order = category_order()
     groups: dict[str, list[str]] = {}
-    for p in sorted(evidence_map.pathways.values(), key=lambda p: (p.name.lower(), p.id)):
+    count = loads or {}
+    for p in sorted(
+        evidence_map.pathways.values(), key=lambda p: (-count.get(p.id, 0), p.name.lower(), p.id)
+    ):
         groups.setdefault(p.category, []).append(p.id)
     rank = {cat: i for i, cat in enumerate(order)}
     return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(order)), kv[0]))

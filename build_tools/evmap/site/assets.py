@@ -9,8 +9,15 @@ from __future__ import annotations
 
 __all__ = ["ASSETS", "SCRIPTS", "STYLESHEETS"]
 
-ASSETS = ("assets/evmap.css", "assets/evmap-views.js", "assets/evmap-tips.js")
-"""Site-relative paths, the same below the templates folder."""
+ASSETS = (
+    "assets/evmap.css",
+    "assets/evmap-views.js",
+    "assets/evmap-tips.js",
+    "assets/evmap-zoom.js",
+    "assets/evmap-network.js",
+)
+"""Site-relative paths, the same below the templates folder (the last two: loaded by the
+network page alone, templates/network.html)."""
 STYLESHEETS = ("assets/evmap.css",)
 """Loaded by every page (``extra_css``)."""
 SCRIPTS = ("assets/evmap-views.js", "assets/evmap-tips.js")

@@ -37,6 +37,7 @@ from evmap.site.views import Linker, cell_href, term_links
 __all__ = [
     "CHAR_WIDTH",
     "CLAIM_NODE_LIMIT",
+    "FONT_SIZE",
     "HEADER",
     "LABEL_CHARS",
     "MARGIN",
@@ -52,11 +53,16 @@ __all__ = [
 
 CLAIM_NODE_LIMIT = 150
 """Above this many claims the network joins compounds to pathways directly, one edge per pair."""
-ROW_HEIGHT = 22.0
-CHAR_WIDTH = 6.6
+FONT_SIZE = 13
+"""Label size in the drawing's units (px). The page draws the SVG at its natural size (one
+unit, one CSS pixel) in a scrolling box, so labels read at this size on every screen;
+assets/evmap.css sets the same size."""
+ROW_HEIGHT = 24.0
+CHAR_WIDTH = 7.2
+"""The average width of a character at FONT_SIZE, for column widths."""
 LABEL_CHARS = 56
 MARGIN = 16.0
-HEADER = 28.0
+HEADER = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class NetNode:
     kind: str
     label: str
     title: str
+    """The full name or statement (the SVG's ``<title>``; the label may be shortened)."""
     href: str
     x: float
     y: float
@@ -75,16 +82,23 @@ class NetNode:
     text_anchor: str
     balance: str = ""
     flagged: bool = False
+    tip: str = ""
+    """What a tooltip says of the node: its title, and for a claim its certainty and flag."""
+
+    @property
+    def dom_id(self) -> str:
+        """The node's id in the page (``net-`` and its key, ``c:x`` -> ``net-c-x``)."""
+        return "net-" + self.key.replace(":", "-", 1)
 
     @property
     def text_y(self) -> float:
-        """Baseline of the label, centred on the node for a 12 px font."""
-        return round(self.y + 4, 1)
+        """Baseline of the label, centred on the node for a FONT_SIZE font."""
+        return round(self.y + FONT_SIZE * 0.35, 1)
 
     @property
     def top(self) -> float:
-        """Top of the node's box (claims are 16 px tall boxes, markers 10 px)."""
-        return round(self.y - (8 if self.kind == "claim" else 5), 1)
+        """Top of the node's box (claims are 18 px tall boxes, markers 10 px)."""
+        return round(self.y - (9 if self.kind == "claim" else 5), 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +230,14 @@ def layout_network(
         layers = ordered_layers([comp_ids, claim_ids, path_ids], layer_edges)
 
     def width_of(labels: Iterable[str]) -> float:
-        return max((len(s) for s in labels), default=8) * CHAR_WIDTH + 12
+        return round(max((len(s) for s in labels), default=8) * CHAR_WIDTH + 12, 1)
 
     comp_w = width_of(_truncate(m.compounds[c].name) for c in comp_ids)
     path_w = width_of(_truncate(m.pathways[p].name) for p in path_ids)
     gap = 260.0 if aggregated else 170.0
     inner = max((len(layer) for layer in layers), default=1) * ROW_HEIGHT
     height = round(inner + HEADER + 2 * MARGIN, 1)
-    x_comp = MARGIN + comp_w  # compound markers sit right of their labels
+    x_comp = round(MARGIN + comp_w, 1)  # compound markers sit right of their labels
     nodes: list[NetNode] = []
 
     pos: dict[str, tuple[float, float]] = {}
@@ -239,13 +253,14 @@ def layout_network(
                 x_comp,
                 y,
                 10.0,
-                x_comp - 9,
+                round(x_comp - 9, 1),
                 "end",
+                tip=c.name,
             )
         )
         pos[f"c:{cid}"] = (x_comp + 5, y)
     columns = [NetColumn("Compounds", x_comp, "end")]
-    x_next = x_comp + gap
+    x_next = round(x_comp + gap, 1)
     edges: list[NetEdge] = []
     if not aggregated:
         claim_w = width_of(_truncate(FLAG_GLYPH + " " + m.claims[k].statement) for k in layers[1])
@@ -254,30 +269,31 @@ def layout_network(
             flagged = kid in analysis.contradictions
             label = _truncate((FLAG_GLYPH + " " if flagged else "") + claim.statement)
             grade = GRADE_LABELS[analysis.certainty[kid].grade].lower()
-            title = f"{claim.statement} ({grade} certainty"
+            tip = f"{claim.statement} ({grade} certainty"
             if flagged:
-                title += "; evidence points both ways: " + analysis.contradictions[kid].describe()
-            title += ")"
+                tip += "; evidence points both ways: " + analysis.contradictions[kid].describe()
+            tip += ")"
             nodes.append(
                 NetNode(
                     f"k:{kid}",
                     "claim",
                     label,
-                    title,
+                    claim.statement,
                     links.claim(kid),
                     x_next,
                     y,
                     claim_w,
-                    x_next + 6,
+                    round(x_next + 6, 1),
                     "start",
                     balance_of_items(claim.evidence).value,
                     flagged,
+                    tip,
                 )
             )
             pos[f"k-in:{kid}"] = (x_next, y)
             pos[f"k-out:{kid}"] = (x_next + claim_w, y)
         columns.append(NetColumn("Claims", x_next, "start"))
-        x_next += claim_w + gap
+        x_next = round(x_next + claim_w + gap, 1)
     x_path = x_next
     for pid, y in zip(layers[-1], _ys(len(layers[-1]), inner), strict=True):
         p = m.pathways[pid]
@@ -291,8 +307,9 @@ def layout_network(
                 x_path,
                 y,
                 10.0,
-                x_path + 9,
+                round(x_path + 9, 1),
                 "start",
+                tip=p.name,
             )
         )
         pos[f"p:{pid}"] = (x_path - 5, y)
