@@ -102,7 +102,7 @@ def test_generate_writes_every_page_asset_and_download(
         "search": {"exclude": True},
     }
     body = (out / "pathways/bdnf-trkb.md").read_text("utf-8")
-    assert "<h1>BDNF-TrkB signalling</h1>" in body
+    assert '<h1 id="content">BDNF-TrkB signalling</h1>' in body
 
 
 def test_generate_derives_the_configuration(project: Project) -> None:
@@ -339,8 +339,8 @@ def test_generate_for_mkdocs_url_links_build_without_dead_links(project: Project
     # The table of contents of a generated page comes through the Markdown extension.
     toc = soup(site / "pathways/bdnf-trkb/index.html").select("nav.md-nav--secondary a")
     assert [a.get_text(strip=True) for a in toc][:3] == [
-        "About",
         "State of the evidence",
+        "About",
         "Claims (1)",
     ]
 

@@ -935,7 +935,7 @@ CONFIG_CASES = [
         "evmap: {config}: unknown evmap option 'colour'; known options: content_dir, "
         "bibtex_file, csl, templates_dir, page_shell, trust_templates, validation, edit_uri, "
         "bundle_name, published_fields, doi_expected_since, license, version, curators, "
-        "require_review, leave_out_drafts, doi, release_tags",
+        "require_review, leave_out_drafts, doi, purpose, release_tags",
         id="unknown-option",
     ),
     pytest.param(

@@ -127,7 +127,8 @@ OWN_THEME = {
 {%- for path in config.extra_css %}<link rel="stylesheet" href="{{ path | url }}">{% endfor %}
 </head><body>
 <nav>{% for item in nav %}<a href="{{ item.url | url }}">{{ item.title }}</a>{% endfor %}</nav>
-<ul class="own-toc">{% for entry in page.toc %}<li><a href="{{ entry.url }}">{{ entry.title }}</a></li>{% endfor %}</ul>
+<ul class="own-toc">{% for entry in page.toc %}<li><a href="{{ entry.url }}">{{ entry.title }}</a></li>
+{%- for child in entry.children %}<li><a href="{{ child.url }}">{{ child.title }}</a></li>{% endfor %}{% endfor %}</ul>
 <main>{{ page.content }}</main>
 {%- for script in config.extra_javascript %}<script src="{{ script | url }}"></script>{% endfor %}
 </body></html>

@@ -7,8 +7,11 @@
  * feature inserts titles as HTML.
  *
  * Two kinds of target:
- *   - a citation: a link in the Sources cell of an evidence table (td.r a), or a
- *     [@key] citation of a hand-written page (a.evmap-cite); its
+ *   - a citation: a link to a reference page in the Sources cell of an evidence table
+ *     (td.r a without a fragment: a note badge, which leads to the notes of the reference
+ *     page, and the "second-hand" link, which leads to the glossary, are plain links), or
+ *     a citation elsewhere (a.evmap-cite: [@key] citations of hand-written pages, the
+ *     summaries' most relied-on references, the home page's strongest evidence); its
  *     text is the formatted reference of the page it links to, written once for
  *     the site in assets/evmap-references.js (window.evmapReferences, by page slug);
  *   - any element with a data-tip attribute (matrix cells and columns): its value.
@@ -20,7 +23,7 @@
 (function () {
   "use strict";
 
-  var CITATION = "td.r a[href], a.evmap-cite[href]"; // a.evmap-cite: hand-written pages
+  var CITATION = "td.r a[href]:not([href*='#']), a.evmap-cite[href]";
   var TARGET = CITATION + ", [data-tip]";
   var tip = null;
   var owner = null;

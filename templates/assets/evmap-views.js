@@ -18,6 +18,9 @@
  * and a button per claim shows or hides its evidence (folded on narrow screens).
  *
  * The network page has its own script, evmap-network.js.
+ *
+ * Printing: every closed <details> opens before the page prints and closes after (the
+ * style sheet prints folded claims whole, and opens disclosures where the browser can).
  */
 (function () {
   "use strict";
@@ -379,6 +382,21 @@
     var target = window.location.hash === "#" + claim.id;
     setShown(claim, target || !window.matchMedia(NARROW).matches);
   }
+
+  /* -- printing: open every disclosure, then close again what was closed ---------- */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.slice.call(document.querySelectorAll("details:not([open])")).forEach(function (el) {
+      el.open = true;
+      openedForPrint.push(el);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (el) {
+      el.open = false;
+    });
+    openedForPrint = [];
+  });
 
   var form = document.querySelector("form.evmap-filters");
   var matrix = document.querySelector("table.evmap-matrix");

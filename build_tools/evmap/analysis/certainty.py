@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from evmap.analysis.studies import (
@@ -62,6 +62,7 @@ __all__ = [
     "grade_claim",
     "is_second_hand",
     "item_start",
+    "strongest_item",
     "studies_of",
 ]
 
@@ -134,6 +135,29 @@ def _strength(evidence: Evidence) -> tuple[int, int, int]:
     """Sort key, strongest first: starting grade, kind of study, design."""
     design = list(DESIGN_LABELS).index(evidence.design) if evidence.design else len(DESIGN_LABELS)
     return (GRADES.index(item_start(evidence)), TYPE_STRENGTH.index(evidence.type), design)
+
+
+def strongest_item(
+    evidence: Sequence[Evidence], stance: Stance, second_hand: Callable[[int], bool]
+) -> int | None:
+    """The index of the strongest of ``evidence``'s items of ``stance``, None when none.
+
+    Strongest as the grade weighs them: read in the study itself before second-hand
+    (``second_hand(index)``), then the higher starting grade, kind of study and design,
+    then the larger stated sample; ties go to the item written first.
+    """
+    indexes = [i for i, ev in enumerate(evidence) if ev.stance is stance]
+    if not indexes:
+        return None
+    return min(
+        indexes,
+        key=lambda i: (
+            second_hand(i),
+            _strength(evidence[i]),
+            -(evidence[i].sample_size or 0),
+            i,
+        ),
+    )
 
 
 def _what(evidence: Evidence) -> str:

@@ -181,6 +181,8 @@ class Settings:
         release_tags: The git tags that mark releases (a ``git describe --match`` glob).
         site: What mkdocs.yml says of the site (:data:`SITE_FIELDS`, when set), for
             release notes and CITATION.cff; empty when the builder gave the options.
+        purpose: What the map is for, in a paragraph, opening the home page ("" when
+            not stated).
     """
 
     root: Path
@@ -207,6 +209,7 @@ class Settings:
     doi: str | None = None
     release_tags: str = "v*"
     site: Mapping[str, str] = field(default_factory=dict)
+    purpose: str = ""
 
     @property
     def own_templates(self) -> Path | None:
@@ -411,6 +414,13 @@ OPTIONS: tuple[Option, ...] = (
         "shown on the home page and written into CITATION.cff.",
     ),
     Option(
+        "purpose",
+        None,
+        "What the map is for, in one paragraph of plain text: the home page opens with the "
+        "site's name, its site_description and this paragraph, before where to start "
+        "reading. Unset: the home page opens with the name and description alone.",
+    ),
+    Option(
         "release_tags",
         "v*",
         "The git tags that mark releases, as a glob (git describe --match): the bundle and "
@@ -508,6 +518,7 @@ def settings_from_options(
         leave_out_drafts=flags["leave_out_drafts"],
         doi=doi,
         release_tags=texts["release_tags"] or "v*",
+        purpose=" ".join((texts["purpose"] or "").split()),
     )
 
 
@@ -569,7 +580,7 @@ _FLAGS = (
     ("require_review", False),
     ("leave_out_drafts", False),
 )
-_TEXTS = ("edit_uri", "bundle_name", "version", "doi", "release_tags")
+_TEXTS = ("edit_uri", "bundle_name", "version", "doi", "release_tags", "purpose")
 
 
 def _flag_options(options: Mapping[str, Any]) -> dict[str, bool]:

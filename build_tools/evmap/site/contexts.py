@@ -18,11 +18,13 @@ from evmap.core.model import Compound, Pathway, Reference, ReferenceInfo
 from evmap.site.views import CertaintyView, FacetChip, FlagView, PairFlag
 
 __all__ = [
+    "TITLE_ANCHOR",
     "CategoryGroup",
     "CitationView",
     "ClaimHistory",
     "ClaimView",
     "CompoundPage",
+    "ContestedQuestion",
     "EvidenceView",
     "GradeCount",
     "HistoryEntryView",
@@ -37,11 +39,15 @@ __all__ = [
     "ReferenceClaim",
     "ReferencePage",
     "ReviewView",
+    "SideView",
     "SourceCount",
     "SummaryView",
     "TreeRow",
     "not_seen_note",
 ]
+
+TITLE_ANCHOR = "content"
+"""The id of every generated page's ``<h1>``, where its content starts."""
 
 
 @dataclass(frozen=True)
@@ -377,6 +383,8 @@ class PageContext:
         data: The kind-specific context (see the ``*Page`` dataclasses).
         linked_data: The page's schema.org JSON-LD as a ``<script>`` element, escaped
             (:mod:`evmap.site.linked_data`); empty on pages that describe nothing.
+        anchor: The id of the page's ``<h1>``: the first entry of its table of contents,
+            so the theme's "Skip to content" link leads there.
     """
 
     title: str
@@ -384,6 +392,7 @@ class PageContext:
     kind: str
     data: Any
     linked_data: Markup = field(default_factory=Markup)
+    anchor: str = TITLE_ANCHOR
 
 
 @dataclass(frozen=True)
@@ -425,6 +434,8 @@ class CompoundPage:
         summary: The state of the evidence here.
         claims: The claims naming it, by certainty and weight of evidence.
         contested: Compound-pathway pairs here whose evidence points both ways.
+        related: Compounds derived from the same parent, each with its claim count as
+            note (offered when no claim names this one).
     """
 
     compound: Compound
@@ -436,6 +447,7 @@ class CompoundPage:
     summary: SummaryView
     claims: Sequence[ClaimView]
     contested: Sequence[PairFlag] = ()
+    related: Sequence[Link] = ()
 
 
 @dataclass(frozen=True)
@@ -516,6 +528,44 @@ class TreeRow:
 
 
 @dataclass(frozen=True)
+class SideView:
+    """The strongest evidence item on one side of a contested claim (home page).
+
+    Attributes:
+        stance: ``supports`` or ``contradicts``.
+        label: The side as readers see it ("For", "Against").
+        glyph: The stance as a glyph (▲ ▼).
+        finding: What the study did and found, cut short (the claim shows it whole).
+        study: The kind of study as readers see it (as in the evidence tables).
+        citations: The study or studies it comes from (else the reviews it was read in).
+    """
+
+    stance: str
+    label: str
+    glyph: str
+    finding: str
+    study: str
+    citations: Sequence[CitationView]
+
+
+@dataclass(frozen=True)
+class ContestedQuestion:
+    """A contested claim asked as an open question, with each side's strongest item (home).
+
+    Attributes:
+        question: The claim's statement asked as a question.
+        href: The claim on its home pathway page.
+        grade: Its certainty grade as readers see it.
+        sides: The strongest item for it, then the strongest against it.
+    """
+
+    question: str
+    href: str
+    grade: str
+    sides: Sequence[SideView]
+
+
+@dataclass(frozen=True)
 class IndexPage:
     """Context of the home page and of the three index pages.
 
@@ -532,6 +582,13 @@ class IndexPage:
         version: The map's version: its release tag, else its last commit (home).
         history: Why claims show no provenance, e.g. ``history unavailable (shallow
             clone)`` (home; "" when they do).
+        name: The site's name (home: its heading).
+        description: The site's description, ``site_description`` (home; "" when none).
+        purpose: What the map is for, the ``purpose`` option (home; "" when not stated).
+        start: Where to start reading: the overview (when the site has one), the
+            contested questions and the matrix (home).
+        questions: The contested claims as open questions, each side's strongest
+            evidence one click away (home).
         definitions: The text of each defined term by anchor (home's glossary), from
             :data:`evmap.core.vocab.DEFINITIONS`.
     """
@@ -547,6 +604,11 @@ class IndexPage:
     cite: Link | None = None
     version: str = ""
     history: str = ""
+    name: str = ""
+    description: str = ""
+    purpose: str = ""
+    start: Sequence[Link] = ()
+    questions: Sequence[ContestedQuestion] = ()
     definitions: Mapping[str, str] = field(default_factory=dict)
 
 

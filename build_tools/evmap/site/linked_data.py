@@ -75,6 +75,8 @@ class MapInfo:
             the bundle's RO-Crate); "" when not stated.
         license: The licence of the data (None: not stated).
         curators: Who curates the map.
+        purpose: What the map is for, a paragraph opening the home page (the ``purpose``
+            option; "" when not stated).
     """
 
     name: str = "Evidence map"
@@ -83,6 +85,7 @@ class MapInfo:
     version: str = ""
     license: License | None = None
     curators: tuple[Curator, ...] = ()
+    purpose: str = ""
     base: str = field(init=False, repr=False, compare=False)
     """The IRI every node's IRI starts with: :attr:`url`, else an ``.invalid`` one (set
     once: every IRI of every export starts with it)."""
@@ -134,6 +137,7 @@ def map_info(settings: Settings, name: str, description: str = "", url: str = ""
         version=settings.version,
         license=settings.license,
         curators=settings.curators,
+        purpose=settings.purpose,
     )
 
 

@@ -47,7 +47,7 @@ from evmap.core.vocab import (
     plural,
 )
 from evmap.site import history as provenance
-from evmap.site import linked_data, views
+from evmap.site import home, linked_data, views
 from evmap.site.claims import (
     second_hand_how,
     shown_on,
@@ -57,6 +57,7 @@ from evmap.site.claims import (
     whole_of,
 )
 from evmap.site.contexts import (
+    TITLE_ANCHOR,
     CategoryGroup,
     CitationView,
     ClaimView,
@@ -89,12 +90,14 @@ from evmap.site.incremental import stale_subjects
 from evmap.site.matrix_page import matrix_page
 from evmap.site.network import network_page
 from evmap.site.urls import SECTION, PageSpec, Urls
+from evmap.site.views import shorten
 
 __all__ = [
     "CERTAINTY_DOC",
     "DEFINITIONS_DOC",
     "GLOSSARY",
     "GLOSSARY_TERMS",
+    "OVERVIEW_DOC",
     "OWN_SEARCH_KINDS",
     "PAGE_WORK",
     "TOC_CHARS",
@@ -129,6 +132,8 @@ TOC_CLAIMS = 30
 # Claim statements in a table of contents are cut at this many characters.
 TOC_CHARS = 70
 CERTAINTY_DOC = "certainty.md"
+OVERVIEW_DOC = "overview.md"
+"""The hand-written overview of the map, first of the home page's places to start."""
 DEFINITIONS_DOC = "definitions.md"
 """The hand-written page defining supports, against and contested at each level
 (:data:`evmap.core.vocab.DEFINITIONS`); without it, terms link to the home page's glossary."""
@@ -144,14 +149,6 @@ def model_text(evidence: Evidence) -> str:
         return evidence.model.paradigm or "no model (review or theory)"
     label = SPECIES_LABELS.get(species, species)
     return ", ".join(part for part in (label, evidence.model.paradigm) if part)
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ")
-    return cut + "\u2026"
 
 
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
@@ -788,6 +785,21 @@ class Renderer:
             walk(c.id, 0, frozenset({c.id}))
         return rows
 
+    def _relatives(self, root: str, compound: Compound) -> list[Link]:
+        """Compounds derived from ``compound``, then from its parent, with their claim counts."""
+        m = self.map
+        kin = list(m.children[compound.id])
+        if compound.parent is not None and compound.parent in m.compounds:
+            kin += [k for k in m.children[compound.parent] if k != compound.id]
+        return [
+            Link(
+                m.compounds[k].name,
+                self.href(root, "compound", k),
+                _count(len(m.claims_by_compound[k]), "claim"),
+            )
+            for k in dict.fromkeys(kin)
+        ]
+
     def _counts(self) -> dict[str, int]:
         m = self.map
         return {
@@ -875,6 +887,7 @@ class Renderer:
                 ),
                 claims=self._claims(root, m.claims_by_compound[c.id], "compound", c.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), compound=c.id),
+                related=self._relatives(root, c) if not m.claims_by_compound[c.id] else (),
             )
         elif spec.kind == "reference":
             data = self._reference_page(root, m.references[spec.subject])
@@ -934,6 +947,7 @@ class Renderer:
                 definitions={entry.anchor: entry.text for entry in DEFINITIONS}
                 if spec.kind == "home"
                 else {},
+                **(self._home(root) if spec.kind == "home" else {}),
             )
         return PageContext(
             title=spec.title,
@@ -942,6 +956,44 @@ class Renderer:
             data=data,
             linked_data=self.linked_data(spec),
         )
+
+    def _home(self, root: str) -> dict[str, Any]:
+        """What the home page opens with: what the map is, where to start, the open questions."""
+        contested = self.ordered(self.analysis.summary(self.map, "map").contested)
+        start = []
+        if OVERVIEW_DOC in self.docs:
+            start.append(
+                Link(
+                    "Overview",
+                    root + self.urls.url(OVERVIEW_DOC),
+                    "the map in prose: what is settled, what is proposed, and on what evidence",
+                )
+            )
+        if contested:
+            start.append(
+                Link(
+                    "Contested questions",
+                    "#contested",
+                    f"{_count(len(contested), 'claim')} whose own evidence points both ways, "
+                    "each with its strongest evidence for and against",
+                )
+            )
+        start.append(
+            Link(
+                "Evidence matrix",
+                self.href(root, "matrix"),
+                "every compound against every pathway: how much evidence, which way, and the gaps",
+            )
+        )
+        return {
+            "name": self.info.name,
+            "description": self.info.description,
+            "purpose": self.info.purpose,
+            "start": start,
+            "questions": home.contested_questions(
+                self.map, self.analysis, contested, lambda c: self.claim_view(root, c)
+            ),
+        }
 
     def _license_link(self) -> Link | None:
         lic = self.info.license
@@ -1187,7 +1239,23 @@ class Renderer:
         return name
 
     def toc(self, spec: PageSpec) -> list[dict[str, Any]]:
-        """Table-of-contents entries (MkDocs toc tokens) of a page."""
+        """Table-of-contents entries (MkDocs toc tokens) of a page: its title (the ``<h1>``,
+        :data:`~evmap.site.contexts.TITLE_ANCHOR`), holding its sections.
+
+        Themes list the sections under a first level-1 entry, as for a Markdown page;
+        Material's "Skip to content" link leads to the first entry, so every generated
+        page has one."""
+        return [
+            {
+                "level": 1,
+                "id": TITLE_ANCHOR,
+                "name": str(escape(spec.title)),
+                "children": self._sections(spec),
+            }
+        ]
+
+    def _sections(self, spec: PageSpec) -> list[dict[str, Any]]:
+        """The sections of a page's table of contents (under its title)."""
 
         def entry(
             anchor: str, name: str, level: int = 2, children: list[dict[str, Any]] | None = None
@@ -1212,9 +1280,12 @@ class Renderer:
                 )
                 for i in listed
             ]
-            head = [entry("about", "About")]
-            if spec.kind != "reference":
-                head.append(entry("summary", "State of the evidence"))
+            if spec.kind == "reference":
+                head = [entry("about", "About")]
+            else:
+                head = [entry("summary", "State of the evidence"), entry("about", "About")]
+            if not ids and spec.kind != "reference":
+                return head  # no claims section
             return [*head, entry("claims", f"Claims ({len(ids)})", 2, claims)]
         if spec.kind == "matrix":
             return [
@@ -1222,6 +1293,18 @@ class Renderer:
                 entry("cells", "Cells"),
                 entry("facets", "Facets"),
                 entry("downloads", "Downloads"),
+            ]
+        if spec.kind == "home":
+            head = [entry("start", "Where to start")]
+            if self.analysis.summary(self.map, "map").contested:
+                head.append(entry("contested", "Contested questions"))
+            return [
+                *head,
+                entry("summary", "State of the evidence"),
+                entry(GLOSSARY, "What the words mean"),
+                entry("views", "Views and downloads"),
+                entry("pathways", "Pathways"),
+                entry("compounds", "Compounds"),
             ]
         return []
 

@@ -42,6 +42,7 @@ __all__ = [
     "flag_view",
     "one_group_text",
     "pair_flags",
+    "shorten",
     "term_links",
 ]
 
@@ -64,6 +65,14 @@ class Linker(Protocol):
     def term(self, anchor: str) -> str:
         """Href of the definition of a term (:data:`evmap.core.vocab.DEFINITIONS`)."""
         ...
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ")
+    return cut + "\u2026"
 
 
 def term_links(links: Linker) -> dict[str, str]:
