@@ -189,6 +189,14 @@
   form.hidden = false;
   if (panel) {
     panel.hidden = false;
+    // The skip link to the filters (#filters, the panel) unfolds them.
+    var unfold = function () {
+      if (location.hash === "#" + panel.id) {
+        panel.open = true;
+      }
+    };
+    window.addEventListener("hashchange", unfold);
+    unfold();
   }
   form.addEventListener("change", update);
   form.addEventListener("reset", function () {
