@@ -1,4 +1,4 @@
-"""Benchmark: a lab's large BibTeX/biblatex library (issue 13).
+"""Benchmark: a lab's large BibTeX/biblatex library.
 
 Generates (deterministically) or takes a library, then times, each as a separate
 process with the persistent cache off (cold):

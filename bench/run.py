@@ -124,7 +124,7 @@ GiB = 1024.0  # MiB
 
 @dataclass(frozen=True)
 class Target:
-    """One figure issue 17 asks for: a run's measure against a limit."""
+    """One figure of the project's targets: a run's measure against a limit."""
 
     size: str
     label: str
@@ -192,7 +192,7 @@ def peer_bin(base: Path) -> Path:
 
 
 def targets_table(size: str, runs: dict[str, Run], ratios: dict[str, float | None]) -> str:
-    """Issue 17's targets for this size: measured, limit, met or not."""
+    """The project's targets for this size: measured, limit, met or not."""
     rows = [t for t in TARGETS if t.size == size]
     if not rows:
         return ""

@@ -1,4 +1,4 @@
-"""What the first search costs (issue 17: at L, at most 1.5 MB and results in under 300 ms).
+"""What the first search costs (the target: at L, at most 1.5 MB and results in under 300 ms).
 
 Opens the built site in Debian's Chromium (headless, through Playwright, as the
 browser tests do) twice: served over HTTP, as the hosted site is, and unzipped
@@ -17,7 +17,7 @@ search box, types the query and waits until the result list shows; it prints
     .venv/bin/python bench/search.py --size L              # builds the bundle if missing
 
 ``--site DIR`` and ``--bundle DIR`` (an unzipped bundle) measure other builds, for
-instance one made before issue 17 to compare with Material's own search.
+instance one made with Material's own search, to compare.
 """
 
 from __future__ import annotations

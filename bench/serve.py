@@ -1,4 +1,4 @@
-"""How long the live preview takes to show an edited claim (issue 17: < 0.5 s at M, < 1 s at L).
+"""How long the live preview takes to show an edited claim (the target: < 0.5 s at M, < 1 s at L).
 
 Starts ``evmap serve`` (or ``--command mkdocs``: ``mkdocs serve``, or
 ``mkdocs-dirty``: ``mkdocs serve --dirty``) on the corpus of a size (loopback

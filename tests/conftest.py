@@ -194,6 +194,12 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project built once per test process (strictly), for read-only tests."""
+    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site", strict=True)
+
+
+@pytest.fixture(scope="session")
 def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny project built once for all read-only HTML tests."""
     project = write_project(tmp_path_factory.mktemp("tiny-site"))

@@ -147,8 +147,10 @@ def test_build_entity_pages_stay_out_of_navigation(tiny_site: Path) -> None:
 
 def test_build_every_internal_link_resolves(tiny_site: Path) -> None:
     broken = []
+    checked = 0
     for page in tiny_site.rglob("*.html"):
         for a in soup(page).select("article a[href]"):
+            checked += 1
             href = a["href"].split("#")[0]
             if not href or "://" in href or href.startswith("mailto:"):
                 continue
@@ -158,6 +160,7 @@ def test_build_every_internal_link_resolves(tiny_site: Path) -> None:
             if not target.is_file():
                 broken.append((str(page.relative_to(tiny_site)), a["href"]))
     assert broken == []
+    assert checked > 100, checked  # every page's links were read, not none
 
 
 def test_build_without_directory_urls_links_html_files(tmp_path: Path) -> None:
@@ -464,3 +467,17 @@ def test_build_placeholder_addresses_are_warned_and_not_followed(
     site = project.build(strict=False)
     page = soup(site / "pathways/bdnf-trkb/index.html")
     assert page.select(".md-source") == [] and page.select("a.md-content__button") == []
+
+
+def test_build_hand_written_page_at_a_generated_path(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The plugin refuses what evmap generate refuses (one build sequence), in the same words.
+    project.write("docs/index.md", "# Mine\n")
+    project.write("docs/assets/evmap.css", "")
+    assert main(["build", "-f", str(project.config)]) == 1
+    assert (
+        "evmap: these pages are generated from the content and must not exist in "
+        f"{project.root / 'docs'}: assets/evmap.css, index.md"
+    ) in caplog.messages
+    assert not (project.root / "site").exists()

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -129,6 +130,7 @@ def test_bundle_is_byte_identical_across_builds(tmp_path: Path, iframe_worker: P
 
 def test_bundle_html_and_css_load_nothing_from_the_network(bundle_dir: Path) -> None:
     loads = []
+    assert len(html_pages(bundle_dir)) > 5
     for page in html_pages(bundle_dir):
         doc = parse(page)
         for tag, attr in LOADS.items():
@@ -308,3 +310,23 @@ def test_bundle_makefile_target_installs_npm_files_first() -> None:
     assert "evmap bundle --strict" in target.group(2)
     assert re.search(r"^\$\(NODE_STAMP\): package.json package-lock.json\n\tnpm ci", makefile, re.M)
     assert "node_modules/" in (REPO / ".gitignore").read_text("utf-8").splitlines()
+
+
+def test_bundle_while_another_bundle_writes_the_same_zip_fails_clearly(
+    project: Project, iframe_worker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The lock build and generate take beside their output, taken by the bundle too.
+    out = project.root / "dist"
+    out.mkdir()
+    lock_path = out / ".tiny-map-2024.1.zip.lock"
+    args = ["-o", str(out), "--iframe-worker", str(iframe_worker), "--label", "2024.1"]
+    with open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        code = main(["bundle", "-f", str(project.config), *args])
+        stdout, err = capsys.readouterr()
+    assert (code, stdout) == (1, "")
+    assert err.splitlines() == [
+        f"evmap: another evmap bundle is writing {out / 'tiny-map-2024.1.zip'} (it holds "
+        f"{lock_path}); wait for it to finish, or write the bundle into another folder with -o"
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [lock_path.name]

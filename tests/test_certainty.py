@@ -397,6 +397,21 @@ def test_certainty_steps_read_as_sentences() -> None:
         "down one: the in vivo evidence is read only second-hand, in reviews",
     )
     assert derive_certainty([ev("contradicts")]).steps == ("very low: no item supports the claim",)
+    assert derive_certainty([]).steps == ("very low: no evidence",)
+    # One item read in a review, the other marked indirect: neither reason alone holds.
+    both = derive_certainty(
+        [ev(cites=("a",), via=("rev",)), ev(cites=("b",), indirect="a related receptor")],
+        kind_of,
+    )
+    assert both.steps[-1] == "down one: the in vivo evidence is read second-hand or indirect"
+    assert (both.second_hand, both.indirect, both.grade) == (False, False, Grade.LOW)
+    # Only a review's own conclusion: no study at all behind the claim.
+    review = derive_certainty([ev(type="review", cites=("rev",))], kind_of)
+    assert review.steps == (
+        "starts low: strongest supporting evidence is review",
+        "down one: no study, only reviews' own conclusions",
+    )
+    assert (review.studies, review.grade) == (0, Grade.VERY_LOW)
 
 
 def test_certainty_override_keeps_derived_grade_and_reason() -> None:

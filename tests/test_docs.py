@@ -490,3 +490,20 @@ def test_docs_speak_of_the_project_only() -> None:
         for match in re.finditer(r"\bissues? \d+|\b(?:session|helper)s?\b", page.read_text())
     ]
     assert found == []
+
+
+def test_docs_code_and_benchmarks_speak_of_the_project_only() -> None:
+    """No issue numbers in the package, the tests, the benchmarks or their README."""
+    sources = [
+        *(REPO / "build_tools").rglob("*.py"),
+        *(REPO / "tests").glob("*.py"),
+        *(REPO / "bench").glob("*.py"),
+        REPO / "bench" / "README.md",
+    ]
+    pattern = re.compile(r"\bissues?(?:'s)? #?\d+", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(REPO)}: {match.group(0)}"
+        for path in sources
+        for match in pattern.finditer(path.read_text("utf-8"))
+    ]
+    assert found == []

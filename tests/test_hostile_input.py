@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue 7): a clear ``path:line: message``, never a traceback.
+"""Hostile and broken input: a clear ``path:line: message``, never a traceback.
 
 One table row per kind of bad input, each asserting the exact lines ``evmap check``
 prints and its exit code (1 for bad inputs, 2 for configuration errors). Then the
@@ -73,7 +73,7 @@ UNCITABLE = [
     "'berman2000' is not in the BibTeX library; add the entry to the library",
     "content/claims/core.yml:28: claim 'trkb-needed': evidence item 1: citation key "
     "'wei2021' is not in the BibTeX library; add the entry to the library",
-    # The hand-written page's [@berman2000] (issue 13: checked like the claims' citations).
+    # The hand-written page's [@berman2000] (checked like the claims' citations).
     "docs/about.md:3: citation key 'berman2000' is not in the BibTeX library; add the entry "
     "to the library",
 ]
@@ -232,6 +232,23 @@ CASES = [
         f"{COMPOUND}:4: compound 'x': unknown field 'sum\\nmary'; expected one of: id, "
         "identifiers, kind, name, parent, summary, synonyms; did you mean 'summary'?",
     ),
+    # One case per kind of schema failure the checker puts into words.
+    case(
+        "empty-text",
+        {COMPOUND: DRUG.replace("name: X", "name: ''")},
+        f"{COMPOUND}:2: compound 'x': 'name' is empty; write a value or remove the field",
+    ),
+    case(
+        "same-value-twice",
+        {COMPOUND: DRUG + "synonyms: [Y, Y]\n"},
+        f"{COMPOUND}:4: compound 'x': 'synonyms' lists the same value twice; keep one",
+    ),
+    case(
+        "citation-key-with-a-space",
+        {CLAIMS: claim("citations: [wei2021]", "citations: ['wei 2021']")},
+        f"{CLAIMS}:10: claim 'c1': evidence item 1: 'citations[1]' is 'wei 2021'; expected "
+        "letters, digits, '-' and '_' only (a BibTeX key)",
+    ),
     case(
         "field-over-its-size-limit",
         {CLAIMS: claim("A statement long enough to read.", "S" * 2001)},
@@ -345,7 +362,7 @@ CASES = [
         "references.bib:21: BibTeX key 'my key' contains a space; a key ends at the first "
         "space: remove it",
     ),
-    case(  # issue 13: any key BibTeX reads is fine; pages get a slug of it (a-b)
+    case(  # any key BibTeX reads is fine; pages get a slug of it (a-b)
         "bibtex-keys-giving-one-url",
         {
             "references.bib": BIB
@@ -392,7 +409,7 @@ CASES = [
         "references.bib:21: BibTeX syntax error: '@' starts an entry and must be followed by a "
         "type and '{', as in '@article{key,'; remove stray '@' signs outside entries",
     ),
-    # A bad link field drops the link only: the entry stays citable (issue 13).
+    # A bad link field drops the link only: the entry stays citable.
     case(
         "bibtex-javascript-url",
         {"references.bib": bib("pmid = {10686270},", "url = {javascript:alert(1)},")},
@@ -593,13 +610,13 @@ CASES = [
         {"references.bib": DELETE},
         "references.bib:0: BibTeX library not found; create it or set 'bibtex_file'" + FOLDED,
     ),
-    case(  # it used to say "in entry 'author', is a ',' missing" (issue 14.9)
+    case(  # it used to say "in entry 'author', is a ',' missing"
         "bibtex-entry-without-key",
         {"references.bib": BIB + "\n@article{author = {Doe, J.}, title = {No key}}\n"},
         f"references.bib:{BIB.count(chr(10)) + 2}: BibTeX: this @article entry has no key "
         "('author =' is its first field); write a key after '{', as in '@article{smith2020,'",
     ),
-    # -- files outside the project, links, special files (issue 14.3) ----------
+    # -- files outside the project, links, special files ------------------------
     case(  # its text (a line of /etc/passwd) is never printed
         "content-link-to-system-file",
         {"content/compounds/evil.yml": Link("/etc/passwd")},
@@ -941,6 +958,22 @@ CONFIG_CASES = [
         lambda text: text.replace("  - evmap:\n", "  - evmap:\n      bundle_name: [a]\n"),
         "evmap: {config}: evmap option 'bundle_name' must be a text, got ['a']",
         id="bundle-name-list",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      doi_expected_since: 99\n"),
+        "evmap: {config}: evmap option 'doi_expected_since' must be a year such as 2000, got 99",
+        id="doi-year-short",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      csl: 5\n"),
+        "evmap: {config}: evmap option 'csl' must be the path of a .csl file, got 5",
+        id="csl-number",
+    ),
+    pytest.param(
+        lambda text: text.replace("  - evmap:\n", "  - evmap:\n      bibtex_file: []\n"),
+        "evmap: {config}: evmap option 'bibtex_file' must be a file or folder path, or a list "
+        "of them, got []",
+        id="bibtex-file-empty-list",
     ),
 ]
 

@@ -9,7 +9,9 @@ site builder or a theme.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -214,6 +216,94 @@ def test_layout_no_module_level_cache_catches_one() -> None:
     assert [_empty_container(v) for v in values] == [True, False, True, False]
 
 
+CACHES = {"cache", "lru_cache"}
+"""functools' memoising decorators."""
+ALLOWED_CACHES = {
+    # Constant for the life of the process: read from evmap's own files or installed packages.
+    "core/cache.py:code_version": "a digest of evmap's own code, fixed once imported",
+    "core/identifiers.py:registry_pattern": "bioregistry's pattern of a prefix (a package)",
+    "core/library/csl.py:default_style": "evmap's own citation style, a file of the package",
+    "core/library/pandoc.py:pandoc_path": "the pandoc binary the process runs",
+    "core/library/pandoc.py:pandoc_version": "that binary's version",
+    "core/schema.py:entry_validator": "the published schemas, files of the package",
+    "core/schema.py:fast_validator": "the same schemas, compiled",
+    "core/schema.py:load_schema": "the same schemas, read",
+    "core/vocab.py:category_order": "the pathway schema's categories",
+    # Introspection of the model's classes: fixed once the classes exist.
+    "core/entries.py:_item_readers": "the evidence fields' readers, from the model's metadata",
+    "core/kinds.py:_field_names": "a model class's fields",
+    "core/model.py:yaml_fields": "a model class's YAML fields",
+    "site/nanopub.py:_fields": "the evidence fields a nanopublication writes",
+    # Pure functions of their (hashable, immutable) arguments: no state of a map or build.
+    "analysis/network.py:_order_layers_memo": "a layout of given layers and edges (2 kept)",
+    "core/gitinfo.py:format_date": "a date of a timestamp (4,096 kept)",
+    "core/library/pandoc.py:style_failure": "pandoc's verdict on a style's bytes (8 kept)",
+    "core/reference.py:reference_slug": "the URL segment of a citation key",
+    "site/export_bibtex.py:_line_starts": "line offsets of a text (4 kept)",
+}
+"""Module-level memoised functions, each with why it holds no state of a map or build."""
+
+
+def _memoised(tree: ast.Module) -> list[str]:
+    """Functions of a module (at its top level) decorated with functools' caches."""
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name in CACHES:
+                found.append(node.name)
+    return found
+
+
+def test_layout_module_level_caches_are_listed_with_their_reason() -> None:
+    found = {
+        f"{path.relative_to(PACKAGE).as_posix()}:{name}"
+        for path in modules(".")
+        for name in _memoised(ast.parse(path.read_text("utf-8")))
+    }
+    assert sorted(found) == sorted(ALLOWED_CACHES)
+
+
+def test_layout_module_level_caches_catches_each_spelling() -> None:
+    tree = ast.parse(
+        "@functools.cache\ndef a(): ...\n@lru_cache(maxsize=2)\ndef b(): ...\n"
+        "@cache\ndef c(): ...\n@property\ndef d(): ...\ndef e(): ...\n"
+    )
+    assert _memoised(tree) == ["a", "b", "c"]
+
+
+ADAPTERS = ("adapters/mkdocs_plugin.py", "adapters/generate.py")
+"""The adapters that build a site's pages: each through the one build sequence."""
+STEPS = {"check", "format_map_references", "Renderer", "plan", "download_files", "preflight"}
+"""The build sequence's steps (evmap.site.prepare): no adapter calls one itself."""
+
+
+def _calls(tree: ast.AST) -> set[str]:
+    """The names of what ``tree`` calls: ``f(...)`` and ``x.f(...)`` alike."""
+    return {
+        node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+    }
+
+
+@pytest.mark.parametrize("name", ADAPTERS)
+def test_layout_adapters_run_the_one_build_sequence(name: str) -> None:
+    tree = ast.parse((PACKAGE / name).read_text("utf-8"))
+    assert "evmap.site.prepare" in imported(PACKAGE / name)
+    calls = _calls(tree)
+    assert {"prepare_site", "lay_out"} <= calls
+    assert sorted(calls & STEPS) == []
+
+
+def test_layout_adapters_run_the_one_build_sequence_catches_a_step() -> None:
+    tree = ast.parse("site = prepare_site(s)\nsite.lay_out(t, d)\nrenderer.preflight()\n")
+    assert sorted(_calls(tree) & STEPS) == ["preflight"]
+
+
 def test_layout_templates_live_at_the_top_of_the_repository() -> None:
     """One copy of evmap's templates, at the top (the layout the lab asked for); the shipped
     site renders through it, and the package finds it from a checkout."""
@@ -226,3 +316,36 @@ def test_layout_templates_live_at_the_top_of_the_repository() -> None:
     settings = load_settings(PACKAGE.parents[1] / "mkdocs.yml")
     assert settings.template_dirs == (PACKAGE_TEMPLATES,)  # evmap's own: no override
     assert not settings.sandboxed
+
+
+_NAMED = re.compile(r"\bevmap(?:\.[a-z_]+)+")
+STALE_NAMES: dict[str, str] = {}
+"""Module paths the package's text names that no longer exist, until that text is fixed."""
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``evmap.a.b.c`` is a module, or a module's attribute (at any depth)."""
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def test_layout_module_paths_named_in_the_package_exist() -> None:
+    named = {
+        match.group(0)
+        for path in modules(".")
+        for match in _NAMED.finditer(path.read_text("utf-8"))
+    }
+    # Not module paths: a logger's name, a made-up host, an attribute of a module object.
+    named -= {"evmap.serve", "evmap.invalid", "evmap.__file__", "evmap.css"}
+    stale = sorted(name for name in named if not _resolves(name))
+    assert stale == sorted(STALE_NAMES)

@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001  (en dashes and Greek letters are the expected output)
-"""Any lab's library (issue 13): keys, DOIs, crossref/xdata, @string, biblatex, LaTeX, styles.
+"""Any lab's library: keys, DOIs, crossref/xdata, @string, biblatex, LaTeX, styles.
 
 Fixtures are our own; each feature is read, checked and formatted (by pandoc, in
 evmap's default CSL style unless said otherwise) with the exact expected output.

@@ -1,4 +1,4 @@
-"""The shipped project built on biblatex's own examples library (issue 13, "done when").
+"""The shipped project built on biblatex's own examples library.
 
 ``biblatex-examples.bib`` is written by others and never copied into this
 repository: ``.ci/run`` unpacks it from Debian's texlive-bibtex-extra into

@@ -10,13 +10,11 @@ exactly the rows it shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import Tag
 from conftest import REPO, article, write_project
-from evmap.adapters.build import build_site
 from evmap.analysis.analyse import MapAnalysis, analyse_map
 from evmap.analysis.matrix import Balance, pair_stance
 from evmap.core.config import load_settings
@@ -205,9 +203,9 @@ def test_pairs_summary_tallies_pairs_apart_from_claims_and_items() -> None:
 # -- the shipped map, built once ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("pairs") / "site")
+@pytest.fixture
+def shipped(shipped_site: Path) -> Path:
+    return shipped_site
 
 
 @pytest.fixture(scope="module")

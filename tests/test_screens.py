@@ -1,4 +1,4 @@
-"""Every screen a reader uses (issue 15): phones and desktops, touch and keyboard, axe-core.
+"""Every screen a reader uses: phones and desktops, touch and keyboard, axe-core.
 
 The shipped map is built as the hosted wiki (served over HTTP) and as the offline
 bundle (opened from file://). Each kind of page is opened at 390 x 844 with touch and

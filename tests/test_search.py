@@ -1,4 +1,4 @@
-"""evmap's search index (issue 17): Material's entries split into shards a query loads.
+"""evmap's search index: Material's entries split into shards a query loads.
 
 What the worker finds depends on three things tested here without a browser: the
 words (the same folding as the worker's), the shards (every word of every entry is
@@ -142,6 +142,7 @@ def test_search_site_has_every_page_and_claim(search_site: Path) -> None:
     locations = [e["location"] for e in entries]
     assert len(locations) == len(set(locations))
     for kind in ("pathways", "compounds", "references"):
+        assert list((search_site / kind).glob("*/index.html")), kind
         for page in (search_site / kind).glob("*/index.html"):
             assert f"{kind}/{page.parent.name}/" in locations
     for claim in ("nmdar-main-route", "trkb-needed"):
@@ -203,3 +204,20 @@ def test_search_write_search_keeps_unchanged_shards(tmp_path: Path) -> None:
     assert "word59" not in words and words["changed"] == [59]
     assert len(rewritten) <= 4, rewritten  # the changed words, entries and pages table
     assert search.write_search(tmp_path / "other", _index(docs), "worker") is None
+
+
+def test_search_site_names_species_as_pages_do(tmp_path: Path) -> None:
+    """A claim's search entry says "non-human primate", as its page does, not the YAML's
+    ``non-human-primate``."""
+    project = write_project(tmp_path / "p")
+    core = project.read("content/claims/core.yml")
+    project.write(
+        "content/claims/core.yml",
+        core.replace("{species: mouse, paradigm: CSDS}", "{species: non-human-primate}"),
+    )
+    site = project.build()
+    entry = next(e for e in read_entries(site) if e["location"].endswith("#claim-trkb-needed"))
+    assert "(non-human primate)" in entry["text"]
+    assert "non-human-primate" not in entry["text"]
+    page = (site / "pathways/bdnf-trkb/index.html").read_text("utf-8")
+    assert "non-human primate" in page

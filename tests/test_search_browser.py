@@ -1,4 +1,4 @@
-"""evmap's search (issue 17) in Chromium: the hosted site over HTTP, the bundle from file://.
+"""evmap's search in Chromium: the hosted site over HTTP, the bundle from file://.
 
 Material's search box and result list stay; evmap's worker answers them from the
 shards. Each test types into the box as a reader does and reads the result links.

@@ -1,4 +1,4 @@
-"""`evmap serve` for real: a server process, edits on disk, pages fetched over HTTP (issue 17).
+"""`evmap serve` for real: a server process, edits on disk, pages fetched over HTTP.
 
 Each edit must show on every page it reaches, nothing stale may be served, and a
 rebuild writes again only the files whose bytes change (the served folder is the
@@ -32,6 +32,10 @@ def _port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """An `evmap serve` process on a free loopback port."""
 
@@ -50,6 +54,9 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 env={**os.environ, **(env or {}), "TMPDIR": str(tmp)},
+                # A shell that starts the tests in the background makes them ignore Ctrl+C,
+                # and the server would inherit that: it answers SIGINT as a terminal's would.
+                preexec_fn=_interruptible,
             )
 
     @property

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import REPO, article, soup
-from evmap.adapters.build import build_site
 from evmap.adapters.cli import main
 from evmap.analysis.analyse import analyse_map
 from evmap.analysis.certainty import is_second_hand
@@ -150,12 +149,6 @@ def checked() -> CheckResult:
 @pytest.fixture(scope="module")
 def shipped_map(checked: CheckResult) -> EvidenceMap:
     return checked.map
-
-
-@pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once for every HTML test of this module."""
-    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site", strict=True)
 
 
 def test_strict_check_has_no_problems(

@@ -1,4 +1,4 @@
-"""What readers need to trust the map (issue 11), on a real build of a small fixture site.
+"""What readers need to trust the map, on a real build of a small fixture site.
 
 The fixture: a claim read partly second-hand through a review, a curators' note
 (a conflict of interest) on a reference, reference kinds beside the library,

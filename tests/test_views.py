@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -337,12 +336,15 @@ def synthetic_map(n_compounds: int, n_pathways: int, n_claims: int) -> EvidenceM
 
 
 def test_views_network_at_500_compounds_by_200_pathways_draws_one_edge_per_pair() -> None:
+    """A large map's network draws compounds and pathways only (aggregated edges), so the
+    page stays small; its claims are never laid out one by one."""
     m = synthetic_map(500, 200, 3000)
     renderer = Renderer(m, make_environment([TEMPLATES]), Urls())
     html = renderer.render(PageSpec("network/index.md", "network", "Evidence network"))
     layout = renderer.context(PageSpec("network/index.md", "network", "N")).data.layout
     assert layout.aggregated
     assert layout.stats["compounds"] == 500 and layout.stats["pathways"] == 200
+    assert {node.kind for node in layout.nodes} == {"compound", "pathway"}
     assert len(html.encode()) < 4_000_000, len(html.encode())
     svg = BeautifulSoup(html, "html.parser").select_one("svg.evmap-network")
     assert svg is not None
@@ -414,11 +416,14 @@ def test_views_large_map_matrix_and_network_show_the_busiest_part() -> None:
 
     # A contested pair the matrix does not show has no "matrix cell" link; a shown one has.
     links = {True: 0, False: 0}
+    pages: dict[str, BeautifulSoup] = {}  # each compound's page, parsed once for its cells
     for cid, pid in sorted(analysis.cells):
         cell = analysis.cells[cid, pid]
         if cell.contradiction is None or not cell.listed:
             continue
-        page = BeautifulSoup(renderer.render(plan["compound", cid]), "html.parser")
+        if cid not in pages:
+            pages[cid] = BeautifulSoup(renderer.render(plan["compound", cid]), "html.parser")
+        page = pages[cid]
         box = next(
             d
             for d in page.select("#contested details")
@@ -507,10 +512,10 @@ def test_views_bibtex_download_slices_cited_entries_verbatim() -> None:
 # -- the shipped content, built once ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The shipped site, built with real MkDocs (about 10 s)."""
-    yield build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site")
+@pytest.fixture
+def shipped(shipped_site: Path) -> Path:
+    """The shipped site, built once per test process with real MkDocs (about 10 s)."""
+    return shipped_site
 
 
 @pytest.fixture(scope="module")
@@ -764,6 +769,7 @@ def test_views_shipped_matrix_rows_in_tree_order_and_columns_by_category(shipped
 def test_views_shipped_matrix_links_resolve(shipped: Path) -> None:
     page = article(shipped / "matrix/index.html")
     ids = {tag["id"] for tag in page.select("[id]")}
+    assert len(page.select("a[href]")) > 50
     for a in page.select("a[href]"):
         href = a["href"]
         path, _, anchor = href.partition("#")
@@ -793,6 +799,7 @@ def test_views_shipped_matrix_filters_and_script(shipped: Path) -> None:
         fs["data-filter"]: [i["value"] for i in fs.select("input")]
         for fs in form.select("fieldset")
     }
+    assert page.select("td[data-items]")
     for td in page.select("td[data-items]"):
         for token in td["data-items"].split():
             stance, sp, kind, grade, read = (token[0], *(CODE_DIGITS.index(c) for c in token[1:]))
@@ -1063,15 +1070,16 @@ def test_views_a_claim_tested_by_one_group_says_so_on_every_page(
 ) -> None:
     one_group = shipped_analysis.one_group
     assert one_group, "the shipped map has claims tested by one group only"
-    for cid, claim in shipped_map.claims.items():
-        for folder, subjects in (("pathways", claim.pathways), ("compounds", claim.compounds)):
-            for subject in subjects:
-                page = article(shipped / folder / subject / "index.html")
-                section = page.select_one(f"#claim-{cid}")
-                assert section is not None, (cid, folder, subject)
-                notice = section.select_one("p.grp1")
-                if cid in one_group:
-                    assert notice is not None, (cid, folder, subject)
-                    assert "Only one" in notice.get_text()
-                else:
-                    assert notice is None, (cid, folder, subject)
+    pages = [("pathways", p, ids) for p, ids in shipped_map.claims_by_pathway.items()]
+    pages += [("compounds", c, ids) for c, ids in shipped_map.claims_by_compound.items()]
+    for folder, subject, ids in pages:
+        page = article(shipped / folder / subject / "index.html")
+        for cid in ids:
+            section = page.select_one(f"#claim-{cid}")
+            assert section is not None, (cid, folder, subject)
+            notice = section.select_one("p.grp1")
+            if cid in one_group:
+                assert notice is not None, (cid, folder, subject)
+                assert "Only one" in notice.get_text()
+            else:
+                assert notice is None, (cid, folder, subject)

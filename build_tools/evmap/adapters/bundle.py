@@ -45,6 +45,7 @@ from evmap.adapters.output import (
     OutputRefused,
     check_file_target,
     check_target,
+    output_lock,
     zip_is_ours,
 )
 from evmap.core.config import Settings
@@ -56,6 +57,7 @@ from evmap.site.export import DOWNLOADS, packed
 from evmap.site.linked_data import map_info
 
 __all__ = [
+    "BUSY",
     "FILE_NAME",
     "NEVER_LOADED",
     "ONLINE_FEATURES",
@@ -119,6 +121,13 @@ class Bundle:
     path: Path
     files: int
     size: int
+
+
+BUSY = (
+    "evmap: another evmap bundle is writing {target} (it holds {lock}); wait for it to "
+    "finish, or write the bundle into another folder with -o"
+)
+"""The message when another ``evmap bundle`` holds the lock of the same zip."""
 
 
 def slugify(text: str, keep: str = "") -> str:
@@ -390,14 +399,17 @@ def build_bundle(
         target = out / f"{label}.zip"
         try:
             check_file_target(target, settings, what="the bundle", fix="choose another -o")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # The lock every command takes beside what it writes (see evmap.adapters.output).
+            with output_lock(target, BUSY):
+                if target.exists() and not zip_is_ours(target):
+                    raise BundleFailed(
+                        f"evmap: refusing to write the bundle at {target}: a file evmap did "
+                        "not make is there; move it away, or choose another folder with -o"
+                    )
+                count = write_zip(site, target, label, epoch)
         except OutputRefused as exc:
             raise BundleFailed(str(exc)) from None
-        if target.exists() and not zip_is_ours(target):
-            raise BundleFailed(
-                f"evmap: refusing to write the bundle at {target}: a file evmap did not make "
-                "is there; move it away, or choose another folder with -o"
-            )
-        count = write_zip(site, target, label, epoch)
     return Bundle(target, count, target.stat().st_size)
 
 

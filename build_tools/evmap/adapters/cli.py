@@ -22,7 +22,7 @@ from evmap.core.config import ConfigError, load_settings
 from evmap.core.errors import EvmapError
 from evmap.core.pipeline import check_verdict
 from evmap.core.problems import Problem, Severity, summary_line
-from evmap.core.vocab import plural
+from evmap.core.vocab import ReportFormat, plural
 
 DESCRIPTION = """\
 Build a website from an evidence map: claims with their evidence for and against, in
@@ -116,11 +116,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     verdict = check_verdict(settings)
     errors = len(verdict.errors(args.strict))
     warnings = sum(p.severity is Severity.WARNING for p in verdict.problems)
-    if args.format == "markdown":
+    report = ReportFormat(args.format)
+    if report is ReportFormat.MARKDOWN:
         shown = warnings - (warnings if args.strict else 0)
         print(markdown_report(verdict.problems, errors, shown))
-    for problem in verdict.problems if args.format != "markdown" else ():
-        print(_github(problem) if args.format == "github" else problem.format())
+    for problem in verdict.problems if report is not ReportFormat.MARKDOWN else ():
+        print(_github(problem) if report is ReportFormat.GITHUB else problem.format())
     if errors:
         print(summary_line(errors, warnings - (warnings if args.strict else 0)), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -357,7 +358,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except DiffInputError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_PROBLEMS
-    print(diff.render(args.format, args.base_url))
+    print(diff.render(ReportFormat(args.format), args.base_url))
     return EXIT_OK
 
 
@@ -399,8 +400,8 @@ def make_parser() -> argparse.ArgumentParser:
     common(p_check)
     p_check.add_argument(
         "--format",
-        choices=("text", "github", "markdown"),
-        default="text",
+        choices=[f.value for f in ReportFormat],
+        default=ReportFormat.TEXT.value,
         help="text: path:line: message; github: workflow annotations; markdown: for a "
         "pull-request comment",
     )
@@ -490,8 +491,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_diff.add_argument(
         "--format",
-        choices=("text", "markdown", "github"),
-        default="text",
+        choices=[f.value for f in ReportFormat],
+        default=ReportFormat.TEXT.value,
         help="text: path:line: change; markdown: a PR comment; github: workflow annotations",
     )
     p_diff.add_argument(

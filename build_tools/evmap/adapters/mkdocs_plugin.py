@@ -26,9 +26,16 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from evmap.adapters.generated_pages import default_nav
 from evmap.adapters.output import Made, OutputRefused, check_target, mark
 from evmap.adapters.rewrites import Rewrites, nav_key
-from evmap.adapters.shell import SHELL_TEMPLATE, TOC_TEMPLATE, PageShells, stub_markdown_render
+from evmap.adapters.shell import (
+    SHELL_TEMPLATE,
+    TOC_TEMPLATE,
+    MemoryBytecodeCache,
+    PageShells,
+    stub_markdown_render,
+)
 from evmap.core.bibtex import FormatError
 from evmap.core.config import (
     OPTIONS,
@@ -46,7 +53,6 @@ from evmap.core.gitinfo import (
 )
 from evmap.core.load import save_cache
 from evmap.core.memo import Memo
-from evmap.core.pipeline import check, format_map_references
 from evmap.core.problems import ADVISORY, ContentError, Severity
 from evmap.site.assets import ASSETS, SCRIPTS, STYLESHEETS
 from evmap.site.csl_json import CslStore, project_store
@@ -54,6 +60,7 @@ from evmap.site.export import ExportCache
 from evmap.site.history import SiteHistory, read_site_history
 from evmap.site.incremental import page_inputs
 from evmap.site.linked_data import map_info
+from evmap.site.prepare import PagesClash, PreparedSite, prepare_site
 from evmap.site.progress import EVERY, Progress
 from evmap.site.render import (
     OWN_SEARCH_KINDS,
@@ -63,7 +70,6 @@ from evmap.site.render import (
     template_error,
     template_file,
     template_files,
-    templates_stamp,
 )
 from evmap.site.search import SEARCH_WORKER, write_search
 from evmap.site.urls import PageSpec, Urls
@@ -72,8 +78,6 @@ __all__ = [
     "PROGRESS_EVERY",
     "EvidenceMapConfig",
     "EvidenceMapPlugin",
-    "MemoryBytecodeCache",
-    "default_nav",
 ]
 
 log = get_plugin_logger(__name__)
@@ -111,6 +115,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.site: PreparedSite | None = None
         self.renderer: Renderer | None = None
         self.previous: Renderer | None = None
         self.pages: dict[str, PageSpec] = {}
@@ -144,7 +149,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds.
 
         Serving, each rebuild re-renders only the entity pages an edit can change
-        (see :mod:`evmap.incremental`) and reuses the theme's compiled templates;
+        (see :mod:`evmap.site.incremental`) and reuses the theme's compiled templates;
         serving with dirty builds (``evmap serve``, ``mkdocs serve --dirty``) also
         writes only the files that change (:mod:`evmap.adapters.rewrites`).
         """
@@ -160,71 +165,29 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         root = Path(config.config_file_path).parent.resolve()
         try:
             options: dict[str, Any] = dict(self.config)
-            given = {k: v for k, v in options.items() if v is not None}
             self.settings = settings_from_options(
                 root,
-                given,
+                {k: v for k, v in options.items() if v is not None},
                 config.docs_dir,
                 config.site_dir,
                 Path(config.config_file_path).resolve(),
                 {"site_url": config.site_url, "repo_url": config.repo_url},
             )
-            # Serving, the first build writes the parse cache like any check; later
-            # rebuilds leave it to on_shutdown (a large map takes a while to write).
-            first = self.renderer is None
-            result = check(
-                self.settings, persist=first or not self.serving, memo=self.memo
-            ).raise_errors(bool(config.strict))
         except ConfigError as exc:
             raise PluginError(f"evmap: {exc}") from None
-        except ContentError as exc:
-            raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
-        for problem in result.problems:
-            if problem.severity is Severity.WARNING:
-                # Advice (a missing DOI) is said without failing a strict build.
-                say = log.info if problem.check in ADVISORY else log.warning
-                say(f"{problem.path}:{problem.line}: {problem.message}")
         if config.repo_url and placeholder_reason(config.repo_url) is not None:
             # No repository link, edit links or facts fetched from a repository that is
-            # not there (the check warned about it): Material would ask GitHub's API.
+            # not there (the check warns about it): Material would ask GitHub's API.
             config.repo_url = None
             config.edit_uri = None
-        try:
-            format_map_references(self.settings, result.map)
-        except FormatError as exc:
-            raise PluginError(f"evmap: {exc}") from None
+        self._add_theme_dirs(config)
+        self.previous = self.renderer if self.serving else None
+        self.site = self._prepare(config, self.settings)
+        self.renderer = self.site.renderer
         if not self.serving:
             # A one-shot build keeps the map, MkDocs' files and the theme to the end:
             # the collector need not scan them for every page (see on_post_build).
             gc.freeze()
-        dirs = self.settings.template_dirs
-        if self.settings.page_shell:
-            for folder in dirs:  # the project's override first, then evmap's own
-                theme_dir = str(folder / "theme")
-                if (folder / "theme").is_dir() and theme_dir not in config.theme.dirs:
-                    config.theme.dirs.append(theme_dir)
-        # One environment per set of template folders for the plugin's life: `mkdocs
-        # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
-        if self.env is None or self.env_dirs != (dirs, self.settings.sandboxed):
-            self.env = make_environment(dirs, self.settings.sandboxed)
-            self.env_dirs = (dirs, self.settings.sandboxed)
-        self.previous = self.renderer if self.serving else None
-        self.site_history = self._read_site_history(result.map, config)
-        self.renderer = Renderer(
-            result.map,
-            self.env,
-            Urls(bool(config.use_directory_urls)),
-            keep_bodies=self.serving,
-            stamp=templates_stamp(dirs) if self.serving else None,
-            history=self.site_history,
-            leave_out_drafts=self.settings.leave_out_drafts,
-        )
-        self.renderer.info = map_info(
-            self.settings, config.site_name, config.site_description or "", config.site_url or ""
-        )
-        if self.csl is None or self.csl_root != self.settings.root:
-            self.csl, self.csl_root = project_store(self.settings.root), self.settings.root
-        self.renderer.csl = self.csl
         for asset in STYLESHEETS:
             if asset not in config.extra_css:
                 config.extra_css.append(asset)
@@ -233,10 +196,60 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
                 config.extra_javascript.append(script)
         return config
 
-    def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
-        """Provenance of every claim (from git, once per build), and the footer's version."""
+    def _prepare(self, config: MkDocsConfig, settings: Settings) -> PreparedSite:
+        """The build sequence's first steps (:func:`evmap.site.prepare.prepare_site`); what
+        the check found is logged, a failure fails the build."""
+        dirs = settings.template_dirs
+        # One environment per set of template folders for the plugin's life: `mkdocs
+        # serve` rebuilds then reuse compiled templates (Jinja still reloads edited ones).
+        if self.env is None or self.env_dirs != (dirs, settings.sandboxed):
+            self.env = make_environment(dirs, settings.sandboxed)
+            self.env_dirs = (dirs, settings.sandboxed)
+        if self.csl is None or self.csl_root != settings.root:
+            self.csl, self.csl_root = project_store(settings.root), settings.root
+        info = map_info(
+            settings, config.site_name, config.site_description or "", config.site_url or ""
+        )
+        try:
+            site = prepare_site(
+                settings,
+                env=self.env,
+                urls=Urls(bool(config.use_directory_urls)),
+                info=info,
+                csl=self.csl,
+                history=lambda evidence_map: self._read_site_history(evidence_map, config),
+                strict=bool(config.strict),
+                memo=self.memo,
+                # Serving, the first build writes the parse cache like any check; later
+                # rebuilds leave it to on_shutdown (a large map takes a while to write).
+                persist=self.site is None or not self.serving,
+                serving=self.serving,
+            )
+        except ContentError as exc:
+            raise PluginError("evmap: the evidence map has errors:\n" + exc.report()) from None
+        except FormatError as exc:
+            raise PluginError(f"evmap: {exc}") from None
+        for problem in site.problems:
+            if problem.severity is Severity.WARNING:
+                # Advice (a missing DOI) is said without failing a strict build.
+                say = log.info if problem.check in ADVISORY else log.warning
+                say(f"{problem.path}:{problem.line}: {problem.message}")
+        return site
+
+    def _add_theme_dirs(self, config: MkDocsConfig) -> None:
+        """Theme overrides: the project's first, then evmap's own."""
         assert self.settings is not None
-        history = read_site_history(
+        if self.settings.page_shell:
+            for folder in self.settings.template_dirs:
+                theme_dir = str(folder / "theme")
+                if (folder / "theme").is_dir() and theme_dir not in config.theme.dirs:
+                    config.theme.dirs.append(theme_dir)
+
+    def _read_site_history(self, evidence_map: Any, config: MkDocsConfig) -> SiteHistory:
+        """Provenance of every claim (from git, once per build), kept for the next rebuild,
+        and the footer's version."""
+        assert self.settings is not None
+        self.site_history = history = read_site_history(
             self.settings, evidence_map, config.repo_url, self.site_history, keep=self.serving
         )
         said = history.unavailable()
@@ -267,10 +280,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         # Serving, the templates were tried when they last changed (rendering the views
         # once more costs a good part of a rebuild).
         tried = (self.renderer.stamp, self.renderer.urls) if self.serving else None
+        assert self.site is not None
         if tried is not None and tried == self.preflighted:
+            self.site.tried()
             return
         try:
-            self.renderer.preflight()
+            self.site.try_templates()
         except PreflightError as exc:
             raise self._template_failure(exc.error, exc.page) from None
         self.preflighted = tried
@@ -283,39 +298,34 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         # Plugins listed after this one (Material's offline plugin) may have turned
         # directory URLs off in their on_config: read the setting as it ends up.
         self.renderer.urls = Urls(bool(config.use_directory_urls))
+        assert self.site is not None
+        try:
+            plan = self.site.lay_out(
+                {f.src_uri for f in files},
+                [f.src_uri for f in files.documentation_pages()],
+                exports=self.exports if self.serving else None,
+            )
+        except PagesClash as exc:
+            raise PluginError(exc.message(config.docs_dir)) from None
+        except PreflightError as exc:
+            raise self._template_failure(exc.error, exc.page) from None
         self.pages = {}
-        clashes = []
-        for spec in self.renderer.plan():
-            if files.get_file_from_path(spec.src) is not None:
-                clashes.append(spec.src)
-                continue
+        for spec in plan.pages:
             inclusion = InclusionLevel.NOT_IN_NAV if spec.subject else InclusionLevel.UNDEFINED
             files.append(File.generated(config, spec.src, content="", inclusion=inclusion))
             self.pages[spec.src] = spec
-        if clashes:
-            raise PluginError(
-                "evmap: these pages are generated from the content and must not exist in "
-                f"{config.docs_dir}: " + ", ".join(sorted(clashes))
-            )
         for asset in ASSETS:
             source = template_file(self.settings.template_dirs, asset)
             files.append(File.generated(config, asset, abs_src_path=str(source)))
-        bib_name = ", ".join(self.settings.relative(p) for p in self.settings.library_files())
-        for path, content in self.renderer.download_files(
-            bib_name, self.exports if self.serving else None
-        ).items():
+        for path, content in plan.downloads.items():
             files.append(File.generated(config, path, content=content))
-        # The hand-written pages (generated ones come and go with the map, which
-        # the renderer compares itself).
-        self.renderer.docs = frozenset(
-            f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages
-        )
         if self.previous is not None:
             reused = self.renderer.adopt(self.previous)
             log.debug(f"{reused} of {len(self.pages)} generated pages unchanged since last build")
             self.previous = None
         if config.nav is None:
-            config.nav = default_nav(files, self.pages)
+            docs = [f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages]
+            config.nav = default_nav(list(self.pages.values()), docs)
         self.history = self._read_history(files, config)
         self.files = files
         if self.serving:
@@ -567,23 +577,6 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):  # type: ignore[valid-ty
         return server
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, checked against their source by Jinja."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Fill ``bucket`` from memory (Jinja drops it if the source changed)."""
-        code = self.code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Remember ``bucket``'s compiled template."""
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
 def _written_pages(files: Files) -> list[str]:
     """Paths of the hand-written pages (files on disk, not generated)."""
     paths = []
@@ -591,15 +584,3 @@ def _written_pages(files: Files) -> list[str]:
         if file.abs_src_path and not file.generated_by:
             paths.append(file.abs_src_path)
     return paths
-
-
-def default_nav(files: Files, generated: dict[str, PageSpec]) -> list[Any]:
-    """A nav for sites that do not set one: home, the three indexes, then hand-written pages.
-
-    Entity pages stay out of the nav so that its size does not grow with the map.
-    """
-    nav: list[Any] = [{spec.title: src} for src, spec in generated.items() if not spec.subject]
-    for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
-        if file.src_uri not in generated:
-            nav.append(file.src_uri)
-    return nav

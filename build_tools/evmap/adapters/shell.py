@@ -45,6 +45,7 @@ __all__ = [
     "TOC_ID",
     "TOC_NAME",
     "TOC_TEMPLATE",
+    "MemoryBytecodeCache",
     "PageShells",
     "Shell",
     "TocKey",
@@ -270,3 +271,20 @@ def stub_markdown_render(page: Page, anchors: set[str]) -> None:
         page.present_anchor_ids = set(anchors)
 
     page.render = render  # type: ignore[method-assign,assignment]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, checked against their source by Jinja."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from memory (Jinja drops it if the source changed)."""
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Remember ``bucket``'s compiled template."""
+        self.code[bucket.key] = bucket.bytecode_to_string()

@@ -30,6 +30,7 @@ The rule, written out for readers with worked examples in ``docs/certainty.md``
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -260,6 +261,65 @@ def _imprecision(top: Sequence[Evidence], kind_of: KindOf) -> str:
     return "down one: imprecise: " + "; ".join(parts)
 
 
+def _basis(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The items a grade rests on: the supporting ones, else the mixed ones."""
+    return [ev for ev in evidence if ev.stance is Stance.SUPPORTS] or [
+        ev for ev in evidence if ev.stance is Stance.MIXED
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Studies:
+    """The independent studies behind a basis (step 2 of the rule)."""
+
+    groups: tuple[StudyGroup, ...]
+    papers: int
+    unidentified: bool
+
+    @property
+    def count(self) -> int:
+        """Independent studies: research groups, or one for unidentified findings."""
+        return len(self.groups) or (1 if self.unidentified else 0)
+
+
+def _studies(basis: Sequence[Evidence], kind_of: KindOf, groups_of: GroupsOf) -> _Studies:
+    """Research groups of the basis's identified studies, and whether some are unidentified."""
+    identified = {study for ev in basis for study in studies_of(ev, kind_of)}
+    unidentified = any(
+        not studies_of(ev, kind_of) and ev.type is not EvidenceType.REVIEW for ev in basis
+    )
+    groups = groups_of(identified) if identified else ()
+    return _Studies(groups, len(identified), unidentified)
+
+
+def _single_step(studies: _Studies, top: Sequence[Evidence]) -> tuple[str, bool]:
+    """Step 2: the step's sentence ("" when none) and whether it lowers the grade."""
+    single = _single(studies.groups, studies.papers, studies.unidentified)
+    large = _large_trial(top) if single else None
+    if large is None:
+        return single, bool(single)
+    size = large.sample_size or 0
+    what = "a meta-analysis" if large.design is Design.META_ANALYSIS else "a randomised trial"
+    return f"not down for a single study: {what} of {size:,} participants stands on its own", False
+
+
+def _indirectness(top: Sequence[Evidence], kind_of: KindOf) -> str:
+    """Step 5: the step's sentence, or "" when some item at the starting level is direct."""
+    if not all(is_second_hand(ev, kind_of) or ev.indirect for ev in top):
+        return ""
+    if all(is_second_hand(ev, kind_of) for ev in top):
+        ways = dict.fromkeys(second_hand_reason(ev) for ev in top)
+        why = "read only second-hand, " + " and ".join(
+            "in reviews" if way == "in a review" else way for way in ways
+        )
+    elif all(ev.indirect for ev in top):
+        why = "indirect (" + "; ".join(dict.fromkeys(ev.indirect for ev in top)) + ")"
+    else:
+        why = "read second-hand or indirect"
+    kinds = " and ".join(TYPE_LABELS[t] for t in TYPE_STRENGTH if any(ev.type is t for ev in top))
+    return f"down one: the {kinds} evidence is {why}"
+
+
 def derive_certainty(
     evidence: Sequence[Evidence],
     kind_of: KindOf | None = None,
@@ -273,9 +333,7 @@ def derive_certainty(
     """
     kind_of = kind_of or (lambda key: None)
     consistency = consistency_of(ev.stance for ev in evidence)
-    basis = [ev for ev in evidence if ev.stance is Stance.SUPPORTS] or [
-        ev for ev in evidence if ev.stance is Stance.MIXED
-    ]
+    basis = _basis(evidence)
     if not basis:
         reason = "no item supports the claim" if evidence else "no evidence"
         return Certainty(
@@ -284,66 +342,35 @@ def derive_certainty(
     supporting = basis[0].stance is Stance.SUPPORTS
     best = min(basis, key=_strength)
     start = item_start(best)
-    level = GRADES.index(start)
     what = "supporting" if supporting else "mixed (no item supports the claim)"
     steps = [f"starts {GRADE_LABELS[start].lower()}: strongest {what} evidence is {_what(best)}"]
-
-    identified = {study for ev in basis for study in studies_of(ev, kind_of)}
-    unidentified = any(
-        not studies_of(ev, kind_of) and ev.type is not EvidenceType.REVIEW for ev in basis
-    )
-    groups = groups_of(identified) if identified else ()
     top = [ev for ev in basis if item_start(ev) is start]
-    single = _single(groups, len(identified), unidentified)
-    large = _large_trial(top) if single else None
-    if large is not None:
-        size = large.sample_size or 0
-        what = "a meta-analysis" if large.design is Design.META_ANALYSIS else "a randomised trial"
-        steps.append(
-            f"not down for a single study: {what} of {size:,} participants stands on its own"
-        )
-    elif single:
-        level += 1
-        steps.append(single)
-
-    if consistency is not Consistency.CONSISTENT:
-        level += 1
-        steps.append(f"down one: {consistency.value}")
-
+    studies = _studies(basis, kind_of, groups_of)
+    single, single_lowers = _single_step(studies, top)
     imprecise = _imprecision(top, kind_of)
-    if imprecise:
-        level += 1
-        steps.append(imprecise)
-
-    second_hand = all(is_second_hand(ev, kind_of) for ev in top)
-    indirect = all(ev.indirect for ev in top)
-    if all(is_second_hand(ev, kind_of) or ev.indirect for ev in top):
-        level += 1
-        if second_hand:
-            ways = dict.fromkeys(second_hand_reason(ev) for ev in top)
-            why = "read only second-hand, " + " and ".join(
-                "in reviews" if way == "in a review" else way for way in ways
-            )
-        elif indirect:
-            why = "indirect (" + "; ".join(dict.fromkeys(ev.indirect for ev in top)) + ")"
-        else:
-            why = "read second-hand or indirect"
-        kinds = " and ".join(
-            TYPE_LABELS[t] for t in TYPE_STRENGTH if any(ev.type is t for ev in top)
-        )
-        steps.append(f"down one: the {kinds} evidence is {why}")
+    indirectness = _indirectness(top, kind_of)
+    inconsistent = consistency is not Consistency.CONSISTENT
+    # Each step: its sentence ("" when it does not apply), and whether it lowers the grade.
+    downs = [
+        (single, single_lowers),
+        (f"down one: {consistency.value}" if inconsistent else "", inconsistent),
+        (imprecise, bool(imprecise)),
+        (indirectness, bool(indirectness)),
+    ]
+    steps += [step for step, _ in downs if step]
+    level = GRADES.index(start) + sum(1 for _, lowers in downs if lowers)
     grade = GRADES[min(level, len(GRADES) - 1)]
     return Certainty(
         grade,
         grade,
         best.type,
-        len(groups) or (1 if unidentified else 0),
+        studies.count,
         consistency,
         tuple(steps),
-        second_hand=second_hand,
-        indirect=indirect,
+        second_hand=all(is_second_hand(ev, kind_of) for ev in top),
+        indirect=all(ev.indirect for ev in top),
         design=best.design if best.type is EvidenceType.CLINICAL else None,
-        groups=groups,
+        groups=studies.groups,
         imprecise=bool(imprecise),
     )
 
@@ -355,18 +382,6 @@ def grade_claim(
     derived = derive_certainty(claim.evidence, kind_of, groups_of)
     if claim.certainty is None:
         return derived
-    return Certainty(
-        grade=claim.certainty.grade,
-        derived=derived.grade,
-        strongest=derived.strongest,
-        studies=derived.studies,
-        consistency=derived.consistency,
-        steps=derived.steps,
-        overridden=True,
-        reason=claim.certainty.reason,
-        second_hand=derived.second_hand,
-        indirect=derived.indirect,
-        design=derived.design,
-        groups=derived.groups,
-        imprecise=derived.imprecise,
+    return dataclasses.replace(
+        derived, grade=claim.certainty.grade, overridden=True, reason=claim.certainty.reason
     )

@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from evmap.core.model import Evidence, Stance
+from evmap.core.vocab import model_words, species_of
 
 __all__ = ["Contradiction", "find_contradiction", "find_pair_contradiction", "model_label"]
 
 
 def model_label(ev: Evidence) -> str:
-    """The model of an evidence item with its type, e.g. ``"mouse, CSDS (in-vivo)"``."""
-    none = ev.model.species == "none"
-    what = (ev.model.paradigm or "no model") if none else ev.model.describe()
+    """The model of an evidence item with its type, e.g. ``"mouse, CSDS (in-vivo)"``
+    (species by their labels, as pages show them)."""
+    modelled = species_of(ev.model.species).modelled
+    what = model_words(ev.model) if modelled else (ev.model.paradigm or "no model")
     return f"{what} ({ev.type.value})"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from evmap.core.model import Claim, EvidenceMap, EvidenceType
-from evmap.core.vocab import SPECIES_LABELS, TYPE_LABELS, TYPE_STRENGTH
+from evmap.core.vocab import TYPE_LABELS, TYPE_STRENGTH, species_of
 
 __all__ = ["FACETS", "FacetIndex", "facet_index", "facet_label", "facet_values", "slugify"]
 
@@ -54,7 +54,7 @@ def facet_values(claim: Claim) -> dict[str, list[str]]:
 def facet_label(facet: str, value: str) -> str:
     """Human label of a facet value."""
     if facet == "species":
-        return SPECIES_LABELS.get(value, value)
+        return species_of(value).label
     if facet == "type":
         return TYPE_LABELS.get(EvidenceType(value), value)
     return value
@@ -67,10 +67,9 @@ def facet_index(evidence_map: EvidenceMap) -> FacetIndex:
         for facet, found in facet_values(claim).items():
             for value in found:
                 values[facet].setdefault(value, []).append(cid)
-    species_order = list(SPECIES_LABELS)
     type_order = [t.value for t in TYPE_STRENGTH]
     sorters: dict[str, Callable[[str], tuple[int, str]]] = {
-        "species": lambda v: (species_order.index(v) if v in species_order else 99, v),
+        "species": lambda v: (species_of(v).rank, v),
         "type": lambda v: (type_order.index(v) if v in type_order else 99, v),
         "paradigm": lambda v: (0, v.lower()),
     }

@@ -47,7 +47,7 @@ from evmap.core.library.publish import published_fields, published_text, require
 from evmap.core.library.reader import RawEntry, StringDef, read_file
 from evmap.core.library.sets import SET_FIELD, set_members, set_text
 from evmap.core.memo import TextStore
-from evmap.core.model import Reference, ReferenceText, Source, reference_slug
+from evmap.core.model import Reference, ReferenceText, Source
 from evmap.core.problems import Check, Problem, did_you_mean, shown
 
 __all__ = [
@@ -380,8 +380,3 @@ def format_references(
         found.extend((member.job(style), style) for member in members)
     for store, store_jobs in jobs.values():  # one store, unless libraries were mixed
         format_jobs(store_jobs, store, read_stored, write_stored)
-
-
-def reference_slug_of(key: str) -> str:
-    """The page slug of ``key`` (see :func:`evmap.core.model.reference_slug`)."""
-    return reference_slug(key)

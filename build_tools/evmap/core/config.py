@@ -474,75 +474,15 @@ def settings_from_options(
     Raises:
         ConfigError: when an option has the wrong type.
     """
-    if not isinstance(options, Mapping):
-        raise ConfigError(
-            "the 'evmap' plugin options must be a mapping (content_dir: ..., ...), "
-            f"got {type(options).__name__}"
-        )
-    unknown = sorted(str(k) for k in options if k not in OPTION_NAMES)
-    if unknown:
-        raise ConfigError(
-            f"unknown evmap option '{unknown[0]}'"
-            + (
-                did_you_mean(unknown[0], OPTION_NAMES)
-                or f"; known options: {', '.join(OPTION_NAMES)}"
-            )
-        )
-    values = dict(DEFAULTS)
-    libraries = options.get("bibtex_file")
-    if libraries is None:
-        libraries = [DEFAULTS["bibtex_file"]]
-    elif isinstance(libraries, str):
-        libraries = [libraries]
-    if (
-        not isinstance(libraries, list)
-        or not libraries
-        or not all(isinstance(p, str) and p.strip() for p in libraries)
-    ):
-        raise ConfigError(
-            "evmap option 'bibtex_file' must be a file or folder path, or a list of them, "
-            f"got {libraries!r}"
-        )
+    _check_names(options)
+    libraries = _library_options(options)
     csl = options.get("csl")
     if csl is not None and (not isinstance(csl, str) or not csl.strip()):
         raise ConfigError(f"evmap option 'csl' must be the path of a .csl file, got {csl!r}")
-    for name in DEFAULTS:
-        if name == "bibtex_file":
-            continue
-        value = options.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
-        values[name] = value
-    flags: dict[str, bool] = {}
-    for name, default in (
-        ("page_shell", True),
-        ("trust_templates", False),
-        ("require_review", False),
-        ("leave_out_drafts", False),
-    ):
-        flag = options.get(name)
-        if flag is None:
-            flag = default
-        if not isinstance(flag, bool):
-            raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
-        flags[name] = flag
-    texts: dict[str, str | None] = {}
-    for name in ("edit_uri", "bundle_name", "version", "doi", "release_tags", "purpose"):
-        value = options.get(name)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
-        texts[name] = value
-    validation = options.get("validation")
-    if validation is not None and not isinstance(validation, Mapping):
-        raise ConfigError(
-            "evmap option 'validation' must map check names to error, warning or ignore, "
-            f"got {validation!r}"
-        )
-    severities = parse_severities(validation)
-    if flags["require_review"]:
-        severities.setdefault(Check.UNREVIEWED_CLAIM, Severity.WARNING)
+    values = _path_options(options)
+    flags = _flag_options(options)
+    texts = _text_options(options)
+    severities = _severity_options(options, flags["require_review"])
     try:
         doi = parse_doi(texts["doi"])
     except ValueError as exc:
@@ -551,20 +491,9 @@ def settings_from_options(
     curators = _curators(options.get("curators"))
     paths = tuple(_inside_project(root, p, "bibtex_file") for p in libraries)
     style = _style_path(root, csl) if csl else None
-    templates = options.get("templates_dir")
-    if templates is not None and not (root / values["templates_dir"]).is_dir():
-        raise ConfigError(
-            f"evmap option 'templates_dir': no such folder: {templates} (relative to mkdocs.yml); "
-            "create it with the templates to override, or leave the option out to use "
-            "evmap's own"
-        )
+    _check_templates(root, options.get("templates_dir"), values["templates_dir"])
     published = _published_fields(options.get("published_fields"))
-    since = options.get("doi_expected_since", DOI_EXPECTED_SINCE)
-    since = DOI_EXPECTED_SINCE if since is None else since
-    if isinstance(since, bool) or not isinstance(since, int) or not 1000 <= since <= 9999:
-        raise ConfigError(
-            f"evmap option 'doi_expected_since' must be a year such as 2000, got {since!r}"
-        )
+    since = _doi_year(options)
     return Settings(
         root=root,
         content_dir=_inside_project(root, values["content_dir"], "content_dir"),
@@ -591,6 +520,126 @@ def settings_from_options(
         release_tags=texts["release_tags"] or "v*",
         purpose=" ".join((texts["purpose"] or "").split()),
     )
+
+
+def _check_names(options: Mapping[str, Any]) -> None:
+    """Refuse options that are no mapping, or that name an option evmap does not have."""
+    if not isinstance(options, Mapping):
+        raise ConfigError(
+            "the 'evmap' plugin options must be a mapping (content_dir: ..., ...), "
+            f"got {type(options).__name__}"
+        )
+    unknown = sorted(str(k) for k in options if k not in OPTION_NAMES)
+    if unknown:
+        raise ConfigError(
+            f"unknown evmap option '{unknown[0]}'"
+            + (
+                did_you_mean(unknown[0], OPTION_NAMES)
+                or f"; known options: {', '.join(OPTION_NAMES)}"
+            )
+        )
+
+
+def _library_options(options: Mapping[str, Any]) -> list[str]:
+    """The ``bibtex_file`` option as a list of paths (one path given alone is a list of one)."""
+    libraries = options.get("bibtex_file")
+    if libraries is None:
+        libraries = [DEFAULTS["bibtex_file"]]
+    elif isinstance(libraries, str):
+        libraries = [libraries]
+    if (
+        not isinstance(libraries, list)
+        or not libraries
+        or not all(isinstance(p, str) and p.strip() for p in libraries)
+    ):
+        raise ConfigError(
+            "evmap option 'bibtex_file' must be a file or folder path, or a list of them, "
+            f"got {libraries!r}"
+        )
+    return libraries
+
+
+def _path_options(options: Mapping[str, Any]) -> dict[str, str]:
+    """The folder options with their defaults (``bibtex_file`` is read by _library_options)."""
+    values = dict(DEFAULTS)
+    for name in DEFAULTS:
+        if name == "bibtex_file":
+            continue
+        value = options.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"evmap option '{name}' must be a folder or file path, got {value!r}")
+        values[name] = value
+    return values
+
+
+_FLAGS = (
+    ("page_shell", True),
+    ("trust_templates", False),
+    ("require_review", False),
+    ("leave_out_drafts", False),
+)
+_TEXTS = ("edit_uri", "bundle_name", "version", "doi", "release_tags", "purpose")
+
+
+def _flag_options(options: Mapping[str, Any]) -> dict[str, bool]:
+    """The true-or-false options, with their defaults."""
+    flags: dict[str, bool] = {}
+    for name, default in _FLAGS:
+        flag = options.get(name)
+        if flag is None:
+            flag = default
+        if not isinstance(flag, bool):
+            raise ConfigError(f"evmap option '{name}' must be true or false, got {flag!r}")
+        flags[name] = flag
+    return flags
+
+
+def _text_options(options: Mapping[str, Any]) -> dict[str, str | None]:
+    """The text options (None when absent); an empty text is refused."""
+    texts: dict[str, str | None] = {}
+    for name in _TEXTS:
+        value = options.get(name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"evmap option '{name}' must be a text, got {value!r}")
+        texts[name] = value
+    return texts
+
+
+def _severity_options(options: Mapping[str, Any], require_review: bool) -> dict[Check, Severity]:
+    """The ``validation`` option's severities; ``require_review`` warns of unreviewed claims."""
+    validation = options.get("validation")
+    if validation is not None and not isinstance(validation, Mapping):
+        raise ConfigError(
+            "evmap option 'validation' must map check names to error, warning or ignore, "
+            f"got {validation!r}"
+        )
+    severities = parse_severities(validation)
+    if require_review:
+        severities.setdefault(Check.UNREVIEWED_CLAIM, Severity.WARNING)
+    return severities
+
+
+def _check_templates(root: Path, given: Any, folder: str) -> None:
+    """Refuse a ``templates_dir`` that was given but is no folder."""
+    if given is not None and not (root / folder).is_dir():
+        raise ConfigError(
+            f"evmap option 'templates_dir': no such folder: {given} (relative to mkdocs.yml); "
+            "create it with the templates to override, or leave the option out to use "
+            "evmap's own"
+        )
+
+
+def _doi_year(options: Mapping[str, Any]) -> int:
+    """The ``doi_expected_since`` option: a year of four digits."""
+    since = options.get("doi_expected_since", DOI_EXPECTED_SINCE)
+    since = DOI_EXPECTED_SINCE if since is None else since
+    if isinstance(since, bool) or not isinstance(since, int) or not 1000 <= since <= 9999:
+        raise ConfigError(
+            f"evmap option 'doi_expected_since' must be a year such as 2000, got {since!r}"
+        )
+    return since
 
 
 def _addresses(config_file: Path | None, given: Mapping[str, str | None]) -> tuple[Address, ...]:

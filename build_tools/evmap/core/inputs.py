@@ -131,21 +131,10 @@ def scan_folder(
         for entry in entries:
             path = Path(entry.path)
             wanted = suffixes is None or path.suffix in suffixes
-            try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir()
-                regular = entry.is_file(follow_symlinks=False)
-            except OSError:
-                is_link, is_dir, regular = False, False, False
-            if is_link:
-                why = _refusal(path, root)
-                if why is not None:
-                    if wanted or _points_to_folder(path):
-                        scan.problems.append(Problem(relative(path), 0, why, check))
-                    continue
-            elif wanted and not is_dir and not regular:
-                why = _refusal(path, root) or "cannot be examined"
+            is_dir, skip, why = _examine(entry, path, root, wanted)
+            if why is not None:
                 scan.problems.append(Problem(relative(path), 0, why, check))
+            if skip:
                 continue
             if is_dir:
                 if recursive:
@@ -160,6 +149,30 @@ def scan_folder(
         else:
             visit(folder)
     return scan
+
+
+def _examine(
+    entry: os.DirEntry[str], path: Path, root: Path, wanted: bool
+) -> tuple[bool, bool, str | None]:
+    """Whether a folder entry is a folder, whether to pass it by, and its problem if any.
+
+    A link leading outside ``root`` (or dangling) is passed by, and a problem when it
+    has a wanted suffix or leads to a folder; a wanted special file is a problem.
+    """
+    try:
+        is_link = entry.is_symlink()
+        is_dir = entry.is_dir()
+        regular = entry.is_file(follow_symlinks=False)
+    except OSError:
+        is_link, is_dir, regular = False, False, False
+    if is_link:
+        why = _refusal(path, root)
+        if why is None:
+            return is_dir, False, None
+        return is_dir, True, why if wanted or _points_to_folder(path) else None
+    if wanted and not is_dir and not regular:
+        return is_dir, True, _refusal(path, root) or "cannot be examined"
+    return is_dir, False, None
 
 
 def _points_to_folder(path: Path) -> bool:

@@ -7,8 +7,6 @@ that pass become model objects. Problems are collected, never raised.
 
 from __future__ import annotations
 
-import datetime
-import functools
 import hashlib
 import multiprocessing as mp
 from collections.abc import Iterable
@@ -19,32 +17,24 @@ from typing import Any
 from evmap.core import cache
 from evmap.core.bibtex import Library, bind_texts, load_library_files, read_style
 from evmap.core.config import Settings
+from evmap.core.entries import (
+    ENTRY_READERS,
+    date_as_text,
+    entry_id_problems,
+    read_claims,
+)
 from evmap.core.identifiers import (
-    COMPOUND_SCHEMES,
-    NCBI_TAXON,
-    PATHWAY_SCHEMES,
-    identifier_problems,
     load_registry_patterns,
 )
 from evmap.core.inputs import Scan, check_file, scan_folder
 from evmap.core.memo import Memo
 from evmap.core.model import (
-    Assertion,
-    CertaintyOverride,
     Claim,
     Compound,
-    Evidence,
-    Grade,
-    NoteType,
     Pathway,
     Reference,
     ReferenceInfo,
-    ReferenceKind,
-    ReferenceNote,
-    ResearchGroup,
-    Review,
     Source,
-    yaml_fields,
 )
 from evmap.core.problems import Check, Problem
 from evmap.core.schema import PROJECT_SCHEMAS, check_entry, describe_value
@@ -190,163 +180,6 @@ def _root_cause(problem: Problem, hides: frozenset[Check]) -> Problem:
     return replace(problem, hides=problem.hides | hides) if hides else problem
 
 
-def _lines(data: LineList | LineDict, key: str) -> tuple[int, ...]:
-    value = data.get(key) if isinstance(data, LineDict) else None
-    return tuple(value.item_lines) if isinstance(value, LineList) else ()
-
-
-def _compound(data: LineDict, source: Source) -> Compound:
-    return Compound(
-        id=data["id"],
-        name=data["name"],
-        kind=data["kind"],
-        source=source,
-        synonyms=tuple(data.get("synonyms", ())),
-        parent=data.get("parent"),
-        identifiers=dict(data.get("identifiers", {})),
-        summary=data.get("summary", ""),
-        parent_line=data.line_of("parent"),
-        identifier_lines=_key_lines(data, "identifiers"),
-    )
-
-
-def _pathway(data: LineDict, source: Source) -> Pathway:
-    return Pathway(
-        id=data["id"],
-        name=data["name"],
-        category=data["category"],
-        source=source,
-        related=tuple(data.get("related", ())),
-        summary=data.get("summary", ""),
-        related_lines=_lines(data, "related"),
-        identifiers=dict(data.get("identifiers", {})),
-        identifier_lines=_key_lines(data, "identifiers"),
-    )
-
-
-def _key_lines(data: LineDict, key: str) -> dict[str, int]:
-    """The line of each key of the mapping under ``key`` (empty when there is none)."""
-    value = data.get(key)
-    return dict(value.key_lines) if isinstance(value, LineDict) else {}
-
-
-def _identifier_problems(kind: str, item: LineDict, path: str) -> list[Problem]:
-    """Malformed ids of one entry that passed its schema (see :mod:`evmap.core.identifiers`)."""
-    if kind == "claim":
-        problems = []
-        for evidence in item["evidence"]:
-            model = evidence["model"]
-            if "taxon" in model:
-                problems += identifier_problems(
-                    "claim",
-                    item["id"],
-                    {"ncbitaxon": model["taxon"]},
-                    {"ncbitaxon": model.line_of("taxon")},
-                    (NCBI_TAXON,),
-                    path,
-                )
-        return [
-            replace(p, message=p.message.replace("identifiers: ncbitaxon", "model: taxon"))
-            for p in problems
-        ]
-    written = item.get("identifiers")
-    if not written:
-        return []
-    schemes = COMPOUND_SCHEMES if kind == "compound" else PATHWAY_SCHEMES
-    return identifier_problems(
-        kind, item["id"], written, _key_lines(item, "identifiers"), schemes, path
-    )
-
-
-@functools.cache
-def _item_readers() -> tuple[tuple[str, str, Any, Any, str], ...]:
-    """(field, YAML key, reader, value when missing, lines field) of each evidence field."""
-    return tuple(
-        (f.name, f.metadata["yaml"], f.metadata["read"], f.metadata["missing"], f.metadata["lines"])
-        for f in yaml_fields(Evidence)
-    )
-
-
-def _evidence(data: LineDict, path: str) -> Evidence:
-    """An evidence item from its YAML, field by field as the model declares them."""
-    values: dict[str, Any] = {"source": Source(path, data.line)}
-    for name, key, read, missing, lines in _item_readers():
-        values[name] = read(data[key]) if key in data else missing
-        if lines:
-            values[lines] = _lines(data, key)
-    return Evidence(**values)
-
-
-def _claim(data: LineDict, source: Source) -> Claim:
-    certainty = data.get("certainty")
-    return Claim(
-        id=data["id"],
-        statement=data["statement"],
-        compounds=tuple(data.get("compounds", ())),
-        pathways=tuple(data["pathways"]),
-        evidence=tuple(_evidence(item, source.path) for item in data["evidence"]),
-        source=source,
-        certainty=(
-            CertaintyOverride(Grade(certainty["grade"]), certainty["reason"]) if certainty else None
-        ),
-        compound_lines=_lines(data, "compounds"),
-        pathway_lines=_lines(data, "pathways"),
-        asserts=Assertion.from_yaml(data["asserts"]) if "asserts" in data else (),
-        former_ids=tuple(data.get("former_ids", ())),
-        former_id_lines=_lines(data, "former_ids"),
-        review=(
-            Review.from_yaml(review, data.line_of("review"))
-            if (review := data.get("review"))
-            else None
-        ),
-    )
-
-
-def read_claims(data: bytes, path: str) -> list[Claim]:
-    """The claims of a claims file's text, built without checking them against the schema
-    (for versions of files from the history, which their own time checked); a claim that
-    cannot be built is left out, and text that is not YAML gives none."""
-    try:
-        document = load_yaml(data)
-    except YamlError:
-        return []
-    items = document if isinstance(document, LineList) else [document]
-    lines = getattr(document, "item_lines", [getattr(document, "line", 1)])
-    claims = []
-    for item, line in zip(items, lines, strict=False):
-        if not isinstance(item, LineDict):
-            continue
-        _date_as_text(item)
-        try:
-            claims.append(_claim(item, Source(path, line)))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-    return claims
-
-
-def _reference_info(data: LineDict, source: Source) -> ReferenceInfo:
-    kind = data.get("kind")
-    return ReferenceInfo(
-        key=data["key"],
-        source=source,
-        kind=ReferenceKind(kind) if kind is not None else None,
-        notes=tuple(
-            ReferenceNote(NoteType(note["type"]), note["text"]) for note in data.get("notes", ())
-        ),
-        record=data.get("record", ""),
-        not_seen=tuple(data.get("not_seen", ())),
-        group=ResearchGroup(group["id"], group["reason"]) if (group := data.get("group")) else None,
-    )
-
-
-_BUILDERS: dict[str, Any] = {
-    "compound": _compound,
-    "pathway": _pathway,
-    "claim": _claim,
-    "reference": _reference_info,
-}
-
-
 # Parsed files are kept by (kind, path, content digest) in a Memo: `mkdocs serve`
 # and `evmap build` (which checks before the plugin checks again) re-parse only
 # files that changed.
@@ -427,24 +260,16 @@ def _parse_file(kind: str, data: bytes, path: str) -> tuple[list[Any], list[Prob
     entries, problems = [], []
     for item, line in items:
         if kind == "claim":
-            _date_as_text(item)
+            date_as_text(item)
         found = check_entry(kind, item, path)
         if not isinstance(item, LineDict):  # a list item that is not a mapping: its own line
             found = [replace(problem, line=line) for problem in found]
         problems.extend(found)
         if not found:
             if kind != "reference":
-                problems.extend(_identifier_problems(kind, item, path))
-            entries.append(_BUILDERS[kind](item, Source(path, line)))
+                problems.extend(entry_id_problems(kind, item, path))
+            entries.append(ENTRY_READERS[kind](item, Source(path, line)))
     return entries, problems
-
-
-def _date_as_text(claim: Any) -> None:
-    """A review date as text: YAML reads an unquoted ``2026-11-02`` as a date, the
-    schema (and every output) wants the text a curator wrote."""
-    review = claim.get("review") if isinstance(claim, dict) else None
-    if isinstance(review, dict) and isinstance(review.get("date"), datetime.date):
-        review["date"] = review["date"].isoformat()
 
 
 # Below this many bytes of YAML to parse, a second process costs more than it saves.

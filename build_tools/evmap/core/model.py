@@ -6,14 +6,33 @@ page can point back to where a curator wrote it.
 
 from __future__ import annotations
 
-import enum
 import functools
-import hashlib
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
+
+from evmap.core.kinds import (
+    Design,
+    EvidenceType,
+    Grade,
+    NoteType,
+    Pickled,
+    Reading,
+    ReferenceKind,
+    Relation,
+    ReviewStatus,
+    Source,
+    Stance,
+)
+from evmap.core.reference import (
+    LINK_FIELDS,
+    Reference,
+    ReferenceInfo,
+    ReferenceNote,
+    ReferenceText,
+    ResearchGroup,
+    reference_slug,
+)
 
 __all__ = [
     "LINK_FIELDS",
@@ -48,96 +67,8 @@ __all__ = [
 ]
 
 
-class _Pickles:
-    """Pickles as ``cls(*fields)``: several times faster to load than the dataclass default.
-
-    The persistent cache (:mod:`evmap.cache`) stores thousands of these objects.
-    """
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return (type(self), tuple(getattr(self, name) for name in _field_names(type(self))))  # type: ignore[arg-type]
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The field names of a model class, in declaration order (pickling reads them)."""
-    return tuple(f.name for f in fields(cls))
-
-
 @dataclass(frozen=True, slots=True)
-class Source(_Pickles):
-    """Where an entry was written: a project-relative path and a 1-based line."""
-
-    path: str
-    line: int
-
-
-class Stance(enum.StrEnum):
-    """How one evidence item bears on a claim's statement."""
-
-    SUPPORTS = "supports"
-    CONTRADICTS = "contradicts"
-    MIXED = "mixed"
-
-
-class EvidenceType(enum.StrEnum):
-    """What kind of study an evidence item comes from."""
-
-    IN_VITRO = "in-vitro"
-    EX_VIVO = "ex-vivo"
-    IN_VIVO = "in-vivo"
-    CLINICAL = "clinical"
-    REVIEW = "review"
-
-
-class Design(enum.StrEnum):
-    """The design of a clinical study (how strongly it can show cause and effect)."""
-
-    RANDOMISED_CONTROLLED = "randomised-controlled"
-    CONTROLLED = "controlled"
-    OPEN_LABEL = "open-label"
-    OBSERVATIONAL = "observational"
-    CASE_REPORT = "case-report"
-    META_ANALYSIS = "meta-analysis"
-
-
-class Reading(enum.StrEnum):
-    """How the curators read a study: what of it they saw."""
-
-    FULL_TEXT = "full-text"
-    ABSTRACT = "abstract"
-    TITLE_ONLY = "title-only"
-    NEWS_REPORT = "news-report"
-
-
-class Relation(enum.StrEnum):
-    """What a claim asserts about a compound-pathway pair it names.
-
-    The question every pair answers is "does this compound act through (or need)
-    this pathway?"; a claim answers it yes (``through``), no (``not-through``: the
-    compound acts independently of the pathway, or through something else
-    instead), or asks something else about the pair (``other``: a side effect, a
-    biomarker, an open question).
-    """
-
-    THROUGH = "through"
-    NOT_THROUGH = "not-through"
-    OTHER = "other"
-
-
-class Grade(enum.StrEnum):
-    """Certainty of a claim, GRADE-like, highest first."""
-
-    HIGH = "high"
-    MODERATE = "moderate"
-    LOW = "low"
-    VERY_LOW = "very-low"
-
-
-@dataclass(frozen=True, slots=True)
-class Compound(_Pickles):
+class Compound(Pickled):
     """A compound: a racemate, one of its enantiomers, a metabolite or a tool."""
 
     id: str
@@ -153,7 +84,7 @@ class Compound(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
-class Pathway(_Pickles):
+class Pathway(Pickled):
     """A mechanism, axis or circuit through which a compound may act."""
 
     id: str
@@ -168,7 +99,7 @@ class Pathway(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
-class ModelSystem(_Pickles):
+class ModelSystem(Pickled):
     """The experimental model an evidence item rests on.
 
     Attributes:
@@ -183,7 +114,8 @@ class ModelSystem(_Pickles):
     taxon: str = ""
 
     def describe(self) -> str:
-        """Human-readable, e.g. ``"mouse, CSDS"``."""
+        """As the YAML writes it, e.g. ``"mouse, CSDS"`` (``evmap diff`` shows it; pages
+        name species by their labels, :func:`evmap.core.vocab.model_words`)."""
         return ", ".join(part for part in (self.species, self.paradigm) if part)
 
     @classmethod
@@ -240,7 +172,7 @@ def yaml_fields(cls: type) -> tuple[Field[Any], ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence(_Pickles):
+class Evidence(Pickled):
     """One finding for, against or mixed on a claim.
 
     Attributes:
@@ -342,7 +274,7 @@ class Evidence(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
-class CertaintyOverride(_Pickles):
+class CertaintyOverride(Pickled):
     """A curator's grade that replaces the derived one, with the reason why."""
 
     grade: Grade
@@ -350,7 +282,7 @@ class CertaintyOverride(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
-class Assertion(_Pickles):
+class Assertion(Pickled):
     """What a claim asserts about some of its compound-pathway pairs.
 
     Attributes:
@@ -396,16 +328,8 @@ class Assertion(_Pickles):
         }
 
 
-class ReviewStatus(enum.StrEnum):
-    """Where a claim stands in the curators' review."""
-
-    DRAFT = "draft"
-    REVIEWED = "reviewed"
-    DISPUTED = "disputed"
-
-
 @dataclass(frozen=True, slots=True)
-class Review(_Pickles):
+class Review(Pickled):
     """A claim's review status, as its curators state it.
 
     Attributes:
@@ -458,7 +382,7 @@ class Review(_Pickles):
 
 
 @dataclass(frozen=True, slots=True)
-class Claim(_Pickles):
+class Claim(Pickled):
     """One statement about compounds and pathways, with its evidence.
 
     Attributes:
@@ -512,185 +436,6 @@ class Claim(_Pickles):
     def item_pathways(self, evidence: Evidence) -> tuple[str, ...]:
         """The pathways an item of this claim bears on: its own list, else all the claim's."""
         return evidence.pathways or self.pathways
-
-
-class ReferenceKind(enum.StrEnum):
-    """What kind of paper a reference is (curators' notes beside the library)."""
-
-    PRIMARY_STUDY = "primary-study"
-    TRIAL = "trial"
-    REVIEW = "review"
-    PREPRINT = "preprint"
-    CONFERENCE_ABSTRACT = "conference-abstract"
-    OTHER = "other"
-
-
-class NoteType(enum.StrEnum):
-    """What a curator's note on a reference is about."""
-
-    RETRACTED = "retracted"
-    EXPRESSION_OF_CONCERN = "expression-of-concern"
-    CORRECTED = "corrected"
-    CONFLICT_OF_INTEREST = "conflict-of-interest"
-    COMMENT = "comment"
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceNote(_Pickles):
-    """A note readers must see next to every citation of a reference."""
-
-    type: NoteType
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResearchGroup(_Pickles):
-    """A curator's statement of which research group a paper comes from, and why."""
-
-    id: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceInfo(_Pickles):
-    """The curators' entry on one reference, keyed by citation key.
-
-    Attributes:
-        key: The citation key.
-        source: Where the entry is written.
-        kind: What kind of paper it is (None: nobody said).
-        notes: Notes readers see next to every citation of it.
-        record: Where its bibliographic facts were verified ("" when not said).
-        not_seen: BibTeX fields that could not be verified (e.g. ``doi``).
-        group: The research group, when a curator overrides the one derived from
-            the authors.
-    """
-
-    key: str
-    source: Source
-    kind: ReferenceKind | None = None
-    notes: tuple[ReferenceNote, ...] = ()
-    record: str = ""
-    not_seen: tuple[str, ...] = ()
-    group: ResearchGroup | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceText(_Pickles):
-    """How a reference reads, formatted once per build.
-
-    Attributes:
-        label: Short in-text label, e.g. ``"Berman et al., 2000"``.
-        html: Full formatted reference as safe HTML (escaped).
-        text: The same as plain text (used for hover tooltips).
-        fields: Plain-text fields (title, year, journal, volume, number, pages...).
-    """
-
-    label: str
-    html: str
-    text: str
-    fields: Mapping[str, str] = field(default_factory=dict)
-
-
-# Fields kept as written (validated, never formatted): they become links.
-LINK_FIELDS = ("doi", "pmid", "url", "arxiv")
-
-_SLUG_UNSAFE = re.compile(r"[^a-z0-9_]+")
-
-
-@functools.cache
-def reference_slug(key: str) -> str:
-    """The URL segment of a reference page, from its key alone (so it never moves).
-
-    Lower case, accents dropped, every run of other characters (``:``, ``/``,
-    ``.``, ``+``, spaces...) one ``-``: ``knuth:1984`` gives ``knuth-1984``. Two
-    keys may give one slug; the library check reports that as an error.
-    """
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    slug = _SLUG_UNSAFE.sub("-", ascii_key.lower()).strip("-")
-    if not slug:
-        slug = "ref-" + hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
-    return slug
-
-
-@dataclass(frozen=True, slots=True)
-class Reference(_Pickles):
-    """A library entry. Its text is formatted on first use, so checking never pays for it.
-
-    Attributes:
-        key: The BibTeX key as written.
-        entry_type: ``article``, ``book``...
-        source: Where the entry starts in the library.
-        links: The validated DOI, PMID, URL and arXiv id (and evmap-ignore).
-        formatter: Returns the formatted text; called at most once per content
-            (the library layer caches it by the entry's content and style).
-        entry_fields: The entry's published fields (the bibliographic ones and those
-            opted in: :mod:`evmap.core.library.publish`) as written (LaTeX source),
-            with what it inherits through crossref and xdata.
-        bibtex: The entry as the download shows it: its published fields, each as
-            written in its file.
-        requires: What the entry needs to be read on its own, in order: the @string
-            macros its published fields use (verbatim) and its crossref/xdata parents
-            (published alike).
-    """
-
-    key: str
-    entry_type: str
-    source: Source
-    links: Mapping[str, str] = field(default_factory=dict)
-    formatter: Callable[[], ReferenceText] = field(
-        default=lambda: ReferenceText("", "", ""), compare=False, repr=False
-    )
-    entry_fields: Mapping[str, str] = field(default_factory=dict)
-    bibtex: str = field(default="", compare=False, repr=False)
-    requires: tuple[str, ...] = field(default=(), compare=False, repr=False)
-
-    @classmethod
-    def formatted(
-        cls,
-        key: str,
-        entry_type: str,
-        label: str,
-        html: str,
-        text: str,
-        fields: Mapping[str, str],
-        source: Source,
-    ) -> Reference:
-        """A reference whose text is already known (tests, tools)."""
-        done = ReferenceText(label, html, text)
-        links = {k: v for k, v in fields.items() if k in LINK_FIELDS}
-        own = {k: v for k, v in fields.items() if k not in LINK_FIELDS}
-        return cls(key, entry_type, source, links, lambda: done, own)
-
-    @property
-    def label(self) -> str:
-        """Short in-text label."""
-        return self.formatter().label
-
-    @property
-    def html(self) -> str:
-        """Full formatted reference as safe HTML."""
-        return self.formatter().html
-
-    @property
-    def text(self) -> str:
-        """Full formatted reference as plain text."""
-        return self.formatter().text
-
-    @property
-    def fields(self) -> Mapping[str, str]:
-        """The entry's fields as written, with the link fields as validated."""
-        return {**self.entry_fields, **self.links}
-
-    @property
-    def slug(self) -> str:
-        """URL segment of the reference page (see :func:`reference_slug`)."""
-        return reference_slug(self.key)
-
-    @property
-    def doi(self) -> str:
-        """DOI without resolver prefix, or ``""``."""
-        return self.links.get("doi", "")
 
 
 @dataclass(frozen=True, slots=True)

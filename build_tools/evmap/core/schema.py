@@ -220,113 +220,159 @@ _EXPECTED_TYPE = {
 }
 
 
-def _explain(error: ValidationError) -> Iterator[tuple[list[str | int], str, Check]]:
+Explained = Iterator[tuple[list[str | int], str, Check]]
+
+
+def _explain(error: ValidationError) -> Explained:
     """Yield (path, message, check) for one jsonschema error."""
     path = list(error.absolute_path)
-    where = describe_path(path)
-    keyword = error.validator
+    explain = _EXPLAIN.get(str(error.validator))
+    if explain is None:  # pragma: no cover - keyword not used
+        yield path, f"{describe_path(path)}: {error.message}", Check.SCHEMA
+        return
+    yield from explain(error, path, describe_path(path))
+
+
+def _unknown_fields(error: ValidationError, path: list[str | int], where: str) -> Explained:
     value = error.instance
-    if keyword == "additionalProperties":
-        assert isinstance(value, dict)
-        allowed = sorted(error.schema.get("properties", {}))
-        for extra in sorted(set(value) - set(allowed)):
-            prefix = f"{where}: " if where else ""
-            yield (
-                [*path, extra],
-                f"{prefix}unknown field {quoted(extra)}; expected one of: {', '.join(allowed)}"
-                + did_you_mean(extra, allowed),
-                Check.UNKNOWN_FIELD,
-            )
-        return
-    if keyword == "required":
-        missing = [name for name in error.validator_value if name not in value]
-        for name in missing:
-            hint = {
-                "evidence": "; add at least one evidence item under 'evidence'",
-                "citations": "; list at least one key of references.bib under 'citations'",
-            }.get(name, "")
-            prefix = f"{where}: " if where else ""
-            yield path, f"{prefix}missing required field '{name}'{hint}", Check.SCHEMA
-        return
-    if keyword == "minItems" and path and path[-1] == "evidence":
+    assert isinstance(value, dict)
+    allowed = sorted(error.schema.get("properties", {}))
+    for extra in sorted(set(value) - set(allowed)):
+        prefix = f"{where}: " if where else ""
+        yield (
+            [*path, extra],
+            f"{prefix}unknown field {quoted(extra)}; expected one of: {', '.join(allowed)}"
+            + did_you_mean(extra, allowed),
+            Check.UNKNOWN_FIELD,
+        )
+
+
+_REQUIRED_HINTS = {
+    "evidence": "; add at least one evidence item under 'evidence'",
+    "citations": "; list at least one key of references.bib under 'citations'",
+}
+
+
+def _missing_fields(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    for name in [name for name in error.validator_value if name not in error.instance]:
+        hint = _REQUIRED_HINTS.get(name, "")
+        prefix = f"{where}: " if where else ""
+        yield path, f"{prefix}missing required field '{name}'{hint}", Check.SCHEMA
+
+
+def _too_few_items(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    last = path[-1] if path else None
+    if last == "evidence":
         yield path, "has no evidence; add at least one item under 'evidence'", Check.SCHEMA
-        return
-    if keyword == "minItems" and path and path[-1] == "citations":
+    elif last == "citations":
         yield (
             path,
             f"{describe_path(path[:-1])}: has no citation; "
             "list at least one key of references.bib under 'citations'",
             Check.SCHEMA,
         )
-        return
-    if keyword == "enum":
-        options = [str(o) for o in error.validator_value]
-        yield (
-            path,
-            f"{where} is {_type_name(value)}; expected one of: {', '.join(options)}"
-            + (did_you_mean(value, options) if isinstance(value, str) else ""),
-            Check.SCHEMA,
-        )
-        return
-    if keyword == "type":
-        expected = error.validator_value
-        wanted = (
-            " or ".join(_EXPECTED_TYPE.get(t, str(t)) for t in expected)
-            if isinstance(expected, list)
-            else _EXPECTED_TYPE.get(expected, expected)
-        )
-        hint = ""
-        if expected == "string" and not isinstance(value, dict | list) and value is not None:
-            hint = "; put it in quotes to make it text"
-        yield path, f"{where} must be {wanted}, got {_type_name(value)}{hint}", Check.SCHEMA
-        return
-    if keyword == "pattern":
-        if "a-z0-9" in error.validator_value and "A-Z" not in error.validator_value:
-            expected = "a lowercase id of letters, digits and single hyphens, e.g. 'bdnf-trkb'"
-        elif "CHEBI" in error.validator_value:
-            expected = "a ChEBI id such as 'CHEBI:6121'"
-        elif "[0-9]{4}-" in error.validator_value:
-            expected = "a date written YYYY-MM-DD, e.g. '2024-03-05'"
-        else:
-            expected = "letters, digits, '-' and '_' only (a BibTeX key)"
-        foreign = next((c for c in value if not c.isascii()), "") if isinstance(value, str) else ""
-        if foreign:  # a letter that looks Latin but is not (a homoglyph), or an invisible one
-            name = unicodedata.name(foreign, "an unnamed character")
-            expected += f"; it contains {quoted(foreign)} (U+{ord(foreign):04X} {name}), not ASCII"
-        yield path, f"{where} is {quoted(value)}; expected {expected}", Check.SCHEMA
-        return
-    if keyword == "maxLength":
-        yield (
-            path,
-            f"{where} is {len(value)} characters long; the limit is {error.validator_value}",
-            Check.SCHEMA,
-        )
-        return
-    if keyword == "minLength":
-        yield path, f"{where} is empty; write a value or remove the field", Check.SCHEMA
-        return
-    if keyword == "minItems":
+    else:
         yield path, f"{where} is an empty list; add at least one item", Check.SCHEMA
+
+
+def _not_listed(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    value = error.instance
+    options = [str(o) for o in error.validator_value]
+    yield (
+        path,
+        f"{where} is {_type_name(value)}; expected one of: {', '.join(options)}"
+        + (did_you_mean(value, options) if isinstance(value, str) else ""),
+        Check.SCHEMA,
+    )
+
+
+def _wrong_type(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    value = error.instance
+    expected = error.validator_value
+    wanted = (
+        " or ".join(_EXPECTED_TYPE.get(t, str(t)) for t in expected)
+        if isinstance(expected, list)
+        else _EXPECTED_TYPE.get(expected, expected)
+    )
+    hint = ""
+    if expected == "string" and not isinstance(value, dict | list) and value is not None:
+        hint = "; put it in quotes to make it text"
+    yield path, f"{where} must be {wanted}, got {_type_name(value)}{hint}", Check.SCHEMA
+
+
+def _pattern_expected(pattern: str) -> str:
+    """What a value of ``pattern`` looks like, in words."""
+    if "a-z0-9" in pattern and "A-Z" not in pattern:
+        return "a lowercase id of letters, digits and single hyphens, e.g. 'bdnf-trkb'"
+    if "[0-9]{4}-" in pattern:
+        return "a date written YYYY-MM-DD, e.g. '2024-03-05'"
+    return "letters, digits, '-' and '_' only (a BibTeX key)"
+
+
+def _no_match(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    value = error.instance
+    expected = _pattern_expected(error.validator_value)
+    foreign = next((c for c in value if not c.isascii()), "") if isinstance(value, str) else ""
+    if foreign:  # a letter that looks Latin but is not (a homoglyph), or an invisible one
+        name = unicodedata.name(foreign, "an unnamed character")
+        expected += f"; it contains {quoted(foreign)} (U+{ord(foreign):04X} {name}), not ASCII"
+    yield path, f"{where} is {quoted(value)}; expected {expected}", Check.SCHEMA
+
+
+def _too_long(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    yield (
+        path,
+        f"{where} is {len(error.instance)} characters long; the limit is {error.validator_value}",
+        Check.SCHEMA,
+    )
+
+
+def _empty_text(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    yield path, f"{where} is empty; write a value or remove the field", Check.SCHEMA
+
+
+def _repeated(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    yield path, f"{where} lists the same value twice; keep one", Check.SCHEMA
+
+
+def _too_small(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    value, limit = error.instance, error.validator_value
+    yield path, f"{where} is {value!r}; expected at least {limit}", Check.SCHEMA
+
+
+def _too_large(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    value, limit = error.instance, error.validator_value
+    yield path, f"{where} is {value!r}; expected at most {limit}", Check.SCHEMA
+
+
+def _one_of(error: ValidationError, path: list[str | int], where: str) -> Explained:
+    if not error.context:  # pragma: no cover - every oneOf of the schemas has alternatives
+        yield path, f"{where}: {error.message}", Check.SCHEMA
         return
-    if keyword == "uniqueItems":
-        yield path, f"{where} lists the same value twice; keep one", Check.SCHEMA
-        return
-    if keyword == "minimum":
-        yield path, f"{where} is {value!r}; expected at least {error.validator_value}", Check.SCHEMA
-        return
-    if keyword == "maximum":
-        yield path, f"{where} is {value!r}; expected at most {error.validator_value}", Check.SCHEMA
-        return
-    if keyword == "oneOf" and error.context:
-        # A field written in one of several forms (one value, or a list): explain it
-        # against the form of its own shape, as if that were the only one.
-        shape = "array" if isinstance(value, list) else "other"
-        for alternative in error.context:
-            branch = error.validator_value[alternative.relative_schema_path[0]]
-            if ("array" if branch.get("type") == "array" else "other") == shape:
-                yield from _explain(alternative)
-        return
-    yield path, f"{where}: {error.message}", Check.SCHEMA  # pragma: no cover - keyword not used
+    # A field written in one of several forms (one value, or a list): explain it
+    # against the form of its own shape, as if that were the only one.
+    shape = "array" if isinstance(error.instance, list) else "other"
+    for alternative in error.context:
+        branch = error.validator_value[alternative.relative_schema_path[0]]
+        if ("array" if branch.get("type") == "array" else "other") == shape:
+            yield from _explain(alternative)
+
+
+_EXPLAIN: dict[str, Callable[[ValidationError, list[str | int], str], Explained]] = {
+    "additionalProperties": _unknown_fields,
+    "required": _missing_fields,
+    "minItems": _too_few_items,
+    "enum": _not_listed,
+    "type": _wrong_type,
+    "pattern": _no_match,
+    "maxLength": _too_long,
+    "minLength": _empty_text,
+    "uniqueItems": _repeated,
+    "minimum": _too_small,
+    "maximum": _too_large,
+    "oneOf": _one_of,
+}
+"""How each JSON Schema keyword's failure is said to a curator."""
 
 
 def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
@@ -334,7 +380,7 @@ def check_entry(kind: str, data: Any, path: str) -> list[Problem]:
 
     Args:
         kind: ``compound``, ``pathway`` or ``claim``.
-        data: The entry as loaded by :func:`evmap.yamlio.load_yaml`.
+        data: The entry as loaded by :func:`evmap.core.yamlio.load_yaml`.
         path: Project-relative file path, used in messages.
 
     Returns:

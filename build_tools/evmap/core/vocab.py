@@ -3,8 +3,9 @@
 Stances, evidence types, species, pathway categories, compound kinds, certainty
 grades, reference kinds and note types, each with its label (and glyph or symbol
 where pages use one). The schemas, the model, the views and the templates all
-take them from here; ``tests/test_vocab.py`` holds this module and the
-published schemas (``evmap/schema/*.schema.json``) together.
+take them from here; ``tests/test_trust.py`` holds this module and the
+published schemas (``evmap/schema/*.schema.json``) together, ``tests/test_vocab.py``
+the records' use.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from evmap.core.model import (
     Design,
     EvidenceType,
     Grade,
+    ModelSystem,
     NoteType,
     Reading,
     ReferenceKind,
@@ -43,6 +45,7 @@ __all__ = [
     "REFERENCE_KIND_LABELS",
     "RELATION_LABELS",
     "SERIOUS_NOTES",
+    "SPECIES",
     "SPECIES_LABELS",
     "SPECIES_TAXA",
     "STANCE_GLYPHS",
@@ -52,10 +55,26 @@ __all__ = [
     "TYPE_STRENGTH",
     "Definition",
     "Level",
+    "ReportFormat",
+    "Species",
     "category_order",
     "definition",
+    "model_words",
     "plural",
+    "species_of",
 ]
+
+
+class ReportFormat(enum.StrEnum):
+    """How ``evmap check`` and ``evmap diff`` print their report (``--format``)."""
+
+    TEXT = "text"
+    """``path:line: message``, one line each."""
+    MARKDOWN = "markdown"
+    """A pull-request comment."""
+    GITHUB = "github"
+    """GitHub workflow annotations."""
+
 
 STANCE_LABELS: Mapping[Stance, str] = {
     Stance.SUPPORTS: "Supports",
@@ -138,26 +157,75 @@ RELATION_LABELS: Mapping[Relation, str] = {
 }
 """What a claim asserts about a compound-pathway pair, as a reader sees it."""
 
-SPECIES_LABELS: Mapping[str, str] = {
-    "human": "human",
-    "mouse": "mouse",
-    "rat": "rat",
-    "non-human-primate": "non-human primate",
-    "cell-line": "cell line",
-    "unspecified": "species not stated",
-    "none": "no model (review or theory)",
-}
-"""Species of a model system, in the order filters list them."""
 
-SPECIES_TAXA: Mapping[str, str] = {
-    # NCBI Taxonomy, as its extract in the Gene Ontology names them (go-ontology
-    # src/ontology/imports/ncbitaxon_import.obo: Homo sapiens, Mus musculus, Rattus
-    # norvegicus); "mouse" and "rat" are the laboratory species. No taxon stands for
-    # "non-human primate" (Primates includes humans): an item names its own with model: taxon.
-    "human": "NCBITaxon:9606",
-    "mouse": "NCBITaxon:10090",
-    "rat": "NCBITaxon:10116",
-}
+@dataclass(frozen=True, slots=True)
+class Species:
+    """A species of the vocabulary.
+
+    Attributes:
+        value: As the YAML writes it (``non-human-primate``).
+        label: As readers see it (``non-human primate``).
+        rank: Its place in lists and filters (the vocabulary's order).
+        taxon: Its NCBI Taxonomy id ("" when none stands for it).
+    """
+
+    value: str
+    label: str
+    rank: int
+    taxon: str = ""
+
+    @property
+    def modelled(self) -> bool:
+        """False for ``none``: the item rests on no model (a review, a theory)."""
+        return self.value != "none"
+
+
+SPECIES: tuple[Species, ...] = tuple(
+    Species(value, label, rank, taxon)
+    for rank, (value, label, taxon) in enumerate(
+        (
+            # NCBI Taxonomy, as its extract in the Gene Ontology names them (go-ontology
+            # src/ontology/imports/ncbitaxon_import.obo: Homo sapiens, Mus musculus, Rattus
+            # norvegicus); "mouse" and "rat" are the laboratory species. No taxon stands for
+            # "non-human primate" (Primates includes humans): an item names its own with
+            # model: taxon.
+            ("human", "human", "NCBITaxon:9606"),
+            ("mouse", "mouse", "NCBITaxon:10090"),
+            ("rat", "rat", "NCBITaxon:10116"),
+            ("non-human-primate", "non-human primate", ""),
+            ("cell-line", "cell line", ""),
+            ("unspecified", "species not stated", ""),
+            ("none", "no model (review or theory)", ""),
+        )
+    )
+)
+"""Species of a model system, in the order filters list them."""
+_SPECIES = {species.value: species for species in SPECIES}
+
+
+def species_of(value: str) -> Species:
+    """The vocabulary's record of ``value``.
+
+    A value outside the vocabulary (the schema check refuses it, so only a map made in
+    Python holds one) is its own label and comes after every species of the vocabulary.
+    """
+    found = _SPECIES.get(value)
+    return found if found is not None else Species(value, value, len(SPECIES))
+
+
+def model_words(model: ModelSystem) -> str:
+    """A model as readers see it: ``mouse, CSDS``, ``cell line, HMC3``; with no model
+    (``none``), its paradigm or ``no model (review or theory)``."""
+    species = species_of(model.species)
+    if not species.modelled:
+        return model.paradigm or species.label
+    return ", ".join(part for part in (species.label, model.paradigm) if part)
+
+
+SPECIES_LABELS: Mapping[str, str] = {species.value: species.label for species in SPECIES}
+"""The label of each species, in the vocabulary's order."""
+
+SPECIES_TAXA: Mapping[str, str] = {s.value: s.taxon for s in SPECIES if s.taxon}
 """The NCBI Taxonomy id of each species of the vocabulary that has one."""
 
 TYPE_ECO: Mapping[EvidenceType, str] = {

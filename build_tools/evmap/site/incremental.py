@@ -61,7 +61,7 @@ def _subjects(claims: Iterable[Claim]) -> set[Subject]:
 def _same_references(old: EvidenceMap, new: EvidenceMap) -> bool:
     """Same entries and formatted text (the text is not part of equality) for the keys
     both maps show. A reference comes or goes only as a claim (or a hand-written page)
-    starts or stops citing it: the claim's pages are stale anyway (issue 13)."""
+    starts or stops citing it: the claim's pages are stale anyway."""
     for key, before in old.references.items():
         after = new.references.get(key)
         if after is None:

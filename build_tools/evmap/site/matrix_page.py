@@ -29,11 +29,11 @@ from evmap.core.vocab import (
     GRADES,
     OTHER_GLYPH,
     RELATION_LABELS,
-    SPECIES_LABELS,
     STANCE_GLYPHS,
     TYPE_LABELS,
     TYPE_STRENGTH,
     plural,
+    species_of,
 )
 from evmap.site.views import Anchor, FlagView, Linker, cell_href, flag_view, term_links
 
@@ -536,14 +536,13 @@ def filter_groups(evidence_map: EvidenceMap, analysis: MapAnalysis) -> list[Filt
             grades[grade] = grades.get(grade, 0) + 1
             read = SECOND_HAND if analysis.second_hand.get((cid, index)) else FIRST_HAND
             sources[read] = sources.get(read, 0) + 1
-    species_order = list(SPECIES_LABELS)
     return [
         FilterGroup(
             "species",
             "Species",
             [
-                FilterOption(v, SPECIES_LABELS.get(v, v), species[v])
-                for v in sorted(species, key=lambda v: (species_order.index(v), v))
+                FilterOption(v, species_of(v).label, species[v])
+                for v in sorted(species, key=lambda v: (species_of(v).rank, v))
             ],
         ),
         FilterGroup(

@@ -47,7 +47,6 @@ __all__ = [
     "EVMAP_VOCAB",
     "PREDICATES",
     "PREFIXES",
-    "claim_nanopub",
     "iri",
     "literal",
     "map_to_trig",
@@ -211,13 +210,9 @@ def _reference_iri(writer: _Writer, key: str) -> str:
     return known
 
 
-def claim_nanopub(evidence_map: EvidenceMap, claim: Claim, info: MapInfo) -> str:
+def _claim_nanopub(writer: _Writer, claim: Claim) -> str:
     """The four graphs of one claim's nanopublication, in TriG, after its own ``this:``
     and ``sub:`` prefixes (the file's other prefixes and ``@base`` not included)."""
-    return _claim_nanopub(_Writer(evidence_map, info), claim)
-
-
-def _claim_nanopub(writer: _Writer, claim: Claim) -> str:
     info = writer.info
     np_iri = f"{info.base}nanopubs/{claim.id}"
     out = [f"@prefix this: {iri(np_iri)} .\n@prefix sub: {iri(np_iri + '#')} .\n\n"]

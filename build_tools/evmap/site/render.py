@@ -1024,7 +1024,7 @@ class Renderer:
     def adopt(self, previous: Renderer) -> int:
         """Reuse the entity pages ``previous`` rendered that this map renders the same.
 
-        Which pages an edit can change is decided by :mod:`evmap.incremental`;
+        Which pages an edit can change is decided by :mod:`evmap.site.incremental`;
         site-wide pages are always rendered again. Returns how many bodies were taken.
         """
         if not self.keep_bodies:
@@ -1192,7 +1192,7 @@ class Renderer:
             }
         ]
         for claim in claims:
-            words = [ev.finding + " (" + ev.model.describe() + ")" for ev in claim.evidence]
+            words = [ev.finding + " (" + model_text(ev) + ")" for ev in claim.evidence]
             words += [m.compounds[c].name for c in claim.compounds if c in m.compounds]
             words += [m.references[k].label for k in claim.citation_keys() if k in m.references]
             entries.append(

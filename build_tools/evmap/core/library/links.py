@@ -19,7 +19,6 @@ from evmap.core.problems import Check, Problem
 __all__ = [
     "ARXIV_PATTERN",
     "DOI_PATTERN",
-    "LINK_NAMES",
     "PMID_PATTERN",
     "URL_PATTERN",
     "arxiv_href",
@@ -40,8 +39,6 @@ _DOI_PREFIX = re.compile(r"^(?:https?://[^/\s]*doi[^/\s]*/(?=10\.)|doi:\s*)", re
 # Characters left as they are in a link; everything else is percent-encoded.
 _DOI_SAFE = "/:;()[]._-~!$&'*+,=@"
 _URL_SAFE = "/:;()[]._-~!$&'*+,=@?#%"
-
-LINK_NAMES = ("doi", "pmid", "url", "eprint")
 
 
 def doi_href(doi: str) -> str:
@@ -66,10 +63,6 @@ def arxiv_href(arxiv: str) -> str:
 
 def _eprint_type(fields: Mapping[str, str]) -> str:
     return (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
-
-
-def _is_arxiv(fields: Mapping[str, str]) -> bool:
-    return _eprint_type(fields) == "arxiv"
 
 
 def check_links(
@@ -100,38 +93,34 @@ def check_links(
             links[name] = value
         else:
             problems.append(_problem(key, name, value, expected, path, lines.get(name, line)))
-    eprint = fields.get("eprint")
-    if eprint is not None and "pmid" not in fields and _eprint_type(fields) in ("pubmed", "pmid"):
-        value = " ".join(eprint.split())  # biblatex's "eprinttype = {pubmed}": a PMID
-        if PMID_PATTERN.match(value):
-            links["pmid"] = value
+    eprint = _eprint_link(fields)
+    if eprint is not None:
+        name, value, pattern, expected = eprint
+        if pattern.match(value):
+            links[name] = value
         else:
-            problems.append(
-                _problem(
-                    key,
-                    "eprint",
-                    value,
-                    "a PubMed id made of digits (its eprinttype is pubmed)",
-                    path,
-                    lines.get("eprint", line),
-                )
-            )
-    if eprint is not None and _is_arxiv(fields):
-        value = eprint.strip().removeprefix("arXiv:").removeprefix("arxiv:")
-        if ARXIV_PATTERN.match(value):
-            links["arxiv"] = value
-        else:
-            problems.append(
-                _problem(
-                    key,
-                    "eprint",
-                    value,
-                    "an arXiv id such as 2001.01234 or hep-th/9901001",
-                    path,
-                    lines.get("eprint", line),
-                )
-            )
+            where = lines.get("eprint", line)
+            problems.append(_problem(key, "eprint", value, expected, path, where))
     return links, problems
+
+
+def _eprint_link(fields: Mapping[str, str]) -> tuple[str, str, re.Pattern[str], str] | None:
+    """What an ``eprint`` field links to: (link, value, its pattern, what is expected).
+
+    biblatex's ``eprinttype = {pubmed}`` makes it a PMID (unless ``pmid`` is given
+    too), ``eprinttype = {arxiv}`` (or ``archiveprefix``) an arXiv id.
+    """
+    eprint = fields.get("eprint")
+    if eprint is None:
+        return None
+    kind = _eprint_type(fields)
+    if kind in ("pubmed", "pmid") and "pmid" not in fields:
+        expected = "a PubMed id made of digits (its eprinttype is pubmed)"
+        return "pmid", " ".join(eprint.split()), PMID_PATTERN, expected
+    if kind == "arxiv":
+        value = eprint.strip().removeprefix("arXiv:").removeprefix("arxiv:")
+        return "arxiv", value, ARXIV_PATTERN, "an arXiv id such as 2001.01234 or hep-th/9901001"
+    return None
 
 
 def _problem(key: str, name: str, value: str, expected: str, path: str, line: int) -> Problem:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from evmap.analysis.changes import ADDED, REMOVED, Change, Entity, SitePage
+from evmap.core.vocab import ReportFormat
 from evmap.site.diff.github import render_github
 from evmap.site.diff.markdown import render_markdown
 from evmap.site.diff.text import render_text
@@ -14,12 +14,8 @@ from evmap.site.diff.text import render_text
 __all__ = ["DiffFormat", "MapDiff"]
 
 
-class DiffFormat(enum.StrEnum):
-    """The outputs of a diff."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    GITHUB = "github"
+DiffFormat = ReportFormat
+"""The outputs of a diff: the formats of every report."""
 
 
 _ENTITY_ORDER = {entity: i for i, entity in enumerate(Entity)}
