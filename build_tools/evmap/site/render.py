@@ -12,7 +12,7 @@ import hashlib
 import posixpath
 import re
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ from evmap.site.export import (
 from evmap.site.incremental import stale_subjects
 from evmap.site.matrix_page import matrix_page
 from evmap.site.network import network_page
-from evmap.site.urls import SECTION, PageSpec, Urls
+from evmap.site.urls import SECTION, PageKind, PageSpec, Urls
 from evmap.site.views import shorten
 
 __all__ = [
@@ -120,12 +120,12 @@ __all__ = [
 
 # Pages indexed by our own compact search entries (see Renderer.search_entries),
 # not by the search plugin parsing their HTML: entity pages and the wide views.
-VIEW_KINDS = {
-    "matrix": "Compounds by pathways: evidence counts, balance and gaps; filters.",
-    "network": "Graph of compounds, claims and pathways, edges by stance.",
+VIEW_KINDS: dict[str, str] = {
+    PageKind.MATRIX: "Compounds by pathways: evidence counts, balance and gaps; filters.",
+    PageKind.NETWORK: "Graph of compounds, claims and pathways, edges by stance.",
 }
 OWN_SEARCH_KINDS = frozenset(
-    {"pathway", "compound", "reference", provenance.HISTORY_KIND, *VIEW_KINDS}
+    {PageKind.PATHWAY, PageKind.COMPOUND, PageKind.REFERENCE, PageKind.HISTORY, *VIEW_KINDS}
 )
 # A page's table of contents lists its claims one by one up to this many.
 TOC_CLAIMS = 30
@@ -339,24 +339,26 @@ class Renderer:
         """Every page to generate, in a stable order (home, indexes, then entities)."""
         m, u = self.map, self.urls
         pages = [
-            PageSpec(u.src("home"), "home", "Evidence map"),
-            PageSpec(u.src("pathway-index"), "pathway-index", "Pathways"),
-            PageSpec(u.src("compound-index"), "compound-index", "Compounds"),
-            PageSpec(u.src("reference-index"), "reference-index", "References"),
+            PageSpec(u.src(PageKind.HOME), PageKind.HOME, "Evidence map"),
+            PageSpec(u.src(PageKind.PATHWAY_INDEX), PageKind.PATHWAY_INDEX, "Pathways"),
+            PageSpec(u.src(PageKind.COMPOUND_INDEX), PageKind.COMPOUND_INDEX, "Compounds"),
+            PageSpec(u.src(PageKind.REFERENCE_INDEX), PageKind.REFERENCE_INDEX, "References"),
             # Wide views: Material's `hide` meta gives them the full width.
-            PageSpec(u.src("matrix"), "matrix", "Evidence matrix", hide=("toc",)),
-            PageSpec(u.src("network"), "network", "Evidence network", hide=("toc",)),
+            PageSpec(u.src(PageKind.MATRIX), PageKind.MATRIX, "Evidence matrix", hide=("toc",)),
+            PageSpec(u.src(PageKind.NETWORK), PageKind.NETWORK, "Evidence network", hide=("toc",)),
         ]
         pages += [
-            PageSpec(u.src("pathway", p.id), "pathway", p.name, p.id, p.source.path)
+            PageSpec(u.src(PageKind.PATHWAY, p.id), PageKind.PATHWAY, p.name, p.id, p.source.path)
             for p in m.pathways.values()
         ]
         pages += [
-            PageSpec(u.src("compound", c.id), "compound", c.name, c.id, c.source.path)
+            PageSpec(u.src(PageKind.COMPOUND, c.id), PageKind.COMPOUND, c.name, c.id, c.source.path)
             for c in m.compounds.values()
         ]
         pages += [
-            PageSpec(u.src("reference", r.slug), "reference", r.label, r.key, r.source.path)
+            PageSpec(
+                u.src(PageKind.REFERENCE, r.slug), PageKind.REFERENCE, r.label, r.key, r.source.path
+            )
             for r in m.references.values()
         ]
         pages += provenance.history_specs(m, u, self.history)
@@ -404,7 +406,7 @@ class Renderer:
 
     def glossary_href(self, root: str) -> str:
         """Href of the page defining the map's terms (the home page): ``#term-<name>`` follows."""
-        return self.href(root, "home")
+        return self.href(root, PageKind.HOME)
 
     def term_href(self, root: str, anchor: str) -> str:
         """Href of a defined term (:data:`evmap.core.vocab.DEFINITIONS`): on the definitions
@@ -422,10 +424,10 @@ class Renderer:
         return found
 
     def _pathway_link(self, root: str, pid: str) -> Link:
-        return Link(self.map.pathways[pid].name, self.href(root, "pathway", pid))
+        return Link(self.map.pathways[pid].name, self.href(root, PageKind.PATHWAY, pid))
 
     def _compound_link(self, root: str, cid: str) -> Link:
-        return Link(self.map.compounds[cid].name, self.href(root, "compound", cid))
+        return Link(self.map.compounds[cid].name, self.href(root, PageKind.COMPOUND, cid))
 
     def notes(self, key: str) -> list[NoteBadge]:
         """The curators' notes on reference ``key``, as badges (and the facts not seen)."""
@@ -445,7 +447,7 @@ class Renderer:
         if view is None:
             ref = self.map.references[key]
             view = CitationView(
-                key, ref.label, self.href(root, "reference", ref.slug), self.notes(key)
+                key, ref.label, self.href(root, PageKind.REFERENCE, ref.slug), self.notes(key)
             )
             self._citations[root, key] = view
         return view
@@ -494,7 +496,7 @@ class Renderer:
             id=claim.id,
             anchor=anchor,
             statement=claim.statement,
-            href=f"{self.href(root, 'pathway', claim.home_pathway)}#{anchor}",
+            href=f"{self.href(root, PageKind.PATHWAY, claim.home_pathway)}#{anchor}",
             compounds=[self._compound_link(root, c) for c in claim.compounds],
             pathways=[self._pathway_link(root, p) for p in claim.pathways],
             evidence=evidence,
@@ -510,7 +512,7 @@ class Renderer:
             flag=views.flag_view(
                 self.analysis.contradictions.get(claim.id), self.terms(root)["contested-claim"]
             ),
-            facets=views.facet_chips(claim, self.facets, self.href(root, "matrix")),
+            facets=views.facet_chips(claim, self.facets, self.href(root, PageKind.MATRIX)),
             glossary=self.glossary_href(root),
             compound_ids=" ".join(claim.compounds),
             pathway_ids=" ".join(claim.pathways),
@@ -532,7 +534,7 @@ class Renderer:
         known = history.provenance.claims.get(claim.id)
         slug = self._history_slugs.get(claim.source.path)
         href = (
-            f"{self.href(root, provenance.HISTORY_KIND, slug)}#claim-{claim.id}"
+            f"{self.href(root, PageKind.HISTORY, slug)}#claim-{claim.id}"
             if slug and history.provenance.available
             else ""
         )
@@ -668,7 +670,7 @@ class Renderer:
             if ref is None:
                 return None
             return CitedReference(
-                ref.key, ref.label, self.href(root, "reference", ref.slug), ref.html
+                ref.key, ref.label, self.href(root, PageKind.REFERENCE, ref.slug), ref.html
             )
 
         return cite_markdown(markdown, lookup, root + REFERENCES_SCRIPT)
@@ -676,7 +678,10 @@ class Renderer:
     def work(self, spec: PageSpec) -> int:
         """About how much writing ``spec`` takes, in claims shown (for progress estimates):
         the claims on it, and :data:`PAGE_WORK` for the page itself."""
-        by_entity = {"pathway": self.map.claims_by_pathway, "compound": self.map.claims_by_compound}
+        by_entity: dict[str, Mapping[str, tuple[str, ...]]] = {
+            PageKind.PATHWAY: self.map.claims_by_pathway,
+            PageKind.COMPOUND: self.map.claims_by_compound,
+        }
         return PAGE_WORK + len(by_entity.get(spec.kind, {}).get(spec.subject, ()))
 
     def ordered(self, ids: Iterable[str]) -> list[str]:
@@ -692,7 +697,7 @@ class Renderer:
         # The rows on the subject, by claim, from the analysis (one pass for the page).
         items = (
             self.analysis.items_by_compound
-            if kind == "compound"
+            if kind == PageKind.COMPOUND
             else self.analysis.items_by_pathway
         )
         rows: dict[str, list[int]] = {}
@@ -754,7 +759,7 @@ class Renderer:
         for p in sorted(self.map.pathways.values(), key=lambda p: p.name.lower()):
             count = len(self.map.claims_by_pathway[p.id])
             groups.setdefault(p.category, []).append(
-                Link(p.name, self.href(root, "pathway", p.id), _count(count, "claim"))
+                Link(p.name, self.href(root, PageKind.PATHWAY, p.id), _count(count, "claim"))
             )
         order = list(CATEGORY_LABELS)
         return [
@@ -771,7 +776,7 @@ class Renderer:
             count = len(self.map.claims_by_compound[cid])
             rows.append(
                 TreeRow(
-                    Link(c.name, self.href(root, "compound", cid), _count(count, "claim")),
+                    Link(c.name, self.href(root, PageKind.COMPOUND, cid), _count(count, "claim")),
                     depth,
                     KIND_LABELS.get(c.kind, c.kind),
                 )
@@ -794,7 +799,7 @@ class Renderer:
         return [
             Link(
                 m.compounds[k].name,
-                self.href(root, "compound", k),
+                self.href(root, PageKind.COMPOUND, k),
                 _count(len(m.claims_by_compound[k]), "claim"),
             )
             for k in dict.fromkeys(kin)
@@ -850,25 +855,25 @@ class Renderer:
         root = self.urls.root(spec.src)
         m = self.map
         data: Any
-        if spec.kind == "pathway":
+        if spec.kind == PageKind.PATHWAY:
             p = m.pathways[spec.subject]
             compound_ids = self.analysis.compounds_by_pathway.get(p.id, ())
             data = PathwayPage(
                 pathway=p,
                 category=Link(
                     CATEGORY_LABELS.get(p.category, p.category),
-                    self.href(root, "pathway-index") + f"#{p.category}",
+                    self.href(root, PageKind.PATHWAY_INDEX) + f"#{p.category}",
                 ),
                 related=[self._pathway_link(root, r) for r in p.related if r in m.pathways],
                 compounds=[self._compound_link(root, c) for c in compound_ids],
                 summary=self.summary_view(
                     root, self.analysis.summary(m, "pathway", p.id), "pathway"
                 ),
-                claims=self._claims(root, m.claims_by_pathway[p.id], "pathway", p.id),
+                claims=self._claims(root, m.claims_by_pathway[p.id], PageKind.PATHWAY, p.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), pathway=p.id),
                 identifiers=identifier_links(p),
             )
-        elif spec.kind == "compound":
+        elif spec.kind == PageKind.COMPOUND:
             c = m.compounds[spec.subject]
             pathway_ids = self.analysis.pathways_by_compound.get(c.id, ())
             data = CompoundPage(
@@ -885,13 +890,13 @@ class Renderer:
                 summary=self.summary_view(
                     root, self.analysis.summary(m, "compound", c.id), "compound"
                 ),
-                claims=self._claims(root, m.claims_by_compound[c.id], "compound", c.id),
+                claims=self._claims(root, m.claims_by_compound[c.id], PageKind.COMPOUND, c.id),
                 contested=views.pair_flags(m, self.analysis, self.linker(root), compound=c.id),
                 related=self._relatives(root, c) if not m.claims_by_compound[c.id] else (),
             )
-        elif spec.kind == "reference":
+        elif spec.kind == PageKind.REFERENCE:
             data = self._reference_page(root, m.references[spec.subject])
-        elif spec.kind == "matrix":
+        elif spec.kind == PageKind.MATRIX:
             data = matrix_page(
                 m,
                 self.analysis,
@@ -901,9 +906,9 @@ class Renderer:
                 [views.Anchor(d.label, d.href, d.note) for d in self.downloads(root)],
                 self.certainty_href(root),
             )
-        elif spec.kind == "network":
+        elif spec.kind == PageKind.NETWORK:
             data = network_page(m, self.analysis, self.linker(root))
-        elif spec.kind == provenance.HISTORY_KIND and self.history is not None:
+        elif spec.kind == PageKind.HISTORY and self.history is not None:
             if self._history_claims is None:
                 self._history_claims = provenance.claims_by_file(m)
             data = provenance.history_page(
@@ -915,22 +920,24 @@ class Renderer:
         else:
             data = IndexPage(
                 counts=self._counts(),
-                categories=self._categories(root) if spec.kind in ("home", "pathway-index") else (),
+                categories=self._categories(root)
+                if spec.kind in (PageKind.HOME, PageKind.PATHWAY_INDEX)
+                else (),
                 compounds=self._compound_tree(root)
-                if spec.kind in ("home", "compound-index")
+                if spec.kind in (PageKind.HOME, PageKind.COMPOUND_INDEX)
                 else (),
                 references=[
-                    Link(r.label, self.href(root, "reference", r.slug), r.text)
+                    Link(r.label, self.href(root, PageKind.REFERENCE, r.slug), r.text)
                     for r in m.references.values()
                 ]
-                if spec.kind == "reference-index"
+                if spec.kind == PageKind.REFERENCE_INDEX
                 else (),
                 links={
-                    "pathways": self.href(root, "pathway-index"),
-                    "compounds": self.href(root, "compound-index"),
-                    "references": self.href(root, "reference-index"),
-                    "matrix": self.href(root, "matrix"),
-                    "network": self.href(root, "network"),
+                    "pathways": self.href(root, PageKind.PATHWAY_INDEX),
+                    "compounds": self.href(root, PageKind.COMPOUND_INDEX),
+                    "references": self.href(root, PageKind.REFERENCE_INDEX),
+                    "matrix": self.href(root, PageKind.MATRIX),
+                    "network": self.href(root, PageKind.NETWORK),
                     "certainty": self.certainty_href(root),
                     "definitions": (
                         root + self.urls.url(DEFINITIONS_DOC)
@@ -938,16 +945,16 @@ class Renderer:
                         else ""
                     ),
                 },
-                downloads=self.downloads(root) if spec.kind == "home" else (),
+                downloads=self.downloads(root) if spec.kind == PageKind.HOME else (),
                 summary=self.summary_view(root, self.analysis.summary(m, "map"))
-                if spec.kind == "home"
+                if spec.kind == PageKind.HOME
                 else None,
-                license=self._license_link() if spec.kind == "home" else None,
+                license=self._license_link() if spec.kind == PageKind.HOME else None,
                 **(self._citing(spec.kind)),
                 definitions={entry.anchor: entry.text for entry in DEFINITIONS}
-                if spec.kind == "home"
+                if spec.kind == PageKind.HOME
                 else {},
-                **(self._home(root) if spec.kind == "home" else {}),
+                **(self._home(root) if spec.kind == PageKind.HOME else {}),
             )
         return PageContext(
             title=spec.title,
@@ -981,7 +988,7 @@ class Renderer:
         start.append(
             Link(
                 "Evidence matrix",
-                self.href(root, "matrix"),
+                self.href(root, PageKind.MATRIX),
                 "every compound against every pathway: how much evidence, which way, and the gaps",
             )
         )
@@ -1005,14 +1012,14 @@ class Renderer:
             self._page_nodes = linked_data.PageNodes(self.map, self.info)
         files = (
             [(d.path, d.media_type, d.description) for d in self._written_downloads()]
-            if spec.kind == "home"
+            if spec.kind == PageKind.HOME
             else []
         )
         return self._page_nodes.script(spec.kind, spec.subject, files)
 
     def _citing(self, kind: str) -> dict[str, Any]:
         """How to cite the map (home page): its archived release's DOI and its version."""
-        if kind != "home" or self.history is None:
+        if kind != PageKind.HOME or self.history is None:
             return {}
         doi = self.history.doi
         return {
@@ -1121,7 +1128,7 @@ class Renderer:
         html = self._bodies.get(spec)
         if html is None:
             html = self._render(spec)
-            if self.keep_bodies and (spec.kind in SECTION or spec.kind == provenance.HISTORY_KIND):
+            if self.keep_bodies and (spec.kind in SECTION or spec.kind == PageKind.HISTORY):
                 self._bodies[spec] = html
         return html
 
@@ -1161,19 +1168,19 @@ class Renderer:
         url = self.urls.url(spec.src)
         m = self.map
         names: list[str] = []  # what the page's subject is called: found first by them
-        if spec.kind == "pathway":
+        if spec.kind == PageKind.PATHWAY:
             p = m.pathways[spec.subject]
             about = f"{CATEGORY_LABELS.get(p.category, p.category)}. {p.summary}"
             claims = [
                 m.claims[i] for i in m.claims_by_pathway[p.id] if m.claims[i].home_pathway == p.id
             ]
             names = [p.name]
-        elif spec.kind == "compound":
+        elif spec.kind == PageKind.COMPOUND:
             c = m.compounds[spec.subject]
             about = f"{KIND_LABELS.get(c.kind, c.kind)}. {', '.join(c.synonyms)}. {c.summary}"
             claims = []
             names = [c.name, *c.synonyms]
-        elif spec.kind == "reference":
+        elif spec.kind == PageKind.REFERENCE:
             r = m.references[spec.subject]
             about = f"{r.text} {r.key}"
             claims = []
@@ -1214,19 +1221,19 @@ class Renderer:
                 walk(entry["children"])
 
         walk(self.toc(spec))
-        if spec.kind in ("pathway", "compound"):
+        if spec.kind in (PageKind.PATHWAY, PageKind.COMPOUND):
             index = (
                 self.map.claims_by_pathway
-                if spec.kind == "pathway"
+                if spec.kind == PageKind.PATHWAY
                 else self.map.claims_by_compound
             )
             found.update(f"claim-{i}" for i in index[spec.subject])
             found.update(
                 f"claim-{old}" for i in index[spec.subject] for old in self.map.claims[i].former_ids
             )
-        if spec.kind == "reference":
+        if spec.kind == PageKind.REFERENCE:
             found.update(("notes", "alone"))
-        if spec.kind == "home":
+        if spec.kind == PageKind.HOME:
             found.update(("summary", GLOSSARY, *(f"term-{t}" for t in GLOSSARY_TERMS)))
         return found
 
@@ -1262,39 +1269,40 @@ class Renderer:
         ) -> dict[str, Any]:
             return {"level": level, "id": anchor, "name": name, "children": children or []}
 
-        if spec.kind in ("pathway", "compound", "reference"):
-            ids = {
-                "pathway": self.map.claims_by_pathway,
-                "compound": self.map.claims_by_compound,
-                "reference": self.map.claims_by_reference,
-            }[spec.kind][spec.subject]
+        if spec.kind in (PageKind.PATHWAY, PageKind.COMPOUND, PageKind.REFERENCE):
+            index: dict[str, Mapping[str, tuple[str, ...]]] = {
+                PageKind.PATHWAY: self.map.claims_by_pathway,
+                PageKind.COMPOUND: self.map.claims_by_compound,
+                PageKind.REFERENCE: self.map.claims_by_reference,
+            }
+            ids = index[spec.kind][spec.subject]
             # A reference page lists its citing claims as links to their home pages:
             # it has no claim anchors of its own to list.
             # Past TOC_CLAIMS the sidebar would be a wall of text repeated on every page
             # load; the claims stay on the page, their anchors too (see anchors()).
             # Names are HTML (themes print them as they are): statements are escaped.
-            listed = self.ordered(ids)[:TOC_CLAIMS] if spec.kind != "reference" else ()
+            listed = self.ordered(ids)[:TOC_CLAIMS] if spec.kind != PageKind.REFERENCE else ()
             claims = [
                 entry(
                     f"claim-{i}", str(escape(shorten(self.map.claims[i].statement, TOC_CHARS))), 3
                 )
                 for i in listed
             ]
-            if spec.kind == "reference":
+            if spec.kind == PageKind.REFERENCE:
                 head = [entry("about", "About")]
             else:
                 head = [entry("summary", "State of the evidence"), entry("about", "About")]
-            if not ids and spec.kind != "reference":
+            if not ids and spec.kind != PageKind.REFERENCE:
                 return head  # no claims section
             return [*head, entry("claims", f"Claims ({len(ids)})", 2, claims)]
-        if spec.kind == "matrix":
+        if spec.kind == PageKind.MATRIX:
             return [
                 entry("matrix", "Matrix"),
                 entry("cells", "Cells"),
                 entry("facets", "Facets"),
                 entry("downloads", "Downloads"),
             ]
-        if spec.kind == "home":
+        if spec.kind == PageKind.HOME:
             head = [entry("start", "Where to start")]
             if self.analysis.summary(self.map, "map").contested:
                 head.append(entry("contested", "Contested questions"))
@@ -1327,7 +1335,7 @@ class PageLinker:
     def claim(self, claim_id: str) -> str:
         """Href of a claim on its home pathway page."""
         home = self.renderer.map.claims[claim_id].home_pathway
-        return f"{self.page('pathway', home)}#claim-{claim_id}"
+        return f"{self.page(PageKind.PATHWAY, home)}#claim-{claim_id}"
 
     def file(self, path: str) -> str:
         """Href of a site file by its site-relative path."""
