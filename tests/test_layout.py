@@ -356,7 +356,6 @@ MODULE_LINES = 600
 LONG_MODULES = {
     "core/config.py": "every setting with its type, default, check and help text, in one place",
     "site/contexts.py": "the typed context of every page kind, each field documented for templates",
-    "site/render.py": "the page builders still live with the renderer",
 }
 """Modules allowed over :data:`MODULE_LINES` lines, with the reason."""
 
