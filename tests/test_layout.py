@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from evmap.site.urls import PageKind
 
 PACKAGE = REPO / "build_tools" / "evmap"
 NEUTRAL = ("core", "analysis", "site")
@@ -349,3 +350,60 @@ def test_layout_module_paths_named_in_the_package_exist() -> None:
     named -= {"evmap.serve", "evmap.invalid", "evmap.__file__", "evmap.css"}
     stale = sorted(name for name in named if not _resolves(name))
     assert stale == sorted(STALE_NAMES)
+
+
+MODULE_LINES = 600
+LONG_MODULES = {
+    "core/config.py": "every setting with its type, default, check and help text, in one place",
+    "site/contexts.py": "the typed context of every page kind, each field documented for templates",
+}
+"""Modules allowed over :data:`MODULE_LINES` lines, with the reason."""
+
+
+def test_layout_modules_are_small_but_the_listed_ones() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in modules(".")
+        if (lines := len(path.read_text("utf-8").splitlines())) > MODULE_LINES
+    }
+    assert sorted(long) == sorted(LONG_MODULES), long
+
+
+_KIND_VALUES = {kind.value for kind in PageKind}
+
+
+def _string_kind_comparisons(text: str, name: str) -> list[str]:
+    """``kind == "pathway"``, ``spec.kind in ("home", ...)``...: a page kind compared as a
+    string rather than as :class:`evmap.site.urls.PageKind`."""
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        names = [s.attr if isinstance(s, ast.Attribute) else getattr(s, "id", "") for s in sides]
+        if not any(name.endswith("kind") for name in names):
+            continue
+        for side in sides:
+            items = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+            for item in items:
+                if isinstance(item, ast.Constant) and item.value in _KIND_VALUES:
+                    found.append(f"{name}:{node.lineno}: {item.value!r}")
+    return found
+
+
+def test_layout_page_kinds_are_compared_as_the_enum() -> None:
+    found = [
+        hit
+        for path in modules("site")
+        if path != PACKAGE / "site" / "urls.py"
+        for hit in _string_kind_comparisons(path.read_text("utf-8"), str(path.relative_to(PACKAGE)))
+    ]
+    assert found == []
+
+
+def test_layout_string_kind_comparisons_are_found() -> None:
+    text = 'if spec.kind == "pathway" or kind in ("home", "x") or page.kind != "claim":\n    pass\n'
+    assert _string_kind_comparisons(text, "sample.py") == [
+        "sample.py:1: 'pathway'",
+        "sample.py:1: 'home'",
+    ]

@@ -1035,13 +1035,13 @@ def test_views_renderer_forgets_claims_after_their_last_page(shipped_map: Eviden
     plan = renderer.plan()
     pathway = next(spec for spec in plan if spec.kind == "pathway")
     first = renderer.render(pathway)
-    assert renderer._claim_heads  # kept for the compound pages still to come
+    assert renderer.claims._claim_heads  # kept for the compound pages still to come
     for spec in plan:
         if spec != pathway:
             renderer.render(spec)
-    assert renderer._claim_heads == {}
-    assert renderer._evidence_html == {}
-    assert renderer._claim_views == {}
+    assert renderer.claims._claim_heads == {}
+    assert renderer.claims._evidence_html == {}
+    assert renderer.claims._claim_views == {}
     assert renderer.render(pathway) == first
     fresh = Renderer(shipped_map, make_environment([TEMPLATES]), Urls())
     assert {s.src: fresh.render(s) for s in plan} == {s.src: renderer.render(s) for s in plan}

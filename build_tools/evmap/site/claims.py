@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from evmap.core.model import Claim, Evidence, Reading
 from evmap.core.vocab import DESIGN_LABELS, READING_LABELS, TYPE_LABELS
 from evmap.site.contexts import ClaimView
+from evmap.site.urls import PageKind
 
 __all__ = [
     "elsewhere_label",
@@ -37,11 +38,11 @@ def rows_on(claim: Claim, kind: str, subject: str) -> tuple[int, ...]:
     """Indices of the claim's items that bear on the page of ``kind`` ``subject``: for a
     compound those that tested it, for a pathway those that bear on it; every item
     on any other page."""
-    if kind == "compound":
+    if kind == PageKind.COMPOUND:
         return tuple(
             i for i, ev in enumerate(claim.evidence) if subject in claim.item_compounds(ev)
         )
-    if kind == "pathway":
+    if kind == PageKind.PATHWAY:
         return tuple(i for i, ev in enumerate(claim.evidence) if subject in claim.item_pathways(ev))
     return tuple(range(len(claim.evidence)))
 
@@ -83,7 +84,7 @@ def shown_on(
             # the kind too, as the folded rows are labelled by it.
             split=f"{kind}:" + ",".join(map(str, rows)),
         )
-    if kind == "pathway" and claim.home_pathway == subject:
+    if kind == PageKind.PATHWAY and claim.home_pathway == subject:
         changes["home"] = True
     if not changes:
         return view

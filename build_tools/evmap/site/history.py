@@ -30,7 +30,7 @@ from evmap.site.contexts import (
     ReviewView,
 )
 from evmap.site.diff.html import change_html
-from evmap.site.urls import PageSpec, Urls
+from evmap.site.urls import PageKind, PageSpec, Urls
 
 __all__ = [
     "HISTORY_KIND",
@@ -45,7 +45,7 @@ __all__ = [
     "review_view",
 ]
 
-HISTORY_KIND = "history"
+HISTORY_KIND = PageKind.HISTORY
 """The page kind of history pages (``history/<file>/``)."""
 REVIEW_LABELS = {
     ReviewStatus.DRAFT: "Draft",

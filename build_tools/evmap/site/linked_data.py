@@ -31,6 +31,7 @@ from evmap.core.identifiers import COMPOUND_SCHEMES, PATHWAY_SCHEMES, Identifier
 from evmap.core.library.links import doi_href, pmid_href
 from evmap.core.licenses import License
 from evmap.core.model import Claim, Compound, EvidenceMap, Pathway, Reference
+from evmap.site.urls import PageKind
 
 __all__ = [
     "COMPOUND_TYPES",
@@ -343,9 +344,9 @@ class PageNodes:
         claim is described once across the site, on its home page.
         """
         m, info = self.map, self.info
-        if kind == "home":
+        if kind == PageKind.HOME:
             return script(dataset_node(m, info, downloads))
-        if kind == "pathway":
+        if kind == PageKind.PATHWAY:
             graph = [pathway_node(m.pathways[subject], info)]
             for cid in m.claims_by_pathway[subject]:
                 claim = m.claims[cid]
@@ -354,13 +355,13 @@ class PageNodes:
                 else:
                     graph.append({"@id": info.claim_iri(claim), "@type": "Claim"})
             return script({"@graph": graph})
-        if kind == "compound":
+        if kind == PageKind.COMPOUND:
             node = compound_node(m.compounds[subject], info)
             claims = m.claims_by_compound[subject]
             if claims:
                 node["subjectOf"] = [{"@id": info.claim_iri(m.claims[c])} for c in claims]
             return script(node)
-        if kind == "reference":
+        if kind == PageKind.REFERENCE:
             node = reference_node(m.references[subject], info)
             node["isPartOf"] = {"@id": info.base}
             return script(node)

@@ -42,6 +42,7 @@ from evmap.core.library.links import doi_href
 from evmap.core.model import Claim, Evidence, EvidenceMap, Relation, yaml_fields
 from evmap.core.vocab import SPECIES_TAXA, TYPE_ECO
 from evmap.site.linked_data import MapInfo
+from evmap.site.urls import PageKind
 
 __all__ = [
     "EVMAP_VOCAB",
@@ -137,7 +138,7 @@ class _Writer:
         key = (kind, subject)
         text = self._nodes.get(key)
         if text is None:
-            if kind == "compound":
+            if kind == PageKind.COMPOUND:
                 compound = self.map.compounds[subject]
                 pairs = [("rdfs:label", literal(compound.name)), ("a", "biolink:ChemicalEntity")]
                 ids = identifiers_of(compound.identifiers, COMPOUND_SCHEMES)

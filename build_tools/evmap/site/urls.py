@@ -8,24 +8,35 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from enum import StrEnum
 
-__all__ = ["PAGE_KINDS", "SECTION", "VIEW_PAGES", "PageSpec", "Urls"]
+__all__ = ["PAGE_KINDS", "SECTION", "VIEW_PAGES", "PageKind", "PageSpec", "Urls"]
 
-PAGE_KINDS = (
-    "home",
-    "pathway-index",
-    "compound-index",
-    "reference-index",
-    "matrix",
-    "network",
-    "pathway",
-    "compound",
-    "reference",
-    "history",
-)
-SECTION = {"pathway": "pathways", "compound": "compounds", "reference": "references"}
+
+class PageKind(StrEnum):
+    """The kinds of generated page. Each is a string (its value), so a template compares
+    ``page.kind == "pathway"`` and names its template file ``<kind>.html``."""
+
+    HOME = "home"
+    PATHWAY_INDEX = "pathway-index"
+    COMPOUND_INDEX = "compound-index"
+    REFERENCE_INDEX = "reference-index"
+    MATRIX = "matrix"
+    NETWORK = "network"
+    PATHWAY = "pathway"
+    COMPOUND = "compound"
+    REFERENCE = "reference"
+    HISTORY = "history"
+
+
+PAGE_KINDS = tuple(PageKind)
+SECTION: dict[str, str] = {
+    PageKind.PATHWAY: "pathways",
+    PageKind.COMPOUND: "compounds",
+    PageKind.REFERENCE: "references",
+}
 """The folder of each kind of entity page."""
-VIEW_PAGES = ("matrix", "network")
+VIEW_PAGES = (PageKind.MATRIX, PageKind.NETWORK)
 """Site-wide views, one page each at ``<kind>/index.md``."""
 
 
@@ -58,13 +69,13 @@ class Urls:
 
     def src(self, kind: str, subject: str = "") -> str:
         """Source path of a page, e.g. ``pathways/bdnf-trkb.md``."""
-        if kind == "home":
+        if kind == PageKind.HOME:
             return "index.md"
         if kind in VIEW_PAGES:
             return f"{kind}/index.md"
         if kind.endswith("-index"):
             return f"{SECTION[kind.removesuffix('-index')]}/index.md"
-        if kind == "history":  # one per claims file (see evmap.site.history)
+        if kind == PageKind.HISTORY:  # one per claims file (see evmap.site.history)
             return f"history/{subject}.md"
         return f"{SECTION[kind]}/{subject}.md"
 
