@@ -8,6 +8,7 @@ claim names), parsed with BeautifulSoup; the shipped map for its own opening.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from conftest import FIXTURE_OPTIONS, MKDOCS_YML, REPO, TINY, Project, write_pro
 from evmap.adapters.build import build_site
 from evmap.core.config import ConfigError, load_settings, settings_from_options
 from evmap.site.home import as_question
+from evmap.site.indexes import HOME_QUESTIONS
 
 PURPOSE = "This map weighs how <b>ketamine</b> & its relatives may act, for and against."
 READERS: dict[str, str] = {
@@ -303,3 +305,43 @@ def test_readers_purpose_left_out(tmp_path: Path) -> None:
     page = article(build_site(project.config, project.root / "site") / "index.html")
     assert page.select_one("p.evmap-purpose") is None
     assert page.select_one("h1").get_text(strip=True) == "Tiny map"
+
+
+def test_readers_home_opens_a_few_contested_claims_and_lists_the_rest(tmp_path: Path) -> None:
+    """A large map's home page opens its first contested claims as questions; the others
+    are counted there and listed, every one, in the summary below (not all opened)."""
+    claims = "".join(
+        textwrap.dedent(f"""\
+        - id: contested-{n:02d}
+          statement: Claim number {n} about ketamine and TrkB.
+          compounds: [ketamine]
+          pathways: [bdnf-trkb]
+          evidence:
+            - stance: supports
+              finding: Found so.
+              model: {{species: rat, paradigm: cortical neurons}}
+              type: in-vitro
+              citations: [wei2021]
+            - stance: contradicts
+              finding: Not found so.
+              model: {{species: mouse, paradigm: CSDS}}
+              type: in-vivo
+              citations: [berman2000]
+        """)
+        for n in range(HOME_QUESTIONS + 3)
+    )
+    project = write_project(tmp_path / "p", {**TINY, "content/claims/many.yml": claims})
+    page = article(project.build() / "index.html")
+    contested = len(page.select("ol.evmap-questions > li"))
+    assert contested == HOME_QUESTIONS
+    listed = {
+        a["href"].rsplit("#", 1)[1]
+        for a in page.select(".evmap-summary details.evmap-contested-list a")
+    }
+    assert {f"claim-contested-{n:02d}" for n in range(HOME_QUESTIONS + 3)} <= listed
+    note = page.select_one("ol.evmap-questions + p.evmap-note")
+    more = len(listed) - HOME_QUESTIONS  # the tiny map's own contested claim is listed too
+    assert more >= 3
+    assert note is not None and note.get_text(strip=True).startswith(
+        f"{more} more contested claims"
+    )

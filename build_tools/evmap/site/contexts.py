@@ -588,7 +588,9 @@ class IndexPage:
         start: Where to start reading: the overview (when the site has one), the
             contested questions and the matrix (home).
         questions: The contested claims as open questions, each side's strongest
-            evidence one click away (home).
+            evidence one click away (home; the first ``evmap.site.indexes.HOME_QUESTIONS`` of them).
+        more_questions: How many more contested claims the page does not open (its
+            summary lists them all).
         definitions: The text of each defined term by anchor (home's glossary), from
             :data:`evmap.core.vocab.DEFINITIONS`.
     """
@@ -609,6 +611,7 @@ class IndexPage:
     purpose: str = ""
     start: Sequence[Link] = ()
     questions: Sequence[ContestedQuestion] = ()
+    more_questions: int = 0
     definitions: Mapping[str, str] = field(default_factory=dict)
 
 

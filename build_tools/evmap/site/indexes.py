@@ -27,6 +27,9 @@ __all__ = ["OVERVIEW_DOC", "IndexPages", "count_text"]
 
 
 OVERVIEW_DOC = "overview.md"
+HOME_QUESTIONS = 12
+"""How many contested claims the home page opens as questions, in the map's order (most
+certain and most evidenced first); its summary lists every contested claim."""
 """The hand-written overview of the map, first of the home page's places to start."""
 
 
@@ -169,9 +172,10 @@ class IndexPages:
             "questions": home.contested_questions(
                 self.site.map,
                 self.site.analysis,
-                contested,
+                contested[:HOME_QUESTIONS],
                 lambda c: self.site.claim_view(root, c),
             ),
+            "more_questions": max(0, len(contested) - HOME_QUESTIONS),
         }
 
     def _license_link(self) -> Link | None:
