@@ -23,7 +23,7 @@ from evmap.site.urls import PageKind, PageSpec
 if TYPE_CHECKING:
     from evmap.site.render import Renderer
 
-__all__ = ["OVERVIEW_DOC", "IndexPages", "count_text"]
+__all__ = ["HOME_QUESTIONS", "OVERVIEW_DOC", "IndexPages", "count_text"]
 
 
 OVERVIEW_DOC = "overview.md"
