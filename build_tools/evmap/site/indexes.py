@@ -9,6 +9,7 @@ from evmap.core.vocab import (
     CATEGORY_LABELS,
     DEFINITIONS,
     KIND_LABELS,
+    plural,
 )
 from evmap.site import home
 from evmap.site.contexts import (
@@ -23,7 +24,7 @@ from evmap.site.urls import PageKind, PageSpec
 if TYPE_CHECKING:
     from evmap.site.render import Renderer
 
-__all__ = ["HOME_QUESTIONS", "OVERVIEW_DOC", "IndexPages", "count_text"]
+__all__ = ["HOME_QUESTIONS", "OVERVIEW_DOC", "IndexPages"]
 
 
 OVERVIEW_DOC = "overview.md"
@@ -87,9 +88,7 @@ class IndexPages:
         for p in sorted(self.site.map.pathways.values(), key=lambda p: p.name.lower()):
             count = len(self.site.map.claims_by_pathway[p.id])
             groups.setdefault(p.category, []).append(
-                Link(
-                    p.name, self.site.href(root, PageKind.PATHWAY, p.id), count_text(count, "claim")
-                )
+                Link(p.name, self.site.href(root, PageKind.PATHWAY, p.id), plural(count, "claim"))
             )
         order = list(CATEGORY_LABELS)
         return [
@@ -109,7 +108,7 @@ class IndexPages:
                     Link(
                         c.name,
                         self.site.href(root, PageKind.COMPOUND, cid),
-                        count_text(count, "claim"),
+                        plural(count, "claim"),
                     ),
                     depth,
                     KIND_LABELS.get(c.kind, c.kind),
@@ -153,7 +152,7 @@ class IndexPages:
                 Link(
                     "Contested questions",
                     "#contested",
-                    f"{count_text(len(contested), 'claim')} whose own evidence points both ways, "
+                    f"{plural(len(contested), 'claim')} whose own evidence points both ways, "
                     "each with its strongest evidence for and against",
                 )
             )
@@ -192,7 +191,3 @@ class IndexPages:
             "version": self.site.history.version,
             "history": self.site.history.provenance.message(),
         }
-
-
-def count_text(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

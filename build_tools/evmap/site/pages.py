@@ -15,6 +15,7 @@ from evmap.core.vocab import (
     GRADE_SYMBOLS,
     KIND_LABELS,
     REFERENCE_KIND_LABELS,
+    plural,
 )
 from evmap.site import history as provenance
 from evmap.site import linked_data, views
@@ -34,7 +35,7 @@ from evmap.site.contexts import (
     SourceCount,
     SummaryView,
 )
-from evmap.site.indexes import IndexPages, count_text
+from evmap.site.indexes import IndexPages
 from evmap.site.links import identifier_links, reference_links
 from evmap.site.matrix_page import matrix_page
 from evmap.site.network import network_page
@@ -132,7 +133,7 @@ class PageBuilder:
             Link(
                 m.compounds[k].name,
                 self.site.href(root, PageKind.COMPOUND, k),
-                count_text(len(m.claims_by_compound[k]), "claim"),
+                plural(len(m.claims_by_compound[k]), "claim"),
             )
             for k in dict.fromkeys(kin)
         ]
